@@ -1,0 +1,213 @@
+// Package csvfile reads metric history from CSV files in the two layouts
+// capplan accepts: long (series,timestamp,value; many series per file) and
+// wide (timestamp followed by one column per series, e.g.
+// timestamp,cpu,memory,disk,network).
+package csvfile
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Series is one named series as read, sorted by time. Lines[i] is the
+// file line that Values[i] came from.
+type Series struct {
+	Name   string
+	Times  []time.Time
+	Values []float64
+	Lines  []int
+}
+
+// ReadFile reads a long or wide CSV file.
+func ReadFile(path string) ([]Series, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Read(f, path)
+}
+
+// Read parses CSV from r; name is used in error messages. The layout is
+// told by the header: "series,timestamp,value" is long, a first column
+// named "timestamp" (or "time", "date") is wide. Series come back in the
+// order they first appear. Empty cells in a wide file are missing
+// observations, not zeros.
+func Read(r io.Reader, name string) ([]Series, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: empty file, want a header", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	cols := make([]string, len(header))
+	for i, h := range header {
+		cols[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+	}
+	p := &parser{name: name, index: map[string]int{}}
+	switch {
+	case slices.Equal(cols, []string{"series", "timestamp", "value"}):
+		err = p.readLong(cr)
+	case len(cols) >= 2 && (cols[0] == "timestamp" || cols[0] == "time" || cols[0] == "date"):
+		err = p.readWide(cr, header[1:])
+	default:
+		return nil, fmt.Errorf("%s:1: header %q is neither series,timestamp,value nor timestamp,<series>...", name, strings.Join(header, ","))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p.finish()
+}
+
+type parser struct {
+	name   string
+	series []*Series
+	index  map[string]int
+}
+
+func (p *parser) get(name string) *Series {
+	i, ok := p.index[name]
+	if !ok {
+		i = len(p.series)
+		p.index[name] = i
+		p.series = append(p.series, &Series{Name: name})
+	}
+	return p.series[i]
+}
+
+func (p *parser) readLong(cr *csv.Reader) error {
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		if len(rec) != 3 {
+			return fmt.Errorf("%s:%d: %d fields, want 3 (series,timestamp,value)", p.name, line, len(rec))
+		}
+		if rec[0] == "" {
+			return fmt.Errorf("%s:%d:1: empty series name", p.name, line)
+		}
+		ts, err := parseTime(rec[1])
+		if err != nil {
+			return fmt.Errorf("%s:%d:2: %w", p.name, line, err)
+		}
+		v, err := parseValue(rec[2])
+		if err != nil {
+			return fmt.Errorf("%s:%d:3: series %q at %s: %w", p.name, line, rec[0], rec[1], err)
+		}
+		s := p.get(rec[0])
+		s.Times = append(s.Times, ts)
+		s.Values = append(s.Values, v)
+		s.Lines = append(s.Lines, line)
+	}
+}
+
+func (p *parser) readWide(cr *csv.Reader, names []string) error {
+	cols := make([]*Series, len(names))
+	for i, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			return fmt.Errorf("%s:1:%d: empty column name", p.name, i+2)
+		}
+		if _, dup := p.index[n]; dup {
+			return fmt.Errorf("%s:1:%d: column %q appears twice", p.name, i+2, n)
+		}
+		cols[i] = p.get(n)
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		if len(rec) != len(names)+1 {
+			return fmt.Errorf("%s:%d: %d fields, want %d as in the header", p.name, line, len(rec), len(names)+1)
+		}
+		ts, err := parseTime(rec[0])
+		if err != nil {
+			return fmt.Errorf("%s:%d:1: %w", p.name, line, err)
+		}
+		for i, cell := range rec[1:] {
+			if strings.TrimSpace(cell) == "" {
+				continue
+			}
+			v, err := parseValue(cell)
+			if err != nil {
+				return fmt.Errorf("%s:%d:%d: series %q at %s: %w", p.name, line, i+2, cols[i].Name, rec[0], err)
+			}
+			cols[i].Times = append(cols[i].Times, ts)
+			cols[i].Values = append(cols[i].Values, v)
+			cols[i].Lines = append(cols[i].Lines, line)
+		}
+	}
+}
+
+// finish sorts each series by time and rejects duplicate timestamps, which
+// would otherwise silently drop one of two observations.
+func (p *parser) finish() ([]Series, error) {
+	out := make([]Series, 0, len(p.series))
+	for _, s := range p.series {
+		idx := make([]int, len(s.Times))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return s.Times[a].Compare(s.Times[b]) })
+		sorted := Series{Name: s.Name, Times: make([]time.Time, len(idx)), Values: make([]float64, len(idx)), Lines: make([]int, len(idx))}
+		for i, j := range idx {
+			sorted.Times[i], sorted.Values[i], sorted.Lines[i] = s.Times[j], s.Values[j], s.Lines[j]
+			if i > 0 && sorted.Times[i].Equal(sorted.Times[i-1]) {
+				return nil, fmt.Errorf("%s:%d: series %q has timestamp %s again (first on line %d)", p.name,
+					sorted.Lines[i], s.Name, sorted.Times[i].Format(time.RFC3339), sorted.Lines[i-1])
+			}
+		}
+		out = append(out, sorted)
+	}
+	return out, nil
+}
+
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
+
+// parseTime accepts RFC 3339 and the common zone-less layouts, which are
+// taken as UTC, and Unix seconds.
+func parseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	if secs, err := strconv.ParseFloat(s, 64); err == nil && secs > 0 {
+		return time.Unix(0, int64(secs*1e9)).UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("timestamp %q is not RFC 3339, YYYY-MM-DD[ HH:MM[:SS]] or Unix seconds", s)
+}
+
+func parseValue(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return 0, fmt.Errorf("value %q is not a number", s)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("value %q is not a finite number", s)
+	}
+	return v, nil
+}

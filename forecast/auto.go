@@ -1,0 +1,206 @@
+package forecast
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// candidates lists the models that automatic selection considers, in the
+// order they are tried: the combinations of R's forecast::ets with its
+// default restrictions (no multiplicative trend, no additive error with a
+// multiplicative season).
+func candidates(seasonal, positive bool) []Spec {
+	var out []Spec
+	errs := []Component{Additive}
+	if positive {
+		errs = append(errs, Multiplicative)
+	}
+	seasons := []Component{None}
+	if seasonal {
+		seasons = append(seasons, Additive)
+		if positive {
+			seasons = append(seasons, Multiplicative)
+		}
+	}
+	for _, s := range seasons {
+		for _, e := range errs {
+			if e == Additive && s == Multiplicative {
+				continue
+			}
+			out = append(out,
+				Spec{Error: e, Trend: None, Season: s},
+				Spec{Error: e, Trend: Additive, Season: s},
+				Spec{Error: e, Trend: Additive, Damped: true, Season: s})
+		}
+	}
+	return out
+}
+
+// SelectETS fits every candidate model and returns the one with the lowest
+// AICc.
+func SelectETS(y []float64, m int) (*Model, error) {
+	seasonal := m >= 2 && len(y) >= 2*m
+	var best *Model
+	var errs []error
+	for _, spec := range candidates(seasonal, allPositive(y)) {
+		mdl, err := FitETS(y, m, spec)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if best == nil || mdl.AICc < best.AICc {
+			best = mdl
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("no ETS model could be fitted: %w", errors.Join(errs...))
+	}
+	return best, nil
+}
+
+func allPositive(y []float64) bool {
+	for _, v := range y {
+		if !(v > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func isConstant(y []float64) bool {
+	for _, v := range y[1:] {
+		if v != y[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// poolMember is one forecaster that automatic selection may pick.
+type poolMember struct {
+	spec   Spec // the ETS model; unused for seasonal naive
+	period int  // 0 when non-seasonal
+	naive  bool
+}
+
+func (p poolMember) name() string {
+	switch {
+	case p.naive && p.period > 0:
+		return fmt.Sprintf("snaive[%d]", p.period)
+	case p.naive:
+		return "naive"
+	case p.period > 0:
+		return fmt.Sprintf("%s[%d]", p.spec, p.period)
+	}
+	return p.spec.String()
+}
+
+// pool lists the forecasters worth validating for a sample of length n:
+// the linear and damped trends with and without the main season, the
+// multiplicative season for positive data, seasonal naive, and the simple
+// seasonal models at each longer period.
+func pool(n int, periods []int, positive bool) []poolMember {
+	var out []poolMember
+	ets := func(code string, period int) {
+		spec, _ := ParseSpec(code)
+		if spec.needsPositive() && !positive {
+			return
+		}
+		out = append(out, poolMember{spec: spec, period: period})
+	}
+	for _, code := range []string{"ANN", "AAN", "AAdN"} {
+		ets(code, 0)
+	}
+	for i, m := range periods {
+		if m < 2 || n < 2*m {
+			continue
+		}
+		if i == 0 {
+			for _, code := range []string{"ANA", "AAA", "AAdA", "MNM", "MAdM"} {
+				ets(code, m)
+			}
+			out = append(out, poolMember{naive: true, period: m})
+			continue
+		}
+		ets("ANA", m)
+		ets("MNM", m)
+	}
+	if len(out) == 3 {
+		out = append(out, poolMember{naive: true})
+	}
+	return out
+}
+
+// autoForecast picks, from the pool, the forecaster whose forecast of the
+// last h points of the sample (fitted without them) had the smallest mean
+// absolute error, then refits it on the whole sample. Validation on the
+// forecast horizon itself is what keeps an undamped trend that fits the
+// past well from being extrapolated into nonsense.
+func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
+	h := opts.Horizon
+	hold := min(h, len(y)/4)
+	res := Result{Notes: notes}
+	if hold < 1 || len(y)-hold < 3 {
+		res.Notes = append(res.Notes, fmt.Sprintf("only %d points: too few to validate, ETS chosen by AICc", len(y)))
+		return aiccForecast(y, opts, res)
+	}
+	train, test := y[:len(y)-hold], y[len(y)-hold:]
+	positive := allPositive(y)
+	best, bestErr := poolMember{}, math.Inf(1)
+	var bestParams *Params
+	fc := make([]float64, hold)
+	for _, c := range pool(len(train), opts.Periods, positive) {
+		var params *Params
+		if c.naive {
+			f := naiveForecast(train, c.period, hold, nil)
+			copy(fc, f.Mean)
+		} else {
+			mdl, err := fitETS(train, c.period, c.spec, fitOptions{})
+			if err != nil {
+				continue
+			}
+			phase := 0
+			if c.period > 0 {
+				phase = len(train) % c.period
+			}
+			pointForecast(c.spec, mdl.Params, mdl.Final, phase, fc)
+			params = &mdl.Params
+		}
+		var mae float64
+		for i, v := range test {
+			mae += math.Abs(v - fc[i])
+		}
+		if mae < bestErr {
+			best, bestErr, bestParams = c, mae, params
+		}
+	}
+	if math.IsInf(bestErr, 1) {
+		return aiccForecast(y, opts, res)
+	}
+	res.Method = best.name()
+	if best.naive {
+		res.Forecast = naiveForecast(y, best.period, h, opts.Levels)
+		return res, nil
+	}
+	mdl, err := fitETS(y, best.period, best.spec, fitOptions{estimateInit: true, start: bestParams})
+	if err != nil {
+		return Result{}, err
+	}
+	res.Forecast = mdl.Forecast(h, opts.Levels)
+	return res, nil
+}
+
+func aiccForecast(y []float64, opts Options, res Result) (Result, error) {
+	m := 0
+	if len(opts.Periods) > 0 && opts.Periods[0] > 1 && len(y) >= 2*opts.Periods[0] {
+		m = opts.Periods[0]
+	}
+	mdl, err := SelectETS(y, m)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Method = mdl.Name()
+	res.Forecast = mdl.Forecast(opts.Horizon, opts.Levels)
+	return res, nil
+}

@@ -1,0 +1,247 @@
+package forecast
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/optimize"
+)
+
+// Model is an ETS model fitted by maximum likelihood.
+type Model struct {
+	Spec    Spec    `json:"spec"`
+	Period  int     `json:"period"` // seasonal period in steps; 0 when non-seasonal
+	Params  Params  `json:"params"`
+	Initial States  `json:"initial"`
+	Final   States  `json:"final"` // states after the last observation
+	N       int     `json:"n"`
+	Sigma2  float64 `json:"sigma2"` // one-step error variance (of relative errors for M error)
+	LogLik  float64 `json:"loglik"`
+	AICc    float64 `json:"aicc"`
+	NParams int     `json:"nparams"` // estimated parameters, initial states and variance included
+}
+
+// Name is the model's label, with the period when seasonal.
+func (m *Model) Name() string {
+	if m.Period > 0 {
+		return fmt.Sprintf("%s[%d]", m.Spec, m.Period)
+	}
+	return m.Spec.String()
+}
+
+// Smoothing-parameter bounds (the "usual" region of Hyndman et al.).
+const (
+	minSmooth = 1e-4
+	maxSmooth = 0.9999
+	minPhi    = 0.8
+	maxPhi    = 0.98
+)
+
+var errNonPositive = errors.New("data must be strictly positive for a multiplicative component")
+
+// FitETS fits one ETS model to y with seasonal period m (ignored unless the
+// spec is seasonal). Smoothing parameters, the damping parameter and the
+// initial level and trend are estimated by maximum likelihood with
+// Nelder-Mead; the initial seasonal indices come from a classical
+// decomposition and are counted as estimated parameters in the AICc.
+func FitETS(y []float64, m int, spec Spec) (*Model, error) {
+	return fitETS(y, m, spec, fitOptions{estimateInit: true})
+}
+
+// fitOptions tune one fit. Model screening leaves the initial level and
+// trend at their heuristic values, which halves the optimiser's dimensions;
+// on series of hundreds of points they barely move the fit.
+type fitOptions struct {
+	estimateInit bool
+	start        *Params // warm start, e.g. from a fit on a shorter sample
+}
+
+func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {
+	if err := spec.validate(); err != nil {
+		return nil, err
+	}
+	if spec.Season == None {
+		m = 0
+	} else if m < 2 {
+		return nil, fmt.Errorf("%s needs a seasonal period of at least 2, got %d", spec, m)
+	} else if len(y) < 2*m {
+		return nil, fmt.Errorf("%s needs two full seasons (%d points), got %d", spec, 2*m, len(y))
+	}
+	if len(y) < 3 {
+		return nil, fmt.Errorf("%s needs at least 3 points, got %d", spec, len(y))
+	}
+	if spec.needsPositive() {
+		for _, v := range y {
+			if v <= 0 {
+				return nil, errNonPositive
+			}
+		}
+	}
+	x0 := initialStates(spec, y, m)
+	c := newCoords(spec, y, x0, m, fo)
+	scratch := x0.clone()
+	objective := func(u []float64) float64 {
+		p, l0, b0 := c.decode(u)
+		scratch.Level, scratch.Trend = l0, b0
+		copy(scratch.Season, x0.Season)
+		r := filter(spec, p, &scratch, y, 0, nil)
+		if !r.ok || r.sse <= 0 {
+			if r.ok { // a perfect fit: prefer it over anything else
+				return -1e300
+			}
+			return math.MaxFloat64
+		}
+		return float64(len(y))*math.Log(r.sse) + 2*r.sumLog
+	}
+	dim := len(c.start)
+	// Screening needs the parameters only well enough to rank forecasts;
+	// a final fit is polished further.
+	conv := &optimize.FunctionConverge{Relative: 1e-4, Iterations: 3 + 2*dim}
+	if fo.estimateInit {
+		conv = &optimize.FunctionConverge{Relative: 1e-6, Iterations: 5 + 3*dim}
+	}
+	settings := &optimize.Settings{FuncEvaluations: 150 + 100*dim, Converger: conv}
+	res, err := optimize.Minimize(optimize.Problem{Func: objective}, c.start, settings, &optimize.NelderMead{SimplexSize: 0.5})
+	if err != nil && res == nil {
+		return nil, fmt.Errorf("fit %s: %w", spec, err)
+	}
+	best := res.X
+	if objective(best) >= math.MaxFloat64 {
+		return nil, fmt.Errorf("fit %s: no admissible parameters", spec)
+	}
+	p, l0, b0 := c.decode(best)
+	mdl := &Model{Spec: spec, Period: m, Params: p, N: len(y)}
+	mdl.Initial = States{Level: l0, Trend: b0, Season: x0.Season}
+	mdl.Final = mdl.Initial.clone()
+	r := filter(spec, p, &mdl.Final, y, 0, nil)
+	mdl.NParams = dim + 1
+	if !fo.estimateInit {
+		mdl.NParams++
+		if spec.Trend != None {
+			mdl.NParams++
+		}
+	}
+	if m > 0 {
+		mdl.NParams += m - 1
+	}
+	mdl.setLikelihood(r)
+	return mdl, nil
+}
+
+// setLikelihood fills the variance, Gaussian log-likelihood and AICc from a
+// filter pass over the whole sample.
+func (m *Model) setLikelihood(r filterResult) {
+	n := float64(m.N)
+	k := float64(m.NParams)
+	m.Sigma2 = r.sse / math.Max(n-k, 1)
+	mse := r.sse / n
+	if mse <= 0 {
+		mse = math.SmallestNonzeroFloat64
+	}
+	m.LogLik = -0.5*n*(math.Log(2*math.Pi*mse)+1) - r.sumLog
+	m.AICc = -2*m.LogLik + 2*k
+	if n-k-1 > 0 {
+		m.AICc += 2 * k * (k + 1) / (n - k - 1)
+	} else {
+		m.AICc = math.Inf(1)
+	}
+}
+
+// coords maps the optimiser's unconstrained vector to parameters within
+// their bounds (logistic transforms) and to initial level and trend
+// (offsets in units of the data's spread).
+type coords struct {
+	spec         Spec
+	start        []float64
+	l0, b0       float64
+	lScale, bSca float64
+	init         bool // initial level and trend are optimised too
+}
+
+func newCoords(spec Spec, y []float64, x0 States, m int, fo fitOptions) *coords {
+	c := &coords{spec: spec, l0: x0.Level, b0: x0.Trend, init: fo.estimateInit}
+	start := fo.start
+	c.lScale = spread(y)
+	c.bSca = c.lScale / float64(max(m, 10))
+	alpha, betaStar, gammaStar, phi := 0.2, 0.1, 0.05, 0.97
+	if spec.Season != None {
+		alpha = 0.1
+	}
+	if start != nil {
+		alpha = start.Alpha
+		if start.Beta > 0 {
+			betaStar = start.Beta / start.Alpha
+		}
+		if start.Gamma > 0 {
+			gammaStar = start.Gamma / (1 - start.Alpha)
+		}
+		if start.Phi > 0 && start.Phi < 1 {
+			phi = start.Phi
+		}
+	}
+	c.start = append(c.start, logit(alpha, minSmooth, maxSmooth))
+	if spec.Trend != None {
+		c.start = append(c.start, logit(betaStar, minSmooth, maxSmooth))
+	}
+	if spec.Season != None {
+		c.start = append(c.start, logit(gammaStar, minSmooth, maxSmooth))
+	}
+	if spec.Damped {
+		c.start = append(c.start, logit(phi, minPhi, maxPhi))
+	}
+	if c.init {
+		c.start = append(c.start, 0)
+		if spec.Trend != None {
+			c.start = append(c.start, 0)
+		}
+	}
+	return c
+}
+
+func (c *coords) decode(u []float64) (p Params, l0, b0 float64) {
+	i := 0
+	next := func() float64 { v := u[i]; i++; return v }
+	p.Alpha = logistic(next(), minSmooth, maxSmooth)
+	if c.spec.Trend != None {
+		p.Beta = p.Alpha * logistic(next(), minSmooth, maxSmooth)
+		p.Phi = 1
+	}
+	if c.spec.Season != None {
+		p.Gamma = (1 - p.Alpha) * logistic(next(), minSmooth, maxSmooth)
+	}
+	if c.spec.Damped {
+		p.Phi = logistic(next(), minPhi, maxPhi)
+	}
+	l0, b0 = c.l0, c.b0
+	if c.init {
+		l0 += c.lScale * next()
+		if c.spec.Trend != None {
+			b0 += c.bSca * next()
+		}
+	}
+	return p, l0, b0
+}
+
+func logistic(u, lo, hi float64) float64 {
+	return lo + (hi-lo)/(1+math.Exp(-u))
+}
+
+func logit(v, lo, hi float64) float64 {
+	f := (v - lo) / (hi - lo)
+	f = math.Min(math.Max(f, 1e-6), 1-1e-6)
+	return math.Log(f / (1 - f))
+}
+
+// spread is the mean absolute first difference of y, a scale for the level
+// that ignores trend and is not fooled by a large mean; 1 when y is flat.
+func spread(y []float64) float64 {
+	var s float64
+	for i := 1; i < len(y); i++ {
+		s += math.Abs(y[i] - y[i-1])
+	}
+	if s == 0 || len(y) < 2 {
+		return 1
+	}
+	return s / float64(len(y)-1)
+}

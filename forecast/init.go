@@ -1,0 +1,123 @@
+package forecast
+
+import "math"
+
+// seasonalIndices estimates one season of indices by classical decomposition
+// (a centred moving average of order m as the trend) over the first ten
+// seasons at most, as R's forecast::ets does for its starting values. Index j
+// belongs to phase j. It needs at least two full seasons.
+func seasonalIndices(y []float64, m int, mult bool) []float64 {
+	n := min(len(y), 10*m)
+	y = y[:n]
+	half := m / 2
+	sums := make([]float64, m)
+	counts := make([]int, m)
+	var window float64
+	// Running sum of the m values centred on t (m odd) or of the 2×m moving
+	// average's inner m-1 values plus half weights at both ends (m even).
+	for t := half; t < n-half; t++ {
+		var trend float64
+		if m%2 == 1 {
+			if t == half {
+				for j := 0; j < m; j++ {
+					window += y[j]
+				}
+			} else {
+				window += y[t+half] - y[t-half-1]
+			}
+			trend = window / float64(m)
+		} else {
+			if t == half {
+				for j := 1; j < m; j++ {
+					window += y[j]
+				}
+			} else {
+				window += y[t+half-1] - y[t-half]
+			}
+			trend = (window + 0.5*(y[t-half]+y[t+half])) / float64(m)
+		}
+		d := y[t] - trend
+		if mult {
+			if trend == 0 {
+				continue
+			}
+			d = y[t] / trend
+		}
+		sums[t%m] += d
+		counts[t%m]++
+	}
+	idx := make([]float64, m)
+	var mean float64
+	for j := range idx {
+		if counts[j] > 0 {
+			idx[j] = sums[j] / float64(counts[j])
+		} else if mult {
+			idx[j] = 1
+		}
+		mean += idx[j]
+	}
+	mean /= float64(m)
+	for j := range idx {
+		if mult {
+			if mean > 0 {
+				idx[j] /= mean
+			}
+			idx[j] = math.Max(idx[j], 1e-2)
+		} else {
+			idx[j] -= mean
+		}
+	}
+	return idx
+}
+
+// initialStates gives starting values for the states: seasonal indices from
+// a decomposition, then level and trend from a straight line through the
+// first seasonally adjusted points.
+func initialStates(spec Spec, y []float64, m int) States {
+	var x States
+	adj := y
+	if spec.Season != None {
+		x.Season = seasonalIndices(y, m, spec.Season == Multiplicative)
+		adj = make([]float64, min(len(y), max(10, 2*m)))
+		for t := range adj {
+			if spec.Season == Multiplicative {
+				adj[t] = y[t] / x.Season[t%m]
+			} else {
+				adj[t] = y[t] - x.Season[t%m]
+			}
+		}
+	}
+	k := min(len(adj), max(10, 2*m))
+	adj = adj[:k]
+	if spec.Trend == None {
+		var s float64
+		for _, v := range adj {
+			s += v
+		}
+		x.Level = s / float64(k)
+		return x
+	}
+	// Least-squares line v = a + b*t over t = 1..k, so that a is the level one
+	// step before the first observation.
+	var st, sv, stt, stv float64
+	for i, v := range adj {
+		t := float64(i + 1)
+		st += t
+		sv += v
+		stt += t * t
+		stv += t * v
+	}
+	fk := float64(k)
+	den := fk*stt - st*st
+	b := 0.0
+	if den != 0 {
+		b = (fk*stv - st*sv) / den
+	}
+	x.Level = (sv - b*st) / fk
+	x.Trend = b
+	if spec.Error == Multiplicative && math.Abs(x.Level+x.Trend) < 1e-8 {
+		x.Level *= 1 + 1e-3
+		x.Trend *= 1 - 1e-3
+	}
+	return x
+}

@@ -113,6 +113,16 @@ func (m *Model) simulatedSD(h, phase int) []float64 {
 	}
 	sum := make([]float64, h)
 	sumSq := make([]float64, h)
+	// A path that leaves the model's domain (a multiplicative level or
+	// season at or below zero, or a value that overflows) stays where it
+	// left it, as far as it was finite.
+	hold := func(from int, y float64) {
+		for rest := from; rest < h; rest++ {
+			sum[rest] += y
+			sumSq[rest] += y * y
+		}
+	}
+	multiplicative := spec.needsPositive()
 	season := append([]float64(nil), m.Final.Season...)
 	// Seasonal states are only read again when the horizon is longer than
 	// a season; otherwise the updates can be skipped.
@@ -126,7 +136,7 @@ func (m *Model) simulatedSD(h, phase int) []float64 {
 		if period > 0 {
 			k = phase % period
 		}
-		var y float64
+		y := m.Final.Level
 		for t := range h {
 			phib := phi * trend
 			q := level + phib
@@ -140,10 +150,19 @@ func (m *Model) simulatedSD(h, phase int) []float64 {
 				f = q * s
 			}
 			e := sigma * rng.NormFloat64()
+			prev := y
 			if spec.Error == Multiplicative {
 				y = f * (1 + e)
 			} else {
 				y = f + e
+			}
+			if math.IsInf(y, 0) || math.IsNaN(y) || math.Abs(y) > 1e150 {
+				hold(t, prev)
+				goto nextPath
+			}
+			if multiplicative && !(y > 0) {
+				hold(t, y)
+				goto nextPath
 			}
 			a := y
 			switch spec.Season {
@@ -153,11 +172,8 @@ func (m *Model) simulatedSD(h, phase int) []float64 {
 					season[k] = s + p.Gamma*(y-q-s)
 				}
 			case Multiplicative:
-				if s == 0 || q == 0 {
-					for rest := t; rest < h; rest++ {
-						sum[rest] += y
-						sumSq[rest] += y * y
-					}
+				if !(s > 0) || !(q > 0) {
+					hold(t, y)
 					goto nextPath
 				}
 				a = y / s

@@ -1,0 +1,68 @@
+package csvfile
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReadLong(t *testing.T) {
+	in := "series,timestamp,value\n" +
+		"b,2026-01-01T01:00:00Z,2\n" +
+		"a,2026-01-01T00:00:00Z,1.5\n" +
+		"b,2026-01-01T00:00:00Z,1\n"
+	got, err := Read(strings.NewReader(in), "long.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Name != "b" || got[1].Name != "a" {
+		t.Fatalf("series %v, want b then a in order of appearance", got)
+	}
+	b := got[0]
+	if b.Values[0] != 1 || b.Values[1] != 2 || !b.Times[0].Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) || b.Lines[0] != 4 {
+		t.Errorf("b = %+v, want sorted by time with source lines", b)
+	}
+}
+
+func TestReadWide(t *testing.T) {
+	in := "timestamp,cpu,memory\n" +
+		"2026-01-01 00:00:00,1,10\n" +
+		"2026-01-02 00:00:00,,11\n" +
+		"2026-01-03 00:00:00,3,12\n"
+	got, err := Read(strings.NewReader(in), "wide.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Name != "cpu" || len(got[0].Values) != 2 || len(got[1].Values) != 3 {
+		t.Fatalf("got %+v; want cpu with 2 points (one empty cell) and memory with 3", got)
+	}
+}
+
+func TestReadErrorsNameFileLineAndColumn(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"bad header", "a,b,c\n", "bad.csv:1: header"},
+		{"bad value", "series,timestamp,value\nx,2026-01-01T00:00:00Z,12abc\n", `bad.csv:2:3: series "x" at 2026-01-01T00:00:00Z: value "12abc" is not a number`},
+		{"NaN", "series,timestamp,value\nx,2026-01-01T00:00:00Z,NaN\n", `bad.csv:2:3: series "x" at 2026-01-01T00:00:00Z: value "NaN" is not a finite number`},
+		{"bad time", "series,timestamp,value\nx,yesterday,1\n", `bad.csv:2:2: timestamp "yesterday"`},
+		{"wide bad cell", "timestamp,cpu,disk\n2026-01-01,1,2\n2026-01-02,1,Inf\n", `bad.csv:3:3: series "disk" at 2026-01-02`},
+		{"duplicate", "series,timestamp,value\nx,2026-01-01T00:00:00Z,1\nx,2026-01-01T00:00:00Z,2\n", "bad.csv:3: series \"x\" has timestamp 2026-01-01T00:00:00Z again (first on line 2)"},
+		{"short row", "timestamp,cpu\n2026-01-01\n", "bad.csv:2: 1 fields, want 2"},
+		{"empty", "", "bad.csv: empty file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(tt.in), "bad.csv")
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v\nwant one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadFileMissing(t *testing.T) {
+	if _, err := ReadFile("testdata/does-not-exist.csv"); err == nil || !strings.Contains(err.Error(), "does-not-exist.csv") {
+		t.Errorf("error = %v, want one naming the file", err)
+	}
+}

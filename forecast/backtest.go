@@ -1,0 +1,69 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+)
+
+// BacktestResult is the out-of-sample error of a method at each horizon
+// step, from a rolling-origin evaluation.
+type BacktestResult struct {
+	Origins int       // forecast origins evaluated
+	MAE     []float64 // mean absolute error at step h+1
+	RMSE    []float64 // root mean squared error at step h+1
+	// Coverage is the share of actual values inside each interval, per
+	// level in the options' order, over all origins and steps.
+	Coverage []float64
+}
+
+// Backtest refits the options' method at origins rolling back from the end
+// of y, every `every` steps (the horizon when every < 1), at most origins
+// times, forecasts opts.Horizon steps from each, and compares with what
+// happened. MAE[h-1] is the error a user should expect h steps ahead.
+func Backtest(y []float64, opts Options, origins, every int) (BacktestResult, error) {
+	if err := opts.Validate(); err != nil {
+		return BacktestResult{}, err
+	}
+	h := opts.Horizon
+	if every < 1 {
+		every = h
+	}
+	res := BacktestResult{MAE: make([]float64, h), RMSE: make([]float64, h), Coverage: make([]float64, len(opts.Levels))}
+	counts := make([]int, h)
+	var points int
+	for o := 0; o < origins; o++ {
+		end := len(y) - h - o*every
+		if end < 3 {
+			break
+		}
+		r, err := Predict(y[:end], opts)
+		if err != nil {
+			return BacktestResult{}, fmt.Errorf("origin %d (first %d points): %w", o, end, err)
+		}
+		for k := range h {
+			actual := y[end+k]
+			e := actual - r.Mean[k]
+			res.MAE[k] += math.Abs(e)
+			res.RMSE[k] += e * e
+			counts[k]++
+			for i := range opts.Levels {
+				if actual >= r.Lower[i][k] && actual <= r.Upper[i][k] {
+					res.Coverage[i]++
+				}
+			}
+			points++
+		}
+		res.Origins++
+	}
+	if res.Origins == 0 {
+		return BacktestResult{}, fmt.Errorf("%d points are too few to backtest a %d-step horizon", len(y), h)
+	}
+	for k := range h {
+		res.MAE[k] /= float64(counts[k])
+		res.RMSE[k] = math.Sqrt(res.RMSE[k] / float64(counts[k]))
+	}
+	for i := range res.Coverage {
+		res.Coverage[i] /= float64(points)
+	}
+	return res, nil
+}

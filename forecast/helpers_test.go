@@ -1,0 +1,108 @@
+package forecast
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+func TestAggregate(t *testing.T) {
+	// 2026-01-26 is a Monday; 10 days run to Wednesday 2026-02-04.
+	r := Regular{Name: "cpu", Start: time.Date(2026, 1, 26, 0, 0, 0, 0, time.UTC), Step: Step{Duration: 24 * time.Hour},
+		Values: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}
+	tests := []struct {
+		p      Period
+		how    Reducer
+		starts []string
+		values []float64
+		counts []int
+	}{
+		{Weekly, Sum, []string{"2026-01-26", "2026-02-02"}, []float64{28, 27}, []int{7, 3}},
+		{Weekly, Mean, []string{"2026-01-26", "2026-02-02"}, []float64{4, 9}, []int{7, 3}},
+		{Monthly, Max, []string{"2026-01-01", "2026-02-01"}, []float64{6, 10}, []int{6, 4}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.how.String(), func(t *testing.T) {
+			got, err := Aggregate(r, tt.p, tt.how)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.values) {
+				t.Fatalf("%d buckets, want %d", len(got), len(tt.values))
+			}
+			for i, b := range got {
+				if b.Start.Format(time.DateOnly) != tt.starts[i] || b.Value != tt.values[i] || b.Count != tt.counts[i] {
+					t.Errorf("bucket %d = %s %v (%d), want %s %v (%d)", i, b.Start.Format(time.DateOnly), b.Value, b.Count, tt.starts[i], tt.values[i], tt.counts[i])
+				}
+			}
+		})
+	}
+	if _, err := Aggregate(Regular{Name: "m", Step: Step{Months: 1}, Values: []float64{1}}, Weekly, Sum); err == nil {
+		t.Error("monthly series aggregated to weeks")
+	}
+}
+
+func TestFirstCrossing(t *testing.T) {
+	fc := Forecast{
+		Mean:   []float64{50, 60, 70, 80},
+		Levels: []float64{80},
+		Lower:  [][]float64{{45, 50, 55, 60}},
+		Upper:  [][]float64{{55, 70, 85, 100}},
+	}
+	times := []time.Time{time.Date(2027, 3, 11, 0, 0, 0, 0, time.UTC), time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC),
+		time.Date(2027, 3, 13, 0, 0, 0, 0, time.UTC), time.Date(2027, 3, 14, 0, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name   string
+		b      Bound
+		thr    float64
+		rising bool
+		step   int
+		ok     bool
+	}{
+		{"mean reaches 70", Bound{}, 70, true, 2, true},
+		{"upper 80 is earlier", Bound{Level: 80, Upper: true}, 70, true, 1, true},
+		{"never", Bound{}, 90, true, 0, false},
+		{"already over", Bound{}, 40, true, 0, true},
+		{"falling lower bound", Bound{Level: 80}, 48, false, 0, true},
+		{"missing level", Bound{Level: 95, Upper: true}, 70, true, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, ok := FirstCrossing(fc, times, tt.b, tt.thr, tt.rising)
+			if ok != tt.ok || (ok && (c.Step != tt.step || !c.Time.Equal(times[tt.step]))) {
+				t.Errorf("got %+v, %v; want step %d, %v", c, ok, tt.step, tt.ok)
+			}
+		})
+	}
+}
+
+func TestBacktest(t *testing.T) {
+	// A straight line is forecast perfectly by a trend model, so its
+	// expected error must be (almost) zero; noise makes it grow with the
+	// horizon.
+	line := make([]float64, 120)
+	for i := range line {
+		line[i] = 10 + 0.5*float64(i)
+	}
+	res, err := Backtest(line, Options{Horizon: 7, Method: "AAN"}, 4, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Origins != 4 || res.MAE[6] > 1e-3 {
+		t.Errorf("line: %d origins, MAE at 7 = %v; want 4 and ~0", res.Origins, res.MAE[6])
+	}
+	noisy := seasonalSeries(400, 7, 100, 0, 5, 2, 9)
+	res, err = Backtest(noisy, Options{Horizon: 14, Periods: []int{7}, Method: "ANA"}, 10, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.MAE[0] <= 0 || math.Abs(res.MAE[0]-2*math.Sqrt(2/math.Pi)) > 0.8 {
+		t.Errorf("one-step MAE %v, want about %v (noise sd 2)", res.MAE[0], 2*math.Sqrt(2/math.Pi))
+	}
+	if res.Coverage[1] < 0.85 {
+		t.Errorf("95%% coverage %v in backtest", res.Coverage[1])
+	}
+	if _, err := Backtest([]float64{1, 2, 3}, Options{Horizon: 5}, 3, 0); err == nil {
+		t.Error("backtest on 3 points did not fail")
+	}
+}

@@ -1,0 +1,229 @@
+package forecast
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+)
+
+func seasonalSeries(n, m int, level, slope, amp, noise float64, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	y := make([]float64, n)
+	for t := range y {
+		y[t] = level + slope*float64(t) + amp*math.Sin(2*math.Pi*float64(t)/float64(m)) + noise*rng.NormFloat64()
+	}
+	return y
+}
+
+func TestPredictFallbacks(t *testing.T) {
+	tests := []struct {
+		name       string
+		y          []float64
+		opts       Options
+		wantMethod string
+		wantNote   string
+	}{
+		{"constant", []float64{5, 5, 5, 5, 5, 5, 5, 5}, Options{Horizon: 3, Periods: []int{7}}, "constant", "constant"},
+		{"two points", []float64{1, 2}, Options{Horizon: 3}, "naive", "only 2 points"},
+		{"short seasonal", seasonalSeries(20, 12, 100, 0, 5, 1, 1), Options{Horizon: 3, Periods: []int{12}, Method: "AAA"}, "ETS(A,A,N)", "fewer than two seasons"},
+		{"non-positive", append([]float64{0}, seasonalSeries(60, 7, 50, 0, 5, 1, 2)...), Options{Horizon: 3, Periods: []int{7}, Method: "MNM"}, "ETS(A,N,A)[7]", "needs positive data"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Predict(tt.y, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Method != tt.wantMethod {
+				t.Errorf("method = %q, want %q", r.Method, tt.wantMethod)
+			}
+			if !strings.Contains(strings.Join(r.Notes, "; "), tt.wantNote) {
+				t.Errorf("notes = %q, want one containing %q", r.Notes, tt.wantNote)
+			}
+			if len(r.Mean) != tt.opts.Horizon {
+				t.Errorf("%d steps, want %d", len(r.Mean), tt.opts.Horizon)
+			}
+		})
+	}
+}
+
+func TestPredictConstantHasZeroWidth(t *testing.T) {
+	r, err := Predict([]float64{3, 3, 3, 3}, Options{Horizon: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range r.Levels {
+		for k := range r.Mean {
+			if r.Mean[k] != 3 || r.Lower[i][k] != 3 || r.Upper[i][k] != 3 {
+				t.Fatalf("step %d: %v [%v, %v], want 3 [3, 3]", k, r.Mean[k], r.Lower[i][k], r.Upper[i][k])
+			}
+		}
+	}
+}
+
+func TestAutoNeverMultiplicativeOnNonPositiveData(t *testing.T) {
+	y := seasonalSeries(200, 7, 5, 0, 4, 1, 4) // dips below zero
+	if allPositive(y) {
+		t.Fatal("test series should not be positive")
+	}
+	r, err := Predict(y, Options{Horizon: 14, Periods: []int{7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(r.Method, "(M") || strings.Contains(r.Method, ",M)") {
+		t.Errorf("auto chose %s for data with non-positive values", r.Method)
+	}
+}
+
+func TestPredictRejectsBadInput(t *testing.T) {
+	if _, err := Predict([]float64{1, math.NaN(), 3}, Options{Horizon: 2}); err == nil || !strings.Contains(err.Error(), "value 1") {
+		t.Errorf("NaN: error = %v, want one naming value 1", err)
+	}
+	if _, err := Predict([]float64{1, 2, 3}, Options{Horizon: 0}); err == nil {
+		t.Error("horizon 0 accepted")
+	}
+	if _, err := Predict([]float64{1, 2, 3}, Options{Horizon: 2, Levels: []float64{100}}); err == nil {
+		t.Error("level 100 accepted")
+	}
+	if _, err := Predict([]float64{1, 2, 3}, Options{Horizon: 2, Method: "AMM"}); err == nil {
+		t.Error("unknown model accepted")
+	}
+}
+
+// Auto must not be fooled by a trend that fits the past and then stops: on
+// a ramp that flattens, validation on the last horizon prefers a model that
+// does not extrapolate the old slope.
+func TestAutoPicksTheBetterForecaster(t *testing.T) {
+	y := seasonalSeries(400, 7, 100, 0, 10, 1, 5)
+	for t := range 300 {
+		y[t] += 0.5 * float64(t-300)
+	}
+	r, err := Predict(y, Options{Horizon: 60, Periods: []int{7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Steps 0 and 56 share a phase of the weekly season.
+	if drift := r.Mean[56] - r.Mean[0]; math.Abs(drift) > 5 {
+		t.Errorf("%s drifts by %.1f over 8 weeks on a series flat for its last 100 points", r.Method, drift)
+	}
+}
+
+func TestIntervalsAreNested(t *testing.T) {
+	y := seasonalSeries(300, 24, 200, 0.1, 30, 5, 6)
+	for _, method := range []string{"auto", "ets", "hw", "snaive", "MNM", "MAdN"} {
+		r, err := Predict(y, Options{Horizon: 48, Periods: []int{24}, Method: method})
+		if err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		for k := range r.Mean {
+			lo95, lo80, hi80, hi95 := r.Lower[1][k], r.Lower[0][k], r.Upper[0][k], r.Upper[1][k]
+			if !(lo95 <= lo80 && lo80 <= r.Mean[k] && r.Mean[k] <= hi80 && hi80 <= hi95) {
+				t.Fatalf("%s step %d: %v <= %v <= %v <= %v <= %v does not hold", method, k, lo95, lo80, r.Mean[k], hi80, hi95)
+			}
+		}
+	}
+}
+
+func TestRegularize(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, 1+d, 0, 0, 0, 0, time.UTC) }
+	r, err := Regularize(Series{Name: "disk", Times: []time.Time{day(0), day(1), day(4), day(5)}, Values: []float64{1, 2, 5, 6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float64{1, 2, 3, 4, 5, 6}; !equal(r.Values, want) {
+		t.Errorf("values = %v, want %v", r.Values, want)
+	}
+	if want := []int{2, 3}; len(r.Filled) != 2 || r.Filled[0] != want[0] || r.Filled[1] != want[1] {
+		t.Errorf("filled = %v, want %v", r.Filled, want)
+	}
+	if r.Step.Duration != 24*time.Hour || !r.Time(6).Equal(day(6)) {
+		t.Errorf("step %v, next time %v", r.Step, r.Time(6))
+	}
+
+	months := []time.Time{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	r, err = Regularize(Series{Name: "m", Times: months, Values: []float64{1, 2, 3}})
+	if err != nil || r.Step.Months != 1 || !r.Time(3).Equal(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("monthly: step %v, next %v, err %v", r.Step, r.Time(3), err)
+	}
+
+	errTests := []struct {
+		name string
+		s    Series
+		want string
+	}{
+		{"NaN", Series{Name: "cpu", Times: []time.Time{day(0), day(1)}, Values: []float64{1, math.NaN()}}, `series "cpu" at 2026-01-02T00:00:00Z`},
+		{"Inf", Series{Name: "cpu", Times: []time.Time{day(0), day(1)}, Values: []float64{math.Inf(1), 1}}, `series "cpu" at 2026-01-01T00:00:00Z`},
+		{"off grid", Series{Name: "mem", Times: []time.Time{day(0), day(1), day(2), day(3).Add(time.Hour)}, Values: []float64{1, 2, 3, 4}}, "off the 24h0m0s grid"},
+		{"out of order", Series{Name: "mem", Times: []time.Time{day(1), day(0)}, Values: []float64{1, 2}}, "not after the previous"},
+		{"empty", Series{Name: "x"}, "no observations"},
+	}
+	for _, tt := range errTests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Regularize(tt.s); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func equal(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-12 {
+			return false
+		}
+	}
+	return true
+}
+
+func TestDefaultPeriods(t *testing.T) {
+	tests := []struct {
+		step Step
+		want []int
+	}{
+		{Step{Duration: time.Hour}, []int{24, 168}},
+		{Step{Duration: 30 * time.Minute}, []int{48, 336}},
+		{Step{Duration: 24 * time.Hour}, []int{7}},
+		{Step{Months: 1}, []int{12}},
+		{Step{Duration: 7 * time.Minute}, nil},
+	}
+	for _, tt := range tests {
+		if got := tt.step.DefaultPeriods(); len(got) != len(tt.want) || (len(got) > 0 && got[0] != tt.want[0]) {
+			t.Errorf("%v: %v, want %v", tt.step, got, tt.want)
+		}
+	}
+}
+
+func TestForecastAllKeepsOrderAndErrors(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(name string, vals []float64) Series {
+		s := Series{Name: name, Values: vals}
+		for i := range vals {
+			s.Times = append(s.Times, start.Add(time.Duration(i)*time.Hour))
+		}
+		return s
+	}
+	in := []Series{
+		mk("a", seasonalSeries(400, 24, 10, 0, 2, 0.5, 1)),
+		mk("bad", []float64{1, math.NaN(), 2}),
+		mk("c", seasonalSeries(100, 24, 10, 0, 2, 0.5, 2)),
+	}
+	out, err := ForecastAll(context.Background(), in, Options{Horizon: 5}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[0].Series.Name != "a" || out[2].Series.Name != "c" || out[1].Err == nil {
+		t.Fatalf("order or errors wrong: %q %v %q", out[0].Series.Name, out[1].Err, out[2].Series.Name)
+	}
+	if !out[0].Times[0].Equal(start.Add(400 * time.Hour)) {
+		t.Errorf("first forecast time %v, want %v", out[0].Times[0], start.Add(400*time.Hour))
+	}
+	if len(out[0].Periods) != 2 || out[0].Periods[1] != 168 {
+		t.Errorf("periods for hourly data = %v, want [24 168]", out[0].Periods)
+	}
+}

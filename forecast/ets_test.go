@@ -173,8 +173,8 @@ func TestIntervalCoverage(t *testing.T) {
 		x     States
 		sigma float64
 	}{
-		{"AAdN", Params{Alpha: 0.3, Beta: 0.05, Phi: 0.95}, States{Level: 100, Trend: 0.5}, 2},                         // analytic
-		{"ANA", Params{Alpha: 0.2, Gamma: 0.1}, States{Level: 100, Season: []float64{6, 2, -3, -5, 0, 4, -4}}, 2},      // analytic, seasonal
+		{"AAdN", Params{Alpha: 0.3, Beta: 0.05, Phi: 0.95}, States{Level: 100, Trend: 0.5}, 2},                        // analytic
+		{"ANA", Params{Alpha: 0.2, Gamma: 0.1}, States{Level: 100, Season: []float64{6, 2, -3, -5, 0, 4, -4}}, 2},     // analytic, seasonal
 		{"MNM", Params{Alpha: 0.2, Gamma: 0.1}, States{Level: 100, Season: []float64{1.1, 1, 0.9, 1.05, 0.95}}, 0.03}, // simulated
 	}
 	const series, n, h = 300, 200, 20

@@ -227,3 +227,31 @@ func TestForecastAllKeepsOrderAndErrors(t *testing.T) {
 		t.Errorf("periods for hourly data = %v, want [24 168]", out[0].Periods)
 	}
 }
+
+// A weekly cycle in half-hourly data (period 336) is found and followed.
+func TestAutoFindsLongSeason(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 336))
+	y := make([]float64, 48*28+336)
+	for i := range y {
+		weekday := 1.0
+		if (i/48)%7 >= 5 {
+			weekday = 0.4 // quiet weekends
+		}
+		y[i] = 100*weekday + 20*math.Sin(2*math.Pi*float64(i)/48) + rng.NormFloat64()
+	}
+	train, test := y[:len(y)-336], y[len(y)-336:]
+	r, err := Predict(train, Options{Horizon: 336, Periods: []int{48, 336}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(r.Method, "[336]") {
+		t.Errorf("method %s, want a model with the weekly season [336]", r.Method)
+	}
+	var mae float64
+	for i, v := range test {
+		mae += math.Abs(v - r.Mean[i])
+	}
+	if mae /= float64(len(test)); mae > 3 {
+		t.Errorf("mean absolute error %.2f over the next week, want under 3 (noise sd 1)", mae)
+	}
+}

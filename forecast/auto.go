@@ -132,11 +132,20 @@ func pool(n int, periods []int, positive bool) []poolMember {
 	return out
 }
 
-// autoForecast picks, from the pool, the forecaster whose forecast of the
-// last h points of the sample (fitted without them) had the smallest mean
-// absolute error, then refits it on the whole sample. Validation on the
-// forecast horizon itself is what keeps an undamped trend that fits the
-// past well from being extrapolated into nonsense.
+// aiccPreference is how much lower (relative mean absolute error on the
+// held-out points) another forecaster's error must be to displace the
+// pool's AICc winner. One held-out window is a noisy judge; AICc uses the
+// whole fitted sample, so it keeps the choice unless validation clearly
+// disagrees.
+const aiccPreference = 0.05
+
+// autoForecast chooses among the pool by forecasting the last h points of
+// the sample (at most a quarter of it) from a fit to the rest: the ETS
+// model with the lowest AICc on that fit is kept unless another
+// forecaster's mean absolute error on the held-out points is lower by more
+// than aiccPreference. The choice is then refitted on the whole sample.
+// Validation on the forecast horizon itself is what keeps an undamped trend
+// that fits the past well from being extrapolated into nonsense.
 func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 	h := opts.Horizon
 	hold := min(h, len(y)/4)
@@ -146,15 +155,19 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 		return aiccForecast(y, opts, res)
 	}
 	train, test := y[:len(y)-hold], y[len(y)-hold:]
-	positive := allPositive(y)
-	best, bestErr := poolMember{}, math.Inf(1)
-	var bestParams *Params
+	type scored struct {
+		member poolMember
+		params *Params
+		aicc   float64
+		mae    float64
+	}
+	best := scored{mae: math.Inf(1)}
+	byAICc := scored{aicc: math.Inf(1), mae: math.Inf(1)}
 	fc := make([]float64, hold)
-	for _, c := range pool(len(train), opts.Periods, positive) {
-		var params *Params
+	for _, c := range pool(len(train), opts.Periods, allPositive(y)) {
+		cand := scored{member: c, aicc: math.Inf(1)}
 		if c.naive {
-			f := naiveForecast(train, c.period, hold, nil)
-			copy(fc, f.Mean)
+			copy(fc, naiveForecast(train, c.period, hold, nil).Mean)
 		} else {
 			mdl, err := fitETS(train, c.period, c.spec, fitOptions{})
 			if err != nil {
@@ -165,25 +178,30 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 				phase = len(train) % c.period
 			}
 			pointForecast(c.spec, mdl.Params, mdl.Final, phase, fc)
-			params = &mdl.Params
+			cand.params, cand.aicc = &mdl.Params, mdl.AICc
 		}
-		var mae float64
 		for i, v := range test {
-			mae += math.Abs(v - fc[i])
+			cand.mae += math.Abs(v - fc[i])
 		}
-		if mae < bestErr {
-			best, bestErr, bestParams = c, mae, params
+		if cand.mae < best.mae {
+			best = cand
+		}
+		if cand.aicc < byAICc.aicc {
+			byAICc = cand
 		}
 	}
-	if math.IsInf(bestErr, 1) {
+	if math.IsInf(best.mae, 1) {
 		return aiccForecast(y, opts, res)
 	}
-	res.Method = best.name()
-	if best.naive {
-		res.Forecast = naiveForecast(y, best.period, h, opts.Levels)
+	if !math.IsInf(byAICc.aicc, 1) && best.mae >= (1-aiccPreference)*byAICc.mae {
+		best = byAICc
+	}
+	res.Method = best.member.name()
+	if best.member.naive {
+		res.Forecast = naiveForecast(y, best.member.period, h, opts.Levels)
 		return res, nil
 	}
-	mdl, err := fitETS(y, best.period, best.spec, fitOptions{estimateInit: true, start: bestParams})
+	mdl, err := fitETS(y, best.member.period, best.member.spec, fitOptions{estimateInit: true, start: best.params})
 	if err != nil {
 		return Result{}, err
 	}

@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -99,9 +100,10 @@ func zQuantile(level float64) float64 {
 // simulatedBands draws sample paths from the fitted model's own error
 // process and takes empirical quantiles at each step. Bounds never cross the
 // point forecast, which for a skewed model can sit outside a narrow central
-// interval of the paths.
+// interval of the paths. All paths advance one step at a time, so each
+// step's values are written, and then selected from, contiguously.
 func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upper [][]float64) {
-	rng := rand.New(rand.NewPCG(0x636170706c616e, uint64(m.N)))
+	rng := rand.NewPCG(0x636170706c616e, uint64(m.N))
 	sigma := math.Sqrt(m.Sigma2)
 	p := m.Params
 	spec := m.Spec
@@ -115,90 +117,30 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 	if hasTrend {
 		bRatio = p.Beta / p.Alpha
 	}
-	// draws[t*simPaths+path] holds that path's standardised error at step t
-	// until the path is run, then its value.
-	draws := make([]float64, h*simPaths)
-	for t := range h {
-		row := draws[t*simPaths : (t+1)*simPaths]
-		copy(row, stratifiedNormals())
-		rng.Shuffle(simPaths, func(i, j int) { row[i], row[j] = row[j], row[i] })
+	const n = simPaths
+	// row holds the paths' standardised errors for one step, then their
+	// values, then (reordered by selection) their quantiles.
+	row := make([]float64, n)
+	level := make([]float64, n)
+	trend := make([]float64, n)
+	last := make([]float64, n)
+	dead := make([]bool, n)
+	for i := range level {
+		level[i], trend[i], last[i] = m.Final.Level, m.Final.Trend, m.Final.Level
 	}
-	season := append([]float64(nil), m.Final.Season...)
 	// Seasonal states are only read again when the horizon is longer than
-	// a season; otherwise the updates can be skipped.
-	reuse := period > 0 && h > period
+	// a season; only then does each path need its own copy.
+	var seasons []float64
+	if period > 0 && h > period {
+		seasons = make([]float64, n*period)
+		for i := range n {
+			copy(seasons[i*period:(i+1)*period], m.Final.Season)
+		}
+	}
 	// A path that leaves the model's domain (a multiplicative level or
 	// season at or below zero, or a value that overflows) stays where it
 	// left it.
 	multiplicative := spec.needsPositive()
-	for path := range simPaths {
-		level, trend := m.Final.Level, m.Final.Trend
-		if reuse {
-			copy(season, m.Final.Season)
-		}
-		k := 0
-		if period > 0 {
-			k = phase % period
-		}
-		y := m.Final.Level
-		t := 0
-		for ; t < h; t++ {
-			phib := phi * trend
-			q := level + phib
-			f, s := q, 0.0
-			switch spec.Season {
-			case Additive:
-				s = season[k]
-				f = q + s
-			case Multiplicative:
-				s = season[k]
-				f = q * s
-			}
-			e := sigma * draws[t*simPaths+path]
-			prev := y
-			if spec.Error == Multiplicative {
-				y = f * (1 + e)
-			} else {
-				y = f + e
-			}
-			if math.IsInf(y, 0) || math.IsNaN(y) || math.Abs(y) > 1e150 {
-				y = prev
-				break
-			}
-			draws[t*simPaths+path] = y
-			if multiplicative && (!(y > 0) || !(q > 0) || !(s > 0 || spec.Season != Multiplicative)) {
-				t++
-				break
-			}
-			a := y
-			switch spec.Season {
-			case Additive:
-				a = y - s
-				if reuse {
-					season[k] = s + p.Gamma*(y-q-s)
-				}
-			case Multiplicative:
-				a = y / s
-				if reuse {
-					season[k] = s + p.Gamma*(y/q-s)
-				}
-			}
-			newLevel := q + p.Alpha*(a-q)
-			if hasTrend {
-				trend = phib + bRatio*(newLevel-level-phib)
-			}
-			level = newLevel
-			if period > 0 {
-				k++
-				if k == period {
-					k = 0
-				}
-			}
-		}
-		for ; t < h; t++ {
-			draws[t*simPaths+path] = y
-		}
-	}
 	lower = make([][]float64, len(levels))
 	upper = make([][]float64, len(levels))
 	for i := range levels {
@@ -206,94 +148,175 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 		upper[i] = make([]float64, h)
 	}
 	// Each bound is interpolated between two order statistics (R's
-	// quantile type 7); all of them are found in one multi-selection.
+	// quantile type 7); all of them are found in one pass of binning.
 	var ranks []int
 	for _, lv := range levels {
 		tail := (1 - lv/100) / 2
 		for _, q := range []float64{tail, 1 - tail} {
-			i := int(q * float64(simPaths-1))
-			ranks = append(ranks, i, min(i+1, simPaths-1))
+			i := int(q * float64(n-1))
+			ranks = append(ranks, i, min(i+1, n-1))
 		}
 	}
 	slices.Sort(ranks)
 	ranks = slices.Compact(ranks)
+	var sel orderStatSelector
 	for t := range h {
-		step := draws[t*simPaths : (t+1)*simPaths]
-		multiSelect(step, 0, len(step)-1, ranks)
+		k := 0
+		if period > 0 {
+			k = (phase + t) % period
+		}
+		copy(row, stratifiedNormals())
+		shuffle(rng, row)
+		for i, z := range row {
+			if dead[i] {
+				row[i] = last[i]
+				continue
+			}
+			phib := phi * trend[i]
+			q := level[i] + phib
+			f, s := q, 0.0
+			if spec.Season != None {
+				if seasons != nil {
+					s = seasons[i*period+k]
+				} else {
+					s = m.Final.Season[k]
+				}
+				if spec.Season == Additive {
+					f = q + s
+				} else {
+					f = q * s
+				}
+			}
+			e := sigma * z
+			var y float64
+			if spec.Error == Multiplicative {
+				y = f * (1 + e)
+			} else {
+				y = f + e
+			}
+			if math.IsInf(y, 0) || math.IsNaN(y) || math.Abs(y) > 1e150 {
+				dead[i] = true
+				row[i] = last[i]
+				continue
+			}
+			row[i], last[i] = y, y
+			if multiplicative && (!(y > 0) || !(q > 0) || (spec.Season == Multiplicative && !(s > 0))) {
+				dead[i] = true
+				continue
+			}
+			a := y
+			switch spec.Season {
+			case Additive:
+				a = y - s
+				if seasons != nil {
+					seasons[i*period+k] = s + p.Gamma*(y-q-s)
+				}
+			case Multiplicative:
+				a = y / s
+				if seasons != nil {
+					seasons[i*period+k] = s + p.Gamma*(y/q-s)
+				}
+			}
+			newLevel := q + p.Alpha*(a-q)
+			if hasTrend {
+				trend[i] = phib + bRatio*(newLevel-level[i]-phib)
+			}
+			level[i] = newLevel
+		}
+		stats := sel.orderStats(row, ranks)
 		for i, lv := range levels {
 			tail := (1 - lv/100) / 2
-			lower[i][t] = math.Min(typeSeven(step, tail), mean[t])
-			upper[i][t] = math.Max(typeSeven(step, 1-tail), mean[t])
+			lower[i][t] = math.Min(typeSeven(stats, n, tail), mean[t])
+			upper[i][t] = math.Max(typeSeven(stats, n, 1-tail), mean[t])
 		}
 	}
 	return lower, upper
 }
 
-// typeSeven is the p-quantile of v (R's type 7, linear between order
-// statistics) once v has been multi-selected at the two ranks it needs.
-func typeSeven(v []float64, p float64) float64 {
-	pos := p * float64(len(v)-1)
+// typeSeven is the p-quantile of n values (R's type 7, linear between
+// order statistics), given the order statistics it needs by rank.
+func typeSeven(stats map[int]float64, n int, p float64) float64 {
+	pos := p * float64(n-1)
 	i := int(pos)
-	if i+1 >= len(v) {
-		return v[i]
+	if i+1 >= n {
+		return stats[i]
 	}
-	return v[i] + (v[i+1]-v[i])*(pos-float64(i))
+	return stats[i] + (stats[i+1]-stats[i])*(pos-float64(i))
 }
 
-// multiSelect reorders v[lo..hi] so that each rank in ks (sorted, within
-// lo..hi) holds its order statistic: selection at the middle rank, then
-// recursion into each side with the ranks that fall there.
-func multiSelect(v []float64, lo, hi int, ks []int) {
-	if len(ks) == 0 || lo >= hi {
-		return
-	}
-	mid := len(ks) / 2
-	k := ks[mid]
-	selectKth(v, lo, hi, k)
-	multiSelect(v, lo, k-1, ks[:mid])
-	multiSelect(v, k+1, hi, ks[mid+1:])
+// orderStatSelector finds a few order statistics of a large sample by
+// counting values into equal-width bins and sorting only the bins that hold
+// a wanted rank. Unlike selection by partitioning, its inner loops have no
+// branches that depend on the data, which matters more than comparisons
+// for a few thousand values. It keeps its buffers between calls.
+type orderStatSelector struct {
+	counts []int
+	wanted []bool
+	picked []float64
+	stats  map[int]float64
 }
 
-// selectKth reorders v[lo..hi] so that v[k] is the element that belongs
-// there in sorted order, with nothing larger before it and nothing smaller
-// after it (Hoare's selection with a median-of-three pivot).
-func selectKth(v []float64, lo, hi, k int) float64 {
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		if v[mid] < v[lo] {
-			v[mid], v[lo] = v[lo], v[mid]
+const statBins = 512
+
+func (o *orderStatSelector) orderStats(v []float64, ranks []int) map[int]float64 {
+	if o.counts == nil {
+		o.counts = make([]int, statBins)
+		o.wanted = make([]bool, statBins)
+		o.stats = make(map[int]float64, len(ranks))
+	}
+	clear(o.counts)
+	clear(o.wanted)
+	clear(o.stats)
+	lo, hi := v[0], v[0]
+	for _, x := range v {
+		if x < lo {
+			lo = x
 		}
-		if v[hi] < v[lo] {
-			v[hi], v[lo] = v[lo], v[hi]
-		}
-		if v[hi] < v[mid] {
-			v[hi], v[mid] = v[mid], v[hi]
-		}
-		pivot := v[mid]
-		i, j := lo, hi
-		for i <= j {
-			for v[i] < pivot {
-				i++
-			}
-			for v[j] > pivot {
-				j--
-			}
-			if i <= j {
-				v[i], v[j] = v[j], v[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return v[k]
+		if x > hi {
+			hi = x
 		}
 	}
-	return v[k]
+	if lo == hi {
+		for _, r := range ranks {
+			o.stats[r] = lo
+		}
+		return o.stats
+	}
+	scale := (statBins - 1) / (hi - lo)
+	for _, x := range v {
+		o.counts[int((x-lo)*scale)]++
+	}
+	// The bin of each wanted rank, and the rank of its first element.
+	binOf := make([]int, len(ranks))
+	firstRank := make([]int, len(ranks))
+	cum, b := 0, 0
+	for j, r := range ranks {
+		for cum+o.counts[b] <= r {
+			cum += o.counts[b]
+			b++
+		}
+		binOf[j], firstRank[j] = b, cum
+		o.wanted[b] = true
+	}
+	o.picked = o.picked[:0]
+	for _, x := range v {
+		if o.wanted[int((x-lo)*scale)] {
+			o.picked = append(o.picked, x)
+		}
+	}
+	slices.Sort(o.picked)
+	// picked holds the wanted bins in order; a rank's value sits at its
+	// offset within its bin plus the sizes of the wanted bins before it.
+	for j, r := range ranks {
+		offset := 0
+		for bb := 0; bb < binOf[j]; bb++ {
+			if o.wanted[bb] {
+				offset += o.counts[bb]
+			}
+		}
+		o.stats[r] = o.picked[offset+r-firstRank[j]]
+	}
+	return o.stats
 }
 
 // stratifiedNormals are the standard normal quantiles at the midpoints of
@@ -305,3 +328,13 @@ var stratifiedNormals = sync.OnceValue(func() []float64 {
 	}
 	return z
 })
+
+// shuffle is a Fisher-Yates shuffle drawing indices by Lemire's
+// multiply-shift (its bias, below n/2^64, is immaterial here); inlined
+// because the generic rand.Shuffle's per-swap call dominated simulation.
+func shuffle(rng *rand.PCG, v []float64) {
+	for i := len(v) - 1; i > 0; i-- {
+		j, _ := bits.Mul64(rng.Uint64(), uint64(i+1))
+		v[i], v[j] = v[j], v[i]
+	}
+}

@@ -97,9 +97,9 @@ func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {
 	dim := len(c.start)
 	// Screening needs the parameters only well enough to rank forecasts;
 	// a final fit is polished further.
-	conv := &optimize.FunctionConverge{Relative: 1e-4, Iterations: 3 + 2*dim}
+	conv := &optimize.FunctionConverge{Relative: 1e-3, Iterations: 2 + dim}
 	if fo.estimateInit {
-		conv = &optimize.FunctionConverge{Relative: 1e-6, Iterations: 5 + 3*dim}
+		conv = &optimize.FunctionConverge{Relative: 1e-5, Iterations: 3 + 2*dim}
 	}
 	settings := &optimize.Settings{FuncEvaluations: 150 + 100*dim, Converger: conv}
 	res, err := optimize.Minimize(optimize.Problem{Func: objective}, c.start, settings, &optimize.NelderMead{SimplexSize: 0.5})

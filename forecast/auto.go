@@ -206,6 +206,7 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 		return Result{}, err
 	}
 	res.Forecast = mdl.Forecast(h, opts.Levels)
+	res.Forecast.envelop(mdl, y)
 	return res, nil
 }
 

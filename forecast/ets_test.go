@@ -209,3 +209,35 @@ func TestIntervalCoverage(t *testing.T) {
 		})
 	}
 }
+
+// The empirical envelope widens intervals for a series whose history holds
+// a level shift the model cannot foresee, and barely touches white noise.
+func TestEmpiricalEnvelope(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	noise := make([]float64, 400)
+	shifted := make([]float64, 400)
+	for i := range noise {
+		noise[i] = 50 + rng.NormFloat64()
+		shifted[i] = noise[i]
+		if i >= 200 && i < 260 {
+			shifted[i] += 15 // an outage-like excursion in the history
+		}
+	}
+	spec, _ := ParseSpec("ANN")
+	widthRatio := func(y []float64) float64 {
+		fit, err := FitETS(y, 0, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc := fit.Forecast(20, DefaultLevels)
+		before := fc.Upper[1][19] - fc.Lower[1][19]
+		fc.envelop(fit, y)
+		return (fc.Upper[1][19] - fc.Lower[1][19]) / before
+	}
+	if r := widthRatio(noise); r > 1.15 {
+		t.Errorf("white noise: envelope widened the 95%% interval %.2f×, want under 1.15×", r)
+	}
+	if r := widthRatio(shifted); r < 1.3 {
+		t.Errorf("history with a level shift: envelope widened the 95%% interval only %.2f×, want at least 1.3×", r)
+	}
+}

@@ -164,15 +164,29 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 	best := scored{mae: math.Inf(1)}
 	byAICc := scored{aicc: math.Inf(1), mae: math.Inf(1)}
 	fc := make([]float64, hold)
+	// A damped model starts its search from the fit of the same model
+	// without damping (or, for a multiplicative one, without trend), which
+	// the pool's order puts first: it saves a third of the evaluations.
+	fitted := map[poolMember]*Params{}
 	for _, c := range pool(len(train), opts.Periods, allPositive(y)) {
 		cand := scored{member: c, aicc: math.Inf(1)}
 		if c.naive {
 			copy(fc, naiveForecast(train, c.period, hold, nil).Mean)
 		} else {
-			mdl, err := fitETS(train, c.period, c.spec, fitOptions{})
+			var start *Params
+			if c.spec.Damped {
+				sibling := c
+				sibling.spec.Damped = false
+				if c.spec.Error == Multiplicative {
+					sibling.spec.Trend = None
+				}
+				start = fitted[sibling]
+			}
+			mdl, err := fitETS(train, c.period, c.spec, fitOptions{start: start})
 			if err != nil {
 				continue
 			}
+			fitted[c] = &mdl.Params
 			phase := 0
 			if c.period > 0 {
 				phase = len(train) % c.period

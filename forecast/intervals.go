@@ -343,8 +343,12 @@ func shuffle(rng *rand.PCG, v []float64) {
 // after a burn-in, forecasts up to h steps; the quantiles of those
 // in-sample errors at each step give bounds that reflect what the model
 // has actually missed by, level shifts and outliers included. Errors are
-// relative for multiplicative-error models. ok is false when the sample
+// relative for multiplicative-error models. Origins are thinned to about
+// maxOrigins: errors from neighbouring origins share most of their path,
+// so more of them add cost, not information. ok is false when the sample
 // is too short to give each step at least 40 errors.
+const maxOrigins = 200
+
 func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []float64) (lower, upper [][]float64, ok bool) {
 	burn := max(2*m.Period, 10)
 	origins := len(y) - burn - h
@@ -359,7 +363,14 @@ func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []floa
 	}
 	buf := make([]float64, h)
 	mult := m.Spec.Error == Multiplicative
+	stride := max(1, origins/maxOrigins)
 	for t := burn; t < len(y)-1; t++ {
+		if (len(y)-1-t)%stride != 0 {
+			if r := filter(m.Spec, m.Params, &x, y[t:t+1], t, nil); !r.ok {
+				return nil, nil, false
+			}
+			continue
+		}
 		n := min(h, len(y)-t)
 		pointForecast(m.Spec, m.Params, x, t, buf[:n])
 		for k := range n {

@@ -66,3 +66,21 @@ func TestReadFileMissing(t *testing.T) {
 		t.Errorf("error = %v, want one naming the file", err)
 	}
 }
+
+func TestParseTimeFastPathAgreesWithTimeParse(t *testing.T) {
+	for _, s := range []string{"2026-01-01T00:00:00Z", "2024-02-29T23:59:59Z", "1999-12-31T12:30:45Z"} {
+		fast, ok := parseUTCSeconds(s)
+		slow, err := time.Parse(time.RFC3339, s)
+		if !ok || err != nil || !fast.Equal(slow) || fast.Location() != slow.Location() {
+			t.Errorf("%s: fast %v (%v), time.Parse %v (%v)", s, fast, ok, slow, err)
+		}
+	}
+	for _, s := range []string{"2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T00:00:00+01:00", "2026-0a-01T00:00:00Z"} {
+		if _, ok := parseUTCSeconds(s); ok {
+			t.Errorf("%s: accepted by the fast path", s)
+		}
+	}
+	if _, err := parseTime("2026-04-31T00:00:00Z"); err == nil {
+		t.Error("31 April accepted")
+	}
+}

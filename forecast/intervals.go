@@ -357,13 +357,15 @@ func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []floa
 	}
 	x := m.Initial.clone()
 	filter(m.Spec, m.Params, &x, y[:burn], 0, nil)
+	stride := max(1, origins/maxOrigins)
+	perStep := (origins+h)/stride + 2
+	flat := make([]float64, h*perStep)
 	errs := make([][]float64, h)
 	for k := range errs {
-		errs[k] = make([]float64, 0, origins+h)
+		errs[k] = flat[k*perStep : k*perStep : (k+1)*perStep]
 	}
 	buf := make([]float64, h)
 	mult := m.Spec.Error == Multiplicative
-	stride := max(1, origins/maxOrigins)
 	for t := burn; t < len(y)-1; t++ {
 		if (len(y)-1-t)%stride != 0 {
 			if r := filter(m.Spec, m.Params, &x, y[t:t+1], t, nil); !r.ok {

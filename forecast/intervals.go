@@ -304,9 +304,9 @@ func (o *orderStatSelector) orderStats(v []float64, ranks []int) map[int]float64
 			o.picked = append(o.picked, x)
 		}
 	}
-	slices.Sort(o.picked)
 	// picked holds the wanted bins in order; a rank's value sits at its
 	// offset within its bin plus the sizes of the wanted bins before it.
+	inPicked := make([]int, len(ranks))
 	for j, r := range ranks {
 		offset := 0
 		for bb := 0; bb < binOf[j]; bb++ {
@@ -314,7 +314,21 @@ func (o *orderStatSelector) orderStats(v []float64, ranks []int) map[int]float64
 				offset += o.counts[bb]
 			}
 		}
-		o.stats[r] = o.picked[offset+r-firstRank[j]]
+		inPicked[j] = offset + r - firstRank[j]
+	}
+	if len(o.picked) > 256 && len(o.picked) < len(v) {
+		// Heavy tails crowd most values into a few bins: bin again within them.
+		sub := orderStatSelector{}
+		picked := slices.Clone(o.picked)
+		subStats := sub.orderStats(picked, slices.Compact(slices.Clone(inPicked)))
+		for j, r := range ranks {
+			o.stats[r] = subStats[inPicked[j]]
+		}
+		return o.stats
+	}
+	slices.Sort(o.picked)
+	for j, r := range ranks {
+		o.stats[r] = o.picked[inPicked[j]]
 	}
 	return o.stats
 }

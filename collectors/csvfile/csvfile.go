@@ -80,7 +80,7 @@ func parse(data []byte, name string) ([]Series, error) {
 	case len(cols) >= 2 && (cols[0] == "timestamp" || cols[0] == "time" || cols[0] == "date"):
 		err = p.readWide(cr, header[1:])
 	default:
-		return nil, fmt.Errorf("%s:1: header %q is neither series,timestamp,value nor timestamp,<series>...", name, strings.Join(header, ","))
+		return nil, fmt.Errorf("%s:1: header %q: want series,timestamp,value or timestamp followed by series names", name, strings.Join(header, ","))
 	}
 	if err != nil {
 		return nil, err

@@ -1,0 +1,173 @@
+package forecast
+
+import (
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+	"sync"
+)
+
+// simPaths is the number of sample paths for models without closed-form
+// intervals. The bounds are empirical quantiles of the paths, so the skew
+// of multiplicative models is kept. The errors are Latin hypercube draws:
+// at every step the paths share one set of evenly spaced normal quantiles
+// in a fresh random order, so each step's error distribution is exact and
+// only its mixing across steps is random.
+const simPaths = 2000
+
+// simulatedBands draws sample paths from the fitted model's own error
+// process and takes empirical quantiles at each step. Bounds never cross the
+// point forecast, which for a skewed model can sit outside a narrow central
+// interval of the paths. All paths advance one step at a time, so each
+// step's values are written, and then selected from, contiguously.
+func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upper [][]float64) {
+	rng := rand.NewPCG(0x636170706c616e, uint64(m.N))
+	sigma := math.Sqrt(m.Sigma2)
+	p := m.Params
+	spec := m.Spec
+	period := m.Period
+	hasTrend := spec.Trend != None
+	phi := p.Phi
+	if !hasTrend {
+		phi = 0
+	}
+	bRatio := 0.0
+	if hasTrend {
+		bRatio = p.Beta / p.Alpha
+	}
+	const n = simPaths
+	// row holds the paths' standardised errors for one step, then their
+	// values, then (reordered by selection) their quantiles.
+	row := make([]float64, n)
+	level := make([]float64, n)
+	trend := make([]float64, n)
+	last := make([]float64, n)
+	dead := make([]bool, n)
+	for i := range level {
+		level[i], trend[i], last[i] = m.Final.Level, m.Final.Trend, m.Final.Level
+	}
+	// Seasonal states are only read again when the horizon is longer than
+	// a season; only then does each path need its own copy.
+	var seasons []float64
+	if period > 0 && h > period {
+		seasons = make([]float64, n*period)
+		for i := range n {
+			copy(seasons[i*period:(i+1)*period], m.Final.Season)
+		}
+	}
+	// A path that leaves the model's domain (a multiplicative level or
+	// season at or below zero, or a value that overflows) stays where it
+	// left it.
+	multiplicative := spec.needsPositive()
+	lower = make([][]float64, len(levels))
+	upper = make([][]float64, len(levels))
+	for i := range levels {
+		lower[i] = make([]float64, h)
+		upper[i] = make([]float64, h)
+	}
+	// Each bound is interpolated between two order statistics (R's
+	// quantile type 7); all of them are found in one pass of binning.
+	var ranks []int
+	for _, lv := range levels {
+		tail := (1 - lv/100) / 2
+		for _, q := range []float64{tail, 1 - tail} {
+			i := int(q * float64(n-1))
+			ranks = append(ranks, i, min(i+1, n-1))
+		}
+	}
+	slices.Sort(ranks)
+	ranks = slices.Compact(ranks)
+	var sel orderStatSelector
+	for t := range h {
+		k := 0
+		if period > 0 {
+			k = (phase + t) % period
+		}
+		copy(row, stratifiedNormals())
+		shuffle(rng, row)
+		for i, z := range row {
+			if dead[i] {
+				row[i] = last[i]
+				continue
+			}
+			phib := phi * trend[i]
+			q := level[i] + phib
+			f, s := q, 0.0
+			if spec.Season != None {
+				if seasons != nil {
+					s = seasons[i*period+k]
+				} else {
+					s = m.Final.Season[k]
+				}
+				if spec.Season == Additive {
+					f = q + s
+				} else {
+					f = q * s
+				}
+			}
+			e := sigma * z
+			var y float64
+			if spec.Error == Multiplicative {
+				y = f * (1 + e)
+			} else {
+				y = f + e
+			}
+			if math.IsInf(y, 0) || math.IsNaN(y) || math.Abs(y) > 1e150 {
+				dead[i] = true
+				row[i] = last[i]
+				continue
+			}
+			row[i], last[i] = y, y
+			if multiplicative && (!(y > 0) || !(q > 0) || (spec.Season == Multiplicative && !(s > 0))) {
+				dead[i] = true
+				continue
+			}
+			a := y
+			switch spec.Season {
+			case Additive:
+				a = y - s
+				if seasons != nil {
+					seasons[i*period+k] = s + p.Gamma*(y-q-s)
+				}
+			case Multiplicative:
+				a = y / s
+				if seasons != nil {
+					seasons[i*period+k] = s + p.Gamma*(y/q-s)
+				}
+			}
+			newLevel := q + p.Alpha*(a-q)
+			if hasTrend {
+				trend[i] = phib + bRatio*(newLevel-level[i]-phib)
+			}
+			level[i] = newLevel
+		}
+		stats := sel.orderStats(row, ranks)
+		for i, lv := range levels {
+			tail := (1 - lv/100) / 2
+			lower[i][t] = math.Min(typeSeven(stats, n, tail), mean[t])
+			upper[i][t] = math.Max(typeSeven(stats, n, 1-tail), mean[t])
+		}
+	}
+	return lower, upper
+}
+
+// stratifiedNormals are the standard normal quantiles at the midpoints of
+// simPaths equal slices of probability.
+var stratifiedNormals = sync.OnceValue(func() []float64 {
+	z := make([]float64, simPaths)
+	for i := range z {
+		z[i] = math.Sqrt2 * math.Erfinv(2*(float64(i)+0.5)/simPaths-1)
+	}
+	return z
+})
+
+// shuffle is a Fisher-Yates shuffle drawing indices by Lemire's
+// multiply-shift (its bias, below n/2^64, is immaterial here); inlined
+// because the generic rand.Shuffle's per-swap call dominated simulation.
+func shuffle(rng *rand.PCG, v []float64) {
+	for i := len(v) - 1; i > 0; i-- {
+		j, _ := bits.Mul64(rng.Uint64(), uint64(i+1))
+		v[i], v[j] = v[j], v[i]
+	}
+}

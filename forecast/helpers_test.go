@@ -106,3 +106,17 @@ func TestBacktest(t *testing.T) {
 		t.Error("backtest on 3 points did not fail")
 	}
 }
+
+func TestSeasonalStrength(t *testing.T) {
+	strong := seasonalSeries(300, 24, 100, 0.1, 20, 1, 1)
+	weak := seasonalSeries(300, 24, 100, 0.1, 0.2, 5, 2)
+	if s := seasonalStrength(strong, 24); s < 0.95 {
+		t.Errorf("strength of a clear daily cycle = %.2f, want above 0.95", s)
+	}
+	if s := seasonalStrength(weak, 24); s > 0.2 {
+		t.Errorf("strength of noise with a faint cycle = %.2f, want below 0.2", s)
+	}
+	if s := seasonalStrength(strong[:30], 24); s != 0 {
+		t.Errorf("strength from less than two seasons = %.2f, want 0", s)
+	}
+}

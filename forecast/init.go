@@ -7,45 +7,20 @@ import "math"
 // seasons at most, as R's forecast::ets does for its starting values. Index j
 // belongs to phase j. It needs at least two full seasons.
 func seasonalIndices(y []float64, m int, mult bool) []float64 {
-	n := min(len(y), 10*m)
-	y = y[:n]
-	half := m / 2
+	y = y[:min(len(y), 10*m)]
 	sums := make([]float64, m)
 	counts := make([]int, m)
-	var window float64
-	// Running sum of the m values centred on t (m odd) or of the 2×m moving
-	// average's inner m-1 values plus half weights at both ends (m even).
-	for t := half; t < n-half; t++ {
-		var trend float64
-		if m%2 == 1 {
-			if t == half {
-				for j := 0; j < m; j++ {
-					window += y[j]
-				}
-			} else {
-				window += y[t+half] - y[t-half-1]
-			}
-			trend = window / float64(m)
-		} else {
-			if t == half {
-				for j := 1; j < m; j++ {
-					window += y[j]
-				}
-			} else {
-				window += y[t+half-1] - y[t-half]
-			}
-			trend = (window + 0.5*(y[t-half]+y[t+half])) / float64(m)
-		}
+	centredMA(y, m, func(t int, trend float64) {
 		d := y[t] - trend
 		if mult {
 			if trend == 0 {
-				continue
+				return
 			}
 			d = y[t] / trend
 		}
 		sums[t%m] += d
 		counts[t%m]++
-	}
+	})
 	idx := make([]float64, m)
 	var mean float64
 	for j := range idx {
@@ -120,4 +95,60 @@ func initialStates(spec Spec, y []float64, m int) States {
 		x.Trend *= 1 - 1e-3
 	}
 	return x
+}
+
+// centredMA calls visit with the centred moving average of order m (2×m
+// when m is even) at every t where it is defined.
+func centredMA(y []float64, m int, visit func(t int, trend float64)) {
+	half := m / 2
+	var window float64
+	for t := half; t < len(y)-half; t++ {
+		var trend float64
+		if m%2 == 1 {
+			if t == half {
+				for j := 0; j < m; j++ {
+					window += y[j]
+				}
+			} else {
+				window += y[t+half] - y[t-half-1]
+			}
+			trend = window / float64(m)
+		} else {
+			if t == half {
+				for j := 1; j < m; j++ {
+					window += y[j]
+				}
+			} else {
+				window += y[t+half-1] - y[t-half]
+			}
+			trend = (window + 0.5*(y[t-half]+y[t+half])) / float64(m)
+		}
+		visit(t, trend)
+	}
+}
+
+// seasonalStrength is 1 - Var(remainder)/Var(detrended) of an additive
+// classical decomposition with period m (Wang, Smith & Hyndman 2006): near
+// 1 when the season explains the detrended series, near 0 when it does not.
+func seasonalStrength(y []float64, m int) float64 {
+	if m < 2 || len(y) < 2*m {
+		return 0
+	}
+	idx := seasonalIndices(y, m, false)
+	var n, sd, sdd, sr, srr float64
+	centredMA(y, m, func(t int, trend float64) {
+		d := y[t] - trend
+		r := d - idx[t%m]
+		n++
+		sd += d
+		sdd += d * d
+		sr += r
+		srr += r * r
+	})
+	varD := sdd/n - (sd/n)*(sd/n)
+	varR := srr/n - (sr/n)*(sr/n)
+	if varD <= 0 {
+		return 0
+	}
+	return math.Max(0, 1-varR/varD)
 }

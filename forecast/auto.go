@@ -256,4 +256,3 @@ func aiccForecast(y []float64, opts Options, res Result) (Result, error) {
 	res.Forecast = mdl.Forecast(opts.Horizon, opts.Levels)
 	return res, nil
 }
-

@@ -2,7 +2,6 @@ package forecast
 
 import (
 	"math"
-	"slices"
 )
 
 // empiricalBands runs the model over its own sample and, from every origin
@@ -69,20 +68,11 @@ func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []floa
 		if nk < 40 {
 			return nil, nil, false
 		}
-		ranksBuf = ranksBuf[:0]
-		for _, lv := range levels {
-			tail := (1 - lv/100) / 2
-			for _, q := range []float64{tail, 1 - tail} {
-				j := int(q * float64(nk-1))
-				ranksBuf = append(ranksBuf, j, min(j+1, nk-1))
-			}
-		}
-		slices.Sort(ranksBuf)
-		ranksBuf = slices.Compact(ranksBuf)
+		ranksBuf = quantileRanks(nk, levels, ranksBuf)
 		stats := sel.orderStats(e, ranksBuf)
 		for i, lv := range levels {
 			tail := (1 - lv/100) / 2
-			lo, hi := typeSeven(stats, nk, tail), typeSeven(stats, nk, 1-tail)
+			lo, hi := typeSeven(ranksBuf, stats, nk, tail), typeSeven(ranksBuf, stats, nk, 1-tail)
 			if mult {
 				lower[i][k], upper[i][k] = mean[k]*(1+lo), mean[k]*(1+hi)
 			} else {

@@ -2,52 +2,82 @@ package forecast
 
 import "slices"
 
-// typeSeven is the p-quantile of n values (R's type 7, linear between
-// order statistics), given the order statistics it needs by rank.
-func typeSeven(stats map[int]float64, n int, p float64) float64 {
-	pos := p * float64(n-1)
-	i := int(pos)
-	if i+1 >= n {
-		return stats[i]
+// quantileRanks lists, sorted and without repeats, the order statistics
+// (0-based ranks among n values) that typeSeven needs for the central
+// intervals at levels.
+func quantileRanks(n int, levels []float64, buf []int) []int {
+	buf = buf[:0]
+	for _, lv := range levels {
+		tail := (1 - lv/100) / 2
+		for _, q := range []float64{tail, 1 - tail} {
+			i := int(q * float64(n-1))
+			buf = append(buf, i, min(i+1, n-1))
+		}
 	}
-	return stats[i] + (stats[i+1]-stats[i])*(pos-float64(i))
+	slices.Sort(buf)
+	return slices.Compact(buf)
 }
 
-// orderStatSelector finds a few order statistics of a large sample by
-// counting values into equal-width bins and sorting only the bins that hold
-// a wanted rank. Unlike selection by partitioning, its inner loops have no
-// branches that depend on the data, which matters more than comparisons
+// typeSeven is the p-quantile of n values (R's type 7, linear between
+// order statistics), from the order statistics stats at ranks.
+func typeSeven(ranks []int, stats []float64, n int, p float64) float64 {
+	pos := p * float64(n-1)
+	i := int(pos)
+	at := func(r int) float64 { return stats[slices.Index(ranks, r)] }
+	if i+1 >= n {
+		return at(i)
+	}
+	return at(i) + (at(i+1)-at(i))*(pos-float64(i))
+}
+
+// orderStatSelector finds a few order statistics of a sample. Small samples
+// are sorted. Large ones are counted into equal-width bins and only the
+// bins that hold a wanted rank are sorted (or binned again when heavy
+// tails crowd them): unlike selection by partitioning, the inner loops have
+// no branches that depend on the data, which matters more than comparisons
 // for a few thousand values. It keeps its buffers between calls.
 type orderStatSelector struct {
 	counts []int
 	wanted []bool
 	picked []float64
-	stats  map[int]float64
+	stats  []float64
 }
 
-const statBins = 512
+const (
+	statBins     = 512
+	sortUpTo     = 256 // samples this small are simply sorted
+	binningDepth = 3   // rebinning crowded bins at most this often
+)
 
-func (o *orderStatSelector) orderStats(v []float64, ranks []int) map[int]float64 {
+// orderStats returns the values at ranks (sorted, within v), in the order
+// of ranks. v may be reordered. The result is valid until the next call.
+func (o *orderStatSelector) orderStats(v []float64, ranks []int) []float64 {
+	o.stats = o.stats[:0]
+	return o.find(v, ranks, binningDepth)
+}
+
+func (o *orderStatSelector) find(v []float64, ranks []int, depth int) []float64 {
+	if len(v) <= sortUpTo || depth == 0 {
+		slices.Sort(v)
+		for _, r := range ranks {
+			o.stats = append(o.stats, v[r])
+		}
+		return o.stats
+	}
 	if o.counts == nil {
 		o.counts = make([]int, statBins)
 		o.wanted = make([]bool, statBins)
-		o.stats = make(map[int]float64, len(ranks))
 	}
 	clear(o.counts)
 	clear(o.wanted)
-	clear(o.stats)
 	lo, hi := v[0], v[0]
 	for _, x := range v {
-		if x < lo {
-			lo = x
-		}
-		if x > hi {
-			hi = x
-		}
+		lo = min(lo, x)
+		hi = max(hi, x)
 	}
 	if lo == hi {
-		for _, r := range ranks {
-			o.stats[r] = lo
+		for range ranks {
+			o.stats = append(o.stats, lo)
 		}
 		return o.stats
 	}
@@ -55,49 +85,29 @@ func (o *orderStatSelector) orderStats(v []float64, ranks []int) map[int]float64
 	for _, x := range v {
 		o.counts[int((x-lo)*scale)]++
 	}
-	// The bin of each wanted rank, and the rank of its first element.
-	binOf := make([]int, len(ranks))
-	firstRank := make([]int, len(ranks))
-	cum, b := 0, 0
+	// Mark the bin of each wanted rank; ranks within the picked values are
+	// the rank less everything in unwanted bins below it.
+	sub := make([]int, len(ranks))
+	cum, skipped, b := 0, 0, 0
 	for j, r := range ranks {
 		for cum+o.counts[b] <= r {
 			cum += o.counts[b]
+			if !o.wanted[b] {
+				skipped += o.counts[b]
+			}
 			b++
 		}
-		binOf[j], firstRank[j] = b, cum
 		o.wanted[b] = true
+		sub[j] = r - skipped
 	}
-	o.picked = o.picked[:0]
+	picked := make([]float64, 0, 4*len(ranks)+len(v)/statBins*len(ranks))
 	for _, x := range v {
 		if o.wanted[int((x-lo)*scale)] {
-			o.picked = append(o.picked, x)
+			picked = append(picked, x)
 		}
 	}
-	// picked holds the wanted bins in order; a rank's value sits at its
-	// offset within its bin plus the sizes of the wanted bins before it.
-	inPicked := make([]int, len(ranks))
-	for j, r := range ranks {
-		offset := 0
-		for bb := 0; bb < binOf[j]; bb++ {
-			if o.wanted[bb] {
-				offset += o.counts[bb]
-			}
-		}
-		inPicked[j] = offset + r - firstRank[j]
+	if len(picked) == len(v) {
+		depth = 1 // binning cannot separate these values; sort them
 	}
-	if len(o.picked) > 256 && len(o.picked) < len(v) {
-		// Heavy tails crowd most values into a few bins: bin again within them.
-		sub := orderStatSelector{}
-		picked := slices.Clone(o.picked)
-		subStats := sub.orderStats(picked, slices.Compact(slices.Clone(inPicked)))
-		for j, r := range ranks {
-			o.stats[r] = subStats[inPicked[j]]
-		}
-		return o.stats
-	}
-	slices.Sort(o.picked)
-	for j, r := range ranks {
-		o.stats[r] = o.picked[inPicked[j]]
-	}
-	return o.stats
+	return o.find(picked, sub, depth-1)
 }

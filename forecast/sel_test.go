@@ -30,27 +30,21 @@ func TestOrderStatsMatchSorting(t *testing.T) {
 			}
 			sorted := slices.Clone(v)
 			slices.Sort(sorted)
-			var ks []int
-			for _, p := range []float64{0, 0.025, 0.1, 0.5, 0.9, 0.975, 1} {
-				i := int(p * float64(n-1))
-				ks = append(ks, i, min(i+1, n-1))
-			}
-			slices.Sort(ks)
-			ks = slices.Compact(ks)
-			stats := sel.orderStats(v, ks)
-			for _, k := range ks {
-				if stats[k] != sorted[k] {
-					t.Errorf("%s n=%d rank %d: %v, want %v", name, n, k, stats[k], sorted[k])
+			ks := quantileRanks(n, []float64{50, 80, 95, 99.99}, nil)
+			stats := slices.Clone(sel.orderStats(v, ks))
+			for j, k := range ks {
+				if stats[j] != sorted[k] {
+					t.Errorf("%s n=%d rank %d: %v, want %v", name, n, k, stats[j], sorted[k])
 				}
 			}
-			for _, p := range []float64{0.025, 0.5, 0.975} {
+			for _, p := range []float64{0.025, 0.25, 0.75, 0.975} {
 				pos := p * float64(n-1)
 				i := int(pos)
 				want := sorted[i]
 				if i+1 < n {
 					want += (sorted[i+1] - sorted[i]) * (pos - float64(i))
 				}
-				if got := typeSeven(stats, n, p); got != want {
+				if got := typeSeven(ks, stats, n, p); got != want {
 					t.Errorf("%s n=%d p=%v: %v, want %v", name, n, p, got, want)
 				}
 			}

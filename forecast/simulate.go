@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
-	"slices"
 	"sync"
 )
 
@@ -66,18 +65,7 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 		lower[i] = make([]float64, h)
 		upper[i] = make([]float64, h)
 	}
-	// Each bound is interpolated between two order statistics (R's
-	// quantile type 7); all of them are found in one pass of binning.
-	var ranks []int
-	for _, lv := range levels {
-		tail := (1 - lv/100) / 2
-		for _, q := range []float64{tail, 1 - tail} {
-			i := int(q * float64(n-1))
-			ranks = append(ranks, i, min(i+1, n-1))
-		}
-	}
-	slices.Sort(ranks)
-	ranks = slices.Compact(ranks)
+	ranks := quantileRanks(n, levels, nil)
 	var sel orderStatSelector
 	for t := range h {
 		k := 0
@@ -145,8 +133,8 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 		stats := sel.orderStats(row, ranks)
 		for i, lv := range levels {
 			tail := (1 - lv/100) / 2
-			lower[i][t] = math.Min(typeSeven(stats, n, tail), mean[t])
-			upper[i][t] = math.Max(typeSeven(stats, n, 1-tail), mean[t])
+			lower[i][t] = math.Min(typeSeven(ranks, stats, n, tail), mean[t])
+			upper[i][t] = math.Max(typeSeven(ranks, stats, n, 1-tail), mean[t])
 		}
 	}
 	return lower, upper

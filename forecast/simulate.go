@@ -36,21 +36,22 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 		bRatio = p.Beta / p.Alpha
 	}
 	const n = simPaths
+	sc := scratchPool.Get().(*simScratch)
+	defer scratchPool.Put(sc)
 	// row holds the paths' standardised errors for one step, then their
 	// values, then (reordered by selection) their quantiles.
-	row := make([]float64, n)
-	level := make([]float64, n)
-	trend := make([]float64, n)
-	last := make([]float64, n)
-	dead := make([]bool, n)
+	row, level, trend, last, dead := sc.row, sc.level, sc.trend, sc.last, sc.dead
 	for i := range level {
-		level[i], trend[i], last[i] = m.Final.Level, m.Final.Trend, m.Final.Level
+		level[i], trend[i], last[i], dead[i] = m.Final.Level, m.Final.Trend, m.Final.Level, false
 	}
 	// Seasonal states are only read again when the horizon is longer than
 	// a season; only then does each path need its own copy.
 	var seasons []float64
 	if period > 0 && h > period {
-		seasons = make([]float64, n*period)
+		if cap(sc.seasons) < n*period {
+			sc.seasons = make([]float64, n*period)
+		}
+		seasons = sc.seasons[:n*period]
 		for i := range n {
 			copy(seasons[i*period:(i+1)*period], m.Final.Season)
 		}
@@ -101,7 +102,7 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 			} else {
 				y = f + e
 			}
-			if math.IsInf(y, 0) || math.IsNaN(y) || math.Abs(y) > 1e150 {
+			if !(math.Abs(y) <= 1e150) { // also true for NaN and ±Inf
 				dead[i] = true
 				row[i] = last[i]
 				continue
@@ -140,6 +141,21 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 	return lower, upper
 }
 
+// simScratch is the per-path state of one simulation, pooled because a
+// batch forecasts thousands of series and these buffers dominated its
+// garbage.
+type simScratch struct {
+	row, level, trend, last, seasons []float64
+	dead                             []bool
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &simScratch{
+		row: make([]float64, simPaths), level: make([]float64, simPaths), trend: make([]float64, simPaths),
+		last: make([]float64, simPaths), dead: make([]bool, simPaths),
+	}
+}}
+
 // stratifiedNormals are the standard normal quantiles at the midpoints of
 // simPaths equal slices of probability.
 var stratifiedNormals = sync.OnceValue(func() []float64 {
@@ -150,12 +166,16 @@ var stratifiedNormals = sync.OnceValue(func() []float64 {
 	return z
 })
 
-// shuffle is a Fisher-Yates shuffle drawing indices by Lemire's
-// multiply-shift (its bias, below n/2^64, is immaterial here); inlined
-// because the generic rand.Shuffle's per-swap call dominated simulation.
+// shuffle is a Fisher-Yates shuffle with wyrand as its generator (seeded
+// from rng) and Lemire's multiply-shift for bounded indices (bias below
+// n/2^64); rand.Shuffle's per-swap call and PCG's 128-bit step cost more
+// than the simulation itself.
 func shuffle(rng *rand.PCG, v []float64) {
+	state := rng.Uint64()
 	for i := len(v) - 1; i > 0; i-- {
-		j, _ := bits.Mul64(rng.Uint64(), uint64(i+1))
+		state += 0xa0761d6478bd642f
+		hi, lo := bits.Mul64(state, state^0xe7037ed1a0b428db)
+		j, _ := bits.Mul64(hi^lo, uint64(i+1))
 		v[i], v[j] = v[j], v[i]
 	}
 }

@@ -9,10 +9,12 @@
 # Needs Go; the anchors need Debian's python3-statsmodels, r-base-core and
 # r-cran-forecast. Prints a markdown table: accuracy from the yardstick's
 # scorer, CPU seconds (user+sys) per series, and capplan's speed-up over
-# each anchor. capplan runs first, on all datasets, before the long anchor
-# runs; its CPU time is the median of five runs, since a run of well under
-# a second is at the mercy of the scheduler. The anchors time themselves
-# after loading their interpreters (their cpu_s).
+# each anchor. Every runner times itself the same way: CPU seconds from
+# reading train.csv to writing the forecast, after the interpreter or
+# runtime has started (cpu_s in its log). capplan runs first, on all
+# datasets, before the long anchor runs; its time is the median of five
+# runs, since a run of well under a second is at the mercy of the
+# scheduler.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=$(cd "${1:-$root/../shared/bench}" && pwd)
@@ -26,17 +28,16 @@ mkdir -p "$out"
 
 meta() { sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" "$bench/data/$1/meta.json"; }
 
-echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(go version | cut -d' ' -f3), load1 at start $(cut -d' ' -f1 /proc/loadavg)"
+echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(go version | cut -d' ' -f3), load1 at start $(cut -d' ' -f1 /proc/loadavg)"
 echo
 
-TIMEFORMAT='%U %S'
 for ds in $datasets; do
   data="$bench/data/$ds"
   runs=""
   for _ in 1 2 3 4 5; do
-    t=$( { time "$out/capplan" forecast --in "$data/train.csv" --horizon "$(meta "$ds" horizon)" \
-      --out "$out/$ds.capplan.csv" 2>"$out/$ds.capplan.err"; } 2>&1 )
-    runs="$runs $(echo "$t" | awk '{printf "%.3f", $1 + $2}')"
+    "$out/capplan" forecast --in "$data/train.csv" --horizon "$(meta "$ds" horizon)" \
+      --out "$out/$ds.capplan.csv" 2>"$out/$ds.capplan.err"
+    runs="$runs $(sed -n 's/.*forecast done.* cpu_s=\([0-9.]*\).*/\1/p' "$out/$ds.capplan.err")"
   done
   echo "cpu_s=$(echo $runs | tr ' ' '\n' | sort -n | sed -n 3p) runs=[$runs ]" > "$out/$ds.capplan.log"
 done

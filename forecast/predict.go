@@ -105,13 +105,7 @@ func Predict(y []float64, opts Options) (Result, error) {
 	case "auto":
 		return autoForecast(y, opts, res.Notes)
 	case "ets":
-		mdl, err := SelectETS(y, m)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Method = mdl.Name()
-		res.Forecast = mdl.Forecast(opts.Horizon, opts.Levels)
-		return res, nil
+		return aiccForecast(y, opts, res)
 	}
 	spec, err := ParseSpec(opts.Method)
 	if err != nil {

@@ -157,14 +157,7 @@ func (p *parser) get(name string) *Series {
 }
 
 func (p *parser) readLong(cr records) error {
-	for {
-		rec, line, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", p.name, err)
-		}
+	return p.each(cr, func(rec []string, line int) error {
 		if len(rec) != 3 {
 			return fmt.Errorf("%s:%d: %d fields, want 3 (series,timestamp,value)", p.name, line, len(rec))
 		}
@@ -183,6 +176,23 @@ func (p *parser) readLong(cr records) error {
 		s.Times = append(s.Times, ts)
 		s.Values = append(s.Values, v)
 		s.Lines = append(s.Lines, line)
+		return nil
+	})
+}
+
+// each calls fn for every record after the header, with its line.
+func (p *parser) each(cr records, fn func(rec []string, line int) error) error {
+	for {
+		rec, line, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		if err := fn(rec, line); err != nil {
+			return err
+		}
 	}
 }
 
@@ -198,14 +208,7 @@ func (p *parser) readWide(cr records, names []string) error {
 		}
 		cols[i] = p.get(n)
 	}
-	for {
-		rec, line, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", p.name, err)
-		}
+	return p.each(cr, func(rec []string, line int) error {
 		if len(rec) != len(names)+1 {
 			return fmt.Errorf("%s:%d: %d fields, want %d as in the header", p.name, line, len(rec), len(names)+1)
 		}
@@ -225,7 +228,8 @@ func (p *parser) readWide(cr records, names []string) error {
 			cols[i].Values = append(cols[i].Values, v)
 			cols[i].Lines = append(cols[i].Lines, line)
 		}
-	}
+		return nil
+	})
 }
 
 // finish sorts each series by time (sources usually deliver it sorted,

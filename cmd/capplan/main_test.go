@@ -98,3 +98,26 @@ func TestFailedForecastLeavesNoFile(t *testing.T) {
 		t.Errorf("directory holds %d entries after a failed run, want only the input", len(entries))
 	}
 }
+
+// The same input gives the same forecast, byte for byte, however the
+// series are spread over workers.
+func TestForecastIsReproducible(t *testing.T) {
+	dir := t.TempDir()
+	var outputs [][]byte
+	for i, workers := range []string{"1", "2", "2"} {
+		dst := filepath.Join(dir, "fc"+workers+string(rune('a'+i))+".csv")
+		if code, _, stderr := capplan(t, "forecast", "--in", "../../docs/examples/resource_metrics.csv", "--horizon", "60", "--workers", workers, "--out", dst); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		b, err := os.ReadFile(dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs = append(outputs, b)
+	}
+	for i := 1; i < len(outputs); i++ {
+		if !bytes.Equal(outputs[0], outputs[i]) {
+			t.Fatalf("run %d differs from run 0", i)
+		}
+	}
+}

@@ -39,7 +39,6 @@ func typeSeven(ranks []int, stats []float64, n int, p float64) float64 {
 type orderStatSelector struct {
 	counts []int
 	wanted []bool
-	picked []float64
 	stats  []float64
 }
 

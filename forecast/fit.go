@@ -50,11 +50,11 @@ func FitETS(y []float64, m int, spec Spec) (*Model, error) {
 }
 
 // fitOptions tune one fit. Model screening leaves the initial level and
-// trend at their heuristic values, which halves the optimiser's dimensions;
-// on series of hundreds of points they barely move the fit.
+// trend at their heuristic values, which takes one or two dimensions off
+// the search; on series of hundreds of points they barely move the fit.
 type fitOptions struct {
 	estimateInit bool
-	start        *Params // warm start, e.g. from a fit on a shorter sample
+	start        *Params // warm start: a related fit, or this model's fit to a shorter sample
 }
 
 func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {

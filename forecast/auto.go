@@ -109,18 +109,13 @@ const strongSeason = 0.7
 // main season, the multiplicative season for positive data, seasonal
 // naive, and the simple seasonal models at each longer period.
 func pool(n int, periods []int, positive bool, strength float64) []poolMember {
-	var out []poolMember
-	ets := func(code string, period int) {
+	var seasonal []poolMember
+	ets := func(to *[]poolMember, code string, period int) {
 		spec, _ := ParseSpec(code)
 		if spec.needsPositive() && !positive {
 			return
 		}
-		out = append(out, poolMember{spec: spec, period: period})
-	}
-	if strength < strongSeason {
-		for _, code := range []string{"ANN", "AAN", "AAdN"} {
-			ets(code, 0)
-		}
+		*to = append(*to, poolMember{spec: spec, period: period})
 	}
 	for i, m := range periods {
 		if m < 2 || n < 2*m {
@@ -128,23 +123,24 @@ func pool(n int, periods []int, positive bool, strength float64) []poolMember {
 		}
 		if i == 0 {
 			for _, code := range []string{"ANA", "AAA", "AAdA", "MNM", "MAdM"} {
-				ets(code, m)
+				ets(&seasonal, code, m)
 			}
-			out = append(out, poolMember{naive: true, period: m})
+			seasonal = append(seasonal, poolMember{naive: true, period: m})
 			continue
 		}
-		ets("ANA", m)
-		ets("MNM", m)
+		ets(&seasonal, "ANA", m)
+		ets(&seasonal, "MNM", m)
 	}
-	if len(out) == 0 {
+	var out []poolMember
+	if len(seasonal) == 0 || strength < strongSeason {
 		for _, code := range []string{"ANN", "AAN", "AAdN"} {
-			ets(code, 0)
+			ets(&out, code, 0)
 		}
 	}
-	if len(out) == 3 {
-		out = append(out, poolMember{naive: true})
+	if len(seasonal) == 0 {
+		return append(out, poolMember{naive: true})
 	}
-	return out
+	return append(out, seasonal...)
 }
 
 // aiccPreference is how much lower (relative mean absolute error on the
@@ -167,7 +163,7 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 	res := Result{Notes: notes}
 	if hold < 1 || len(y)-hold < 3 {
 		res.Notes = append(res.Notes, fmt.Sprintf("only %d points: too few to validate, ETS chosen by AICc", len(y)))
-		return aiccForecast(y, opts, res)
+		return aiccForecast(y, mainPeriod(opts.Periods, len(y)), opts, res)
 	}
 	train, test := y[:len(y)-hold], y[len(y)-hold:]
 	type scored struct {
@@ -206,11 +202,7 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 				continue
 			}
 			fitted[c] = &mdl.Params
-			phase := 0
-			if c.period > 0 {
-				phase = len(train) % c.period
-			}
-			pointForecast(c.spec, mdl.Params, mdl.Final, phase, fc)
+			mdl.pointForecast(fc)
 			cand.params, cand.aicc = &mdl.Params, mdl.AICc
 		}
 		for i, v := range test {
@@ -224,7 +216,7 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 		}
 	}
 	if math.IsInf(best.mae, 1) {
-		return aiccForecast(y, opts, res)
+		return aiccForecast(y, mainPeriod(opts.Periods, len(y)), opts, res)
 	}
 	if !math.IsInf(byAICc.aicc, 1) && best.mae >= (1-aiccPreference)*byAICc.mae {
 		best = byAICc
@@ -243,11 +235,8 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 	return res, nil
 }
 
-func aiccForecast(y []float64, opts Options, res Result) (Result, error) {
-	m := 0
-	if len(opts.Periods) > 0 && opts.Periods[0] > 1 && len(y) >= 2*opts.Periods[0] {
-		m = opts.Periods[0]
-	}
+// aiccForecast forecasts with the ETS model of lowest AICc at period m.
+func aiccForecast(y []float64, m int, opts Options, res Result) (Result, error) {
 	mdl, err := SelectETS(y, m)
 	if err != nil {
 		return Result{}, err

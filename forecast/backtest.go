@@ -29,8 +29,6 @@ func Backtest(y []float64, opts Options, origins, every int) (BacktestResult, er
 		every = h
 	}
 	res := BacktestResult{MAE: make([]float64, h), RMSE: make([]float64, h), Coverage: make([]float64, len(opts.Levels))}
-	counts := make([]int, h)
-	var points int
 	for o := 0; o < origins; o++ {
 		end := len(y) - h - o*every
 		if end < 3 {
@@ -45,25 +43,25 @@ func Backtest(y []float64, opts Options, origins, every int) (BacktestResult, er
 			e := actual - r.Mean[k]
 			res.MAE[k] += math.Abs(e)
 			res.RMSE[k] += e * e
-			counts[k]++
 			for i := range opts.Levels {
 				if actual >= r.Lower[i][k] && actual <= r.Upper[i][k] {
 					res.Coverage[i]++
 				}
 			}
-			points++
 		}
 		res.Origins++
 	}
 	if res.Origins == 0 {
 		return BacktestResult{}, fmt.Errorf("%d points are too few to backtest a %d-step horizon", len(y), h)
 	}
+	// Every origin is scored at every step.
+	n := float64(res.Origins)
 	for k := range h {
-		res.MAE[k] /= float64(counts[k])
-		res.RMSE[k] = math.Sqrt(res.RMSE[k] / float64(counts[k]))
+		res.MAE[k] /= n
+		res.RMSE[k] = math.Sqrt(res.RMSE[k] / n)
 	}
 	for i := range res.Coverage {
-		res.Coverage[i] /= float64(points)
+		res.Coverage[i] /= n * float64(h)
 	}
 	return res, nil
 }

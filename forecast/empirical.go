@@ -4,16 +4,17 @@ import (
 	"math"
 )
 
-// empiricalBands runs the model over its own sample and, from every origin
-// after a burn-in, forecasts up to h steps; the quantiles of those
-// in-sample errors at each step give bounds that reflect what the model
-// has actually missed by, level shifts and outliers included. Errors are
-// relative for multiplicative-error models. Origins are thinned to about
-// maxOrigins: errors from neighbouring origins share most of their path,
-// so more of them add cost, not information. ok is false when the sample
-// is too short to give each step at least 40 errors.
+// maxOrigins bounds the forecast origins of empiricalBands: errors from
+// neighbouring origins share most of their path, so more of them add cost,
+// not information.
 const maxOrigins = 200
 
+// empiricalBands runs the model over its own sample and, from origins
+// after a burn-in (thinned to about maxOrigins), forecasts up to h steps;
+// the quantiles of those in-sample errors at each step give bounds that
+// reflect what the model has actually missed by, level shifts and outliers
+// included. Errors are relative for multiplicative-error models. ok is
+// false when the sample is too short to give each step at least 40 errors.
 func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []float64) (lower, upper [][]float64, ok bool) {
 	burn := max(2*m.Period, 10)
 	origins := len(y) - burn - h
@@ -21,7 +22,9 @@ func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []floa
 		return nil, nil, false
 	}
 	x := m.Initial.clone()
-	filter(m.Spec, m.Params, &x, y[:burn], 0, nil)
+	if r := filter(m.Spec, m.Params, &x, y[:burn], 0, nil); !r.ok {
+		return nil, nil, false
+	}
 	stride := max(1, origins/maxOrigins)
 	perStep := (origins+h)/stride + 2
 	flat := make([]float64, h*perStep)
@@ -32,23 +35,19 @@ func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []floa
 	buf := make([]float64, h)
 	mult := m.Spec.Error == Multiplicative
 	for t := burn; t < len(y)-1; t++ {
-		if (len(y)-1-t)%stride != 0 {
-			if r := filter(m.Spec, m.Params, &x, y[t:t+1], t, nil); !r.ok {
-				return nil, nil, false
-			}
-			continue
-		}
-		n := min(h, len(y)-t)
-		pointForecast(m.Spec, m.Params, x, t, buf[:n])
-		for k := range n {
-			e := y[t+k] - buf[k]
-			if mult {
-				if buf[k] <= 0 {
-					continue
+		if (len(y)-1-t)%stride == 0 {
+			n := min(h, len(y)-t)
+			pointForecast(m.Spec, m.Params, x, t, buf[:n])
+			for k := range n {
+				e := y[t+k] - buf[k]
+				if mult {
+					if buf[k] <= 0 {
+						continue
+					}
+					e /= buf[k]
 				}
-				e /= buf[k]
+				errs[k] = append(errs[k], e)
 			}
-			errs[k] = append(errs[k], e)
 		}
 		if r := filter(m.Spec, m.Params, &x, y[t:t+1], t, nil); !r.ok {
 			return nil, nil, false
@@ -56,12 +55,7 @@ func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []floa
 	}
 	var ranksBuf []int
 	var sel orderStatSelector
-	lower = make([][]float64, len(levels))
-	upper = make([][]float64, len(levels))
-	for i := range levels {
-		lower[i] = make([]float64, h)
-		upper[i] = make([]float64, h)
-	}
+	lower, upper = newBands(len(levels), h)
 	for k := range h {
 		e := errs[k]
 		nk := len(e)

@@ -115,16 +115,7 @@ func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {
 	mdl.Initial = States{Level: l0, Trend: b0, Season: x0.Season}
 	mdl.Final = mdl.Initial.clone()
 	r := filter(spec, p, &mdl.Final, y, 0, nil)
-	mdl.NParams = dim + 1
-	if !fo.estimateInit {
-		mdl.NParams++
-		if spec.Trend != None {
-			mdl.NParams++
-		}
-	}
-	if m > 0 {
-		mdl.NParams += m - 1
-	}
+	mdl.NParams = spec.estimatedParams(m)
 	mdl.setLikelihood(r)
 	return mdl, nil
 }
@@ -152,18 +143,18 @@ func (m *Model) setLikelihood(r filterResult) {
 // their bounds (logistic transforms) and to initial level and trend
 // (offsets in units of the data's spread).
 type coords struct {
-	spec         Spec
-	start        []float64
-	l0, b0       float64
-	lScale, bSca float64
-	init         bool // initial level and trend are optimised too
+	spec           Spec
+	start          []float64
+	l0, b0         float64
+	lScale, bScale float64
+	init           bool // initial level and trend are optimised too
 }
 
 func newCoords(spec Spec, y []float64, x0 States, m int, fo fitOptions) *coords {
 	c := &coords{spec: spec, l0: x0.Level, b0: x0.Trend, init: fo.estimateInit}
 	start := fo.start
 	c.lScale = spread(y)
-	c.bSca = c.lScale / float64(max(m, 10))
+	c.bScale = c.lScale / float64(max(m, 10))
 	alpha, betaStar, gammaStar, phi := 0.2, 0.1, 0.05, 0.97
 	if spec.Season != None {
 		alpha = 0.1
@@ -217,7 +208,7 @@ func (c *coords) decode(u []float64) (p Params, l0, b0 float64) {
 	if c.init {
 		l0 += c.lScale * next()
 		if c.spec.Trend != None {
-			b0 += c.bSca * next()
+			b0 += c.bScale * next()
 		}
 	}
 	return p, l0, b0

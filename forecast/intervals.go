@@ -20,18 +20,27 @@ var DefaultLevels = []float64{80, 95}
 // fixed seed so that a run is reproducible.
 func (m *Model) Forecast(h int, levels []float64) Forecast {
 	fc := Forecast{Mean: make([]float64, h), Levels: levels}
-	phase := 0
-	if m.Period > 0 {
-		phase = m.N % m.Period
-	}
-	pointForecast(m.Spec, m.Params, m.Final, phase, fc.Mean)
+	m.pointForecast(fc.Mean)
 	if m.Spec.Error == Additive && m.Spec.Season != Multiplicative {
 		sd := m.analyticSD(h)
 		fc.Lower, fc.Upper = normalBands(fc.Mean, sd, levels)
 		return fc
 	}
-	fc.Lower, fc.Upper = m.simulatedBands(h, phase, levels, fc.Mean)
+	fc.Lower, fc.Upper = m.simulatedBands(h, m.nextPhase(), levels, fc.Mean)
 	return fc
+}
+
+// nextPhase is the seasonal phase of the step after the sample.
+func (m *Model) nextPhase() int {
+	if m.Period == 0 {
+		return 0
+	}
+	return m.N % m.Period
+}
+
+// pointForecast writes the means of the next len(out) steps.
+func (m *Model) pointForecast(out []float64) {
+	pointForecast(m.Spec, m.Params, m.Final, m.nextPhase(), out)
 }
 
 // analyticSD is the h-step forecast standard deviation of a class 1 model:
@@ -63,12 +72,9 @@ func (m *Model) analyticSD(h int) []float64 {
 }
 
 func normalBands(mean, sd, levels []float64) (lower, upper [][]float64) {
-	lower = make([][]float64, len(levels))
-	upper = make([][]float64, len(levels))
+	lower, upper = newBands(len(levels), len(mean))
 	for i, lv := range levels {
 		z := zQuantile(lv)
-		lower[i] = make([]float64, len(mean))
-		upper[i] = make([]float64, len(mean))
 		for t, mu := range mean {
 			lower[i][t] = mu - z*sd[t]
 			upper[i][t] = mu + z*sd[t]
@@ -81,4 +87,15 @@ func normalBands(mean, sd, levels []float64) (lower, upper [][]float64) {
 // each tail.
 func zQuantile(level float64) float64 {
 	return math.Sqrt2 * math.Erfinv(level/100)
+}
+
+// newBands allocates lower and upper bounds for levels intervals of h steps.
+func newBands(levels, h int) (lower, upper [][]float64) {
+	lower = make([][]float64, levels)
+	upper = make([][]float64, levels)
+	for i := range levels {
+		lower[i] = make([]float64, h)
+		upper[i] = make([]float64, h)
+	}
+	return lower, upper
 }

@@ -74,10 +74,6 @@ func Predict(y []float64, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("no observations")
 	}
 	var res Result
-	m := 0
-	if len(opts.Periods) > 0 && opts.Periods[0] > 1 {
-		m = opts.Periods[0]
-	}
 	if isConstant(y) {
 		res.Method = "constant"
 		res.Notes = append(res.Notes, "series is constant: forecast is that constant with zero-width intervals")
@@ -90,9 +86,9 @@ func Predict(y []float64, opts Options) (Result, error) {
 		res.Forecast = naiveForecast(y, 0, opts.Horizon, opts.Levels)
 		return res, nil
 	}
-	if m > 0 && len(y) < 2*m {
-		res.Notes = append(res.Notes, fmt.Sprintf("fewer than two seasons (%d points, period %d): non-seasonal model", len(y), m))
-		m = 0
+	m := mainPeriod(opts.Periods, len(y))
+	if asked := mainPeriod(opts.Periods, math.MaxInt); asked > 0 && m == 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("fewer than two seasons (%d points, period %d): non-seasonal model", len(y), asked))
 	}
 	switch opts.Method {
 	case "snaive":
@@ -105,7 +101,7 @@ func Predict(y []float64, opts Options) (Result, error) {
 	case "auto":
 		return autoForecast(y, opts, res.Notes)
 	case "ets":
-		return aiccForecast(y, opts, res)
+		return aiccForecast(y, m, opts, res)
 	}
 	spec, err := ParseSpec(opts.Method)
 	if err != nil {
@@ -128,6 +124,15 @@ func Predict(y []float64, opts Options) (Result, error) {
 	res.Method = mdl.Name()
 	res.Forecast = mdl.Forecast(opts.Horizon, opts.Levels)
 	return res, nil
+}
+
+// mainPeriod is the first of periods when it is a season (at least 2)
+// that n points cover twice, and 0 otherwise.
+func mainPeriod(periods []int, n int) int {
+	if len(periods) == 0 || periods[0] < 2 || n/2 < periods[0] {
+		return 0
+	}
+	return periods[0]
 }
 
 func constantForecast(v float64, h int, levels []float64) Forecast {

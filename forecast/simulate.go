@@ -60,12 +60,7 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 	// season at or below zero, or a value that overflows) stays where it
 	// left it.
 	multiplicative := spec.needsPositive()
-	lower = make([][]float64, len(levels))
-	upper = make([][]float64, len(levels))
-	for i := range levels {
-		lower[i] = make([]float64, h)
-		upper[i] = make([]float64, h)
-	}
+	lower, upper = newBands(len(levels), h)
 	ranks := quantileRanks(n, levels, nil)
 	var sel orderStatSelector
 	for t := range h {

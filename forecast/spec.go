@@ -73,6 +73,23 @@ func (s Spec) validate() error {
 	return nil
 }
 
+// estimatedParams counts what a fit of this model at period m estimates,
+// heuristic starting values included: smoothing and damping parameters,
+// initial level and trend, m-1 free seasonal indices, and the variance.
+func (s Spec) estimatedParams(m int) int {
+	k := 1 + 1 + 1 // alpha, level, variance
+	if s.Trend != None {
+		k += 2 // beta, initial trend
+	}
+	if s.Damped {
+		k++
+	}
+	if s.Season != None {
+		k += 1 + m - 1 // gamma, free seasonal indices
+	}
+	return k
+}
+
 // needsPositive reports whether the model divides by its forecasts or
 // seasonal indices and so only makes sense for strictly positive data.
 func (s Spec) needsPositive() bool {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +49,7 @@ func runForecast(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	start, startCPU := time.Now(), cpuTime()
 	read, err := csvfile.ReadFile(*in)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", *in, err)
+		return fmt.Errorf("read input: %w", err)
 	}
 	series := make([]forecast.Series, len(read))
 	for i, s := range read {
@@ -101,7 +102,7 @@ func writeForecasts(path string, stdout io.Writer, results []forecast.SeriesFore
 	var w io.Writer = stdout
 	var tmp *os.File
 	if path != "-" {
-		tmp, err = os.CreateTemp(dirOf(path), ".capplan-forecast-*")
+		tmp, err = os.CreateTemp(filepath.Dir(path), ".capplan-forecast-*")
 		if err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
@@ -158,10 +159,3 @@ func writeForecasts(path string, stdout io.Writer, results []forecast.SeriesFore
 }
 
 func num(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
-
-func dirOf(path string) string {
-	if i := strings.LastIndexByte(path, os.PathSeparator); i >= 0 {
-		return path[:i+1]
-	}
-	return "."
-}

@@ -157,6 +157,16 @@ const aiccPreference = 0.05
 // than aiccPreference. The choice is then refitted on the whole sample.
 // Validation on the forecast horizon itself is what keeps an undamped trend
 // that fits the past well from being extrapolated into nonsense.
+//
+// The intervals may come from another model: the one whose likelihood over
+// the whole sample is best (AICc at the parameters fitted without the
+// held-out points, so that those points are scored as one-step forecasts),
+// provided its held-out forecasts were about as good: within one typical
+// step of the series (its mean absolute change) per point. A small
+// validation win says which forecast to centre on; it says little about
+// spread, which the likelihood measures on every point. This matters after
+// level shifts and spikes, where the model that forecasts the quiet
+// held-out window best underrates how far the series can move.
 func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 	h := opts.Horizon
 	hold := min(h, len(y)/4)
@@ -169,41 +179,32 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 	type scored struct {
 		member poolMember
 		params *Params
-		aicc   float64
-		mae    float64
+		aicc   float64 // on the training part
+		whole  float64 // over the whole sample, at the training part's parameters
+		mae    float64 // on the held-out points
 	}
-	best := scored{mae: math.Inf(1)}
-	byAICc := scored{aicc: math.Inf(1), mae: math.Inf(1)}
+	inf := math.Inf(1)
+	best := scored{mae: inf}
+	byAICc := scored{aicc: inf, mae: inf}
+	byWhole := scored{whole: inf, mae: inf}
 	fc := make([]float64, hold)
-	// A damped model starts its search from the fit of the same model
-	// without damping (or, for a multiplicative one, without trend), which
-	// the pool's order puts first: it saves a third of the evaluations.
 	fitted := map[poolMember]*Params{}
 	strength := 0.0
 	if len(opts.Periods) > 0 {
 		strength = seasonalStrength(train, opts.Periods[0])
 	}
 	for _, c := range pool(len(train), opts.Periods, allPositive(y), strength) {
-		cand := scored{member: c, aicc: math.Inf(1)}
+		cand := scored{member: c, aicc: inf, whole: inf}
 		if c.naive {
 			copy(fc, naiveForecast(train, c.period, hold, nil).Mean)
 		} else {
-			var start *Params
-			if c.spec.Damped {
-				sibling := c
-				sibling.spec.Damped = false
-				if c.spec.Error == Multiplicative {
-					sibling.spec.Trend = None
-				}
-				start = fitted[sibling]
-			}
-			mdl, err := fitETS(train, c.period, c.spec, fitOptions{start: start})
+			mdl, err := screen(train, c, fitted)
 			if err != nil {
 				continue
 			}
 			fitted[c] = &mdl.Params
 			mdl.pointForecast(fc)
-			cand.params, cand.aicc = &mdl.Params, mdl.AICc
+			cand.params, cand.aicc, cand.whole = &mdl.Params, mdl.AICc, mdl.aiccOver(y)
 		}
 		for i, v := range test {
 			cand.mae += math.Abs(v - fc[i])
@@ -213,6 +214,9 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 		}
 		if cand.aicc < byAICc.aicc {
 			byAICc = cand
+		}
+		if cand.whole < byWhole.whole {
+			byWhole = cand
 		}
 	}
 	if math.IsInf(best.mae, 1) {
@@ -230,9 +234,47 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if byWhole.member != best.member && !math.IsInf(byWhole.whole, 1) &&
+		(byWhole.mae-best.mae)/float64(hold) <= spread(train) {
+		spreadModel, err := fitETS(y, byWhole.member.period, byWhole.member.spec, fitOptions{estimateInit: true, start: byWhole.params})
+		if err == nil {
+			res.Method += ", intervals " + byWhole.member.name()
+			res.Forecast = spreadModel.Forecast(h, opts.Levels)
+			res.Forecast.envelop(spreadModel, y)
+			res.Forecast.useMeanOf(mdl)
+			return res, nil
+		}
+	}
 	res.Forecast = mdl.Forecast(h, opts.Levels)
 	res.Forecast.envelop(mdl, y)
 	return res, nil
+}
+
+// screen fits a pool member to the training part. A damped model is fitted
+// twice, from the defaults and from the fit of the same model without
+// damping (or, for a multiplicative one, without trend), which the pool's
+// order puts first, and the better fit is kept: the warm start usually ends
+// closer to the optimum, but a sibling whose trend sits at its bound starts
+// the search in the flat tail of the logistic transform, where it stalls.
+func screen(train []float64, c poolMember, fitted map[poolMember]*Params) (*Model, error) {
+	mdl, err := fitETS(train, c.period, c.spec, fitOptions{})
+	if !c.spec.Damped {
+		return mdl, err
+	}
+	sibling := c
+	sibling.spec.Damped = false
+	if c.spec.Error == Multiplicative {
+		sibling.spec.Trend = None
+	}
+	start := fitted[sibling]
+	if start == nil {
+		return mdl, err
+	}
+	warm, werr := fitETS(train, c.period, c.spec, fitOptions{start: start})
+	if werr == nil && (err != nil || warm.AICc < mdl.AICc) {
+		return warm, nil
+	}
+	return mdl, err
 }
 
 // aiccForecast forecasts with the ETS model of lowest AICc at period m.

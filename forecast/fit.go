@@ -236,3 +236,19 @@ func spread(y []float64) float64 {
 	}
 	return s / float64(len(y)-1)
 }
+
+// aiccOver is the AICc of the model, with its parameters and initial states
+// as fitted, over y: the fitted sample followed by later points. Over the
+// later points it scores the model's one-step forecasts, so unlike the
+// fit's own AICc it also reflects how the model fared out of sample. It is
+// +Inf when the model breaks down on y.
+func (m *Model) aiccOver(y []float64) float64 {
+	x := m.Initial.clone()
+	r := filter(m.Spec, m.Params, &x, y, 0, nil)
+	if !r.ok {
+		return math.Inf(1)
+	}
+	whole := Model{N: len(y), NParams: m.NParams}
+	whole.setLikelihood(r)
+	return whole.AICc
+}

@@ -99,3 +99,15 @@ func newBands(levels, h int) (lower, upper [][]float64) {
 	}
 	return lower, upper
 }
+
+// useMeanOf replaces the forecast's mean by m's point forecast, keeping the
+// bounds but widening them where needed so that they still hold the mean.
+func (fc *Forecast) useMeanOf(m *Model) {
+	m.pointForecast(fc.Mean)
+	for i := range fc.Levels {
+		for k, mu := range fc.Mean {
+			fc.Lower[i][k] = math.Min(fc.Lower[i][k], mu)
+			fc.Upper[i][k] = math.Max(fc.Upper[i][k], mu)
+		}
+	}
+}

@@ -31,14 +31,16 @@ func typeSeven(ranks []int, stats []float64, n int, p float64) float64 {
 }
 
 // orderStatSelector finds a few order statistics of a sample. Small samples
-// are sorted. Large ones are counted into equal-width bins and only the
-// bins that hold a wanted rank are sorted (or binned again when heavy
-// tails crowd them): unlike selection by partitioning, the inner loops have
-// no branches that depend on the data, which matters more than comparisons
-// for a few thousand values. It keeps its buffers between calls.
+// are sorted. Large ones are counted into bins and only the bins that hold
+// a wanted rank are sorted (or binned again when they are still crowded):
+// unlike selection by partitioning, the inner loops have no branches that
+// depend on the data, which matters more than comparisons for a few
+// thousand values. It keeps its buffers between calls.
 type orderStatSelector struct {
 	counts []int
 	wanted []bool
+	sub    [binningDepth][]int // per depth: ranks within the picked values
+	picked [binningDepth][]float64
 	stats  []float64
 }
 
@@ -46,12 +48,17 @@ const (
 	statBins     = 512
 	sortUpTo     = 64 // samples this small are simply sorted
 	binningDepth = 3  // rebinning crowded bins at most this often
+	rangeSample  = 64 // values whose range the bins span
 )
 
 // orderStats returns the values at ranks (sorted, within v), in the order
 // of ranks. v may be reordered. The result is valid until the next call.
 func (o *orderStatSelector) orderStats(v []float64, ranks []int) []float64 {
 	o.stats = o.stats[:0]
+	if o.counts == nil {
+		o.counts = make([]int, statBins)
+		o.wanted = make([]bool, statBins)
+	}
 	return o.find(v, ranks, binningDepth)
 }
 
@@ -63,38 +70,41 @@ func (o *orderStatSelector) find(v []float64, ranks []int, depth int) []float64 
 		}
 		return o.stats
 	}
-	if o.counts == nil {
-		o.counts = make([]int, statBins)
-		o.wanted = make([]bool, statBins)
+	// The inner bins span the range of a strided sample of the values, not
+	// their extremes: the long right tail of a multiplicative model's paths
+	// would otherwise squeeze most values into a few bins. Values beyond
+	// the sample's range go to the two end bins, which hold few of them.
+	lo, hi := minMax(v, max(1, len(v)/rangeSample))
+	if lo == hi {
+		lo, hi = minMax(v, 1)
+		if lo == hi {
+			for range ranks {
+				o.stats = append(o.stats, lo)
+			}
+			return o.stats
+		}
 	}
 	clear(o.counts)
 	clear(o.wanted)
-	lo, hi := v[0], v[0]
-	for _, x := range v {
-		// Plain comparisons: the min and max builtins' NaN and signed-zero
-		// rules cost a third of this function.
+	scale := (statBins - 2) / (hi - lo)
+	bin := func(x float64) int {
+		b := int((x-lo)*scale) + 1
 		if x < lo {
-			lo = x
+			b = 0
 		}
 		if x > hi {
-			hi = x
+			b = statBins - 1
 		}
+		return b
 	}
-	if lo == hi {
-		for range ranks {
-			o.stats = append(o.stats, lo)
-		}
-		return o.stats
-	}
-	scale := (statBins - 1) / (hi - lo)
 	for _, x := range v {
-		o.counts[int((x-lo)*scale)]++
+		o.counts[bin(x)]++
 	}
 	// Mark the bin of each wanted rank; ranks within the picked values are
 	// the rank less everything in unwanted bins below it.
-	sub := make([]int, len(ranks))
+	sub := o.sub[depth-1][:0]
 	cum, skipped, b := 0, 0, 0
-	for j, r := range ranks {
+	for _, r := range ranks {
 		for cum+o.counts[b] <= r {
 			cum += o.counts[b]
 			if !o.wanted[b] {
@@ -103,16 +113,33 @@ func (o *orderStatSelector) find(v []float64, ranks []int, depth int) []float64 
 			b++
 		}
 		o.wanted[b] = true
-		sub[j] = r - skipped
+		sub = append(sub, r-skipped)
 	}
-	picked := make([]float64, 0, 4*len(ranks)+len(v)/statBins*len(ranks))
+	o.sub[depth-1] = sub
+	picked := o.picked[depth-1][:0]
 	for _, x := range v {
-		if o.wanted[int((x-lo)*scale)] {
+		if o.wanted[bin(x)] {
 			picked = append(picked, x)
 		}
 	}
+	o.picked[depth-1] = picked
 	if len(picked) == len(v) {
 		depth = 1 // binning cannot separate these values; sort them
 	}
 	return o.find(picked, sub, depth-1)
+}
+
+// minMax is the least and greatest of every stride-th value of v.
+func minMax(v []float64, stride int) (lo, hi float64) {
+	lo, hi = v[0], v[0]
+	for i := stride; i < len(v); i += stride {
+		// Plain comparisons: the min and max builtins' NaN and signed-zero
+		// rules cost a third of the loop.
+		if x := v[i]; x < lo {
+			lo = x
+		} else if x > hi {
+			hi = x
+		}
+	}
+	return lo, hi
 }

@@ -21,6 +21,12 @@ func TestOrderStatsMatchSorting(t *testing.T) {
 			return v
 		},
 		"lognorm": func() float64 { return math.Exp(3 * rng.NormFloat64()) },
+		"mostly constant": func() float64 {
+			if rng.IntN(100) == 0 {
+				return rng.NormFloat64()
+			}
+			return 1
+		},
 	}
 	for name, gen := range gens {
 		for _, n := range []int{1, 2, 3, 10, 101, 2000} {
@@ -49,5 +55,33 @@ func TestOrderStatsMatchSorting(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkOrderStats selects the bounds of 80% and 95% intervals from
+// one step of simulated paths: normal values, and the long right tail of a
+// multiplicative model fitted to a spiky series.
+func BenchmarkOrderStats(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		gen  func(*rand.Rand) float64
+	}{
+		{"normal", func(r *rand.Rand) float64 { return r.NormFloat64() }},
+		{"lognormal", func(r *rand.Rand) float64 { return math.Exp(2 * r.NormFloat64()) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(5, 6))
+			src := make([]float64, simPaths)
+			for i := range src {
+				src[i] = tc.gen(rng)
+			}
+			v := make([]float64, simPaths)
+			ranks := quantileRanks(simPaths, DefaultLevels, nil)
+			var sel orderStatSelector
+			for b.Loop() {
+				copy(v, src)
+				sel.orderStats(v, ranks)
+			}
+		})
 	}
 }

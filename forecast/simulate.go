@@ -10,9 +10,17 @@ import (
 // simPaths is the number of sample paths for models without closed-form
 // intervals. The bounds are empirical quantiles of the paths, so the skew
 // of multiplicative models is kept. The errors are Latin hypercube draws:
-// at every step the paths share one set of evenly spaced normal quantiles
-// in a fresh random order, so each step's error distribution is exact and
-// only its mixing across steps is random.
+// at every step the paths share one set of evenly spaced quantiles of the
+// error distribution in a fresh random order, so each step's error
+// distribution is exact and only its mixing across steps is random.
+//
+// A multiplicative-error model multiplies by 1+e, which must stay positive.
+// With normal e of standard deviation sigma that fails in one draw of 44 at
+// sigma = 0.5, and spiky series are fitted with sigma above 1: paths then
+// turn negative and the bands with them. So 1+e is drawn log-normal with
+// the model's mean (1) and variance (sigma^2): indistinguishable from the
+// normal for the small sigma of smooth series, positive and right-skewed,
+// like the spikes that made sigma large, otherwise.
 const simPaths = 2000
 
 // simulatedBands draws sample paths from the fitted model's own error
@@ -38,9 +46,21 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 	const n = simPaths
 	sc := scratchPool.Get().(*simScratch)
 	defer scratchPool.Put(sc)
-	// row holds the paths' standardised errors for one step, then their
+	// row holds the paths' errors for one step, then their
 	// values, then (reordered by selection) their quantiles.
 	row, level, trend, last, dead := sc.row, sc.level, sc.trend, sc.last, sc.dead
+	draws := sc.draws
+	if spec.Error == Multiplicative {
+		s2 := math.Log1p(m.Sigma2)
+		mu, s := -s2/2, math.Sqrt(s2)
+		for i, z := range stratifiedNormals() {
+			draws[i] = math.Expm1(mu + s*z)
+		}
+	} else {
+		for i, z := range stratifiedNormals() {
+			draws[i] = sigma * z
+		}
+	}
 	for i := range level {
 		level[i], trend[i], last[i], dead[i] = m.Final.Level, m.Final.Trend, m.Final.Level, false
 	}
@@ -68,9 +88,9 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 		if period > 0 {
 			k = (phase + t) % period
 		}
-		copy(row, stratifiedNormals())
+		copy(row, draws)
 		shuffle(rng, row)
-		for i, z := range row {
+		for i, e := range row {
 			if dead[i] {
 				row[i] = last[i]
 				continue
@@ -90,7 +110,6 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 					f = q * s
 				}
 			}
-			e := sigma * z
 			var y float64
 			if spec.Error == Multiplicative {
 				y = f * (1 + e)
@@ -140,13 +159,13 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 // batch forecasts thousands of series and these buffers dominated its
 // garbage.
 type simScratch struct {
-	row, level, trend, last, seasons []float64
-	dead                             []bool
+	row, draws, level, trend, last, seasons []float64
+	dead                                    []bool
 }
 
 var scratchPool = sync.Pool{New: func() any {
 	return &simScratch{
-		row: make([]float64, simPaths), level: make([]float64, simPaths), trend: make([]float64, simPaths),
+		row: make([]float64, simPaths), draws: make([]float64, simPaths), level: make([]float64, simPaths), trend: make([]float64, simPaths),
 		last: make([]float64, simPaths), dead: make([]bool, simPaths),
 	}
 }}

@@ -54,7 +54,12 @@ func FitETS(y []float64, m int, spec Spec) (*Model, error) {
 // the search; on series of hundreds of points they barely move the fit.
 type fitOptions struct {
 	estimateInit bool
-	start        *Params // warm start: a related fit, or this model's fit to a shorter sample
+	start        *Params // warm start: this model's fit to a shorter sample, or a related model's fit
+	// related says start is another model's fit. Its parameters that sit in
+	// the outer 1% of their range are not taken: there the logistic
+	// transform is flat, and a search started there stalls instead of
+	// finding this model's own optimum.
+	related bool
 }
 
 func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {
@@ -160,15 +165,20 @@ func newCoords(spec Spec, y []float64, x0 States, m int, fo fitOptions) *coords 
 		alpha = 0.1
 	}
 	if start != nil {
-		alpha = start.Alpha
+		take := func(to *float64, v, lo, hi float64) {
+			if f := (v - lo) / (hi - lo); !fo.related || (f > 0.01 && f < 0.99) {
+				*to = v
+			}
+		}
+		take(&alpha, start.Alpha, minSmooth, maxSmooth)
 		if start.Beta > 0 {
-			betaStar = start.Beta / start.Alpha
+			take(&betaStar, start.Beta/start.Alpha, minSmooth, maxSmooth)
 		}
 		if start.Gamma > 0 {
-			gammaStar = start.Gamma / (1 - start.Alpha)
+			take(&gammaStar, start.Gamma/(1-start.Alpha), minSmooth, maxSmooth)
 		}
 		if start.Phi > 0 && start.Phi < 1 {
-			phi = start.Phi
+			take(&phi, start.Phi, minPhi, maxPhi)
 		}
 	}
 	c.start = append(c.start, logit(alpha, minSmooth, maxSmooth))

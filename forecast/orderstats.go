@@ -39,6 +39,7 @@ func typeSeven(ranks []int, stats []float64, n int, p float64) float64 {
 type orderStatSelector struct {
 	counts []int
 	wanted []bool
+	bins   []uint16 // each value's bin
 	sub    [binningDepth][]int // per depth: ranks within the picked values
 	picked [binningDepth][]float64
 	stats  []float64
@@ -97,8 +98,14 @@ func (o *orderStatSelector) find(v []float64, ranks []int, depth int) []float64 
 		}
 		return b
 	}
-	for _, x := range v {
-		o.counts[bin(x)]++
+	if cap(o.bins) < len(v) {
+		o.bins = make([]uint16, len(v))
+	}
+	bins := o.bins[:len(v)]
+	for i, x := range v {
+		b := bin(x)
+		bins[i] = uint16(b)
+		o.counts[b]++
 	}
 	// Mark the bin of each wanted rank; ranks within the picked values are
 	// the rank less everything in unwanted bins below it.
@@ -117,9 +124,9 @@ func (o *orderStatSelector) find(v []float64, ranks []int, depth int) []float64 
 	}
 	o.sub[depth-1] = sub
 	picked := o.picked[depth-1][:0]
-	for _, x := range v {
-		if o.wanted[bin(x)] {
-			picked = append(picked, x)
+	for i, b := range bins {
+		if o.wanted[b] {
+			picked = append(picked, v[i])
 		}
 	}
 	o.picked[depth-1] = picked

@@ -65,15 +65,20 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 		level[i], trend[i], last[i], dead[i] = m.Final.Level, m.Final.Trend, m.Final.Level, false
 	}
 	// Seasonal states are only read again when the horizon is longer than
-	// a season; only then does each path need its own copy.
+	// a season; only then does each path need its own copy. They are laid
+	// out phase by phase, so that a step reads and writes one contiguous
+	// run of them.
 	var seasons []float64
 	if period > 0 && h > period {
 		if cap(sc.seasons) < n*period {
 			sc.seasons = make([]float64, n*period)
 		}
 		seasons = sc.seasons[:n*period]
-		for i := range n {
-			copy(seasons[i*period:(i+1)*period], m.Final.Season)
+		for k, s := range m.Final.Season {
+			phase := seasons[k*n : (k+1)*n]
+			for i := range phase {
+				phase[i] = s
+			}
 		}
 	}
 	// A path that leaves the model's domain (a multiplicative level or
@@ -100,7 +105,7 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 			f, s := q, 0.0
 			if spec.Season != None {
 				if seasons != nil {
-					s = seasons[i*period+k]
+					s = seasons[k*n+i]
 				} else {
 					s = m.Final.Season[k]
 				}
@@ -131,12 +136,12 @@ func (m *Model) simulatedBands(h, phase int, levels, mean []float64) (lower, upp
 			case Additive:
 				a = y - s
 				if seasons != nil {
-					seasons[i*period+k] = s + p.Gamma*(y-q-s)
+					seasons[k*n+i] = s + p.Gamma*(y-q-s)
 				}
 			case Multiplicative:
 				a = y / s
 				if seasons != nil {
-					seasons[i*period+k] = s + p.Gamma*(y/q-s)
+					seasons[k*n+i] = s + p.Gamma*(y/q-s)
 				}
 			}
 			newLevel := q + p.Alpha*(a-q)

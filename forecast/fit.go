@@ -102,7 +102,7 @@ func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {
 	dim := len(c.start)
 	// Screening needs the parameters only well enough to rank forecasts;
 	// a final fit is polished further.
-	conv := &optimize.FunctionConverge{Relative: 1e-3, Iterations: 2 + dim}
+	conv := &optimize.FunctionConverge{Relative: 3e-3, Iterations: 2 + dim}
 	if fo.estimateInit {
 		conv = &optimize.FunctionConverge{Relative: 1e-5, Iterations: 3 + 2*dim}
 	}

@@ -19,6 +19,11 @@ var DefaultLevels = []float64{80, 95}
 // class 1) and otherwise quantiles of simulated sample paths, drawn with a
 // fixed seed so that a run is reproducible.
 func (m *Model) Forecast(h int, levels []float64) Forecast {
+	return m.forecast(h, levels, simPaths)
+}
+
+// forecast is Forecast with paths sample paths where it simulates.
+func (m *Model) forecast(h int, levels []float64, paths int) Forecast {
 	fc := Forecast{Mean: make([]float64, h), Levels: levels}
 	m.pointForecast(fc.Mean)
 	if m.Spec.Error == Additive && m.Spec.Season != Multiplicative {
@@ -26,7 +31,7 @@ func (m *Model) Forecast(h int, levels []float64) Forecast {
 		fc.Lower, fc.Upper = normalBands(fc.Mean, sd, levels)
 		return fc
 	}
-	fc.Lower, fc.Upper = m.simulatedBands(h, m.nextPhase(), levels, fc.Mean)
+	fc.Lower, fc.Upper = m.simulatedBands(h, m.nextPhase(), paths, levels, fc.Mean)
 	return fc
 }
 

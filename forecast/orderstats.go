@@ -39,7 +39,7 @@ func typeSeven(ranks []int, stats []float64, n int, p float64) float64 {
 type orderStatSelector struct {
 	counts []int
 	wanted []bool
-	bins   []uint16 // each value's bin
+	bins   []uint16            // each value's bin
 	sub    [binningDepth][]int // per depth: ranks within the picked values
 	picked [binningDepth][]float64
 	stats  []float64

@@ -106,12 +106,7 @@ func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {
 	if fo.estimateInit {
 		conv = &optimize.FunctionConverge{Relative: 1e-5, Iterations: 3 + 2*dim}
 	}
-	settings := &optimize.Settings{FuncEvaluations: 150 + 100*dim, Converger: conv}
-	res, err := optimize.Minimize(optimize.Problem{Func: objective}, c.start, settings, &optimize.NelderMead{SimplexSize: 0.5})
-	if err != nil && res == nil {
-		return nil, fmt.Errorf("fit %s: %w", spec, err)
-	}
-	best := res.X
+	best, _ := nelderMead(objective, c.start, conv, 150+100*dim, 0.5)
 	if objective(best) >= math.MaxFloat64 {
 		return nil, fmt.Errorf("fit %s: no admissible parameters", spec)
 	}

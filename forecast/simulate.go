@@ -103,6 +103,13 @@ func (m *Model) simulatedBands(h, phase, paths int, levels, mean []float64) (low
 		}
 		copy(row, draws)
 		shuffle(rng, row)
+		// Slices of the paths' length let the compiler drop the bounds
+		// checks in the loop.
+		level, trend, last, dead := level[:len(row)], trend[:len(row)], last[:len(row)], dead[:len(row)]
+		var phaseSeasons []float64
+		if seasons != nil {
+			phaseSeasons = seasons[k*n:][:len(row)]
+		}
 		for i, e := range row {
 			if dead[i] {
 				row[i] = last[i]
@@ -112,8 +119,8 @@ func (m *Model) simulatedBands(h, phase, paths int, levels, mean []float64) (low
 			q := level[i] + phib
 			f, s := q, 0.0
 			if spec.Season != None {
-				if seasons != nil {
-					s = seasons[k*n+i]
+				if phaseSeasons != nil {
+					s = phaseSeasons[i]
 				} else {
 					s = m.Final.Season[k]
 				}
@@ -143,13 +150,14 @@ func (m *Model) simulatedBands(h, phase, paths int, levels, mean []float64) (low
 			switch spec.Season {
 			case Additive:
 				a = y - s
-				if seasons != nil {
-					seasons[k*n+i] = s + p.Gamma*(y-q-s)
+				if phaseSeasons != nil {
+					phaseSeasons[i] = s + p.Gamma*(y-q-s)
 				}
 			case Multiplicative:
-				a = y / s
-				if seasons != nil {
-					seasons[k*n+i] = s + p.Gamma*(y/q-s)
+				inv := 1 / (q * s) // one division for y/s and y/q
+				a = y * q * inv
+				if phaseSeasons != nil {
+					phaseSeasons[i] = s + p.Gamma*(y*s*inv-s)
 				}
 			}
 			newLevel := q + p.Alpha*(a-q)

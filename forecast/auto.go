@@ -236,7 +236,10 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 	}
 	if byWhole.member != best.member && !math.IsInf(byWhole.whole, 1) &&
 		(byWhole.mae-best.mae)/float64(hold) <= spread(train) {
-		spreadModel, err := fitETS(y, byWhole.member.period, byWhole.member.spec, fitOptions{estimateInit: true, start: byWhole.params})
+		// Its spread needs smoothing parameters fitted to the whole sample;
+		// the initial states, which the point forecast's own fit polishes,
+		// barely move the width of its intervals.
+		spreadModel, err := fitETS(y, byWhole.member.period, byWhole.member.spec, fitOptions{start: byWhole.params})
 		if err == nil {
 			res.Method += ", intervals " + byWhole.member.name()
 			res.Forecast = spreadModel.Forecast(h, opts.Levels)

@@ -101,10 +101,13 @@ func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {
 	}
 	dim := len(c.start)
 	// Screening needs the parameters only well enough to rank forecasts;
-	// a final fit is polished further.
+	// a final fit is polished until -2 log-likelihood (the objective, up to
+	// a constant) gains less than 0.2 over several iterations. That
+	// threshold means the same on every scale of data, unlike a relative
+	// one, and lies far below the AICc differences that decide anything.
 	conv := &optimize.FunctionConverge{Relative: 3e-3, Iterations: 2 + dim}
 	if fo.estimateInit {
-		conv = &optimize.FunctionConverge{Relative: 1e-5, Iterations: 3 + 2*dim}
+		conv = &optimize.FunctionConverge{Absolute: 0.2, Iterations: 3 + 2*dim}
 	}
 	best, _ := nelderMead(objective, c.start, conv, 150+100*dim, 0.5)
 	if objective(best) >= math.MaxFloat64 {

@@ -241,3 +241,73 @@ func TestEmpiricalEnvelope(t *testing.T) {
 		t.Errorf("history with a level shift: envelope widened the 95%% interval only %.2f×, want at least 1.3×", r)
 	}
 }
+
+// A multiplicative-error model fitted to a spiky series has sigma above 1.
+// Its simulated paths must stay positive, as the model assumes, and the
+// first step's band must be skewed up the way the spikes are: normal draws
+// of 1+e went negative here and gave bands far below zero.
+func TestMultiplicativePathsStayPositive(t *testing.T) {
+	spec, _ := ParseSpec("MNN")
+	mdl := &Model{Spec: spec, Params: Params{Alpha: 0.6}, N: 300, Sigma2: 1.27 * 1.27,
+		Initial: States{Level: 2.3}, Final: States{Level: 2.3}}
+	fc := mdl.Forecast(48, DefaultLevels)
+	for k := range fc.Mean {
+		if !(fc.Lower[1][k] > 0) {
+			t.Fatalf("step %d: 95%% lower bound %v, want above zero", k+1, fc.Lower[1][k])
+		}
+	}
+	if up, down := fc.Upper[1][0]-fc.Mean[0], fc.Mean[0]-fc.Lower[1][0]; up < 2*down {
+		t.Errorf("step 1: upper half-width %.2f, want at least twice the lower %.2f", up, down)
+	}
+}
+
+// A warm start from another model's fit must not take parameters that sit
+// at a bound: there the logistic transform is flat and the search stalls.
+func TestRelatedStartSkipsBounds(t *testing.T) {
+	spec, _ := ParseSpec("AAdN")
+	y := make([]float64, 50)
+	for i := range y {
+		y[i] = float64(i % 7)
+	}
+	x0 := initialStates(spec, y, 0)
+	defaults := newCoords(spec, y, x0, 0, fitOptions{}).start
+	atBounds := &Params{Alpha: maxSmooth, Beta: maxSmooth * minSmooth, Phi: 1}
+	inside := &Params{Alpha: 0.5, Beta: 0.1, Phi: 1}
+	for _, tc := range []struct {
+		name    string
+		fo      fitOptions
+		changed []bool // alpha, beta*, phi taken from the start
+	}{
+		{"related, at bounds", fitOptions{start: atBounds, related: true}, []bool{false, false, false}},
+		{"related, inside", fitOptions{start: inside, related: true}, []bool{true, true, false}},
+		{"own shorter fit, at bounds", fitOptions{start: atBounds}, []bool{true, true, false}},
+	} {
+		got := newCoords(spec, y, x0, 0, tc.fo).start
+		for i, want := range tc.changed {
+			if taken := got[i] != defaults[i]; taken != want {
+				t.Errorf("%s: coordinate %d taken from the start = %v, want %v", tc.name, i, taken, want)
+			}
+		}
+	}
+}
+
+// aiccOver on the fitted sample itself is the fit's own AICc; with later
+// points it must score them (worse when they break from the model).
+func TestAICcOver(t *testing.T) {
+	y := seasonalSeries(300, 24, 100, 0, 10, 1, 9)
+	spec, _ := ParseSpec("ANA")
+	mdl, err := FitETS(y[:250], 24, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := mdl.aiccOver(y[:250]); math.Abs(got-mdl.AICc) > 1e-9*math.Abs(mdl.AICc) {
+		t.Errorf("aiccOver(fitted sample) = %v, AICc %v", got, mdl.AICc)
+	}
+	shifted := append([]float64(nil), y...)
+	for i := 250; i < 300; i++ {
+		shifted[i] += 30
+	}
+	if calm, jump := mdl.aiccOver(y), mdl.aiccOver(shifted); !(jump > calm) {
+		t.Errorf("a level shift after the sample scored %v, no worse than the calm continuation's %v", jump, calm)
+	}
+}

@@ -255,3 +255,53 @@ func TestAutoFindsLongSeason(t *testing.T) {
 		t.Errorf("mean absolute error %.2f over the next week, want under 3 (noise sd 1)", mae)
 	}
 }
+
+func TestUseMeanOfKeepsBoundsAroundMean(t *testing.T) {
+	spec, _ := ParseSpec("ANN")
+	m := &Model{Spec: spec, Params: Params{Alpha: 0.5}, Final: States{Level: 10}}
+	fc := Forecast{Mean: []float64{0, 0}, Levels: []float64{95},
+		Lower: [][]float64{{5, 12}}, Upper: [][]float64{{15, 20}}}
+	fc.useMeanOf(m)
+	want := Forecast{Mean: []float64{10, 10}, Levels: []float64{95},
+		Lower: [][]float64{{5, 10}}, Upper: [][]float64{{15, 20}}}
+	if !equal(fc.Mean, want.Mean) || !equal(fc.Lower[0], want.Lower[0]) || !equal(fc.Upper[0], want.Upper[0]) {
+		t.Errorf("got mean %v, bounds %v..%v; want %v, %v..%v", fc.Mean, fc.Lower[0], fc.Upper[0], want.Mean, want.Lower[0], want.Upper[0])
+	}
+}
+
+// After level shifts, validation on a quiet held-out window may prefer a
+// model whose intervals understate how far the series moves; auto then
+// takes the intervals from the likelihood's choice, names it, and keeps
+// the bounds around its own point forecast.
+func TestAutoTakesIntervalsFromLikelihoodChoice(t *testing.T) {
+	split := 0
+	for seed := uint64(1); seed <= 8; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		y := make([]float64, 300)
+		for i := range y {
+			level := 41.0
+			if i >= 100 {
+				level = 34
+			}
+			if i >= 180 && i < 188 {
+				level = 3 // an outage
+			}
+			y[i] = level + 0.4*rng.NormFloat64()
+		}
+		r, err := Predict(y, Options{Horizon: 48, Periods: []int{24}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(r.Method, ", intervals ETS(") {
+			split++
+		}
+		for k := range r.Mean {
+			if !(r.Lower[1][k] <= r.Lower[0][k] && r.Lower[0][k] <= r.Mean[k] && r.Mean[k] <= r.Upper[0][k] && r.Upper[0][k] <= r.Upper[1][k]) {
+				t.Fatalf("seed %d, %s, step %d: bounds do not hold the mean", seed, r.Method, k+1)
+			}
+		}
+	}
+	if split == 0 {
+		t.Error("no series took its intervals from another model")
+	}
+}

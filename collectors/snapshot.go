@@ -1,0 +1,138 @@
+// Package collectors defines what the sources of capplan report about a
+// cluster: a Snapshot of what exists now and the History of how it got
+// there. The sources themselves live in sub-packages (ceph, demo, csvfile,
+// ...), each turning one kind of input into these types; every figure
+// carries the source it came from, and every gap is a Note rather than a
+// silent zero.
+package collectors
+
+import "time"
+
+// Snapshot is the state of a cluster at one time.
+type Snapshot struct {
+	Taken   time.Time `json:"taken"`
+	Cluster string    `json:"cluster"`
+	Nodes   []Node    `json:"nodes"`
+	// Namespaces holds the requests and limits of the pods that hold
+	// resources (not Succeeded or Failed), and their live usage.
+	Namespaces []Namespace    `json:"namespaces"`
+	Volumes    []VolumeClaims `json:"volumes,omitempty"`
+	Pressure   []Pressure     `json:"pressure,omitempty"`
+	Ceph       *Ceph          `json:"ceph,omitempty"`
+	// Sources names where each part came from ("demo", "ceph df file
+	// ceph.json", "metrics.k8s.io", ...), keyed by part.
+	Sources map[string]string `json:"sources"`
+	Notes   []Note            `json:"notes,omitempty"`
+}
+
+// Resources is an amount of the resources a node offers or a pod asks
+// for. CPU is in cores; memory and ephemeral storage are in bytes.
+type Resources struct {
+	CPUCores       float64 `json:"cpu_cores"`
+	MemoryBytes    int64   `json:"memory_bytes"`
+	EphemeralBytes int64   `json:"ephemeral_storage_bytes,omitempty"`
+	Pods           int64   `json:"pods,omitempty"`
+}
+
+// Add returns r + o.
+func (r Resources) Add(o Resources) Resources {
+	return Resources{
+		CPUCores:       r.CPUCores + o.CPUCores,
+		MemoryBytes:    r.MemoryBytes + o.MemoryBytes,
+		EphemeralBytes: r.EphemeralBytes + o.EphemeralBytes,
+		Pods:           r.Pods + o.Pods,
+	}
+}
+
+// Node is one node with what it offers, what is asked of it and what it
+// uses.
+type Node struct {
+	Name         string    `json:"name"`
+	Roles        []string  `json:"roles,omitempty"`
+	InstanceType string    `json:"instance_type,omitempty"`
+	Ready        bool      `json:"ready"`
+	Schedulable  bool      `json:"schedulable"`
+	Capacity     Resources `json:"capacity"`
+	Allocatable  Resources `json:"allocatable"`
+	Requests     Resources `json:"requests"`
+	Limits       Resources `json:"limits"`
+	// Usage is nil when the metrics API did not report the node.
+	Usage *Resources `json:"usage,omitempty"`
+}
+
+// Namespace sums the pods of one namespace.
+type Namespace struct {
+	Name     string     `json:"name"`
+	Pods     int        `json:"pods"`
+	Requests Resources  `json:"requests"`
+	Limits   Resources  `json:"limits"`
+	Usage    *Resources `json:"usage,omitempty"`
+}
+
+// VolumeClaims sums the persistent volume claims of one namespace and
+// storage class. UsedBytes is nil where no source reports usage.
+type VolumeClaims struct {
+	Namespace      string `json:"namespace"`
+	StorageClass   string `json:"storage_class"`
+	Claims         int    `json:"claims"`
+	RequestedBytes int64  `json:"requested_bytes"`
+	UsedBytes      *int64 `json:"used_bytes,omitempty"`
+}
+
+// Pressure counts the capacity-pressure events of one namespace over the
+// snapshot's look-back window.
+type Pressure struct {
+	Namespace        string `json:"namespace"`
+	OOMKilled        int    `json:"oom_killed"`
+	Evicted          int    `json:"evicted"`
+	FailedScheduling int    `json:"failed_scheduling"`
+}
+
+// Ceph is the storage side: raw capacity and the pools carved from it.
+type Ceph struct {
+	// Raw bytes across all OSDs: total, used (data, replicas and
+	// overhead) and available.
+	TotalBytes int64  `json:"total_bytes"`
+	UsedBytes  int64  `json:"used_bytes"`
+	AvailBytes int64  `json:"avail_bytes"`
+	Pools      []Pool `json:"pools,omitempty"`
+	// The OSD fullness ratios: Ceph warns at NearfullRatio and stops
+	// writes at FullRatio. RatiosAssumed is true when no source reported
+	// them and Ceph's defaults (0.85, 0.95) stand in.
+	NearfullRatio float64 `json:"nearfull_ratio"`
+	FullRatio     float64 `json:"full_ratio"`
+	RatiosAssumed bool    `json:"ratios_assumed,omitempty"`
+}
+
+// Ceph's default OSD fullness ratios (mon_osd_nearfull_ratio,
+// mon_osd_full_ratio).
+const (
+	DefaultNearfullRatio = 0.85
+	DefaultFullRatio     = 0.95
+)
+
+// Pool is one Ceph pool. StoredBytes is what clients wrote; UsedBytes is
+// what that takes on the OSDs with replication or erasure coding;
+// MaxAvailBytes is what clients can still write, as Ceph projects it from
+// the fullest OSD the pool maps to.
+type Pool struct {
+	Name          string `json:"name"`
+	ID            int    `json:"id"`
+	StoredBytes   int64  `json:"stored_bytes"`
+	UsedBytes     int64  `json:"used_bytes"`
+	MaxAvailBytes int64  `json:"max_avail_bytes"`
+	Objects       int64  `json:"objects"`
+	// PercentUsed is Ceph's own fraction (0-1) of the pool's space used.
+	PercentUsed float64 `json:"percent_used"`
+	// Replication is the raw bytes written per byte stored: the replica
+	// count of a replicated pool, (k+m)/k of an erasure-coded one. Zero
+	// when unknown.
+	Replication float64 `json:"replication,omitempty"`
+}
+
+// Note is something the reader should know about the data: a missing
+// source, an assumption, a value that could not be read.
+type Note struct {
+	Source  string `json:"source"`
+	Message string `json:"message"`
+}

@@ -136,3 +136,32 @@ type Note struct {
 	Source  string `json:"source"`
 	Message string `json:"message"`
 }
+
+// History is the daily past of a cluster's resources.
+type History struct {
+	Series []Series `json:"series"`
+}
+
+// Series is the daily history of one quantity, oldest day first, one entry
+// per day without gaps.
+type Series struct {
+	// Name is "<resource>/<quantity>", e.g. "cpu/usage", "memory/requests",
+	// "ceph/raw_used" or "ceph/pool/replicapool/stored".
+	Name   string `json:"name"`
+	Unit   string `json:"unit"` // "cores" or "bytes"
+	Source string `json:"source"`
+	Days   []Day  `json:"days"`
+}
+
+// Day is one day's mean and peak of a quantity.
+type Day struct {
+	Date time.Time `json:"date"` // midnight UTC
+	Mean float64   `json:"mean"`
+	Peak float64   `json:"peak"`
+}
+
+// Units of Series.
+const (
+	Cores = "cores"
+	Bytes = "bytes"
+)

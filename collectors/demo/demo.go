@@ -1,0 +1,238 @@
+// Package demo simulates a homelab cluster with two years of history, so
+// that capplan runs end to end with nothing outside the binary: three
+// mini-PC nodes (12 cores, 64 GiB each) running Rook-Ceph on six 1 TB NVMe
+// drives with 3-way replication. A data platform grows steadily, AI
+// inference arrives in steps, storage grows with occasional clean-ups, and
+// everything follows the week. The same seed and day give the same cluster.
+package demo
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+)
+
+// Source names the demo in snapshots and histories.
+const Source = "demo"
+
+// Days is the length of the demo's history.
+const Days = 730
+
+const gib = 1 << 30
+
+// workload is one namespace's behaviour over the history: usage in cores
+// and GiB on day d (0 = oldest), with a weekly cycle, how far its daily
+// peak rises above the mean, and what it requests and limits.
+type workload struct {
+	name             string
+	cpu, mem         func(d int) float64
+	weekday, weekend float64 // multipliers of usage on those days
+	burst            float64 // daily peak over daily mean
+	requestOver      float64 // requests over typical usage
+	limitOver        float64 // limits over requests
+	pods             int
+}
+
+// step is 0 before day at and rises to 1 over a week.
+func step(d, at int) float64 {
+	return math.Min(math.Max(float64(d-at)/7, 0), 1)
+}
+
+func workloads() []workload {
+	flat := func(v float64) func(int) float64 { return func(int) float64 { return v } }
+	return []workload{
+		{name: "kube-system", cpu: flat(0.6), mem: flat(2.5), weekday: 1, weekend: 1, burst: 1.4, requestOver: 1.2, limitOver: 2, pods: 14},
+		{name: "rook-ceph", cpu: func(d int) float64 { return 2.2 + 0.4*float64(d)/Days }, mem: func(d int) float64 { return 9 + 2*float64(d)/Days },
+			weekday: 1, weekend: 0.9, burst: 1.6, requestOver: 1.1, limitOver: 2, pods: 22},
+		{name: "monitoring", cpu: func(d int) float64 { return 0.7 + 0.3*float64(d)/Days }, mem: func(d int) float64 { return 3.5 + 2.5*float64(d)/Days },
+			weekday: 1, weekend: 1, burst: 1.3, requestOver: 1.3, limitOver: 2, pods: 9},
+		{name: "home", cpu: flat(1.3), mem: flat(6), weekday: 0.85, weekend: 1.35, burst: 1.8, requestOver: 1.0, limitOver: 3, pods: 11},
+		// A data platform whose ingestion and batch jobs grow with the data.
+		{name: "data-platform", cpu: func(d int) float64 { return 1 + 5*math.Pow(float64(d)/Days, 1.2) },
+			mem:     func(d int) float64 { return 4 + 18*math.Pow(float64(d)/Days, 1.2) },
+			weekday: 1.15, weekend: 0.65, burst: 1.7, requestOver: 1.25, limitOver: 1.5, pods: 16},
+		// AI inference: a model at a time, each a step in CPU and memory.
+		{name: "ai-inference", cpu: func(d int) float64 { return 2*step(d, 300) + 3*step(d, 520) + 2.5*step(d, 655) },
+			mem:     func(d int) float64 { return 12*step(d, 300) + 16*step(d, 520) + 10*step(d, 655) },
+			weekday: 1.1, weekend: 0.75, burst: 1.5, requestOver: 1.0, limitOver: 1.2, pods: 6},
+	}
+}
+
+// Node shape: 12 cores and 64 GiB, less what the kubelet reserves.
+var (
+	nodeNames       = []string{"mini-1", "mini-2", "mini-3"}
+	nodeShare       = []float64{0.36, 0.33, 0.31} // how the scheduler spread the pods
+	nodeCapacity    = collectors.Resources{CPUCores: 12, MemoryBytes: 64 * gib, EphemeralBytes: 256 * 1e9, Pods: 110}
+	nodeAllocatable = collectors.Resources{CPUCores: 11.5, MemoryBytes: 61 * gib, EphemeralBytes: 230 * 1e9, Pods: 110}
+)
+
+// Ceph: six 1 TB NVMe OSDs, 3-way replicated pools.
+const (
+	rawTotal    = 6 * 1e12
+	replication = 3
+	osdOverhead = 6 * 1.5 * gib // BlueStore's own use across the OSDs
+)
+
+var pools = []struct {
+	name  string
+	id    int
+	share float64 // of the stored bytes
+}{
+	{"replicapool", 2, 0.74}, {"myfs-data0", 4, 0.245}, {"myfs-metadata", 3, 0.012}, {".mgr", 1, 0.003},
+}
+
+// storedGiB is the data clients have written to Ceph on day d: steady
+// growth with a clean-up every few months, ending near 116 GiB.
+func storedGiB(d int) float64 {
+	v := 38 + 0.15*float64(d)
+	for _, at := range []int{170, 340, 470, 610} {
+		if d >= at {
+			v -= 9
+		}
+	}
+	return v + 3.6*step(d, 700)
+}
+
+// daily is one workload's last simulated day.
+type daily struct{ cpuMean, cpuPeak, memMean, memPeak float64 }
+
+// Cluster returns the demo cluster as of now: its snapshot and its history
+// up to the last full day (UTC) before now.
+func Cluster(seed uint64, now time.Time) (collectors.Snapshot, collectors.History) {
+	rng := rand.New(rand.NewPCG(seed, 0x64656d6f))
+	end := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	start := end.AddDate(0, 0, -Days)
+	wls := workloads()
+
+	last := make([]daily, len(wls))
+	series := map[string]*collectors.Series{}
+	var names []string
+	add := func(name, unit string, date time.Time, mean, peak float64) {
+		s, ok := series[name]
+		if !ok {
+			s = &collectors.Series{Name: name, Unit: unit, Source: Source}
+			series[name] = s
+			names = append(names, name)
+		}
+		s.Days = append(s.Days, collectors.Day{Date: date, Mean: mean, Peak: peak})
+	}
+	alloc := float64(len(nodeNames))
+	for d := range Days {
+		date := start.AddDate(0, 0, d)
+		weekend := date.Weekday() == time.Saturday || date.Weekday() == time.Sunday
+		var cpu, cpuPeak, mem, memPeak, cpuReq, memReq, cpuLim, memLim float64
+		for i, w := range wls {
+			week := w.weekday
+			if weekend {
+				week = w.weekend
+			}
+			noise := 1 + 0.04*rng.NormFloat64()
+			c := math.Max(w.cpu(d)*week*noise, 0)
+			m := math.Max(w.mem(d)*(1+0.3*(week-1))*(1+0.02*rng.NormFloat64()), 0)
+			burst := w.burst * (1 + 0.08*rng.Float64())
+			last[i] = daily{c, c * burst, m, m * (1 + (burst-1)/3)}
+			cpu, cpuPeak = cpu+c, cpuPeak+c*burst
+			mem, memPeak = mem+m, memPeak+m*(1+(burst-1)/3)
+			// Requests follow what the workload was sized for, not the day's
+			// noise; they move when it is resized.
+			cr, mr := w.cpu(d)*w.requestOver, w.mem(d)*w.requestOver
+			cpuReq, memReq = cpuReq+cr, memReq+mr
+			cpuLim, memLim = cpuLim+cr*w.limitOver, memLim+mr*w.limitOver
+		}
+		add("cpu/usage", collectors.Cores, date, cpu, cpuPeak)
+		add("cpu/requests", collectors.Cores, date, cpuReq, cpuReq)
+		add("cpu/limits", collectors.Cores, date, cpuLim, cpuLim)
+		add("cpu/allocatable", collectors.Cores, date, alloc*nodeAllocatable.CPUCores, alloc*nodeAllocatable.CPUCores)
+		add("memory/usage", collectors.Bytes, date, mem*gib, memPeak*gib)
+		add("memory/requests", collectors.Bytes, date, memReq*gib, memReq*gib)
+		add("memory/limits", collectors.Bytes, date, memLim*gib, memLim*gib)
+		add("memory/allocatable", collectors.Bytes, date, alloc*float64(nodeAllocatable.MemoryBytes), alloc*float64(nodeAllocatable.MemoryBytes))
+
+		stored := storedGiB(d) * gib * (1 + 0.002*rng.NormFloat64())
+		raw := stored*replication + osdOverhead
+		add("ceph/stored", collectors.Bytes, date, stored, stored)
+		add("ceph/raw_used", collectors.Bytes, date, raw, raw)
+		add("ceph/raw_total", collectors.Bytes, date, rawTotal, rawTotal)
+		for _, p := range pools {
+			add("ceph/pool/"+p.name+"/stored", collectors.Bytes, date, stored*p.share, stored*p.share)
+		}
+	}
+
+	hist := collectors.History{}
+	for _, n := range names {
+		hist.Series = append(hist.Series, *series[n])
+	}
+	return snapshot(now, wls, last, series), hist
+}
+
+func snapshot(now time.Time, wls []workload, last []daily, series map[string]*collectors.Series) collectors.Snapshot {
+	snap := collectors.Snapshot{
+		Taken:   now.UTC(),
+		Cluster: "homelab (demo)",
+		Sources: map[string]string{"nodes": Source, "pods": Source, "usage": Source, "volumes": Source, "events": Source, "ceph": Source},
+		Notes: []collectors.Note{{Source: Source,
+			Message: "simulated cluster: 3 nodes of 12 cores and 64 GiB, Rook-Ceph on 6 × 1 TB NVMe, 3-way replication; live usage is the last day's mean"}},
+	}
+	var total collectors.Resources
+	for i, w := range wls {
+		d := Days - 1
+		use := collectors.Resources{CPUCores: last[i].cpuMean, MemoryBytes: int64(last[i].memMean * gib), Pods: int64(w.pods)}
+		req := collectors.Resources{CPUCores: w.cpu(d) * w.requestOver, MemoryBytes: int64(w.mem(d) * w.requestOver * gib), Pods: int64(w.pods)}
+		lim := collectors.Resources{CPUCores: req.CPUCores * w.limitOver, MemoryBytes: int64(float64(req.MemoryBytes) * w.limitOver), Pods: int64(w.pods)}
+		snap.Namespaces = append(snap.Namespaces, collectors.Namespace{Name: w.name, Pods: w.pods, Requests: req, Limits: lim, Usage: &use})
+		total = total.Add(req)
+	}
+	for i, name := range nodeNames {
+		share := nodeShare[i]
+		var req, lim, use collectors.Resources
+		for _, ns := range snap.Namespaces {
+			req = req.Add(scale(ns.Requests, share))
+			lim = lim.Add(scale(ns.Limits, share))
+			use = use.Add(scale(*ns.Usage, share))
+		}
+		use.Pods = 0
+		snap.Nodes = append(snap.Nodes, collectors.Node{
+			Name: name, Roles: []string{"control-plane", "worker"}, InstanceType: "mini-pc",
+			Ready: true, Schedulable: true, Capacity: nodeCapacity, Allocatable: nodeAllocatable,
+			Requests: req, Limits: lim, Usage: &use,
+		})
+	}
+	snap.Volumes = []collectors.VolumeClaims{
+		{Namespace: "data-platform", StorageClass: "ceph-block", Claims: 6, RequestedBytes: 300 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[Days-1].Mean * 0.55))},
+		{Namespace: "home", StorageClass: "ceph-filesystem", Claims: 4, RequestedBytes: 400 * gib, UsedBytes: ptr(int64(series["ceph/pool/myfs-data0/stored"].Days[Days-1].Mean))},
+		{Namespace: "monitoring", StorageClass: "ceph-block", Claims: 2, RequestedBytes: 60 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[Days-1].Mean * 0.25))},
+		{Namespace: "ai-inference", StorageClass: "ceph-block", Claims: 3, RequestedBytes: 120 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[Days-1].Mean * 0.2))},
+	}
+	snap.Pressure = []collectors.Pressure{
+		{Namespace: "ai-inference", OOMKilled: 3},
+		{Namespace: "data-platform", FailedScheduling: 1},
+	}
+	stored := series["ceph/stored"].Days[Days-1].Mean
+	raw := series["ceph/raw_used"].Days[Days-1].Mean
+	ceph := &collectors.Ceph{
+		TotalBytes: rawTotal, UsedBytes: int64(raw), AvailBytes: rawTotal - int64(raw),
+		NearfullRatio: collectors.DefaultNearfullRatio, FullRatio: collectors.DefaultFullRatio,
+	}
+	// Ceph projects what clients can still write from the full ratio and
+	// the replication; the demo's OSDs are evenly filled.
+	maxAvail := (rawTotal*collectors.DefaultFullRatio - raw) / replication
+	for _, p := range pools {
+		s := stored * p.share
+		ceph.Pools = append(ceph.Pools, collectors.Pool{
+			Name: p.name, ID: p.id, StoredBytes: int64(s), UsedBytes: int64(s * replication),
+			MaxAvailBytes: int64(maxAvail), Objects: int64(s / (4 << 20)),
+			PercentUsed: s * replication / (s*replication + maxAvail*replication), Replication: replication,
+		})
+	}
+	snap.Ceph = ceph
+	return snap
+}
+
+func scale(r collectors.Resources, f float64) collectors.Resources {
+	return collectors.Resources{CPUCores: r.CPUCores * f, MemoryBytes: int64(float64(r.MemoryBytes) * f),
+		EphemeralBytes: int64(float64(r.EphemeralBytes) * f), Pods: int64(math.Round(float64(r.Pods) * f))}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,112 @@
+package demo
+
+import (
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+)
+
+var now = time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)
+
+func TestDemoIsDeterministic(t *testing.T) {
+	s1, h1 := Cluster(7, now)
+	s2, h2 := Cluster(7, now)
+	if !reflect.DeepEqual(s1, s2) || !reflect.DeepEqual(h1, h2) {
+		t.Fatal("same seed and day gave different clusters")
+	}
+	_, h3 := Cluster(8, now)
+	if reflect.DeepEqual(h1, h3) {
+		t.Fatal("different seeds gave the same history")
+	}
+}
+
+func TestDemoHistory(t *testing.T) {
+	_, h := Cluster(1, now)
+	yesterday := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	for _, s := range h.Series {
+		if len(s.Days) != Days {
+			t.Fatalf("%s: %d days, want %d", s.Name, len(s.Days), Days)
+		}
+		if last := s.Days[len(s.Days)-1].Date; !last.Equal(yesterday) {
+			t.Errorf("%s ends %s, want the last full day %s", s.Name, last, yesterday)
+		}
+		for i, d := range s.Days {
+			if i > 0 && !d.Date.Equal(s.Days[i-1].Date.AddDate(0, 0, 1)) {
+				t.Fatalf("%s: day %d is %s, after %s", s.Name, i, d.Date, s.Days[i-1].Date)
+			}
+			if !(d.Mean >= 0) || d.Peak < d.Mean || math.IsInf(d.Peak, 0) {
+				t.Fatalf("%s %s: mean %v, peak %v", s.Name, d.Date.Format(time.DateOnly), d.Mean, d.Peak)
+			}
+		}
+		if s.Source != Source || (s.Unit != collectors.Cores && s.Unit != collectors.Bytes) {
+			t.Errorf("%s: source %q, unit %q", s.Name, s.Source, s.Unit)
+		}
+	}
+	stored := series(t, h, "ceph/stored")
+	if gib := stored.Days[Days-1].Mean / (1 << 30); gib < 105 || gib > 125 {
+		t.Errorf("Ceph holds %.0f GiB today, want about 116", gib)
+	}
+	// The workloads grow: CPU usage over the last four weeks well above the
+	// first four, and a weekly cycle in the data platform's days.
+	cpu := series(t, h, "cpu/usage")
+	if first, last := mean(cpu.Days[:28]), mean(cpu.Days[Days-28:]); last < 2*first {
+		t.Errorf("CPU usage %.1f cores in the first four weeks, %.1f in the last: want growth", first, last)
+	}
+}
+
+func TestDemoSnapshotMatchesHistory(t *testing.T) {
+	s, h := Cluster(1, now)
+	var nsUse, nsReq, nodeReq collectors.Resources
+	for _, ns := range s.Namespaces {
+		nsUse = nsUse.Add(*ns.Usage)
+		nsReq = nsReq.Add(ns.Requests)
+	}
+	for _, n := range s.Nodes {
+		nodeReq = nodeReq.Add(n.Requests)
+		if n.Requests.CPUCores > n.Allocatable.CPUCores || n.Requests.MemoryBytes > n.Allocatable.MemoryBytes {
+			t.Errorf("%s requests more than it can allocate: %+v > %+v", n.Name, n.Requests, n.Allocatable)
+		}
+	}
+	if got, want := nsUse.CPUCores, series(t, h, "cpu/usage").Days[Days-1].Mean; math.Abs(got-want) > 1e-9 {
+		t.Errorf("namespaces use %.3f cores, history's last day %.3f", got, want)
+	}
+	if got, want := nsReq.CPUCores, series(t, h, "cpu/requests").Days[Days-1].Mean; math.Abs(got-want) > 1e-9 {
+		t.Errorf("namespaces request %.3f cores, history's last day %.3f", got, want)
+	}
+	if math.Abs(nodeReq.CPUCores-nsReq.CPUCores) > 1e-9 {
+		t.Errorf("nodes carry %.3f requested cores, namespaces %.3f", nodeReq.CPUCores, nsReq.CPUCores)
+	}
+	c := s.Ceph
+	if c == nil || c.TotalBytes != 6e12 || c.UsedBytes+c.AvailBytes != c.TotalBytes || len(c.Pools) == 0 {
+		t.Fatalf("Ceph %+v: want 6 TB raw, used + avail = total, pools", c)
+	}
+	var stored int64
+	for _, p := range c.Pools {
+		stored += p.StoredBytes
+	}
+	if want := series(t, h, "ceph/stored").Days[Days-1].Mean; math.Abs(float64(stored)-want) > float64(len(c.Pools)) {
+		t.Errorf("pools store %d bytes, history's last day %.0f", stored, want)
+	}
+}
+
+func series(t *testing.T, h collectors.History, name string) collectors.Series {
+	t.Helper()
+	for _, s := range h.Series {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no series %q", name)
+	return collectors.Series{}
+}
+
+func mean(days []collectors.Day) float64 {
+	var s float64
+	for _, d := range days {
+		s += d.Mean
+	}
+	return s / float64(len(days))
+}

@@ -1,0 +1,402 @@
+// Package kube snapshots a Kubernetes cluster through its API: nodes,
+// the requests and limits of the pods that hold resources, live usage
+// from the metrics API, persistent volume claims and capacity-pressure
+// signals. Lists are read page by page and aggregated as they stream, so
+// memory does not grow with the number of pods.
+package kube
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/pager"
+	"k8s.io/component-helpers/resource"
+	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
+
+	"github.com/capplan/capplan/collectors"
+)
+
+// Source names this collector in snapshots.
+const Source = "kubernetes API"
+
+// Collector reads one cluster. Client is required; Metrics may be nil
+// when the metrics API is not to be asked.
+type Collector struct {
+	Client  kubernetes.Interface
+	Metrics metricsclient.Interface
+	// PageSize is the list page size; 500 when zero.
+	PageSize int64
+	// Window is how far back pressure signals count; 7 days when zero.
+	Window time.Duration
+	// Now is the snapshot time; time.Now when nil.
+	Now func() time.Time
+}
+
+// Collect takes the snapshot. Ceph is left empty: it has sources of its
+// own. A part that cannot be read (the metrics API, say) leaves a note and
+// the rest goes on; failing to list nodes or pods fails the snapshot.
+func (c *Collector) Collect(ctx context.Context) (collectors.Snapshot, error) {
+	now := time.Now()
+	if c.Now != nil {
+		now = c.Now()
+	}
+	window := c.Window
+	if window == 0 {
+		window = 7 * 24 * time.Hour
+	}
+	snap := collectors.Snapshot{Taken: now.UTC(), Sources: map[string]string{}}
+	a := newAggregate(now.Add(-window))
+
+	if err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return c.Client.CoreV1().Nodes().List(ctx, opts)
+	}, func(obj runtime.Object) error { a.addNode(obj.(*corev1.Node)); return nil }); err != nil {
+		return snap, fmt.Errorf("list nodes: %w", err)
+	}
+	snap.Sources["nodes"] = Source
+	if err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return c.Client.CoreV1().Pods("").List(ctx, opts)
+	}, func(obj runtime.Object) error { a.addPod(obj.(*corev1.Pod)); return nil }); err != nil {
+		return snap, fmt.Errorf("list pods: %w", err)
+	}
+	snap.Sources["pods"] = Source
+	if err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return c.Client.CoreV1().PersistentVolumeClaims("").List(ctx, opts)
+	}, func(obj runtime.Object) error { a.addClaim(obj.(*corev1.PersistentVolumeClaim)); return nil }); err != nil {
+		a.note("volume claims not read: %v", err)
+	} else {
+		snap.Sources["volumes"] = Source
+		a.note("volume usage needs Prometheus (kubelet_volume_stats_used_bytes); requested sizes only")
+	}
+	if err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		opts.FieldSelector = "reason=FailedScheduling"
+		return c.Client.CoreV1().Events("").List(ctx, opts)
+	}, func(obj runtime.Object) error { a.addEvent(obj.(*corev1.Event)); return nil }); err != nil {
+		a.note("scheduling events not read: %v", err)
+	} else {
+		snap.Sources["events"] = Source
+	}
+	c.usage(ctx, a, &snap)
+
+	snap.Nodes = a.nodeList()
+	snap.Namespaces = a.namespaceList()
+	snap.Volumes = a.volumeList()
+	snap.Pressure = a.pressureList()
+	snap.Notes = append(snap.Notes, a.notes...)
+	return snap, nil
+}
+
+// each lists through the pager, which asks for PageSize items at a time,
+// hands them over one by one and falls back to a full list if the server
+// expires a continuation token.
+func (c *Collector) each(ctx context.Context, list pager.ListPageFunc, fn func(runtime.Object) error) error {
+	p := pager.New(list)
+	p.PageSize = c.PageSize
+	if p.PageSize == 0 {
+		p.PageSize = 500
+	}
+	return p.EachListItem(ctx, metav1.ListOptions{}, fn)
+}
+
+// usage adds live usage from the metrics API, or notes why there is none.
+func (c *Collector) usage(ctx context.Context, a *aggregate, snap *collectors.Snapshot) {
+	if c.Metrics == nil {
+		a.note("no metrics API client: no live usage")
+		return
+	}
+	missing := func(err error) {
+		if apierrors.IsNotFound(err) || apierrors.IsServiceUnavailable(err) {
+			a.note("metrics API (metrics.k8s.io) not available: no live usage; is metrics-server installed?")
+			return
+		}
+		a.note("metrics API: %v; no live usage", err)
+	}
+	nodes, err := c.Metrics.MetricsV1beta1().NodeMetricses().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		missing(err)
+		return
+	}
+	for i := range nodes.Items {
+		a.nodeUsage(nodes.Items[i].Name, nodes.Items[i].Usage)
+	}
+	pods, err := c.Metrics.MetricsV1beta1().PodMetricses("").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		missing(err)
+		return
+	}
+	for i := range pods.Items {
+		var sum corev1.ResourceList = corev1.ResourceList{}
+		for _, ct := range pods.Items[i].Containers {
+			for name, q := range ct.Usage {
+				v := sum[name]
+				v.Add(q)
+				sum[name] = v
+			}
+		}
+		a.namespaceUsage(pods.Items[i].Namespace, sum)
+	}
+	snap.Sources["usage"] = "metrics.k8s.io"
+}
+
+// aggregate accumulates the snapshot while lists stream.
+type aggregate struct {
+	since      time.Time
+	nodes      map[string]*collectors.Node
+	nodeOrder  []string
+	namespaces map[string]*collectors.Namespace
+	volumes    map[[2]string]*collectors.VolumeClaims
+	pressure   map[string]*collectors.Pressure
+	// unschedulable holds the pods already counted as failing to schedule
+	// for lack of CPU or memory, so an event about one is not counted again.
+	unschedulable map[string]bool
+	noRequests    int
+	unscheduled   int
+	notes         []collectors.Note
+}
+
+func newAggregate(since time.Time) *aggregate {
+	return &aggregate{
+		since:         since,
+		nodes:         map[string]*collectors.Node{},
+		namespaces:    map[string]*collectors.Namespace{},
+		volumes:       map[[2]string]*collectors.VolumeClaims{},
+		pressure:      map[string]*collectors.Pressure{},
+		unschedulable: map[string]bool{},
+	}
+}
+
+func (a *aggregate) note(format string, args ...any) {
+	a.notes = append(a.notes, collectors.Note{Source: Source, Message: fmt.Sprintf(format, args...)})
+}
+
+// resources converts a Kubernetes resource list: CPU to cores, the rest to
+// bytes or counts.
+func resources(l corev1.ResourceList) collectors.Resources {
+	r := collectors.Resources{}
+	if q, ok := l[corev1.ResourceCPU]; ok {
+		// Not MilliValue: it rounds up, and the metrics API reports
+		// nanocores.
+		r.CPUCores = q.AsApproximateFloat64()
+	}
+	if q, ok := l[corev1.ResourceMemory]; ok {
+		r.MemoryBytes = q.Value()
+	}
+	if q, ok := l[corev1.ResourceEphemeralStorage]; ok {
+		r.EphemeralBytes = q.Value()
+	}
+	if q, ok := l[corev1.ResourcePods]; ok {
+		r.Pods = q.Value()
+	}
+	return r
+}
+
+func (a *aggregate) addNode(n *corev1.Node) {
+	node := &collectors.Node{
+		Name:         n.Name,
+		Schedulable:  !n.Spec.Unschedulable,
+		Capacity:     resources(n.Status.Capacity),
+		Allocatable:  resources(n.Status.Allocatable),
+		InstanceType: n.Labels[corev1.LabelInstanceTypeStable],
+	}
+	if node.InstanceType == "" {
+		node.InstanceType = n.Labels[corev1.LabelInstanceType]
+	}
+	for _, cond := range n.Status.Conditions {
+		if cond.Type == corev1.NodeReady {
+			node.Ready = cond.Status == corev1.ConditionTrue
+		}
+	}
+	for label := range n.Labels {
+		if role, ok := strings.CutPrefix(label, "node-role.kubernetes.io/"); ok && role != "" {
+			node.Roles = append(node.Roles, role)
+		}
+	}
+	slices.Sort(node.Roles)
+	if _, seen := a.nodes[n.Name]; !seen {
+		a.nodeOrder = append(a.nodeOrder, n.Name)
+	}
+	a.nodes[n.Name] = node
+}
+
+func (a *aggregate) namespace(name string) *collectors.Namespace {
+	ns, ok := a.namespaces[name]
+	if !ok {
+		ns = &collectors.Namespace{Name: name}
+		a.namespaces[name] = ns
+	}
+	return ns
+}
+
+func (a *aggregate) pressureOf(namespace string) *collectors.Pressure {
+	p, ok := a.pressure[namespace]
+	if !ok {
+		p = &collectors.Pressure{Namespace: namespace}
+		a.pressure[namespace] = p
+	}
+	return p
+}
+
+// addPod counts a pod that holds resources (not Succeeded or Failed) with
+// Kubernetes' own effective requests and limits: the larger of the app
+// containers' sum and the largest init container, sidecars included, plus
+// the pod's overhead. Failed pods still count for evictions and every pod
+// for OOM kills in the window.
+func (a *aggregate) addPod(p *corev1.Pod) {
+	for _, statuses := range [][]corev1.ContainerStatus{p.Status.InitContainerStatuses, p.Status.ContainerStatuses} {
+		for _, cs := range statuses {
+			for _, t := range []*corev1.ContainerStateTerminated{cs.State.Terminated, cs.LastTerminationState.Terminated} {
+				if t != nil && t.Reason == "OOMKilled" && t.FinishedAt.After(a.since) {
+					a.pressureOf(p.Namespace).OOMKilled++
+				}
+			}
+		}
+	}
+	if p.Status.Phase == corev1.PodFailed && p.Status.Reason == "Evicted" && a.recent(p) {
+		a.pressureOf(p.Namespace).Evicted++
+	}
+	if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+		return
+	}
+	for _, cond := range p.Status.Conditions {
+		if cond.Type == corev1.PodScheduled && cond.Status == corev1.ConditionFalse && cond.Reason == corev1.PodReasonUnschedulable && insufficient(cond.Message) {
+			a.pressureOf(p.Namespace).FailedScheduling++
+			a.unschedulable[string(p.UID)] = true
+		}
+	}
+	req := resources(resource.PodRequests(p, resource.PodResourcesOptions{}))
+	lim := resources(resource.PodLimits(p, resource.PodResourcesOptions{}))
+	req.Pods, lim.Pods = 1, 1
+	if req.CPUCores == 0 && req.MemoryBytes == 0 {
+		a.noRequests++
+	}
+	ns := a.namespace(p.Namespace)
+	ns.Pods++
+	ns.Requests = ns.Requests.Add(req)
+	ns.Limits = ns.Limits.Add(lim)
+	if p.Spec.NodeName == "" {
+		a.unscheduled++
+		return
+	}
+	node, ok := a.nodes[p.Spec.NodeName]
+	if !ok {
+		// A pod bound to a node that was not listed (it left between the
+		// two lists): its requests count for its namespace only.
+		return
+	}
+	node.Requests = node.Requests.Add(req)
+	node.Limits = node.Limits.Add(lim)
+}
+
+// recent says whether the pod's last condition change falls in the window.
+func (a *aggregate) recent(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.LastTransitionTime.After(a.since) {
+			return true
+		}
+	}
+	return false
+}
+
+func insufficient(message string) bool {
+	return strings.Contains(message, "Insufficient cpu") || strings.Contains(message, "Insufficient memory")
+}
+
+func (a *aggregate) addEvent(e *corev1.Event) {
+	when := e.LastTimestamp.Time
+	if e.Series != nil && e.Series.LastObservedTime.After(when) {
+		when = e.Series.LastObservedTime.Time
+	}
+	if when.IsZero() {
+		when = e.EventTime.Time
+	}
+	if e.Reason != "FailedScheduling" || !insufficient(e.Message) || !when.After(a.since) || a.unschedulable[string(e.InvolvedObject.UID)] {
+		return
+	}
+	a.unschedulable[string(e.InvolvedObject.UID)] = true
+	a.pressureOf(e.InvolvedObject.Namespace).FailedScheduling++
+}
+
+func (a *aggregate) addClaim(c *corev1.PersistentVolumeClaim) {
+	class := "(default)"
+	if c.Spec.StorageClassName != nil {
+		class = *c.Spec.StorageClassName
+	}
+	key := [2]string{c.Namespace, class}
+	v, ok := a.volumes[key]
+	if !ok {
+		v = &collectors.VolumeClaims{Namespace: c.Namespace, StorageClass: class}
+		a.volumes[key] = v
+	}
+	v.Claims++
+	if q, ok := c.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
+		v.RequestedBytes += q.Value()
+	}
+}
+
+func (a *aggregate) nodeUsage(name string, l corev1.ResourceList) {
+	if n, ok := a.nodes[name]; ok {
+		u := resources(l)
+		n.Usage = &u
+	}
+}
+
+func (a *aggregate) namespaceUsage(name string, l corev1.ResourceList) {
+	ns := a.namespace(name)
+	u := resources(l)
+	if ns.Usage != nil {
+		u = u.Add(*ns.Usage)
+	}
+	ns.Usage = &u
+}
+
+func (a *aggregate) nodeList() []collectors.Node {
+	out := make([]collectors.Node, 0, len(a.nodeOrder))
+	for _, name := range a.nodeOrder {
+		out = append(out, *a.nodes[name])
+	}
+	if len(out) == 0 {
+		a.note("the cluster has no nodes")
+	}
+	if a.noRequests > 0 {
+		a.note("%d pod(s) request neither CPU nor memory: the scheduler places them as if free", a.noRequests)
+	}
+	if a.unscheduled > 0 {
+		a.note("%d pod(s) not yet on a node: counted in their namespaces only", a.unscheduled)
+	}
+	return out
+}
+
+func (a *aggregate) namespaceList() []collectors.Namespace {
+	out := make([]collectors.Namespace, 0, len(a.namespaces))
+	for _, name := range slices.Sorted(maps.Keys(a.namespaces)) {
+		out = append(out, *a.namespaces[name])
+	}
+	return out
+}
+
+func (a *aggregate) volumeList() []collectors.VolumeClaims {
+	out := make([]collectors.VolumeClaims, 0, len(a.volumes))
+	for _, v := range a.volumes {
+		out = append(out, *v)
+	}
+	slices.SortFunc(out, func(x, y collectors.VolumeClaims) int {
+		return strings.Compare(x.Namespace+"\x00"+x.StorageClass, y.Namespace+"\x00"+y.StorageClass)
+	})
+	return out
+}
+
+func (a *aggregate) pressureList() []collectors.Pressure {
+	out := make([]collectors.Pressure, 0, len(a.pressure))
+	for _, name := range slices.Sorted(maps.Keys(a.pressure)) {
+		out = append(out, *a.pressure[name])
+	}
+	return out
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/ceph"
 	"github.com/capplan/capplan/collectors/demo"
+	"github.com/capplan/capplan/collectors/kube"
 )
 
 // snapshotOutput is what `capplan snapshot --format json` prints: the
@@ -34,15 +35,17 @@ type historySummary struct {
 	Last   string `json:"last"`
 }
 
-func runSnapshot(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("snapshot", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "table", "output format: table or json")
 	useDemo := fs.Bool("demo", false, "use the built-in demo cluster (a simulated homelab with two years of history)")
 	seed := fs.Uint64("seed", 1, "seed of the demo cluster")
 	cephDF := fs.String("ceph-df", "", "Ceph capacity from a file of `ceph df --format json` output")
+	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)")
+	kubeContext := fs.String("context", "", "kubeconfig context (default: the file's current context)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: capplan snapshot [--demo] [--ceph-df FILE] [--format table|json]\n\nPrints what the cluster holds now: nodes, requests, limits, usage, volume claims, pressure events and Ceph capacity.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: capplan snapshot [--demo | --kubeconfig FILE --context NAME] [--ceph-df FILE] [--format table|json]\n\nPrints what the cluster holds now: nodes, requests, limits, usage, volume claims, pressure events and Ceph capacity.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -54,12 +57,26 @@ func runSnapshot(_ context.Context, args []string, stdout, stderr io.Writer) err
 	if *format != "table" && *format != "json" {
 		return fmt.Errorf("%w: --format must be table or json, not %q", errUsage, *format)
 	}
-	if !*useDemo && *cephDF == "" {
-		return fmt.Errorf("%w: no source: pass --demo or --ceph-df FILE", errUsage)
+	if *useDemo && (*kubeconfig != "" || *kubeContext != "") {
+		return fmt.Errorf("%w: --demo takes no --kubeconfig or --context", errUsage)
 	}
 	now := time.Now().UTC()
-	out := snapshotOutput{Snapshot: collectors.Snapshot{Taken: now, Sources: map[string]string{}}}
-	if *useDemo {
+	var out snapshotOutput
+	if !*useDemo {
+		cfg, err := kube.Config(*kubeconfig, *kubeContext)
+		if err != nil {
+			return err
+		}
+		c, err := kube.New(cfg)
+		if err != nil {
+			return err
+		}
+		c.Now = func() time.Time { return now }
+		if out.Snapshot, err = c.Collect(ctx); err != nil {
+			return fmt.Errorf("snapshot of %s: %w", cfg.Host, err)
+		}
+		out.Snapshot.Cluster = cfg.Host
+	} else {
 		snap, hist := demo.Cluster(*seed, now)
 		out.Snapshot = snap
 		for _, s := range hist.Series {

@@ -2,6 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -36,7 +41,7 @@ func TestSnapshotTable(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}
 	}
-	code, stdout, stderr = capplan(t, "snapshot", "--ceph-df", "../../collectors/ceph/testdata/jewel-10.2.2-df-detail.datadog.json")
+	code, stdout, stderr = capplan(t, "snapshot", "--demo", "--ceph-df", "../../collectors/ceph/testdata/jewel-10.2.2-df-detail.datadog.json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -53,14 +58,52 @@ func TestSnapshotErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"snapshot"}, 2, "no source: pass --demo or --ceph-df FILE"},
+		{[]string{"snapshot", "--demo", "--context", "prod"}, 2, "--demo takes no --kubeconfig or --context"},
 		{[]string{"snapshot", "--demo", "--format", "yaml"}, 2, "--format must be table or json"},
-		{[]string{"snapshot", "--ceph-df", "no-such.json"}, 1, "no-such.json"},
-		{[]string{"snapshot", "--ceph-df", "../../docs/examples/resource_metrics.csv"}, 1, "resource_metrics.csv: not ceph df JSON"},
+		{[]string{"snapshot", "--kubeconfig", "no-such-kubeconfig"}, 1, "no-such-kubeconfig"},
+		{[]string{"snapshot", "--demo", "--ceph-df", "no-such.json"}, 1, "no-such.json"},
+		{[]string{"snapshot", "--demo", "--ceph-df", "../../docs/examples/resource_metrics.csv"}, 1, "resource_metrics.csv: not ceph df JSON"},
 	} {
 		code, _, stderr := capplan(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+}
+
+// A cluster API server with one node and one pod and no metrics API.
+func TestSnapshotFromKubernetes(t *testing.T) {
+	lists := map[string]string{
+		"/api/v1/nodes": `{"kind":"NodeList","apiVersion":"v1","metadata":{},"items":[{"metadata":{"name":"worker-1"},` +
+			`"status":{"allocatable":{"cpu":"4","memory":"16Gi"},"conditions":[{"type":"Ready","status":"True"}]}}]}`,
+		"/api/v1/pods": `{"kind":"PodList","apiVersion":"v1","metadata":{},"items":[{"metadata":{"name":"web","namespace":"shop"},` +
+			`"spec":{"nodeName":"worker-1","containers":[{"name":"web","resources":{"requests":{"cpu":"1","memory":"2Gi"}}}]},"status":{"phase":"Running"}}]}`,
+		"/api/v1/persistentvolumeclaims": `{"kind":"PersistentVolumeClaimList","apiVersion":"v1","metadata":{},"items":[]}`,
+		"/api/v1/events":                 `{"kind":"EventList","apiVersion":"v1","metadata":{},"items":[]}`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := lists[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, body)
+	}))
+	defer srv.Close()
+	config := filepath.Join(t.TempDir(), "kubeconfig")
+	kc := fmt.Sprintf("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: %q}\nusers:\n- name: u\n  user: {token: t}\n"+
+		"contexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n", srv.URL)
+	if err := os.WriteFile(config, []byte(kc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := capplan(t, "snapshot", "--kubeconfig", config)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"worker-1", "1.00 (25%)", "shop", "is metrics-server installed?", "nodes: kubernetes API"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}
 	}
 }

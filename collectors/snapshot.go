@@ -142,13 +142,13 @@ type History struct {
 	Series []Series `json:"series"`
 }
 
-// Series is the daily history of one quantity, oldest day first, one entry
-// per day without gaps.
+// Series is the daily history of one quantity, oldest day first. Days a
+// source has no data for are left out, and the source notes them.
 type Series struct {
 	// Name is "<resource>/<quantity>", e.g. "cpu/usage", "memory/requests",
 	// "ceph/raw_used" or "ceph/pool/replicapool/stored".
 	Name   string `json:"name"`
-	Unit   string `json:"unit"` // "cores" or "bytes"
+	Unit   string `json:"unit"` // Cores, Bytes or BytesPerSecond
 	Source string `json:"source"`
 	Days   []Day  `json:"days"`
 }
@@ -162,6 +162,7 @@ type Day struct {
 
 // Units of Series.
 const (
-	Cores = "cores"
-	Bytes = "bytes"
+	Cores          = "cores"
+	Bytes          = "bytes"
+	BytesPerSecond = "bytes/s"
 )

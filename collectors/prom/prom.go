@@ -1,0 +1,218 @@
+// Package prom reads a cluster's daily history from Prometheus (or any
+// server with its HTTP API: Thanos, Mimir, VictoriaMetrics): for every
+// quantity the daily mean and the daily peak, computed by the server with
+// subqueries so that a year of history is one point a day.
+package prom
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/api"
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	"github.com/prometheus/common/config"
+	"github.com/prometheus/common/model"
+
+	"github.com/capplan/capplan/collectors"
+)
+
+// Query is one quantity's PromQL. Expr is an instant vector: one series
+// for a cluster-wide quantity, or one per value of Label, which then names
+// the series ("ceph/pool/{name}/stored" with Label "name").
+type Query struct {
+	Series string `json:"series"`
+	Unit   string `json:"unit"`
+	Label  string `json:"label,omitempty"`
+	Expr   string `json:"expr"`
+}
+
+// poolName joins the Ceph mgr's per-pool series, which carry only
+// pool_id, with the pool names in ceph_pool_metadata.
+const poolName = ` * on(pool_id) group_left(name) ceph_pool_metadata`
+
+// activePods keeps kube-state-metrics' per-container series of pods that
+// hold resources: it also exports finished pods' requests.
+const activePods = ` and on(namespace, pod) (kube_pod_status_phase{phase=~"Pending|Running"} == 1)`
+
+// DefaultQueries read kube-prometheus-stack: cAdvisor through the kubelet,
+// kube-state-metrics v2, node-exporter, and the Ceph mgr's prometheus
+// module. Rates use 15-minute windows, which hold several samples at any
+// scrape interval up to five minutes.
+var DefaultQueries = []Query{
+	{Series: "cpu/usage", Unit: collectors.Cores, Expr: `sum(rate(container_cpu_usage_seconds_total{container!="", image!=""}[15m]))`},
+	{Series: "memory/usage", Unit: collectors.Bytes, Expr: `sum(container_memory_working_set_bytes{container!="", image!=""})`},
+	{Series: "cpu/requests", Unit: collectors.Cores, Expr: `sum(kube_pod_container_resource_requests{resource="cpu"}` + activePods + `)`},
+	{Series: "memory/requests", Unit: collectors.Bytes, Expr: `sum(kube_pod_container_resource_requests{resource="memory"}` + activePods + `)`},
+	{Series: "cpu/limits", Unit: collectors.Cores, Expr: `sum(kube_pod_container_resource_limits{resource="cpu"}` + activePods + `)`},
+	{Series: "memory/limits", Unit: collectors.Bytes, Expr: `sum(kube_pod_container_resource_limits{resource="memory"}` + activePods + `)`},
+	{Series: "cpu/allocatable", Unit: collectors.Cores, Expr: `sum(kube_node_status_allocatable{resource="cpu"})`},
+	{Series: "memory/allocatable", Unit: collectors.Bytes, Expr: `sum(kube_node_status_allocatable{resource="memory"})`},
+	{Series: "ceph/raw_total", Unit: collectors.Bytes, Expr: `sum(ceph_cluster_total_bytes)`},
+	{Series: "ceph/raw_used", Unit: collectors.Bytes, Expr: `sum(ceph_cluster_total_used_raw_bytes)`},
+	{Series: "ceph/pool/{name}/stored", Unit: collectors.Bytes, Label: "name", Expr: `ceph_pool_stored` + poolName},
+	{Series: "ceph/pool/{name}/max_avail", Unit: collectors.Bytes, Label: "name", Expr: `ceph_pool_max_avail` + poolName},
+	{Series: "volumes/used", Unit: collectors.Bytes, Expr: `sum(kubelet_volume_stats_used_bytes)`},
+	{Series: "network/receive", Unit: collectors.BytesPerSecond,
+		Expr: `sum(rate(node_network_receive_bytes_total{device!~"lo|veth.*|cali.*|cilium.*|flannel.*|cni.*|docker.*"}[15m]))`},
+}
+
+// Options say where Prometheus is and what to ask it.
+type Options struct {
+	URL         string
+	BearerToken string
+	Username    string // basic auth, with Password
+	Password    string
+	CAFile      string // PEM bundle to trust, for a private CA
+	Days        int    // days of history to read; 90 when zero
+	Queries     []Query
+	// Resolution is the subquery step: samples closer than it are not
+	// all read. 5 minutes when zero.
+	Resolution time.Duration
+}
+
+// Collector reads history from one Prometheus.
+type Collector struct {
+	api  v1.API
+	opts Options
+}
+
+// New checks the options and builds the client.
+func New(o Options) (*Collector, error) {
+	if o.URL == "" {
+		return nil, fmt.Errorf("prometheus: no URL")
+	}
+	if o.Days == 0 {
+		o.Days = 90
+	}
+	if o.Resolution == 0 {
+		o.Resolution = 5 * time.Minute
+	}
+	if o.Queries == nil {
+		o.Queries = DefaultQueries
+	}
+	hc := config.HTTPClientConfig{TLSConfig: config.TLSConfig{CAFile: o.CAFile}}
+	if o.BearerToken != "" {
+		hc.Authorization = &config.Authorization{Type: "Bearer", Credentials: config.Secret(o.BearerToken)}
+	}
+	if o.Username != "" {
+		hc.BasicAuth = &config.BasicAuth{Username: o.Username, Password: config.Secret(o.Password)}
+	}
+	if err := hc.Validate(); err != nil {
+		return nil, fmt.Errorf("prometheus %s: %w", o.URL, err)
+	}
+	rt, err := config.NewRoundTripperFromConfig(hc, "capplan")
+	if err != nil {
+		return nil, fmt.Errorf("prometheus %s: %w", o.URL, err)
+	}
+	client, err := api.NewClient(api.Config{Address: o.URL, RoundTripper: rt})
+	if err != nil {
+		return nil, fmt.Errorf("prometheus %s: %w", o.URL, err)
+	}
+	return &Collector{api: v1.NewAPI(client), opts: o}, nil
+}
+
+// maxPoints is Prometheus' limit on the points of one series in a range
+// query; longer ranges are split.
+const maxPoints = 11000
+
+// History reads the days before now's (UTC) day. Each day's mean and peak
+// come from avg_over_time and max_over_time over a subquery evaluated a
+// second before the day ends, so that the window holds that day's samples
+// and none of the next. A query without data, or with days missing, leaves
+// a note; a failed query fails the history.
+func (c *Collector) History(ctx context.Context, now time.Time) (collectors.History, []collectors.Note, error) {
+	today := now.UTC().Truncate(24 * time.Hour)
+	first := today.AddDate(0, 0, -c.opts.Days)
+	source := "prometheus " + c.opts.URL
+	var hist collectors.History
+	var notes []collectors.Note
+	note := func(format string, args ...any) {
+		notes = append(notes, collectors.Note{Source: source, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, q := range c.opts.Queries {
+		// Summed (by the label, if any) so that one value per series and
+		// day comes back whatever other labels the expression keeps.
+		expr := "sum(" + q.Expr + ")"
+		if q.Label != "" {
+			expr = "sum by (" + q.Label + ") (" + q.Expr + ")"
+		}
+		window := fmt.Sprintf("[1d:%s]", model.Duration(c.opts.Resolution))
+		means, err := c.daily(ctx, "avg_over_time(("+expr+")"+window+")", q.Label, first, today)
+		if err != nil {
+			return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.opts.URL, q.Series, err)
+		}
+		peaks, err := c.daily(ctx, "max_over_time(("+expr+")"+window+")", q.Label, first, today)
+		if err != nil {
+			return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.opts.URL, q.Series, err)
+		}
+		if len(means) == 0 {
+			note("no data for %s over the last %d days (query %s)", q.Series, c.opts.Days, q.Expr)
+			continue
+		}
+		for _, key := range slices.Sorted(maps.Keys(means)) {
+			name := q.Series
+			if q.Label != "" {
+				name = strings.ReplaceAll(q.Series, "{"+q.Label+"}", key)
+			}
+			s := collectors.Series{Name: name, Unit: q.Unit, Source: source}
+			for _, day := range slices.SortedFunc(maps.Keys(means[key]), time.Time.Compare) {
+				m, p := means[key][day], peaks[key][day]
+				if math.IsNaN(m) || math.IsInf(m, 0) {
+					note("%s on %s is %v: day left out", name, day.Format(time.DateOnly), m)
+					continue
+				}
+				if math.IsNaN(p) || p < m {
+					p = m
+				}
+				s.Days = append(s.Days, collectors.Day{Date: day, Mean: m, Peak: p})
+			}
+			if missing := c.opts.Days - len(s.Days); missing > 0 && len(s.Days) > 0 {
+				note("%s has %d of the last %d days (from %s)", name, len(s.Days), c.opts.Days, s.Days[0].Date.Format(time.DateOnly))
+			}
+			if len(s.Days) > 0 {
+				hist.Series = append(hist.Series, s)
+			}
+		}
+	}
+	return hist, notes, nil
+}
+
+// daily evaluates expr a second before the end of each day from first to
+// the day before end, in ranges of at most maxPoints days, and returns the
+// values by series key (the value of label, or "" without one) and day.
+func (c *Collector) daily(ctx context.Context, expr, label string, first, end time.Time) (map[string]map[time.Time]float64, error) {
+	out := map[string]map[time.Time]float64{}
+	for from := first; from.Before(end); from = from.AddDate(0, 0, maxPoints) {
+		to := from.AddDate(0, 0, maxPoints)
+		if to.After(end) {
+			to = end
+		}
+		r := v1.Range{Start: from.Add(24*time.Hour - time.Second), End: to.Add(-time.Second), Step: 24 * time.Hour}
+		val, warnings, _, err := c.api.QueryRange(ctx, expr, r)
+		if err != nil {
+			return nil, err
+		}
+		if len(warnings) > 0 {
+			return nil, fmt.Errorf("warnings: %s", strings.Join(warnings, "; "))
+		}
+		matrix, ok := val.(model.Matrix)
+		if !ok {
+			return nil, fmt.Errorf("range query returned %s, not a matrix", val.Type())
+		}
+		for _, stream := range matrix {
+			key := string(stream.Metric[model.LabelName(label)])
+			if out[key] == nil {
+				out[key] = map[time.Time]float64{}
+			}
+			for _, sample := range stream.Values {
+				out[key][sample.Timestamp.Time().UTC().Truncate(24*time.Hour)] = float64(sample.Value)
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,202 @@
+package prom
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+)
+
+// startPrometheus backfills the OpenMetrics text into a fresh data
+// directory with promtool and serves it with a real Prometheus on
+// 127.0.0.1. It needs Debian's prometheus package (which .ci/run
+// installs): without it the test skips, or fails under CI=true.
+func startPrometheus(t *testing.T, openMetrics string) string {
+	t.Helper()
+	for _, bin := range []string{"prometheus", "promtool"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s not found: .ci/run installs Debian's prometheus package", bin)
+			}
+			t.Skipf("%s not found: install Debian's prometheus package (apt-get install prometheus) to run this test", bin)
+		}
+	}
+	dir := t.TempDir()
+	input := filepath.Join(dir, "history.om")
+	if err := os.WriteFile(input, []byte(openMetrics), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "data")
+	// Without --max-block-duration, 120 days become hundreds of two-hour
+	// blocks that take Prometheus minutes to open.
+	if out, err := exec.Command("promtool", "tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=2400h", input, data).CombinedOutput(); err != nil {
+		t.Fatalf("promtool: %v\n%s", err, out)
+	}
+	cfg := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(cfg, []byte("global: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	// The default retention (15 days) would delete most of the backfill.
+	cmd := exec.Command("prometheus", "--config.file="+cfg, "--storage.tsdb.path="+data, "--storage.tsdb.retention.time=2y",
+		"--web.listen-address="+addr, "--log.level=warn")
+	var logs strings.Builder
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	url := "http://" + addr
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(url + "/-/ready")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return url
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("prometheus not ready after 60 s:\n%s", logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+const gib = 1 << 30
+
+// memoryOn is the synthetic working set on a day: constant but for a
+// doubling at noon, so that the day's mean and peak are known exactly.
+func memoryOn(day time.Time) float64 { return float64(1+day.YearDay()%5) * gib }
+
+// history writes 120 days of 5-minute samples ending 3 hours before now.
+func history(now time.Time) string {
+	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -120)
+	end := now.Add(-3 * time.Hour).Truncate(5 * time.Minute)
+	var b strings.Builder
+	series := func(name string, value func(t time.Time) float64) {
+		for t := start; !t.After(end); t = t.Add(5 * time.Minute) {
+			fmt.Fprintf(&b, "%s %g %d\n", name, value(t), t.Unix())
+		}
+	}
+	secs := func(t time.Time) float64 { return t.Sub(start).Seconds() }
+	// 1.5 cores used by an app container, and a pause container (no image)
+	// that the default query must leave out.
+	series(`container_cpu_usage_seconds_total{container="app",image="shop:1",namespace="a",pod="p1"}`, func(t time.Time) float64 { return 1.5 * secs(t) })
+	series(`container_cpu_usage_seconds_total{container="POD",image="",namespace="a",pod="p1"}`, func(t time.Time) float64 { return 100 * secs(t) })
+	series(`container_memory_working_set_bytes{container="app",image="shop:1",namespace="a",pod="p1"}`, func(t time.Time) float64 {
+		v := memoryOn(t.Truncate(24 * time.Hour))
+		if t.Hour() == 12 && t.Minute() == 0 {
+			v *= 2
+		}
+		return v
+	})
+	// p1 runs and requests half a core; p2 finished and must not count.
+	series(`kube_pod_container_resource_requests{container="app",namespace="a",pod="p1",resource="cpu",unit="core"}`, func(time.Time) float64 { return 0.5 })
+	series(`kube_pod_container_resource_requests{container="job",namespace="a",pod="p2",resource="cpu",unit="core"}`, func(time.Time) float64 { return 2 })
+	series(`kube_pod_status_phase{namespace="a",phase="Running",pod="p1"}`, func(time.Time) float64 { return 1 })
+	series(`kube_pod_status_phase{namespace="a",phase="Succeeded",pod="p2"}`, func(time.Time) float64 { return 1 })
+	series(`kube_node_status_allocatable{node="n1",resource="cpu",unit="core"}`, func(time.Time) float64 { return 12 })
+	series(`kube_node_status_allocatable{node="n2",resource="cpu",unit="core"}`, func(time.Time) float64 { return 12 })
+	// Ceph pools carry only pool_id; their names are in ceph_pool_metadata.
+	series(`ceph_pool_stored{instance="mgr-a",pool_id="1"}`, func(t time.Time) float64 { return float64(t.Truncate(24*time.Hour).Sub(start).Hours()/24) * gib })
+	series(`ceph_pool_stored{instance="mgr-a",pool_id="2"}`, func(time.Time) float64 { return 7 * gib })
+	series(`ceph_pool_metadata{instance="mgr-a",name="rbd",pool_id="1"}`, func(time.Time) float64 { return 1 })
+	series(`ceph_pool_metadata{instance="mgr-a",name="cephfs_data",pool_id="2"}`, func(time.Time) float64 { return 1 })
+	b.WriteString("# EOF\n")
+	return b.String()
+}
+
+func TestHistoryFromPrometheus(t *testing.T) {
+	now := time.Now().UTC()
+	url := startPrometheus(t, history(now))
+	c, err := New(Options{URL: url, Days: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, notes, err := c.History(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]collectors.Series{}
+	for _, s := range hist.Series {
+		got[s.Name] = s
+	}
+	yesterday := now.Truncate(24*time.Hour).AddDate(0, 0, -1)
+	for _, name := range []string{"cpu/usage", "memory/usage", "cpu/requests", "cpu/allocatable", "ceph/pool/rbd/stored", "ceph/pool/cephfs_data/stored"} {
+		s, ok := got[name]
+		if !ok {
+			t.Fatalf("no %s in %v (notes %v)", name, hist.Series, notes)
+		}
+		if len(s.Days) != 100 || !s.Days[99].Date.Equal(yesterday) {
+			t.Errorf("%s: %d days ending %s, want 100 ending %s", name, len(s.Days), s.Days[len(s.Days)-1].Date, yesterday)
+		}
+		if !strings.HasPrefix(s.Source, "prometheus http://127.0.0.1:") {
+			t.Errorf("%s: source %q", name, s.Source)
+		}
+	}
+	exact := func(name string, want func(d collectors.Day) (mean, peak float64)) {
+		t.Helper()
+		for _, d := range got[name].Days {
+			m, p := want(d)
+			if math.Abs(d.Mean-m) > 1e-9*math.Max(1, m) || math.Abs(d.Peak-p) > 1e-9*math.Max(1, p) {
+				t.Fatalf("%s on %s: mean %v, peak %v; want %v, %v", name, d.Date.Format(time.DateOnly), d.Mean, d.Peak, m, p)
+			}
+		}
+	}
+	exact("cpu/usage", func(collectors.Day) (float64, float64) { return 1.5, 1.5 })
+	exact("memory/usage", func(d collectors.Day) (float64, float64) {
+		v := memoryOn(d.Date)
+		return v * 289 / 288, 2 * v
+	})
+	exact("cpu/requests", func(collectors.Day) (float64, float64) { return 0.5, 0.5 })
+	exact("cpu/allocatable", func(collectors.Day) (float64, float64) { return 24, 24 })
+	exact("ceph/pool/cephfs_data/stored", func(collectors.Day) (float64, float64) { return 7 * gib, 7 * gib })
+	start := now.Truncate(24*time.Hour).AddDate(0, 0, -120)
+	exact("ceph/pool/rbd/stored", func(d collectors.Day) (float64, float64) {
+		v := d.Date.Sub(start).Hours() / 24 * gib
+		return v, v
+	})
+	var noData int
+	for _, n := range notes {
+		if strings.HasPrefix(n.Message, "no data for ") {
+			noData++
+		}
+	}
+	if want := len(DefaultQueries) - 5; noData != want {
+		t.Errorf("%d notes of missing data, want %d: %v", noData, want, notes)
+	}
+}
+
+func TestHistoryErrors(t *testing.T) {
+	if _, err := New(Options{}); err == nil {
+		t.Error("no URL accepted")
+	}
+	if _, err := New(Options{URL: "http://127.0.0.1:1", CAFile: "/no/such/ca.pem"}); err == nil || !strings.Contains(err.Error(), "/no/such/ca.pem") {
+		t.Errorf("missing CA file: error %v, want one naming it", err)
+	}
+	c, err := New(Options{URL: "http://127.0.0.1:1", Days: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.History(context.Background(), time.Now()); err == nil || !strings.Contains(err.Error(), "cpu/usage") {
+		t.Errorf("unreachable server: error %v, want one naming the server and the query", err)
+	}
+}

@@ -1,6 +1,8 @@
 package csvfile
 
 import (
+	"bytes"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -83,4 +85,39 @@ func TestParseTimeFastPathAgreesWithTimeParse(t *testing.T) {
 	if _, err := parseTime("2026-04-31T00:00:00Z"); err == nil {
 		t.Error("31 April accepted")
 	}
+}
+
+// FuzzRead: no input panics; an error names the input; a series that is
+// read has as many times as values, in increasing order, all finite.
+func FuzzRead(f *testing.F) {
+	for _, seed := range []string{
+		"series,timestamp,value\ncpu,2026-01-01T00:00:00Z,1.5\ncpu,2026-01-02T00:00:00Z,2\n",
+		"timestamp,cpu,memory\n2026-01-01,1,2\n2026-01-02,,3\n",
+		"timestamp,\"a,b\"\n1700000000,1\n",
+		"series,timestamp,value\ncpu,2026-01-01T00:00:00Z,NaN\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		series, err := Read(bytes.NewReader(data), "fuzz.csv")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.csv") {
+				t.Fatalf("error does not name the input: %v", err)
+			}
+			return
+		}
+		for _, s := range series {
+			if len(s.Times) != len(s.Values) || len(s.Lines) != len(s.Values) {
+				t.Fatalf("%s: %d times, %d values, %d lines", s.Name, len(s.Times), len(s.Values), len(s.Lines))
+			}
+			for i, v := range s.Values {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Fatalf("%s: value %v accepted", s.Name, v)
+				}
+				if i > 0 && !s.Times[i].After(s.Times[i-1]) {
+					t.Fatalf("%s: times out of order at %d", s.Name, i)
+				}
+			}
+		}
+	})
 }

@@ -86,14 +86,25 @@ const gib = 1 << 30
 // doubling at noon, so that the day's mean and peak are known exactly.
 func memoryOn(day time.Time) float64 { return float64(1+day.YearDay()%5) * gib }
 
-// history writes 120 days of 5-minute samples ending 3 hours before now.
+// nanAt is the one sample of nan_metric that is NaN: noon ten days ago.
+func nanAt(now time.Time) time.Time {
+	return now.AddDate(0, 0, -10).Add(12 * time.Hour)
+}
+
+// history writes 120 days of 5-minute samples ending just before now, a
+// midnight at least a few hours past (Prometheus' head block must not
+// overlap the backfill).
 func history(now time.Time) string {
-	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -120)
-	end := now.Add(-3 * time.Hour).Truncate(5 * time.Minute)
+	start := now.AddDate(0, 0, -120)
+	end := now.Add(-5 * time.Minute)
 	var b strings.Builder
 	series := func(name string, value func(t time.Time) float64) {
 		for t := start; !t.After(end); t = t.Add(5 * time.Minute) {
-			fmt.Fprintf(&b, "%s %g %d\n", name, value(t), t.Unix())
+			v := value(t)
+			if math.IsNaN(v) && name == "partial_metric" {
+				continue
+			}
+			fmt.Fprintf(&b, "%s %g %d\n", name, v, t.Unix())
 		}
 	}
 	secs := func(t time.Time) float64 { return t.Sub(start).Seconds() }
@@ -120,12 +131,26 @@ func history(now time.Time) string {
 	series(`ceph_pool_stored{instance="mgr-a",pool_id="2"}`, func(time.Time) float64 { return 7 * gib })
 	series(`ceph_pool_metadata{instance="mgr-a",name="rbd",pool_id="1"}`, func(time.Time) float64 { return 1 })
 	series(`ceph_pool_metadata{instance="mgr-a",name="cephfs_data",pool_id="2"}`, func(time.Time) float64 { return 1 })
+	// Bad data: a series that starts 30 days before the end, and one with
+	// a NaN sample (a broken exporter) on one day.
+	series(`partial_metric`, func(t time.Time) float64 {
+		if t.Before(now.AddDate(0, 0, -30)) {
+			return math.NaN() // written as a stale gap below
+		}
+		return 1
+	})
+	series(`nan_metric`, func(t time.Time) float64 {
+		if t.Equal(nanAt(now)) {
+			return math.NaN()
+		}
+		return 3
+	})
 	b.WriteString("# EOF\n")
 	return b.String()
 }
 
 func TestHistoryFromPrometheus(t *testing.T) {
-	now := time.Now().UTC()
+	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
 	url := startPrometheus(t, history(now))
 	c, err := New(Options{URL: url, Days: 100})
 	if err != nil {
@@ -139,7 +164,7 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	for _, s := range hist.Series {
 		got[s.Name] = s
 	}
-	yesterday := now.Truncate(24*time.Hour).AddDate(0, 0, -1)
+	yesterday := now.AddDate(0, 0, -1)
 	for _, name := range []string{"cpu/usage", "memory/usage", "cpu/requests", "cpu/allocatable", "ceph/pool/rbd/stored", "ceph/pool/cephfs_data/stored"} {
 		s, ok := got[name]
 		if !ok {
@@ -169,7 +194,7 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	exact("cpu/requests", func(collectors.Day) (float64, float64) { return 0.5, 0.5 })
 	exact("cpu/allocatable", func(collectors.Day) (float64, float64) { return 24, 24 })
 	exact("ceph/pool/cephfs_data/stored", func(collectors.Day) (float64, float64) { return 7 * gib, 7 * gib })
-	start := now.Truncate(24*time.Hour).AddDate(0, 0, -120)
+	start := now.AddDate(0, 0, -120)
 	exact("ceph/pool/rbd/stored", func(d collectors.Day) (float64, float64) {
 		v := d.Date.Sub(start).Hours() / 24 * gib
 		return v, v
@@ -182,6 +207,38 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	}
 	if want := len(DefaultQueries) - 5; noData != want {
 		t.Errorf("%d notes of missing data, want %d: %v", noData, want, notes)
+	}
+
+	bad, err := New(Options{URL: url, Days: 100, Queries: []Query{
+		{Series: "x/partial", Unit: collectors.Cores, Expr: "partial_metric"},
+		{Series: "x/nan", Unit: collectors.Cores, Expr: "nan_metric"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, notes, err = bad.History(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nanDay := nanAt(now).Truncate(24 * time.Hour).Format(time.DateOnly)
+	for _, want := range []string{"x/partial has 30 of the last 100 days", "x/nan on " + nanDay + " is NaN: day left out"} {
+		found := false
+		for _, n := range notes {
+			found = found || strings.Contains(n.Message, want)
+		}
+		if !found {
+			t.Errorf("no note %q in %v", want, notes)
+		}
+	}
+	if len(hist.Series) != 2 || len(hist.Series[0].Days) != 30 || len(hist.Series[1].Days) != 99 {
+		t.Errorf("partial and NaN series: %d series, want 30 and 99 days", len(hist.Series))
+	}
+	broken, err := New(Options{URL: url, Days: 10, Queries: []Query{{Series: "x/broken", Expr: "rate("}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := broken.History(context.Background(), now); err == nil || !strings.Contains(err.Error(), "x/broken") || !strings.Contains(err.Error(), url) {
+		t.Errorf("bad query: error %v, want one naming the server and the series", err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -15,8 +16,10 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/ceph"
+	"github.com/capplan/capplan/collectors/csvfile"
 	"github.com/capplan/capplan/collectors/demo"
 	"github.com/capplan/capplan/collectors/kube"
+	"github.com/capplan/capplan/collectors/prom"
 )
 
 // snapshotOutput is what `capplan snapshot --format json` prints: the
@@ -42,10 +45,15 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	useDemo := fs.Bool("demo", false, "use the built-in demo cluster (a simulated homelab with two years of history)")
 	seed := fs.Uint64("seed", 1, "seed of the demo cluster")
 	cephDF := fs.String("ceph-df", "", "Ceph capacity from a file of `ceph df --format json` output")
+	promURL := fs.String("prometheus-url", "", "read daily history from this Prometheus (or Thanos, Mimir, VictoriaMetrics)")
+	promToken := fs.String("prometheus-token-file", "", "bearer token for Prometheus, read from this file")
+	promCA := fs.String("prometheus-ca", "", "PEM file of the CA that signed Prometheus' certificate")
+	historyDays := fs.Int("history-days", 90, "days of history to read from Prometheus")
+	historyCSV := fs.String("history-csv", "", "read daily history from a CSV file (long: series,timestamp,value; or wide: timestamp,cpu,memory,disk,network)")
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)")
 	kubeContext := fs.String("context", "", "kubeconfig context (default: the file's current context)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: capplan snapshot [--demo | --kubeconfig FILE --context NAME] [--ceph-df FILE] [--format table|json]\n\nPrints what the cluster holds now: nodes, requests, limits, usage, volume claims, pressure events and Ceph capacity.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: capplan snapshot [--demo | --kubeconfig FILE --context NAME] [--ceph-df FILE] [--prometheus-url URL] [--history-csv FILE] [--format table|json]\n\nPrints what the cluster holds now: nodes, requests, limits, usage, volume claims, pressure events and Ceph capacity.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -59,6 +67,9 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if *useDemo && (*kubeconfig != "" || *kubeContext != "") {
 		return fmt.Errorf("%w: --demo takes no --kubeconfig or --context", errUsage)
+	}
+	if *historyDays < 1 {
+		return fmt.Errorf("%w: --history-days must be at least 1, not %d", errUsage, *historyDays)
 	}
 	now := time.Now().UTC()
 	var out snapshotOutput
@@ -76,15 +87,52 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("snapshot of %s: %w", cfg.Host, err)
 		}
 		out.Snapshot.Cluster = cfg.Host
-	} else {
-		snap, hist := demo.Cluster(*seed, now)
-		out.Snapshot = snap
-		for _, s := range hist.Series {
-			out.History = append(out.History, historySummary{
-				Name: s.Name, Unit: s.Unit, Source: s.Source, Days: len(s.Days),
-				First: s.Days[0].Date.Format(time.DateOnly), Last: s.Days[len(s.Days)-1].Date.Format(time.DateOnly),
-			})
+	}
+	// Histories in order of preference where they tie: live Prometheus,
+	// then a file, then the demo.
+	var histories []collectors.History
+	if *promURL != "" {
+		opts := prom.Options{URL: *promURL, CAFile: *promCA, Days: *historyDays}
+		if *promToken != "" {
+			token, err := os.ReadFile(*promToken)
+			if err != nil {
+				return fmt.Errorf("prometheus token: %w", err)
+			}
+			opts.BearerToken = strings.TrimSpace(string(token))
 		}
+		c, err := prom.New(opts)
+		if err != nil {
+			return err
+		}
+		h, notes, err := c.History(ctx, now)
+		if err != nil {
+			return err
+		}
+		histories = append(histories, h)
+		out.Snapshot.Notes = append(out.Snapshot.Notes, notes...)
+	}
+	if *historyCSV != "" {
+		series, err := csvfile.ReadFile(*historyCSV)
+		if err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		h, notes := csvfile.History(series, "csv file "+*historyCSV)
+		histories = append(histories, h)
+		out.Snapshot.Notes = append(out.Snapshot.Notes, notes...)
+	}
+	if *useDemo {
+		snap, hist := demo.Cluster(*seed, now)
+		snap.Notes = append(snap.Notes, out.Snapshot.Notes...)
+		out.Snapshot = snap
+		histories = append(histories, hist)
+	}
+	hist, notes := collectors.Merge(histories...)
+	out.Snapshot.Notes = append(out.Snapshot.Notes, notes...)
+	for _, s := range hist.Series {
+		out.History = append(out.History, historySummary{
+			Name: s.Name, Unit: s.Unit, Source: s.Source, Days: len(s.Days),
+			First: s.Days[0].Date.Format(time.DateOnly), Last: s.Days[len(s.Days)-1].Date.Format(time.DateOnly),
+		})
 	}
 	if *cephDF != "" {
 		c, notes, err := ceph.ReadDFFile(*cephDF)

@@ -62,6 +62,10 @@ func TestSnapshotErrors(t *testing.T) {
 		{[]string{"snapshot", "--demo", "--format", "yaml"}, 2, "--format must be table or json"},
 		{[]string{"snapshot", "--kubeconfig", "no-such-kubeconfig"}, 1, "no-such-kubeconfig"},
 		{[]string{"snapshot", "--demo", "--ceph-df", "no-such.json"}, 1, "no-such.json"},
+		{[]string{"snapshot", "--demo", "--history-days", "0"}, 2, "--history-days must be at least 1"},
+		{[]string{"snapshot", "--demo", "--history-csv", "no-such.csv"}, 1, "no-such.csv"},
+		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1"}, 1, "prometheus http://127.0.0.1:1: cpu/usage"},
+		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-token-file", "no-such-token"}, 1, "no-such-token"},
 		{[]string{"snapshot", "--demo", "--ceph-df", "../../docs/examples/resource_metrics.csv"}, 1, "resource_metrics.csv: not ceph df JSON"},
 	} {
 		code, _, stderr := capplan(t, tc.args...)
@@ -105,5 +109,33 @@ func TestSnapshotFromKubernetes(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}
+	}
+}
+
+func TestSnapshotMergesHistories(t *testing.T) {
+	code, stdout, stderr := capplan(t, "snapshot", "--demo", "--history-csv", "../../docs/examples/resource_metrics.csv", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var out snapshotOutput
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]string{}
+	for _, h := range out.History {
+		sources[h.Name] = h.Source
+	}
+	csv := "csv file ../../docs/examples/resource_metrics.csv"
+	for name, want := range map[string]string{"disk/used": csv, "cpu/usage": csv, "ceph/stored": "demo", "cpu/requests": "demo"} {
+		if sources[name] != want {
+			t.Errorf("%s from %q, want %q", name, sources[name], want)
+		}
+	}
+	found := false
+	for _, n := range out.Snapshot.Notes {
+		found = found || strings.Contains(n.Message, "cpu/usage: 730 days from "+csv+" used; demo has 730")
+	}
+	if !found {
+		t.Errorf("no note on which cpu/usage history was used: %v", out.Snapshot.Notes)
 	}
 }

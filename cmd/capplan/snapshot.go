@@ -18,6 +18,7 @@ import (
 	"github.com/capplan/capplan/collectors/ceph"
 	"github.com/capplan/capplan/collectors/csvfile"
 	"github.com/capplan/capplan/collectors/demo"
+	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/collectors/kube"
 	"github.com/capplan/capplan/collectors/prom"
 )
@@ -49,11 +50,12 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	promToken := fs.String("prometheus-token-file", "", "bearer token for Prometheus, read from this file")
 	promCA := fs.String("prometheus-ca", "", "PEM file of the CA that signed Prometheus' certificate")
 	historyDays := fs.Int("history-days", 90, "days of history to read from Prometheus")
+	historyGit := fs.String("history-git", "", "read the history earlier runs committed to this report repository (its working tree)")
 	historyCSV := fs.String("history-csv", "", "read daily history from a CSV file (long: series,timestamp,value; or wide: timestamp,cpu,memory,disk,network)")
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)")
 	kubeContext := fs.String("context", "", "kubeconfig context (default: the file's current context)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: capplan snapshot [--demo | --kubeconfig FILE --context NAME] [--ceph-df FILE] [--prometheus-url URL] [--history-csv FILE] [--format table|json]\n\nPrints what the cluster holds now: nodes, requests, limits, usage, volume claims, pressure events and Ceph capacity.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: capplan snapshot [--demo | --kubeconfig FILE --context NAME] [--ceph-df FILE] [--prometheus-url URL] [--history-git DIR] [--history-csv FILE] [--format table|json]\n\nPrints what the cluster holds now: nodes, requests, limits, usage, volume claims, pressure events and Ceph capacity.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -89,7 +91,7 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		out.Snapshot.Cluster = cfg.Host
 	}
 	// Histories in order of preference where they tie: live Prometheus,
-	// then a file, then the demo.
+	// then the report repository, then a file, then the demo.
 	var histories []collectors.History
 	if *promURL != "" {
 		opts := prom.Options{URL: *promURL, CAFile: *promCA, Days: *historyDays}
@@ -105,6 +107,14 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 		h, notes, err := c.History(ctx, now)
+		if err != nil {
+			return err
+		}
+		histories = append(histories, h)
+		out.Snapshot.Notes = append(out.Snapshot.Notes, notes...)
+	}
+	if *historyGit != "" {
+		h, notes, err := gitrepo.History(*historyGit)
 		if err != nil {
 			return err
 		}

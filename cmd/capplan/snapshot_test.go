@@ -64,6 +64,7 @@ func TestSnapshotErrors(t *testing.T) {
 		{[]string{"snapshot", "--demo", "--ceph-df", "no-such.json"}, 1, "no-such.json"},
 		{[]string{"snapshot", "--demo", "--history-days", "0"}, 2, "--history-days must be at least 1"},
 		{[]string{"snapshot", "--demo", "--history-csv", "no-such.csv"}, 1, "no-such.csv"},
+		{[]string{"snapshot", "--demo", "--history-git", "no-such-repo"}, 1, "report repository no-such-repo"},
 		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1"}, 1, "prometheus http://127.0.0.1:1: cpu/usage"},
 		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-token-file", "no-such-token"}, 1, "no-such-token"},
 		{[]string{"snapshot", "--demo", "--ceph-df", "../../docs/examples/resource_metrics.csv"}, 1, "resource_metrics.csv: not ceph df JSON"},

@@ -14,6 +14,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"k8s.io/client-go/dynamic"
+
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/ceph"
 	"github.com/capplan/capplan/collectors/csvfile"
@@ -75,6 +77,10 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	now := time.Now().UTC()
 	var out snapshotOutput
+	// Ceph's capacity comes from the first of these that reports it, its
+	// pools from the first that reports pools: Rook's CephCluster status,
+	// ceph df, the Ceph mgr's metrics in Prometheus, and last the demo.
+	var cephs []cephSource
 	if !*useDemo {
 		cfg, err := kube.Config(*kubeconfig, *kubeContext)
 		if err != nil {
@@ -89,10 +95,24 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("snapshot of %s: %w", cfg.Host, err)
 		}
 		out.Snapshot.Cluster = cfg.Host
+		dyn, err := dynamic.NewForConfig(cfg)
+		if err != nil {
+			return fmt.Errorf("dynamic client: %w", err)
+		}
+		rc, notes, found, err := ceph.ReadRook(ctx, dyn, "")
+		switch {
+		case err != nil:
+			out.Snapshot.Notes = append(out.Snapshot.Notes, collectors.Note{Source: "rook", Message: err.Error()})
+		case found:
+			cephs = append(cephs, cephSource{rc, notes, "Rook CephCluster status"})
+		default:
+			out.Snapshot.Notes = append(out.Snapshot.Notes, notes...)
+		}
 	}
 	// Histories in order of preference where they tie: live Prometheus,
 	// then the report repository, then a file, then the demo.
 	var histories []collectors.History
+	var promCeph *cephSource
 	if *promURL != "" {
 		opts := prom.Options{URL: *promURL, CAFile: *promCA, Days: *historyDays}
 		if *promToken != "" {
@@ -112,6 +132,13 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		histories = append(histories, h)
 		out.Snapshot.Notes = append(out.Snapshot.Notes, notes...)
+		pc, notes, found, err := c.Ceph(ctx, now)
+		if err != nil {
+			return err
+		}
+		if found {
+			promCeph = &cephSource{pc, notes, "prometheus " + *promURL + " (Ceph mgr metrics)"}
+		}
 	}
 	if *historyGit != "" {
 		h, notes, err := gitrepo.History(*historyGit)
@@ -149,9 +176,17 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
-		out.Snapshot.Ceph = c
-		out.Snapshot.Sources["ceph"] = "ceph df file " + *cephDF
-		out.Snapshot.Notes = append(out.Snapshot.Notes, notes...)
+		cephs = append(cephs, cephSource{c, notes, "ceph df file " + *cephDF})
+	}
+	if promCeph != nil {
+		cephs = append(cephs, *promCeph)
+	}
+	if out.Snapshot.Ceph != nil {
+		cephs = append(cephs, cephSource{out.Snapshot.Ceph, nil, out.Snapshot.Sources["ceph"]})
+		out.Snapshot.Ceph = nil
+	}
+	for _, cs := range cephs {
+		addCeph(&out.Snapshot, cs)
 	}
 	slog.Info("snapshot", "cluster", out.Snapshot.Cluster, "nodes", len(out.Snapshot.Nodes), "sources", len(out.Snapshot.Sources))
 	if *format == "json" {
@@ -160,6 +195,27 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return enc.Encode(out)
 	}
 	return writeSnapshotTable(stdout, out)
+}
+
+// cephSource is Ceph as one source reports it.
+type cephSource struct {
+	ceph   *collectors.Ceph
+	notes  []collectors.Note
+	source string
+}
+
+// addCeph takes Ceph's capacity from the first source that reports it and
+// the pools from the first that reports pools.
+func addCeph(s *collectors.Snapshot, cs cephSource) {
+	switch {
+	case s.Ceph == nil:
+		s.Ceph = cs.ceph
+		s.Sources["ceph"] = cs.source
+		s.Notes = append(s.Notes, cs.notes...)
+	case len(s.Ceph.Pools) == 0 && len(cs.ceph.Pools) > 0:
+		s.Ceph.Pools = cs.ceph.Pools
+		s.Sources["ceph pools"] = cs.source
+	}
 }
 
 func writeSnapshotTable(w io.Writer, out snapshotOutput) error {

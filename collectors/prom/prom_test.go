@@ -129,6 +129,12 @@ func history(now time.Time) string {
 	// Ceph pools carry only pool_id; their names are in ceph_pool_metadata.
 	series(`ceph_pool_stored{instance="mgr-a",pool_id="1"}`, func(t time.Time) float64 { return float64(t.Truncate(24*time.Hour).Sub(start).Hours()/24) * gib })
 	series(`ceph_pool_stored{instance="mgr-a",pool_id="2"}`, func(time.Time) float64 { return 7 * gib })
+	series(`ceph_pool_stored_raw{instance="mgr-a",pool_id="2"}`, func(time.Time) float64 { return 21 * gib })
+	series(`ceph_pool_max_avail{instance="mgr-a",pool_id="1"}`, func(time.Time) float64 { return 1.5e12 })
+	series(`ceph_pool_max_avail{instance="mgr-a",pool_id="2"}`, func(time.Time) float64 { return 1.5e12 })
+	series(`ceph_pool_percent_used{instance="mgr-a",pool_id="2"}`, func(time.Time) float64 { return 0.0138 })
+	series(`ceph_cluster_total_bytes{instance="mgr-a"}`, func(time.Time) float64 { return 6e12 })
+	series(`ceph_cluster_total_used_raw_bytes{instance="mgr-a"}`, func(time.Time) float64 { return 4e11 })
 	series(`ceph_pool_metadata{instance="mgr-a",name="rbd",pool_id="1"}`, func(time.Time) float64 { return 1 })
 	series(`ceph_pool_metadata{instance="mgr-a",name="cephfs_data",pool_id="2"}`, func(time.Time) float64 { return 1 })
 	// Bad data: a series that starts 30 days before the end, and one with
@@ -205,8 +211,22 @@ func TestHistoryFromPrometheus(t *testing.T) {
 			noData++
 		}
 	}
-	if want := len(DefaultQueries) - 5; noData != want {
+	// With data: cpu and memory usage, cpu requests and allocatable, raw
+	// total and used, pool stored and max available.
+	if want := len(DefaultQueries) - 8; noData != want {
 		t.Errorf("%d notes of missing data, want %d: %v", noData, want, notes)
+	}
+
+	ceph, cephNotes, found, err := c.Ceph(context.Background(), now.Add(-5*time.Minute))
+	if err != nil || !found {
+		t.Fatalf("Ceph: found %v, error %v", found, err)
+	}
+	if ceph.TotalBytes != 6e12 || ceph.UsedBytes != 4e11 || ceph.AvailBytes != 56e11 || !ceph.RatiosAssumed || len(cephNotes) == 0 {
+		t.Errorf("Ceph %+v, notes %v", ceph, cephNotes)
+	}
+	if len(ceph.Pools) != 2 || ceph.Pools[0].Name != "cephfs_data" || ceph.Pools[0].StoredBytes != 7*gib || ceph.Pools[0].Replication != 3 ||
+		ceph.Pools[0].PercentUsed != 0.0138 || ceph.Pools[1].Name != "rbd" || ceph.Pools[1].MaxAvailBytes != 1.5e12 || ceph.Pools[1].Replication != 0 {
+		t.Errorf("pools %+v", ceph.Pools)
 	}
 
 	bad, err := New(Options{URL: url, Days: 100, Queries: []Query{

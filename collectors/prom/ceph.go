@@ -1,0 +1,94 @@
+package prom
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/capplan/capplan/collectors"
+)
+
+// Ceph reads Ceph's capacity at time at from the Ceph mgr's prometheus
+// module: raw totals and, per pool (named through ceph_pool_metadata),
+// stored and raw bytes, max available and percent used. found is false,
+// without an error, when Prometheus has no Ceph metrics.
+func (c *Collector) Ceph(ctx context.Context, at time.Time) (ceph *collectors.Ceph, notes []collectors.Note, found bool, err error) {
+	source := "prometheus " + c.opts.URL
+	scalar := func(expr string) (float64, bool, error) {
+		v, err := c.instant(ctx, expr, at)
+		if err != nil || len(v) == 0 {
+			return 0, false, err
+		}
+		return float64(v[0].Value), true, nil
+	}
+	total, ok, err := scalar(`sum(ceph_cluster_total_bytes)`)
+	if err != nil || !ok {
+		return nil, nil, false, err
+	}
+	used, ok, err := scalar(`sum(ceph_cluster_total_used_raw_bytes)`)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if !ok {
+		if used, ok, err = scalar(`sum(ceph_cluster_total_used_bytes)`); err != nil || !ok {
+			return nil, nil, false, err
+		}
+	}
+	ceph = &collectors.Ceph{
+		TotalBytes: int64(total), UsedBytes: int64(used), AvailBytes: int64(total) - int64(used),
+		NearfullRatio: collectors.DefaultNearfullRatio, FullRatio: collectors.DefaultFullRatio, RatiosAssumed: true,
+	}
+	pools := map[string]*collectors.Pool{}
+	for _, f := range []struct {
+		metric string
+		set    func(p *collectors.Pool, v float64)
+	}{
+		{"ceph_pool_stored", func(p *collectors.Pool, v float64) { p.StoredBytes = int64(v) }},
+		{"ceph_pool_stored_raw", func(p *collectors.Pool, v float64) { p.UsedBytes = int64(v) }},
+		{"ceph_pool_max_avail", func(p *collectors.Pool, v float64) { p.MaxAvailBytes = int64(v) }},
+		{"ceph_pool_percent_used", func(p *collectors.Pool, v float64) { p.PercentUsed = v }},
+		{"ceph_pool_objects", func(p *collectors.Pool, v float64) { p.Objects = int64(v) }},
+	} {
+		vec, err := c.instant(ctx, `sum by (name) (`+f.metric+poolName+`)`, at)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		for _, s := range vec {
+			name := string(s.Metric["name"])
+			if pools[name] == nil {
+				pools[name] = &collectors.Pool{Name: name}
+			}
+			f.set(pools[name], float64(s.Value))
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(pools)) {
+		p := pools[name]
+		if p.StoredBytes > 0 && p.UsedBytes > 0 {
+			p.Replication = float64(p.UsedBytes) / float64(p.StoredBytes)
+		}
+		ceph.Pools = append(ceph.Pools, *p)
+	}
+	notes = append(notes, collectors.Note{Source: source, Message: fmt.Sprintf(
+		"OSD nearfull and full ratios not reported: Ceph's defaults (%.2f, %.2f) assumed", ceph.NearfullRatio, ceph.FullRatio)})
+	return ceph, notes, true, nil
+}
+
+// instant evaluates expr at time at.
+func (c *Collector) instant(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
+	val, warnings, _, err := c.api.Query(ctx, expr, at)
+	if err != nil {
+		return nil, fmt.Errorf("prometheus %s: %s: %w", c.opts.URL, expr, err)
+	}
+	if len(warnings) > 0 {
+		return nil, fmt.Errorf("prometheus %s: %s: warnings: %v", c.opts.URL, expr, warnings)
+	}
+	vec, ok := val.(model.Vector)
+	if !ok {
+		return nil, fmt.Errorf("prometheus %s: %s returned %s, not a vector", c.opts.URL, expr, val.Type())
+	}
+	return vec, nil
+}

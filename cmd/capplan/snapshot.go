@@ -113,6 +113,7 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	// then the report repository, then a file, then the demo.
 	var histories []collectors.History
 	var promCeph *cephSource
+	var volumeUse map[[2]string]int64
 	if *promURL != "" {
 		opts := prom.Options{URL: *promURL, CAFile: *promCA, Days: *historyDays}
 		if *promToken != "" {
@@ -138,6 +139,9 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		if found {
 			promCeph = &cephSource{pc, notes, "prometheus " + *promURL + " (Ceph mgr metrics)"}
+		}
+		if volumeUse, err = c.VolumeUsage(ctx, now); err != nil {
+			return err
 		}
 	}
 	if *historyGit != "" {
@@ -187,6 +191,16 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	for _, cs := range cephs {
 		addCeph(&out.Snapshot, cs)
+	}
+	if volumeUse == nil && len(out.Snapshot.Volumes) > 0 && out.Snapshot.Sources["volumes"] != demo.Source {
+		out.Snapshot.Notes = append(out.Snapshot.Notes, collectors.Note{Source: "snapshot",
+			Message: "volume usage needs Prometheus (kubelet_volume_stats_used_bytes): requested sizes only"})
+	}
+	for i, v := range out.Snapshot.Volumes {
+		if used, ok := volumeUse[[2]string{v.Namespace, v.StorageClass}]; ok {
+			out.Snapshot.Volumes[i].UsedBytes = &used
+			out.Snapshot.Sources["volume usage"] = "prometheus " + *promURL
+		}
 	}
 	slog.Info("snapshot", "cluster", out.Snapshot.Cluster, "nodes", len(out.Snapshot.Nodes), "sources", len(out.Snapshot.Sources))
 	if *format == "json" {

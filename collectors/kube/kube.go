@@ -74,7 +74,6 @@ func (c *Collector) Collect(ctx context.Context) (collectors.Snapshot, error) {
 		a.note("volume claims not read: %v", err)
 	} else {
 		snap.Sources["volumes"] = Source
-		a.note("volume usage needs Prometheus (kubelet_volume_stats_used_bytes); requested sizes only")
 	}
 	if err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 		opts.FieldSelector = "reason=FailedScheduling"

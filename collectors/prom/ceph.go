@@ -92,3 +92,24 @@ func (c *Collector) instant(ctx context.Context, expr string, at time.Time) (mod
 	}
 	return vec, nil
 }
+
+// VolumeUsage reads the bytes used on persistent volumes at time at, by
+// namespace and storage class, from the kubelet's volume stats joined with
+// kube-state-metrics' claim info (claims without a class under
+// "(default)", as in the snapshot).
+func (c *Collector) VolumeUsage(ctx context.Context, at time.Time) (map[[2]string]int64, error) {
+	vec, err := c.instant(ctx, `sum by (namespace, storageclass) (kubelet_volume_stats_used_bytes`+
+		` * on(namespace, persistentvolumeclaim) group_left(storageclass) kube_persistentvolumeclaim_info)`, at)
+	if err != nil {
+		return nil, err
+	}
+	out := map[[2]string]int64{}
+	for _, s := range vec {
+		class := string(s.Metric["storageclass"])
+		if class == "" {
+			class = "(default)"
+		}
+		out[[2]string{string(s.Metric["namespace"]), class}] += int64(s.Value)
+	}
+	return out, nil
+}

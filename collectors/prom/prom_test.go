@@ -135,6 +135,10 @@ func history(now time.Time) string {
 	series(`ceph_pool_percent_used{instance="mgr-a",pool_id="2"}`, func(time.Time) float64 { return 0.0138 })
 	series(`ceph_cluster_total_bytes{instance="mgr-a"}`, func(time.Time) float64 { return 6e12 })
 	series(`ceph_cluster_total_used_raw_bytes{instance="mgr-a"}`, func(time.Time) float64 { return 4e11 })
+	series(`kubelet_volume_stats_used_bytes{namespace="shop",persistentvolumeclaim="data"}`, func(time.Time) float64 { return 5 * gib })
+	series(`kubelet_volume_stats_used_bytes{namespace="shop",persistentvolumeclaim="logs"}`, func(time.Time) float64 { return 1 * gib })
+	series(`kube_persistentvolumeclaim_info{namespace="shop",persistentvolumeclaim="data",storageclass="ceph-block"}`, func(time.Time) float64 { return 1 })
+	series(`kube_persistentvolumeclaim_info{namespace="shop",persistentvolumeclaim="logs",storageclass="ceph-block"}`, func(time.Time) float64 { return 1 })
 	series(`ceph_pool_metadata{instance="mgr-a",name="rbd",pool_id="1"}`, func(time.Time) float64 { return 1 })
 	series(`ceph_pool_metadata{instance="mgr-a",name="cephfs_data",pool_id="2"}`, func(time.Time) float64 { return 1 })
 	// Bad data: a series that starts 30 days before the end, and one with
@@ -212,8 +216,8 @@ func TestHistoryFromPrometheus(t *testing.T) {
 		}
 	}
 	// With data: cpu and memory usage, cpu requests and allocatable, raw
-	// total and used, pool stored and max available.
-	if want := len(DefaultQueries) - 8; noData != want {
+	// total and used, pool stored and max available, volumes used.
+	if want := len(DefaultQueries) - 9; noData != want {
 		t.Errorf("%d notes of missing data, want %d: %v", noData, want, notes)
 	}
 
@@ -227,6 +231,11 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	if len(ceph.Pools) != 2 || ceph.Pools[0].Name != "cephfs_data" || ceph.Pools[0].StoredBytes != 7*gib || ceph.Pools[0].Replication != 3 ||
 		ceph.Pools[0].PercentUsed != 0.0138 || ceph.Pools[1].Name != "rbd" || ceph.Pools[1].MaxAvailBytes != 1.5e12 || ceph.Pools[1].Replication != 0 {
 		t.Errorf("pools %+v", ceph.Pools)
+	}
+
+	volumes, err := c.VolumeUsage(context.Background(), now.Add(-5*time.Minute))
+	if err != nil || len(volumes) != 1 || volumes[[2]string{"shop", "ceph-block"}] != 6*gib {
+		t.Errorf("volume usage %v, error %v; want 6 GiB for shop/ceph-block", volumes, err)
 	}
 
 	bad, err := New(Options{URL: url, Days: 100, Queries: []Query{

@@ -54,6 +54,7 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	historyDays := fs.Int("history-days", 90, "days of history to read from Prometheus")
 	historyGit := fs.String("history-git", "", "read the history earlier runs committed to this report repository (its working tree)")
 	historyCSV := fs.String("history-csv", "", "read daily history from a CSV file (long: series,timestamp,value; or wide: timestamp,cpu,memory,disk,network)")
+	rookNamespace := fs.String("rook-namespace", "rook-ceph", "namespace of Rook's toolbox pod, where `ceph df` is run")
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)")
 	kubeContext := fs.String("context", "", "kubeconfig context (default: the file's current context)")
 	fs.Usage = func() {
@@ -79,7 +80,8 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var out snapshotOutput
 	// Ceph's capacity comes from the first of these that reports it, its
 	// pools from the first that reports pools: Rook's CephCluster status,
-	// ceph df, the Ceph mgr's metrics in Prometheus, and last the demo.
+	// ceph df (in Rook's toolbox, or a file), the Ceph mgr's metrics in
+	// Prometheus, and last the demo.
 	var cephs []cephSource
 	if !*useDemo {
 		cfg, err := kube.Config(*kubeconfig, *kubeContext)
@@ -107,6 +109,13 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			cephs = append(cephs, cephSource{rc, notes, "Rook CephCluster status"})
 		default:
 			out.Snapshot.Notes = append(out.Snapshot.Notes, notes...)
+		}
+		tc, notes, found, err := ceph.ReadToolbox(ctx, c.Client, kube.Exec(cfg, c.Client), *rookNamespace)
+		switch {
+		case err != nil:
+			out.Snapshot.Notes = append(out.Snapshot.Notes, collectors.Note{Source: "rook toolbox", Message: err.Error()})
+		case found:
+			cephs = append(cephs, cephSource{tc, notes, "ceph df in the Rook toolbox"})
 		}
 	}
 	// Histories in order of preference where they tie: live Prometheus,

@@ -51,6 +51,8 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	promURL := fs.String("prometheus-url", "", "read daily history from this Prometheus (or Thanos, Mimir, VictoriaMetrics)")
 	promToken := fs.String("prometheus-token-file", "", "bearer token for Prometheus, read from this file")
 	promCA := fs.String("prometheus-ca", "", "PEM file of the CA that signed Prometheus' certificate")
+	promBasic := fs.String("prometheus-basic-auth-file", "", "basic auth for Prometheus, read from this file as user:password")
+	promQueries := fs.String("prometheus-queries", "", "YAML file of PromQL overrides: a list of {series, unit, label, expr}")
 	historyDays := fs.Int("history-days", 90, "days of history to read from Prometheus")
 	historyGit := fs.String("history-git", "", "read the history earlier runs committed to this report repository (its working tree)")
 	historyCSV := fs.String("history-csv", "", "read daily history from a CSV file (long: series,timestamp,value; or wide: timestamp,cpu,memory,disk,network)")
@@ -131,6 +133,25 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 				return fmt.Errorf("prometheus token: %w", err)
 			}
 			opts.BearerToken = strings.TrimSpace(string(token))
+		}
+		if *promBasic != "" {
+			cred, err := os.ReadFile(*promBasic)
+			if err != nil {
+				return fmt.Errorf("prometheus basic auth: %w", err)
+			}
+			line := strings.TrimSpace(string(cred))
+			user, password, ok := strings.Cut(line, ":")
+			if !ok || user == "" || strings.ContainsAny(line, "\r\n") {
+				return fmt.Errorf("prometheus basic auth %s: want one line, user:password", *promBasic)
+			}
+			opts.Username, opts.Password = user, password
+		}
+		if *promQueries != "" {
+			qs, err := prom.ReadQueries(*promQueries)
+			if err != nil {
+				return err
+			}
+			opts.Queries = qs
 		}
 		c, err := prom.New(opts)
 		if err != nil {

@@ -67,6 +67,8 @@ func TestSnapshotErrors(t *testing.T) {
 		{[]string{"snapshot", "--demo", "--history-days", "0"}, 2, "--history-days must be at least 1"},
 		{[]string{"snapshot", "--demo", "--history-csv", "no-such.csv"}, 1, "no-such.csv"},
 		{[]string{"snapshot", "--demo", "--history-git", "no-such-repo"}, 1, "report repository no-such-repo"},
+		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-basic-auth-file", "../../README.md"}, 1, "want one line, user:password"},
+		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-queries", "../../README.md"}, 1, "prometheus queries ../../README.md"},
 		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1"}, 1, "prometheus http://127.0.0.1:1: cpu/usage"},
 		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-token-file", "no-such-token"}, 1, "no-such-token"},
 		{[]string{"snapshot", "--demo", "--ceph-df", "../../docs/examples/resource_metrics.csv"}, 1, "resource_metrics.csv: not ceph df JSON"},

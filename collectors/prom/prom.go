@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/config"
 	"github.com/prometheus/common/model"
+	"sigs.k8s.io/yaml"
 
 	"github.com/capplan/capplan/collectors"
 )
@@ -212,6 +214,38 @@ func (c *Collector) daily(ctx context.Context, expr, label string, first, end ti
 			for _, sample := range stream.Values {
 				out[key][sample.Timestamp.Time().UTC().Truncate(24*time.Hour)] = float64(sample.Value)
 			}
+		}
+	}
+	return out, nil
+}
+
+// ReadQueries reads query overrides from a YAML or JSON file (a list of
+// {series, unit, label, expr}) and returns DefaultQueries with each
+// override replacing the default of the same series, or added after them.
+func ReadQueries(path string) ([]Query, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("prometheus queries: %w", err)
+	}
+	var overrides []Query
+	if err := yaml.UnmarshalStrict(data, &overrides); err != nil {
+		return nil, fmt.Errorf("prometheus queries %s: %w", path, err)
+	}
+	out := slices.Clone(DefaultQueries)
+	for i, o := range overrides {
+		if o.Series == "" || o.Expr == "" {
+			return nil, fmt.Errorf("prometheus queries %s: entry %d needs series and expr", path, i+1)
+		}
+		if o.Label != "" && !strings.Contains(o.Series, "{"+o.Label+"}") {
+			return nil, fmt.Errorf("prometheus queries %s: %s: label %q does not appear in the series name as {%s}", path, o.Series, o.Label, o.Label)
+		}
+		if j := slices.IndexFunc(out, func(q Query) bool { return q.Series == o.Series }); j >= 0 {
+			if o.Unit == "" {
+				o.Unit = out[j].Unit
+			}
+			out[j] = o
+		} else {
+			out = append(out, o)
 		}
 	}
 	return out, nil

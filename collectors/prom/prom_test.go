@@ -6,6 +6,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -284,5 +285,69 @@ func TestHistoryErrors(t *testing.T) {
 	}
 	if _, _, err := c.History(context.Background(), time.Now()); err == nil || !strings.Contains(err.Error(), "cpu/usage") {
 		t.Errorf("unreachable server: error %v, want one naming the server and the query", err)
+	}
+}
+
+func TestReadQueries(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	qs, err := ReadQueries(write("ok.yaml", `
+- series: cpu/usage
+  expr: sum(rate(node_cpu_seconds_total{mode!="idle"}[15m]))
+- series: gpu/usage
+  unit: cores
+  expr: sum(DCGM_FI_DEV_GPU_UTIL) / 100
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) != len(DefaultQueries)+1 || qs[0].Series != "cpu/usage" || !strings.Contains(qs[0].Expr, "node_cpu_seconds_total") || qs[0].Unit != collectors.Cores || qs[len(qs)-1].Series != "gpu/usage" {
+		t.Errorf("queries %+v", qs)
+	}
+	for name, body := range map[string]string{
+		"typo.yaml":  "- series: cpu/usage\n  exp: up\n",
+		"empty.yaml": "- series: cpu/usage\n",
+		"label.yaml": "- series: ceph/pool/stored\n  label: name\n  expr: ceph_pool_stored\n",
+	} {
+		if _, err := ReadQueries(write(name, body)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error %v, want one naming the file", name, err)
+		}
+	}
+}
+
+// Credentials reach the server as configured.
+func TestAuthentication(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"status":"success","data":{"resultType":"matrix","result":[]}}`)
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{BearerToken: "s3cret"}, "Bearer s3cret"},
+		{Options{Username: "capplan", Password: "pw"}, "Basic Y2FwcGxhbjpwdw=="},
+	} {
+		got = nil
+		tc.opts.URL, tc.opts.Days, tc.opts.Queries = srv.URL, 1, []Query{{Series: "x", Expr: "up"}}
+		c, err := New(tc.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.History(context.Background(), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 || got[0] != tc.want {
+			t.Errorf("Authorization %q, want %q", got, tc.want)
+		}
 	}
 }

@@ -108,9 +108,15 @@ func cluster() []runtime.Object {
 // metricsFixtures loads the GKE metrics API responses into a fake client.
 func metricsFixtures(t *testing.T) *metricsfake.Clientset {
 	t.Helper()
+	return metricsFrom(t, "nodemetricslist-gke-1.20.8.libcloud.json", "podmetricslist-gke-1.20.8.libcloud.json")
+}
+
+// metricsFrom serves the node and pod metrics lists saved in testdata.
+func metricsFrom(t *testing.T, nodeFile, podFile string) *metricsfake.Clientset {
+	t.Helper()
 	var nodes metricsv1beta1.NodeMetricsList
 	var pods metricsv1beta1.PodMetricsList
-	for file, into := range map[string]any{"nodemetricslist-gke-1.20.8.libcloud.json": &nodes, "podmetricslist-gke-1.20.8.libcloud.json": &pods} {
+	for file, into := range map[string]any{nodeFile: &nodes, podFile: &pods} {
 		data, err := os.ReadFile(filepath.Join("testdata", file))
 		if err != nil {
 			t.Fatal(err)
@@ -237,5 +243,26 @@ func TestCollectEmptyCluster(t *testing.T) {
 	snap := collect(t, &Collector{Client: fake.NewClientset()})
 	if len(snap.Nodes) != 0 || len(snap.Namespaces) != 0 || !hasNote(snap, "no nodes") || !hasNote(snap, "no live usage") {
 		t.Errorf("empty cluster: %+v", snap)
+	}
+}
+
+// Minikube's metrics: a container at cpu "0", and a namespace with no pod
+// metrics at all.
+func TestCollectMinikubeMetrics(t *testing.T) {
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "minikube"},
+		Status: corev1.NodeStatus{Allocatable: list("cpu", "2", "memory", "4Gi"), Conditions: []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}}}}
+	app := pod("default", "dotnet-test-d4894bfbd-2q2dw", "minikube", corev1.PodRunning, container("dotnet-test", list("cpu", "100m"), nil))
+	snap := collect(t, &Collector{Client: fake.NewClientset(node, app),
+		Metrics: metricsFrom(t, "nodemetricslist-minikube-2020.csharp-client.json", "podmetricslist-minikube-2020.csharp-client.json")})
+	if u := snap.Nodes[0].Usage; u == nil || !near(u.CPUCores, 0.394) || u.MemoryBytes != 1948140*1024 {
+		t.Errorf("node usage %+v, want 394m and 1948140Ki", u)
+	}
+	if u := snap.Namespaces[0].Usage; u == nil || u.CPUCores != 0 || u.MemoryBytes != 14512*1024 {
+		t.Errorf("default namespace usage %+v, want 0 cores and 14512Ki", u)
+	}
+	empty := collect(t, &Collector{Client: fake.NewClientset(node, app),
+		Metrics: metricsFrom(t, "nodemetricslist-minikube-2020.csharp-client.json", "podmetricslist-empty-namespace.csharp-client.json")})
+	if empty.Namespaces[0].Usage != nil {
+		t.Errorf("no pod metrics, yet usage %+v", empty.Namespaces[0].Usage)
 	}
 }

@@ -38,3 +38,18 @@ func TestMergeKeepsTheLongest(t *testing.T) {
 		}
 	}
 }
+
+func TestCephSetUsable(t *testing.T) {
+	c := &Ceph{TotalBytes: 6e12, Pools: []Pool{
+		{Name: "small-ec", StoredBytes: 10, Replication: 1.5},
+		{Name: "rbd", StoredBytes: 1000, Replication: 3},
+		{Name: "unknown", StoredBytes: 5000},
+	}}
+	if by, r := c.SetUsable(); by != "rbd" || r != 3 || c.UsableBytes != 2e12 {
+		t.Errorf("usable %d by %q, want 2e12 by rbd (the largest pool with a known replication)", c.UsableBytes, by)
+	}
+	c.Pools = c.Pools[2:]
+	if by, _ := c.SetUsable(); by != "" || c.UsableBytes != 0 {
+		t.Errorf("usable %d by %q, want unknown", c.UsableBytes, by)
+	}
+}

@@ -99,9 +99,33 @@ type Ceph struct {
 	// The OSD fullness ratios: Ceph warns at NearfullRatio and stops
 	// writes at FullRatio. RatiosAssumed is true when no source reported
 	// them and Ceph's defaults (0.85, 0.95) stand in.
+	// UsableBytes is what clients could store on the whole raw capacity:
+	// see SetUsable. Zero when no pool's replication is known.
+	UsableBytes   int64   `json:"usable_bytes,omitempty"`
 	NearfullRatio float64 `json:"nearfull_ratio"`
 	FullRatio     float64 `json:"full_ratio"`
 	RatiosAssumed bool    `json:"ratios_assumed,omitempty"`
+}
+
+// SetUsable estimates UsableBytes as the raw total over the replication of
+// the pool that stores the most (a 3-way replicated cluster holds a third
+// of its raw bytes), and returns that pool's name and replication ("" when
+// no pool's replication is known). Each pool's MaxAvailBytes, Ceph's own
+// projection, says what is left of it.
+func (c *Ceph) SetUsable() (pool string, replication float64) {
+	var by *Pool
+	for i := range c.Pools {
+		p := &c.Pools[i]
+		if p.Replication > 0 && (by == nil || p.StoredBytes > by.StoredBytes) {
+			by = p
+		}
+	}
+	if by == nil {
+		c.UsableBytes = 0
+		return "", 0
+	}
+	c.UsableBytes = int64(float64(c.TotalBytes) / by.Replication)
+	return by.Name, by.Replication
 }
 
 // Ceph's default OSD fullness ratios (mon_osd_nearfull_ratio,

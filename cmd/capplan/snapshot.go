@@ -222,6 +222,12 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	for _, cs := range cephs {
 		addCeph(&out.Snapshot, cs)
 	}
+	if c := out.Snapshot.Ceph; c != nil {
+		if pool, replication := c.SetUsable(); pool != "" {
+			out.Snapshot.Notes = append(out.Snapshot.Notes, collectors.Note{Source: "snapshot", Message: fmt.Sprintf(
+				"Ceph usable capacity %s: raw total over the replication (%.2f) of pool %s, which stores the most", size(c.UsableBytes), replication, pool)})
+		}
+	}
 	if volumeUse == nil && len(out.Snapshot.Volumes) > 0 && out.Snapshot.Sources["volumes"] != demo.Source {
 		out.Snapshot.Notes = append(out.Snapshot.Notes, collectors.Note{Source: "snapshot",
 			Message: "volume usage needs Prometheus (kubelet_volume_stats_used_bytes): requested sizes only"})
@@ -320,8 +326,12 @@ func writeSnapshotTable(w io.Writer, out snapshotOutput) error {
 		if c.RatiosAssumed {
 			assumed = " (Ceph's defaults, assumed)"
 		}
-		p("\nCeph raw: %s total, %s used (%.1f%%), %s available; nearfull at %.0f%%, full at %.0f%%%s\n",
-			size(c.TotalBytes), size(c.UsedBytes), 100*float64(c.UsedBytes)/float64(c.TotalBytes), size(c.AvailBytes),
+		usable := ""
+		if c.UsableBytes > 0 {
+			usable = fmt.Sprintf("; about %s usable", size(c.UsableBytes))
+		}
+		p("\nCeph raw: %s total, %s used (%.1f%%), %s available%s; nearfull at %.0f%%, full at %.0f%%%s\n",
+			size(c.TotalBytes), size(c.UsedBytes), 100*float64(c.UsedBytes)/float64(c.TotalBytes), size(c.AvailBytes), usable,
 			100*c.NearfullRatio, 100*c.FullRatio, assumed)
 		if len(c.Pools) > 0 {
 			p("\nPOOL\tSTORED\tUSED (RAW)\tMAX AVAIL\t%%USED\tREPLICATION\n")

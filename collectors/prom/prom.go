@@ -41,9 +41,10 @@ const poolName = ` * on(pool_id) group_left(name) ceph_pool_metadata`
 // hold resources: it also exports finished pods' requests.
 const activePods = ` and on(namespace, pod) (kube_pod_status_phase{phase=~"Pending|Running"} == 1)`
 
-// DefaultQueries read kube-prometheus-stack: cAdvisor through the kubelet,
-// kube-state-metrics v2, node-exporter, and the Ceph mgr's prometheus
-// module. Rates use 15-minute windows, which hold several samples at any
+// DefaultQueries read kube-prometheus-stack: cAdvisor through the kubelet
+// (whose series carry the node's name in "node"), kube-state-metrics v2,
+// node-exporter, and the Ceph mgr's prometheus module. Cluster totals come
+// with per-node series. Rates use 15-minute windows, which hold several samples at any
 // scrape interval up to five minutes.
 var DefaultQueries = []Query{
 	{Series: "cpu/usage", Unit: collectors.Cores, Expr: `sum(rate(container_cpu_usage_seconds_total{container!="", image!=""}[15m]))`},
@@ -53,6 +54,12 @@ var DefaultQueries = []Query{
 	{Series: "cpu/limits", Unit: collectors.Cores, Expr: `sum(kube_pod_container_resource_limits{resource="cpu"}` + activePods + `)`},
 	{Series: "memory/limits", Unit: collectors.Bytes, Expr: `sum(kube_pod_container_resource_limits{resource="memory"}` + activePods + `)`},
 	{Series: "cpu/allocatable", Unit: collectors.Cores, Expr: `sum(kube_node_status_allocatable{resource="cpu"})`},
+	{Series: "node/{node}/cpu/usage", Unit: collectors.Cores, Label: "node", Expr: `rate(container_cpu_usage_seconds_total{container!="", image!=""}[15m])`},
+	{Series: "node/{node}/memory/usage", Unit: collectors.Bytes, Label: "node", Expr: `container_memory_working_set_bytes{container!="", image!=""}`},
+	{Series: "node/{node}/cpu/requests", Unit: collectors.Cores, Label: "node", Expr: `kube_pod_container_resource_requests{resource="cpu"}` + activePods},
+	{Series: "node/{node}/memory/requests", Unit: collectors.Bytes, Label: "node", Expr: `kube_pod_container_resource_requests{resource="memory"}` + activePods},
+	{Series: "node/{node}/cpu/allocatable", Unit: collectors.Cores, Label: "node", Expr: `kube_node_status_allocatable{resource="cpu"}`},
+	{Series: "node/{node}/memory/allocatable", Unit: collectors.Bytes, Label: "node", Expr: `kube_node_status_allocatable{resource="memory"}`},
 	{Series: "memory/allocatable", Unit: collectors.Bytes, Expr: `sum(kube_node_status_allocatable{resource="memory"})`},
 	{Series: "ceph/raw_total", Unit: collectors.Bytes, Expr: `sum(ceph_cluster_total_bytes)`},
 	{Series: "ceph/raw_used", Unit: collectors.Bytes, Expr: `sum(ceph_cluster_total_used_raw_bytes)`},
@@ -159,6 +166,10 @@ func (c *Collector) History(ctx context.Context, now time.Time) (collectors.Hist
 		for _, key := range slices.Sorted(maps.Keys(means)) {
 			name := q.Series
 			if q.Label != "" {
+				if key == "" {
+					note("%s: series without a %q label left out", q.Series, q.Label)
+					continue
+				}
 				name = strings.ReplaceAll(q.Series, "{"+q.Label+"}", key)
 			}
 			s := collectors.Series{Name: name, Unit: q.Unit, Source: source}

@@ -111,9 +111,9 @@ func history(now time.Time) string {
 	secs := func(t time.Time) float64 { return t.Sub(start).Seconds() }
 	// 1.5 cores used by an app container, and a pause container (no image)
 	// that the default query must leave out.
-	series(`container_cpu_usage_seconds_total{container="app",image="shop:1",namespace="a",pod="p1"}`, func(t time.Time) float64 { return 1.5 * secs(t) })
-	series(`container_cpu_usage_seconds_total{container="POD",image="",namespace="a",pod="p1"}`, func(t time.Time) float64 { return 100 * secs(t) })
-	series(`container_memory_working_set_bytes{container="app",image="shop:1",namespace="a",pod="p1"}`, func(t time.Time) float64 {
+	series(`container_cpu_usage_seconds_total{container="app",image="shop:1",namespace="a",node="n1",pod="p1"}`, func(t time.Time) float64 { return 1.5 * secs(t) })
+	series(`container_cpu_usage_seconds_total{container="POD",image="",namespace="a",node="n1",pod="p1"}`, func(t time.Time) float64 { return 100 * secs(t) })
+	series(`container_memory_working_set_bytes{container="app",image="shop:1",namespace="a",node="n1",pod="p1"}`, func(t time.Time) float64 {
 		v := memoryOn(t.Truncate(24 * time.Hour))
 		if t.Hour() == 12 && t.Minute() == 0 {
 			v *= 2
@@ -121,8 +121,8 @@ func history(now time.Time) string {
 		return v
 	})
 	// p1 runs and requests half a core; p2 finished and must not count.
-	series(`kube_pod_container_resource_requests{container="app",namespace="a",pod="p1",resource="cpu",unit="core"}`, func(time.Time) float64 { return 0.5 })
-	series(`kube_pod_container_resource_requests{container="job",namespace="a",pod="p2",resource="cpu",unit="core"}`, func(time.Time) float64 { return 2 })
+	series(`kube_pod_container_resource_requests{container="app",namespace="a",node="n1",pod="p1",resource="cpu",unit="core"}`, func(time.Time) float64 { return 0.5 })
+	series(`kube_pod_container_resource_requests{container="job",namespace="a",node="n2",pod="p2",resource="cpu",unit="core"}`, func(time.Time) float64 { return 2 })
 	series(`kube_pod_status_phase{namespace="a",phase="Running",pod="p1"}`, func(time.Time) float64 { return 1 })
 	series(`kube_pod_status_phase{namespace="a",phase="Succeeded",pod="p2"}`, func(time.Time) float64 { return 1 })
 	series(`kube_node_status_allocatable{node="n1",resource="cpu",unit="core"}`, func(time.Time) float64 { return 12 })
@@ -204,6 +204,12 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	})
 	exact("cpu/requests", func(collectors.Day) (float64, float64) { return 0.5, 0.5 })
 	exact("cpu/allocatable", func(collectors.Day) (float64, float64) { return 24, 24 })
+	exact("node/n1/cpu/usage", func(collectors.Day) (float64, float64) { return 1.5, 1.5 })
+	exact("node/n1/cpu/requests", func(collectors.Day) (float64, float64) { return 0.5, 0.5 })
+	exact("node/n2/cpu/allocatable", func(collectors.Day) (float64, float64) { return 12, 12 })
+	if _, ok := got["node/n2/cpu/requests"]; ok {
+		t.Error("node n2's only pod finished, yet it has requests")
+	}
 	exact("ceph/pool/cephfs_data/stored", func(collectors.Day) (float64, float64) { return 7 * gib, 7 * gib })
 	start := now.AddDate(0, 0, -120)
 	exact("ceph/pool/rbd/stored", func(d collectors.Day) (float64, float64) {
@@ -217,8 +223,9 @@ func TestHistoryFromPrometheus(t *testing.T) {
 		}
 	}
 	// With data: cpu and memory usage, cpu requests and allocatable, raw
-	// total and used, pool stored and max available, volumes used.
-	if want := len(DefaultQueries) - 9; noData != want {
+	// total and used, pool stored and max available, volumes used; per
+	// node cpu and memory usage, cpu requests and allocatable.
+	if want := len(DefaultQueries) - 13; noData != want {
 		t.Errorf("%d notes of missing data, want %d: %v", noData, want, notes)
 	}
 
@@ -242,6 +249,7 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	bad, err := New(Options{URL: url, Days: 100, Queries: []Query{
 		{Series: "x/partial", Unit: collectors.Cores, Expr: "partial_metric"},
 		{Series: "x/nan", Unit: collectors.Cores, Expr: "nan_metric"},
+		{Series: "x/{node}/unlabelled", Unit: collectors.Cores, Label: "node", Expr: "partial_metric"},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -251,7 +259,8 @@ func TestHistoryFromPrometheus(t *testing.T) {
 		t.Fatal(err)
 	}
 	nanDay := nanAt(now).Truncate(24 * time.Hour).Format(time.DateOnly)
-	for _, want := range []string{"x/partial has 30 of the last 100 days", "x/nan on " + nanDay + " is NaN: day left out"} {
+	for _, want := range []string{"x/partial has 30 of the last 100 days", "x/nan on " + nanDay + " is NaN: day left out",
+		`x/{node}/unlabelled: series without a "node" label left out`} {
 		found := false
 		for _, n := range notes {
 			found = found || strings.Contains(n.Message, want)

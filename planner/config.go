@@ -1,0 +1,104 @@
+// Package planner turns a snapshot, its history and forecasts into
+// decisions: when each resource crosses its thresholds, whether the cluster
+// survives losing a node, what to buy. It is a pure function of its inputs
+// and an injected clock: no I/O, deterministic output.
+package planner
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Thresholds are fractions (0-1) of a resource's capacity. Averages are
+// compared with daily means, peaks with daily peaks.
+type Thresholds struct {
+	CPUAverage    float64 `json:"cpu_average"`
+	CPUPeak       float64 `json:"cpu_peak"`
+	MemoryAverage float64 `json:"memory_average"`
+	MemoryPeak    float64 `json:"memory_peak"`
+	// Storage is planned against usable capacity: expand at the first,
+	// critical at the second (and never later than Ceph's own nearfull and
+	// full ratios).
+	StorageExpand   float64 `json:"storage_expand"`
+	StorageCritical float64 `json:"storage_critical"`
+	// GrowthBuffer is added on top of every recommended capacity.
+	GrowthBuffer float64 `json:"growth_buffer"`
+}
+
+// Config is the planner's configuration, read from YAML over the defaults.
+type Config struct {
+	Thresholds Thresholds `json:"thresholds"`
+	// HorizonDays is the daily forecast's length; Months the monthly one's.
+	HorizonDays int `json:"horizon_days"`
+	Months      int `json:"months"`
+}
+
+// DefaultConfig follows common practice: CPU at 70% of allocatable on
+// average or 85% at peak, memory at 80% / 90% (memory cannot be
+// overcommitted the way CPU can be throttled), storage expansion at 70%
+// and critical at 85% of usable, a 20% growth buffer; 90 days daily and 12
+// months monthly.
+func DefaultConfig() Config {
+	return Config{
+		Thresholds: Thresholds{
+			CPUAverage: 0.70, CPUPeak: 0.85,
+			MemoryAverage: 0.80, MemoryPeak: 0.90,
+			StorageExpand: 0.70, StorageCritical: 0.85,
+			GrowthBuffer: 0.20,
+		},
+		HorizonDays: 90,
+		Months:      12,
+	}
+}
+
+// LoadConfig reads a YAML (or JSON) file over the defaults: what it leaves
+// out keeps its default. Unknown keys are errors, so that a misspelt
+// threshold is not silently ignored.
+func LoadConfig(path string) (Config, error) {
+	c := DefaultConfig()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("planner config: %w", err)
+	}
+	if err := yaml.UnmarshalStrict(data, &c); err != nil {
+		return c, fmt.Errorf("planner config %s: %w", path, err)
+	}
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("planner config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Validate checks that every threshold is a fraction, that the warning
+// level of each pair comes first, and that the horizons are usable.
+func (c Config) Validate() error {
+	t := c.Thresholds
+	var errs []error
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{
+		{"cpu_average", t.CPUAverage}, {"cpu_peak", t.CPUPeak}, {"memory_average", t.MemoryAverage}, {"memory_peak", t.MemoryPeak},
+		{"storage_expand", t.StorageExpand}, {"storage_critical", t.StorageCritical},
+	} {
+		if !(f.v > 0 && f.v <= 1) {
+			errs = append(errs, fmt.Errorf("thresholds.%s is %v: want a fraction above 0 and at most 1 (0.7 for 70%%)", f.name, f.v))
+		}
+	}
+	if t.StorageExpand >= t.StorageCritical {
+		errs = append(errs, fmt.Errorf("thresholds.storage_expand (%v) must be below storage_critical (%v)", t.StorageExpand, t.StorageCritical))
+	}
+	if t.GrowthBuffer < 0 || t.GrowthBuffer > 5 {
+		errs = append(errs, fmt.Errorf("thresholds.growth_buffer is %v: want a fraction, 0.2 for 20%%", t.GrowthBuffer))
+	}
+	if c.HorizonDays < 7 || c.HorizonDays > 730 {
+		errs = append(errs, fmt.Errorf("horizon_days is %d: want 7 to 730", c.HorizonDays))
+	}
+	if c.Months < 1 || c.Months > 60 {
+		errs = append(errs, fmt.Errorf("months is %d: want 1 to 60", c.Months))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,151 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/forecast"
+)
+
+// Forecaster forecasts a regular series. forecast.Predict is the one used
+// for reports; tests inject exact ones so that planner rules can be checked
+// against hand-computed dates.
+type Forecaster func(y []float64, opts forecast.Options) (forecast.Result, error)
+
+// Threshold is a line a resource should stay below.
+type Threshold struct {
+	Name     string  `json:"name"`     // e.g. "CPU average"
+	Fraction float64 `json:"fraction"` // of capacity
+	Peak     bool    `json:"peak"`     // compared with daily peaks, not daily means
+}
+
+// Crossing is when a projection reaches a threshold.
+type Crossing struct {
+	Threshold
+	Level float64 `json:"level"` // the threshold in the resource's unit
+	// Already is true when the last day is at or above it.
+	Already bool `json:"already"`
+	// Date is the first day the forecast (mean of the daily means, or of
+	// the daily peaks) reaches the level; nil beyond the horizon.
+	Date *time.Time `json:"date,omitempty"`
+	// Earliest is the first day the upper bound of the 80% interval does:
+	// the "as early as" date.
+	Earliest *time.Time `json:"earliest,omitempty"`
+	// RunwayDays is the days from today to Date; nil beyond the horizon.
+	RunwayDays *int `json:"runway_days,omitempty"`
+}
+
+// RunwayMonths is the runway in months of 30.44 days, nil beyond the
+// horizon.
+func (c Crossing) RunwayMonths() *float64 {
+	if c.RunwayDays == nil {
+		return nil
+	}
+	m := float64(*c.RunwayDays) / 30.44
+	return &m
+}
+
+// Projection is one resource's daily forecast against its capacity.
+type Projection struct {
+	Resource string  `json:"resource"`
+	Unit     string  `json:"unit"`
+	Capacity float64 `json:"capacity"`
+	// Today and TodayPeak are the last day's mean and peak.
+	Today     float64 `json:"today"`
+	TodayPeak float64 `json:"today_peak"`
+	// AtHorizon is the forecast mean at the end of the horizon.
+	AtHorizon  float64           `json:"at_horizon"`
+	Method     string            `json:"method"`      // forecast of the daily means
+	PeakMethod string            `json:"peak_method"` // forecast of the daily peaks
+	Times      []time.Time       `json:"times"`
+	Mean       forecast.Forecast `json:"mean"`
+	Peak       forecast.Forecast `json:"peak"`
+	Crossings  []Crossing        `json:"crossings"`
+	Notes      []string          `json:"notes,omitempty"`
+}
+
+// Project forecasts the daily means and peaks of s for horizon days after
+// its last day and finds when each threshold is crossed. today is the day
+// the plan is made (runway counts from it); the history should end on the
+// day before.
+func Project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon int, fc Forecaster) (Projection, error) {
+	p := Projection{Resource: s.Name, Unit: s.Unit, Capacity: capacity}
+	if len(s.Days) < 2 {
+		return p, fmt.Errorf("%s: %d day(s) of history, need at least 2", s.Name, len(s.Days))
+	}
+	if !(capacity > 0) {
+		return p, fmt.Errorf("%s: capacity %v, need a positive capacity to plan against", s.Name, capacity)
+	}
+	means, peaks, filled, err := regularDays(s)
+	if err != nil {
+		return p, err
+	}
+	if filled > 0 {
+		p.Notes = append(p.Notes, fmt.Sprintf("%d missing day(s) filled by linear interpolation", filled))
+	}
+	last := s.Days[len(s.Days)-1]
+	p.Today, p.TodayPeak = last.Mean, last.Peak
+	opts := forecast.Options{Horizon: horizon, Periods: []int{7}}
+	mean, err := fc(means, opts)
+	if err != nil {
+		return p, fmt.Errorf("%s: forecast of daily means: %w", s.Name, err)
+	}
+	peak, err := fc(peaks, opts)
+	if err != nil {
+		return p, fmt.Errorf("%s: forecast of daily peaks: %w", s.Name, err)
+	}
+	p.Mean, p.Peak, p.Method, p.PeakMethod = mean.Forecast, peak.Forecast, mean.Method, peak.Method
+	p.AtHorizon = mean.Mean[len(mean.Mean)-1]
+	p.Times = make([]time.Time, horizon)
+	for k := range p.Times {
+		p.Times[k] = last.Date.AddDate(0, 0, k+1)
+	}
+	today = today.UTC().Truncate(24 * time.Hour)
+	for _, th := range thresholds {
+		c := Crossing{Threshold: th, Level: th.Fraction * capacity}
+		line, now := p.Mean, last.Mean
+		if th.Peak {
+			line, now = p.Peak, last.Peak
+		}
+		c.Already = now >= c.Level
+		if x, ok := forecast.FirstCrossing(line, p.Times, forecast.Bound{}, c.Level, true); ok {
+			c.Date = &x.Time
+			days := max(0, int(math.Round(x.Time.Sub(today).Hours()/24)))
+			c.RunwayDays = &days
+		}
+		if x, ok := forecast.FirstCrossing(line, p.Times, forecast.Bound{Level: 80, Upper: true}, c.Level, true); ok {
+			c.Earliest = &x.Time
+		}
+		if c.Already {
+			zero := 0
+			c.RunwayDays, c.Date, c.Earliest = &zero, &today, &today
+		}
+		p.Crossings = append(p.Crossings, c)
+	}
+	return p, nil
+}
+
+// regularDays puts the series' means and peaks on consecutive days,
+// filling missing days by linear interpolation (and counting them).
+func regularDays(s collectors.Series) (means, peaks []float64, filled int, err error) {
+	times := make([]time.Time, len(s.Days))
+	m := make([]float64, len(s.Days))
+	pk := make([]float64, len(s.Days))
+	for i, d := range s.Days {
+		times[i], m[i], pk[i] = d.Date, d.Mean, d.Peak
+	}
+	rm, err := forecast.Regularize(forecast.Series{Name: s.Name, Times: times, Values: m})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if rm.Step.Duration != 24*time.Hour {
+		return nil, nil, 0, fmt.Errorf("%s: history is not daily (step %s)", s.Name, rm.Step)
+	}
+	rp, err := forecast.Regularize(forecast.Series{Name: s.Name + " peaks", Times: times, Values: pk})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return rm.Values, rp.Values, len(rm.Filled), nil
+}

@@ -1,0 +1,116 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/capplan/capplan/collectors"
+)
+
+// Fit says whether a resource's requests still fit once a node is lost.
+type Fit struct {
+	Requests  float64 `json:"requests"`  // of all pods that hold resources
+	Remaining float64 `json:"remaining"` // allocatable on the nodes left
+	Fits      bool    `json:"fits"`
+	// Headroom is Remaining - Requests: negative when it does not fit.
+	Headroom float64 `json:"headroom"`
+}
+
+// CephLoss is what losing a node means for Ceph.
+type CephLoss struct {
+	Hosts       int     `json:"hosts"`       // nodes assumed to hold OSDs
+	Replication float64 `json:"replication"` // copies (or (k+m)/k) of the largest pool
+	// CanReplicate is false when fewer hosts remain than copies: the
+	// lost copies cannot be rebuilt, and the data stays degraded until the
+	// node returns.
+	CanReplicate bool `json:"can_replicate"`
+	// RawAfter is the raw capacity left; UsedFraction what the data would
+	// fill of it once rebuilt (only meaningful when CanReplicate).
+	RawAfter     int64   `json:"raw_after_bytes"`
+	UsedFraction float64 `json:"used_fraction"`
+	// Holds is true when the data can be rebuilt below the full ratio.
+	Holds   bool   `json:"holds"`
+	Message string `json:"message"`
+}
+
+// NPlusOne is the outcome of losing the largest node.
+type NPlusOne struct {
+	LostNode string    `json:"lost_node"`
+	CPU      Fit       `json:"cpu"`
+	Memory   Fit       `json:"memory"`
+	Ceph     *CephLoss `json:"ceph,omitempty"`
+	Notes    []string  `json:"notes,omitempty"`
+}
+
+// LoseLargestNode checks whether the cluster survives losing its largest
+// node (by allocatable memory, then CPU): whether every pod's requests fit
+// on the nodes left, and whether Ceph can rebuild the lost copies. Ceph's
+// OSDs are assumed spread evenly over the nodes, which the snapshot does
+// not show; a note says so.
+func LoseLargestNode(s collectors.Snapshot) (NPlusOne, error) {
+	var out NPlusOne
+	if len(s.Nodes) == 0 {
+		return out, fmt.Errorf("N+1: the snapshot has no nodes")
+	}
+	largest := 0
+	var total, requests collectors.Resources
+	for i, n := range s.Nodes {
+		total = total.Add(n.Allocatable)
+		a, b := n.Allocatable, s.Nodes[largest].Allocatable
+		if a.MemoryBytes > b.MemoryBytes || (a.MemoryBytes == b.MemoryBytes && a.CPUCores > b.CPUCores) {
+			largest = i
+		}
+	}
+	for _, ns := range s.Namespaces {
+		requests = requests.Add(ns.Requests)
+	}
+	lost := s.Nodes[largest]
+	out.LostNode = lost.Name
+	out.CPU = fit(requests.CPUCores, total.CPUCores-lost.Allocatable.CPUCores)
+	out.Memory = fit(float64(requests.MemoryBytes), float64(total.MemoryBytes-lost.Allocatable.MemoryBytes))
+	if c := s.Ceph; c != nil && c.TotalBytes > 0 {
+		out.Ceph = cephLoss(c, len(s.Nodes))
+		out.Notes = append(out.Notes, fmt.Sprintf("Ceph's OSDs are assumed spread evenly over the %d nodes", len(s.Nodes)))
+	}
+	return out, nil
+}
+
+func fit(requests, remaining float64) Fit {
+	return Fit{Requests: requests, Remaining: remaining, Fits: requests <= remaining, Headroom: remaining - requests}
+}
+
+func cephLoss(c *collectors.Ceph, hosts int) *CephLoss {
+	l := &CephLoss{Hosts: hosts, Replication: 3}
+	var largest *collectors.Pool
+	for i := range c.Pools {
+		if p := &c.Pools[i]; p.Replication > 0 && (largest == nil || p.StoredBytes > largest.StoredBytes) {
+			largest = p
+		}
+	}
+	if largest != nil {
+		l.Replication = largest.Replication
+	}
+	l.RawAfter = c.TotalBytes * int64(hosts-1) / int64(hosts)
+	// Replicated pools need one host per copy; erasure coding k+m needs
+	// k+m hosts, which (k+m)/k alone does not tell, so a ratio below 2 is
+	// taken as needing at least 3.
+	copies := int(math.Round(l.Replication))
+	if l.Replication < 2 {
+		copies = 3
+	}
+	l.CanReplicate = hosts-1 >= copies
+	if l.RawAfter > 0 {
+		l.UsedFraction = float64(c.UsedBytes) / float64(l.RawAfter)
+	}
+	switch {
+	case !l.CanReplicate:
+		l.Message = fmt.Sprintf("with %d hosts and %d copies, losing one leaves %d: the lost copies cannot be rebuilt and the data stays degraded (still served while min_size copies remain) until the node returns",
+			hosts, copies, hosts-1)
+	case l.UsedFraction >= c.FullRatio:
+		l.Message = fmt.Sprintf("rebuilding the lost copies would fill %.0f%% of the remaining raw capacity, past the full ratio (%.0f%%): writes would stop", 100*l.UsedFraction, 100*c.FullRatio)
+	default:
+		l.Holds = true
+		l.Message = fmt.Sprintf("the lost copies can be rebuilt on the remaining %d hosts, filling %.0f%% of their raw capacity", hosts-1, 100*l.UsedFraction)
+	}
+	return l
+}

@@ -1,0 +1,93 @@
+package planner
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/collectors/demo"
+)
+
+const gib = 1 << 30
+
+func node(name string, cores float64, memGiB int64) collectors.Node {
+	return collectors.Node{Name: name, Allocatable: collectors.Resources{CPUCores: cores, MemoryBytes: memGiB * gib}}
+}
+
+func TestLoseLargestNode(t *testing.T) {
+	s := collectors.Snapshot{
+		Nodes: []collectors.Node{node("a", 8, 32), node("b", 16, 64), node("c", 16, 32)},
+		Namespaces: []collectors.Namespace{
+			{Name: "x", Requests: collectors.Resources{CPUCores: 20, MemoryBytes: 40 * gib}},
+			{Name: "y", Requests: collectors.Resources{CPUCores: 3, MemoryBytes: 30 * gib}},
+		},
+	}
+	n, err := LoseLargestNode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b has the most memory. Left: 24 cores, 64 GiB; asked: 23 cores, 70 GiB.
+	if n.LostNode != "b" || !n.CPU.Fits || n.CPU.Headroom != 1 || n.Memory.Fits || n.Memory.Headroom != -6*gib {
+		t.Errorf("%+v", n)
+	}
+	if n.Ceph != nil {
+		t.Errorf("Ceph %+v without Ceph in the snapshot", n.Ceph)
+	}
+	if _, err := LoseLargestNode(collectors.Snapshot{}); err == nil {
+		t.Error("no nodes: want an error")
+	}
+}
+
+func TestCephAfterLosingANode(t *testing.T) {
+	pools := []collectors.Pool{{Name: "rbd", StoredBytes: 100, Replication: 3}}
+	for _, tc := range []struct {
+		name     string
+		hosts    int
+		used     int64
+		holds    bool
+		rebuild  bool
+		fraction float64
+		message  string
+	}{
+		// 3 hosts, 3 copies: nowhere to rebuild the third.
+		{"three hosts", 3, 1200, false, false, 0.3, "the data stays degraded"},
+		// 4 hosts at 50%: the data fills 2000/3000 of what is left.
+		{"four hosts", 4, 2000, true, true, 2.0 / 3, "can be rebuilt on the remaining 3 hosts, filling 67%"},
+		// 4 hosts at 75%: 3000/3000, past the full ratio.
+		{"four hosts, full", 4, 3000, false, true, 1, "past the full ratio (95%)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 4000, UsedBytes: tc.used, FullRatio: 0.95, Pools: pools}}
+			for i := range tc.hosts {
+				s.Nodes = append(s.Nodes, node(string(rune('a'+i)), 8, 32))
+			}
+			if tc.hosts == 3 {
+				s.Ceph.TotalBytes = 3000
+				s.Ceph.UsedBytes = 600
+			}
+			n, err := LoseLargestNode(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := n.Ceph
+			if c.Holds != tc.holds || c.CanReplicate != tc.rebuild || !strings.Contains(c.Message, tc.message) || (tc.rebuild && math.Abs(c.UsedFraction-tc.fraction) > 1e-9) {
+				t.Errorf("%+v", c)
+			}
+		})
+	}
+}
+
+// The demo homelab: three nodes, 3-way replication.
+func TestDemoNPlusOne(t *testing.T) {
+	snap, _ := demo.Cluster(1, time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
+	n, err := LoseLargestNode(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 21.17 cores requested against 23 left; 94.4 GiB against 122 GiB.
+	if !n.CPU.Fits || !n.Memory.Fits || n.Ceph == nil || n.Ceph.CanReplicate || !strings.Contains(n.Ceph.Message, "with 3 hosts and 3 copies") {
+		t.Errorf("%+v, Ceph %+v", n, n.Ceph)
+	}
+}

@@ -86,9 +86,9 @@ func (c *Collector) Collect(ctx context.Context) (collectors.Snapshot, error) {
 	c.usage(ctx, a, &snap)
 
 	snap.Nodes = a.nodeList()
-	snap.Namespaces = a.namespaceList()
+	snap.Namespaces = byName(a.namespaces)
 	snap.Volumes = a.volumeList()
-	snap.Pressure = a.pressureList()
+	snap.Pressure = byName(a.pressure)
 	snap.Notes = append(snap.Notes, a.notes...)
 	return snap, nil
 }
@@ -373,10 +373,11 @@ func (a *aggregate) nodeList() []collectors.Node {
 	return out
 }
 
-func (a *aggregate) namespaceList() []collectors.Namespace {
-	out := make([]collectors.Namespace, 0, len(a.namespaces))
-	for _, name := range slices.Sorted(maps.Keys(a.namespaces)) {
-		out = append(out, *a.namespaces[name])
+// byName returns the values of m in the order of their keys.
+func byName[T any](m map[string]*T) []T {
+	out := make([]T, 0, len(m))
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, *m[name])
 	}
 	return out
 }
@@ -389,13 +390,5 @@ func (a *aggregate) volumeList() []collectors.VolumeClaims {
 	slices.SortFunc(out, func(x, y collectors.VolumeClaims) int {
 		return strings.Compare(x.Namespace+"\x00"+x.StorageClass, y.Namespace+"\x00"+y.StorageClass)
 	})
-	return out
-}
-
-func (a *aggregate) pressureList() []collectors.Pressure {
-	out := make([]collectors.Pressure, 0, len(a.pressure))
-	for _, name := range slices.Sorted(maps.Keys(a.pressure)) {
-		out = append(out, *a.pressure[name])
-	}
 	return out
 }

@@ -35,15 +35,25 @@ type Crossing struct {
 	Earliest *time.Time `json:"earliest,omitempty"`
 	// RunwayDays is the days from today to Date; nil beyond the horizon.
 	RunwayDays *int `json:"runway_days,omitempty"`
+	// Month is, when the daily horizon does not reach the level, the first
+	// month whose monthly forecast does; nil when neither does.
+	Month *time.Time `json:"month,omitempty"`
 }
 
-// RunwayMonths is the runway in months of 30.44 days, nil beyond the
-// horizon.
-func (c Crossing) RunwayMonths() *float64 {
-	if c.RunwayDays == nil {
+// RunwayMonths is the runway in months of 30.44 days: from the daily
+// crossing, or else from the first day of the monthly one; nil when
+// neither horizon reaches the level.
+func (c Crossing) RunwayMonths(today time.Time) *float64 {
+	var days float64
+	switch {
+	case c.RunwayDays != nil:
+		days = float64(*c.RunwayDays)
+	case c.Month != nil:
+		days = math.Max(0, c.Month.Sub(today).Hours()/24)
+	default:
 		return nil
 	}
-	m := float64(*c.RunwayDays) / 30.44
+	m := days / 30.44
 	return &m
 }
 
@@ -62,15 +72,21 @@ type Projection struct {
 	Times      []time.Time       `json:"times"`
 	Mean       forecast.Forecast `json:"mean"`
 	Peak       forecast.Forecast `json:"peak"`
-	Crossings  []Crossing        `json:"crossings"`
-	Notes      []string          `json:"notes,omitempty"`
+	// Months are the monthly forecast's months: of the means of the daily
+	// means, and of the highest daily peak.
+	Months      []time.Time       `json:"months"`
+	MonthlyMean forecast.Forecast `json:"monthly_mean"`
+	MonthlyPeak forecast.Forecast `json:"monthly_peak"`
+	Crossings   []Crossing        `json:"crossings"`
+	Notes       []string          `json:"notes,omitempty"`
 }
 
 // Project forecasts the daily means and peaks of s for horizon days after
-// its last day and finds when each threshold is crossed. today is the day
-// the plan is made (runway counts from it); the history should end on the
-// day before.
-func Project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon int, fc Forecaster) (Projection, error) {
+// its last day, and their monthly means and maxima for months months after
+// the last complete month, and finds when each threshold is crossed. today
+// is the day the plan is made (runway counts from it); the history should
+// end on the day before.
+func Project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon, months int, fc Forecaster) (Projection, error) {
 	p := Projection{Resource: s.Name, Unit: s.Unit, Capacity: capacity}
 	if len(s.Days) < 2 {
 		return p, fmt.Errorf("%s: %d day(s) of history, need at least 2", s.Name, len(s.Days))
@@ -102,6 +118,9 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	for k := range p.Times {
 		p.Times[k] = last.Date.AddDate(0, 0, k+1)
 	}
+	if err := p.monthly(means, peaks, s.Days[0].Date, months, fc); err != nil {
+		return p, err
+	}
 	today = today.UTC().Truncate(24 * time.Hour)
 	for _, th := range thresholds {
 		c := Crossing{Threshold: th, Level: th.Fraction * capacity}
@@ -117,6 +136,15 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 		}
 		if x, ok := forecast.FirstCrossing(line, p.Times, forecast.Bound{Level: 80, Upper: true}, c.Level, true); ok {
 			c.Earliest = &x.Time
+		}
+		if c.Date == nil && p.Months != nil {
+			monthly := p.MonthlyMean
+			if th.Peak {
+				monthly = p.MonthlyPeak
+			}
+			if x, ok := forecast.FirstCrossing(monthly, p.Months, forecast.Bound{}, c.Level, true); ok {
+				c.Month = &x.Time
+			}
 		}
 		if c.Already {
 			zero := 0
@@ -148,4 +176,54 @@ func regularDays(s collectors.Series) (means, peaks []float64, filled int, err e
 		return nil, nil, 0, err
 	}
 	return rm.Values, rp.Values, len(rm.Filled), nil
+}
+
+// monthly forecasts the monthly means of the daily means and the monthly
+// maxima of the daily peaks, over complete months only (the first and
+// last months of the history are usually partial), with a yearly season
+// once two years are there. With fewer than three complete months it
+// leaves the monthly forecast out and says so.
+func (p *Projection) monthly(means, peaks []float64, start time.Time, months int, fc Forecaster) error {
+	day := forecast.Step{Duration: 24 * time.Hour}
+	complete := func(values []float64, how forecast.Reducer) ([]float64, []time.Time, error) {
+		buckets, err := forecast.Aggregate(forecast.Regular{Name: p.Resource, Start: start, Step: day, Values: values}, forecast.Monthly, how)
+		if err != nil {
+			return nil, nil, err
+		}
+		var v []float64
+		var at []time.Time
+		for _, b := range buckets {
+			if b.Count == b.Start.AddDate(0, 1, -1).Day() {
+				v, at = append(v, b.Value), append(at, b.Start)
+			}
+		}
+		return v, at, nil
+	}
+	mm, at, err := complete(means, forecast.Mean)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.Resource, err)
+	}
+	mp, _, err := complete(peaks, forecast.Max)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.Resource, err)
+	}
+	if len(mm) < 3 {
+		p.Notes = append(p.Notes, fmt.Sprintf("%d complete month(s) of history: no monthly forecast", len(mm)))
+		return nil
+	}
+	opts := forecast.Options{Horizon: months, Periods: []int{12}}
+	mean, err := fc(mm, opts)
+	if err != nil {
+		return fmt.Errorf("%s: monthly forecast of means: %w", p.Resource, err)
+	}
+	peak, err := fc(mp, opts)
+	if err != nil {
+		return fmt.Errorf("%s: monthly forecast of peaks: %w", p.Resource, err)
+	}
+	p.MonthlyMean, p.MonthlyPeak = mean.Forecast, peak.Forecast
+	p.Months = make([]time.Time, months)
+	for k := range p.Months {
+		p.Months[k] = at[len(at)-1].AddDate(0, k+1, 0)
+	}
+	return nil
 }

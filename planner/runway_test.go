@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,7 @@ func TestProjectCrossings(t *testing.T) {
 		{Name: "peak 85%", Fraction: 0.85, Peak: true},
 		{Name: "already", Fraction: 0.50},
 		{Name: "never", Fraction: 0.99},
-	}, today, 90, linear)
+	}, today, 90, 12, linear)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestProjectCrossings(t *testing.T) {
 		t.Errorf("already crossed: %+v", c)
 	}
 	check(p.Crossings[3], nil, nil, nil)
-	if m := p.Crossings[0].RunwayMonths(); m == nil || *m < 2.59 || *m > 2.6 {
+	if m := p.Crossings[0].RunwayMonths(today); m == nil || *m < 2.59 || *m > 2.6 {
 		t.Errorf("runway %v months, want 79/30.44", m)
 	}
 }
@@ -88,7 +89,7 @@ func deref(p *int) any {
 func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 	s := growing()
 	s.Days = append(s.Days[:200], s.Days[201:]...)
-	p, err := Project(s, 100, nil, today, 30, linear)
+	p, err := Project(s, 100, nil, today, 30, 12, linear)
 	if err != nil || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "1 missing day(s) filled") {
 		t.Errorf("gap: error %v, notes %v", err, p.Notes)
 	}
@@ -100,7 +101,7 @@ func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 		{growing(), 0, "cpu/usage: capacity 0"},
 		{collectors.Series{Name: "ceph/stored", Days: growing().Days[:1]}, 10, "ceph/stored: 1 day(s) of history"},
 	} {
-		if _, err := Project(tc.s, tc.capacity, nil, today, 30, linear); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := Project(tc.s, tc.capacity, nil, today, 30, 12, linear); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want %q", err, tc.want)
 		}
 	}
@@ -109,12 +110,44 @@ func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 // The real forecaster on a clean linear series finds the same date within
 // a few days: the planner does not depend on the test's stand-in.
 func TestProjectWithPredict(t *testing.T) {
-	p, err := Project(growing(), 100, []Threshold{{Name: "average 70%", Fraction: 0.70}}, today, 90, forecast.Predict)
+	p, err := Project(growing(), 100, []Threshold{{Name: "average 70%", Fraction: 0.70}}, today, 90, 12, forecast.Predict)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := p.Crossings[0]
 	if c.Date == nil || c.Date.Sub(date(2027, 2, 10)).Abs() > 5*24*time.Hour {
 		t.Errorf("%s: crossing %v, want about 2027-02-10", p.Method, c.Date)
+	}
+}
+
+// Beyond the daily horizon the monthly forecast gives the month. A history
+// constant within each month, 3 higher every month, ending with 22 days of
+// November: the complete months end in October at 30 + 3 x 23 = 99.
+func TestProjectMonthly(t *testing.T) {
+	s := collectors.Series{Name: "memory/usage", Unit: collectors.Bytes}
+	first := date(2024, 11, 1)
+	for d := first; d.Before(today); d = d.AddDate(0, 0, 1) {
+		m := (d.Year()-2024)*12 + int(d.Month()) - 11
+		v := 30 + 3*float64(m)
+		s.Days = append(s.Days, collectors.Day{Date: d, Mean: v, Peak: v})
+	}
+	p, err := Project(s, 200, []Threshold{{Name: "far", Fraction: 0.6}, {Name: "beyond", Fraction: 0.9}}, today, 30, 12, linear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Months) != 12 || !p.Months[0].Equal(date(2026, 11, 1)) {
+		t.Fatalf("months %v, want 12 from 2026-11", p.Months)
+	}
+	// 120 is 7 months past October's 99 (102, 105, ... 120 in May 2027);
+	// 180 is out of reach within 12 months (135 in October 2027).
+	far, beyond := p.Crossings[0], p.Crossings[1]
+	if far.Date != nil || far.Month == nil || !far.Month.Equal(date(2027, 5, 1)) {
+		t.Errorf("far: daily %v, month %v; want no daily crossing and 2027-05", far.Date, far.Month)
+	}
+	if m := far.RunwayMonths(today); m == nil || math.Abs(*m-159/30.44) > 1e-9 {
+		t.Errorf("far: runway %v months, want 159 days (to 2027-05-01) / 30.44", m)
+	}
+	if beyond.Month != nil || beyond.RunwayMonths(today) != nil {
+		t.Errorf("beyond: %+v", beyond)
 	}
 }

@@ -1,0 +1,74 @@
+package planner
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/collectors/demo"
+)
+
+func TestMakePlanOnTheDemo(t *testing.T) {
+	snap, hist := demo.Cluster(1, today.Add(8*time.Hour))
+	snap.Ceph.SetUsable()
+	plan := Make(snap, hist, DefaultConfig(), today, linear)
+	got := map[string]Projection{}
+	for _, p := range plan.Projections {
+		got[p.Resource] = p
+	}
+	for name, capacity := range map[string]float64{
+		"cpu/usage":     3 * 11.5,
+		"memory/usage":  3 * 61 * gib,
+		"ceph/raw_used": 6e12,
+		"ceph/stored":   2e12,
+	} {
+		p, ok := got[name]
+		if !ok {
+			t.Fatalf("no projection of %s; notes %v", name, plan.Notes)
+		}
+		if p.Capacity != capacity {
+			t.Errorf("%s against %v, want %v", name, p.Capacity, capacity)
+		}
+	}
+	if th := got["cpu/usage"].Crossings; len(th) != 2 || th[0].Fraction != 0.70 || !th[1].Peak || th[1].Fraction != 0.85 {
+		t.Errorf("cpu/usage thresholds %+v", th)
+	}
+	// Ceph's nearfull (0.85) is above the plan's 0.70, its full (0.95)
+	// above 0.85: the plan's own thresholds stand.
+	if th := got["ceph/raw_used"].Crossings; th[0].Fraction != 0.70 || th[1].Fraction != 0.85 {
+		t.Errorf("ceph/raw_used thresholds %+v", th)
+	}
+	pool := got["ceph/pool/replicapool/stored"]
+	if p := snap.Ceph.Pools[0]; pool.Capacity != float64(p.StoredBytes+p.MaxAvailBytes) {
+		t.Errorf("pool capacity %v, want stored + max avail", pool.Capacity)
+	}
+	if plan.NPlusOne == nil || plan.NPlusOne.Ceph == nil || plan.NPlusOne.Ceph.CanReplicate {
+		t.Errorf("N+1 %+v", plan.NPlusOne)
+	}
+	// The demo's history has every cluster-level series the plan asks for.
+	for _, n := range plan.Notes {
+		if strings.Contains(n, "cpu/") || strings.Contains(n, "memory/") {
+			t.Errorf("unexpected note %q", n)
+		}
+	}
+}
+
+func TestMakePlanRespectsCephRatios(t *testing.T) {
+	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 100, NearfullRatio: 0.6, FullRatio: 0.8}}
+	hist := collectors.History{Series: []collectors.Series{growing()}}
+	hist.Series[0].Name = "ceph/raw_used"
+	plan := Make(snap, hist, DefaultConfig(), today, linear)
+	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "ceph/raw_used" })
+	if i < 0 {
+		t.Fatalf("no ceph/raw_used projection: %v", plan.Notes)
+	}
+	// Nearfull 0.6 is below the plan's 0.70, full 0.8 below 0.85.
+	if th := plan.Projections[i].Crossings; th[0].Fraction != 0.6 || th[1].Fraction != 0.8 {
+		t.Errorf("thresholds %+v, want Ceph's 0.6 and 0.8", th)
+	}
+	if !slices.ContainsFunc(plan.Notes, func(n string) bool { return strings.Contains(n, "cpu/usage: no history") }) {
+		t.Errorf("notes %v: want one on the missing CPU history", plan.Notes)
+	}
+}

@@ -1,0 +1,122 @@
+package planner
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+)
+
+// Severity orders recommendations.
+type Severity string
+
+const (
+	Critical Severity = "critical"
+	Warning  Severity = "warning"
+	Info     Severity = "info"
+)
+
+func (s Severity) rank() int { return slices.Index([]Severity{Critical, Warning, Info}, s) }
+
+// Recommendation is one thing the reader should act on or know, with the
+// numbers behind it.
+type Recommendation struct {
+	Severity  Severity   `json:"severity"`
+	Resource  string     `json:"resource"`
+	Threshold string     `json:"threshold,omitempty"`
+	Level     float64    `json:"level,omitempty"` // the threshold, in the resource's unit
+	Unit      string     `json:"unit,omitempty"`
+	Date      *time.Time `json:"date,omitempty"`
+	Runway    *int       `json:"runway_days,omitempty"`
+	Message   string     `json:"message"`
+}
+
+// Urgency: a crossing within this many days is critical; within the daily
+// horizon, a warning; within the monthly one, information.
+const criticalDays = 30
+
+// Recommend lists what the plan says, most severe and soonest first. Every
+// message carries its numbers: level, unit, dates and runway.
+func Recommend(p Plan) []Recommendation {
+	var out []Recommendation
+	for _, pr := range p.Projections {
+		for _, c := range pr.Crossings {
+			r := Recommendation{Resource: pr.Resource, Threshold: c.Name, Level: c.Level, Unit: pr.Unit}
+			level := fmt.Sprintf("%s (%.0f%% of %s)", quantity(c.Level, pr.Unit), 100*c.Fraction, quantity(pr.Capacity, pr.Unit))
+			switch {
+			case c.Already:
+				r.Severity, r.Runway, r.Date = Critical, c.RunwayDays, c.Date
+				now := pr.Today
+				if c.Peak {
+					now = pr.TodayPeak
+				}
+				r.Message = fmt.Sprintf("%s is past its %s threshold %s: %s on the last day", pr.Resource, c.Name, level, quantity(now, pr.Unit))
+			case c.Date != nil:
+				r.Severity, r.Runway, r.Date = Warning, c.RunwayDays, c.Date
+				if *c.RunwayDays < criticalDays {
+					r.Severity = Critical
+				}
+				r.Message = fmt.Sprintf("%s reaches its %s threshold %s on %s (as early as %s): %d days of runway",
+					pr.Resource, c.Name, level, c.Date.Format(time.DateOnly), c.Earliest.Format(time.DateOnly), *c.RunwayDays)
+			case c.Month != nil:
+				r.Severity, r.Date = Info, c.Month
+				r.Message = fmt.Sprintf("%s reaches its %s threshold %s in %s, by the monthly forecast", pr.Resource, c.Name, level, c.Month.Format("2006-01"))
+			default:
+				continue
+			}
+			out = append(out, r)
+		}
+	}
+	if n := p.NPlusOne; n != nil {
+		for _, f := range []struct {
+			name, unit string
+			fit        Fit
+		}{{"cpu/requests", collectors.Cores, n.CPU}, {"memory/requests", collectors.Bytes, n.Memory}} {
+			if !f.fit.Fits {
+				out = append(out, Recommendation{Severity: Critical, Resource: f.name, Threshold: "N+1", Unit: f.unit, Level: f.fit.Remaining,
+					Message: fmt.Sprintf("losing %s leaves %s allocatable for %s requested: short by %s",
+						n.LostNode, quantity(f.fit.Remaining, f.unit), quantity(f.fit.Requests, f.unit), quantity(-f.fit.Headroom, f.unit))})
+			}
+		}
+		if c := n.Ceph; c != nil && !c.Holds {
+			sev := Critical
+			if !c.CanReplicate {
+				sev = Warning // by design on a cluster with as many hosts as copies
+			}
+			out = append(out, Recommendation{Severity: sev, Resource: "ceph", Threshold: "N+1", Message: "losing " + n.LostNode + ": " + c.Message})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Recommendation) int {
+		if d := a.Severity.rank() - b.Severity.rank(); d != 0 {
+			return d
+		}
+		switch {
+		case a.Date == nil && b.Date == nil:
+			return 0
+		case a.Date == nil:
+			return 1
+		case b.Date == nil:
+			return -1
+		}
+		return a.Date.Compare(*b.Date)
+	})
+	return out
+}
+
+// quantity prints a value with its unit: cores to two decimals, bytes in
+// GiB or TiB.
+func quantity(v float64, unit string) string {
+	switch unit {
+	case collectors.Cores:
+		return fmt.Sprintf("%.2f cores", v)
+	case collectors.Bytes:
+		if v >= 1<<40 {
+			return fmt.Sprintf("%.2f TiB", v/(1<<40))
+		}
+		return fmt.Sprintf("%.1f GiB", v/(1<<30))
+	case collectors.BytesPerSecond:
+		return fmt.Sprintf("%.1f MB/s", v/1e6)
+	}
+	return fmt.Sprintf("%.4g %s", v, unit)
+}

@@ -1,0 +1,43 @@
+package planner
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRecommend(t *testing.T) {
+	p, err := Project(growing(), 100, []Threshold{
+		{Name: "CPU average", Fraction: 0.70},
+		{Name: "already", Fraction: 0.50},
+		{Name: "soon", Fraction: 0.62},
+		{Name: "never", Fraction: 0.99},
+	}, today, 90, 12, linear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := Plan{Today: today, Projections: []Projection{p}, NPlusOne: &NPlusOne{LostNode: "b",
+		CPU:    Fit{Requests: 23, Remaining: 24, Fits: true, Headroom: 1},
+		Memory: Fit{Requests: 70 * gib, Remaining: 64 * gib, Fits: false, Headroom: -6 * gib},
+		Ceph:   &CephLoss{CanReplicate: false, Message: "with 3 hosts and 3 copies, losing one leaves 2"}}}
+	recs := Recommend(plan)
+	var got []string
+	for _, r := range recs {
+		got = append(got, string(r.Severity)+" "+r.Message)
+	}
+	want := []string{
+		// Critical first, dated ones soonest first: already past (today),
+		// 62 reached after 16 steps (2026-12-08, runway 15 days), then
+		// the N+1 shortfall, which has no date.
+		"critical cpu/usage is past its already threshold 50.00 cores (50% of 100.00 cores): 60.00 cores on the last day",
+		"critical cpu/usage reaches its soon threshold 62.00 cores (62% of 100.00 cores) on 2026-12-08 (as early as 2026-11-23): 15 days of runway",
+		"critical losing b leaves 64.0 GiB allocatable for 70.0 GiB requested: short by 6.0 GiB",
+		"warning cpu/usage reaches its CPU average threshold 70.00 cores (70% of 100.00 cores) on 2027-02-10 (as early as 2027-01-01): 79 days of runway",
+		"warning losing b: with 3 hosts and 3 copies, losing one leaves 2",
+		// Monthly means: October 2026 (days 312-342) 55.375, March (98-128)
+		// 28.625, so 3.8214 a month; 99 is 11.4 months past October.
+		"info cpu/usage reaches its never threshold 99.00 cores (99% of 100.00 cores) in 2027-10, by the monthly forecast",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

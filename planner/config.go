@@ -34,6 +34,9 @@ type Config struct {
 	// HorizonDays is the daily forecast's length; Months the monthly one's.
 	HorizonDays int `json:"horizon_days"`
 	Months      int `json:"months"`
+	// Catalogue is the hardware that can be bought; a file's list replaces
+	// the default one.
+	Catalogue []Option `json:"catalogue"`
 }
 
 // DefaultConfig follows common practice: CPU at 70% of allocatable on
@@ -51,6 +54,7 @@ func DefaultConfig() Config {
 		},
 		HorizonDays: 90,
 		Months:      12,
+		Catalogue:   DefaultCatalogue(),
 	}
 }
 
@@ -99,6 +103,16 @@ func (c Config) Validate() error {
 	}
 	if c.Months < 1 || c.Months > 60 {
 		errs = append(errs, fmt.Errorf("months is %d: want 1 to 60", c.Months))
+	}
+	for i, o := range c.Catalogue {
+		switch {
+		case o.Name == "":
+			errs = append(errs, fmt.Errorf("catalogue[%d] has no name", i))
+		case !(o.Cost > 0):
+			errs = append(errs, fmt.Errorf("catalogue %q: cost %v, want a price above 0", o.Name, o.Cost))
+		case !o.Node && o.CPUCores <= 0 && o.MemoryBytes <= 0 && o.RawBytes <= 0:
+			errs = append(errs, fmt.Errorf("catalogue %q adds nothing: give cpu_cores, memory_bytes, raw_bytes or node: true", o.Name))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -22,6 +22,7 @@ type target struct {
 	series     string
 	capacity   float64
 	thresholds []Threshold
+	rawPerUnit float64 // see Projection.RawPerUnit
 }
 
 // Make projects every resource the snapshot and history allow: CPU and
@@ -45,16 +46,16 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		alloc = alloc.Add(n.Allocatable)
 	}
 	targets = append(targets,
-		target{"cpu/usage", alloc.CPUCores, cpu},
-		target{"cpu/requests", alloc.CPUCores, cpu[:1]},
-		target{"memory/usage", float64(alloc.MemoryBytes), mem},
-		target{"memory/requests", float64(alloc.MemoryBytes), mem[:1]},
+		target{"cpu/usage", alloc.CPUCores, cpu, 0},
+		target{"cpu/requests", alloc.CPUCores, cpu[:1], 0},
+		target{"memory/usage", float64(alloc.MemoryBytes), mem, 0},
+		target{"memory/requests", float64(alloc.MemoryBytes), mem[:1], 0},
 	)
 	for _, n := range s.Nodes {
 		prefix := "node/" + n.Name + "/"
 		targets = append(targets,
-			target{prefix + "cpu/usage", n.Allocatable.CPUCores, cpu},
-			target{prefix + "memory/usage", float64(n.Allocatable.MemoryBytes), mem})
+			target{prefix + "cpu/usage", n.Allocatable.CPUCores, cpu, 0},
+			target{prefix + "memory/usage", float64(n.Allocatable.MemoryBytes), mem, 0})
 	}
 	if c := s.Ceph; c != nil {
 		// Ceph's own ratios are hard limits: the plan's storage
@@ -64,14 +65,20 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 			expand = critical * t.StorageExpand / t.StorageCritical
 		}
 		storage := []Threshold{{Name: "storage expansion", Fraction: expand}, {Name: "storage critical", Fraction: critical}}
-		targets = append(targets, target{"ceph/raw_used", float64(c.TotalBytes), storage})
+		targets = append(targets, target{"ceph/raw_used", float64(c.TotalBytes), storage, 1})
+		replication := 0.0
 		if c.UsableBytes > 0 {
-			targets = append(targets, target{"ceph/stored", float64(c.UsableBytes), storage})
+			replication = float64(c.TotalBytes) / float64(c.UsableBytes)
+			targets = append(targets, target{"ceph/stored", float64(c.UsableBytes), storage, replication})
 		}
 		for _, p := range c.Pools {
 			// What a pool can hold: what it stores plus what Ceph says
 			// clients can still write to it.
-			targets = append(targets, target{"ceph/pool/" + p.Name + "/stored", float64(p.StoredBytes + p.MaxAvailBytes), storage})
+			r := p.Replication
+			if r == 0 {
+				r = replication
+			}
+			targets = append(targets, target{"ceph/pool/" + p.Name + "/stored", float64(p.StoredBytes + p.MaxAvailBytes), storage, r})
 		}
 	}
 	for _, tg := range targets {
@@ -91,6 +98,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 			plan.Notes = append(plan.Notes, err.Error())
 			continue
 		}
+		p.RawPerUnit = tg.rawPerUnit
 		plan.Projections = append(plan.Projections, p)
 	}
 	if n, err := LoseLargestNode(s); err == nil {

@@ -78,7 +78,11 @@ type Projection struct {
 	MonthlyMean forecast.Forecast `json:"monthly_mean"`
 	MonthlyPeak forecast.Forecast `json:"monthly_peak"`
 	Crossings   []Crossing        `json:"crossings"`
-	Notes       []string          `json:"notes,omitempty"`
+	// RawPerUnit is, for Ceph quantities, the raw bytes one unit of the
+	// resource takes (1 for raw use, the replication for stored data), so
+	// that added raw capacity can be turned into added capacity here.
+	RawPerUnit float64  `json:"raw_per_unit,omitempty"`
+	Notes      []string `json:"notes,omitempty"`
 }
 
 // Project forecasts the daily means and peaks of s for horizon days after

@@ -1,0 +1,210 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/forecast"
+)
+
+// Option is one purchase from the hardware catalogue, with the capacity it
+// really adds (not a percentage).
+type Option struct {
+	Name string  `json:"name"`
+	Cost float64 `json:"cost"` // dollars per unit bought
+	// PerNode buys one unit for every node; Node buys a node like the
+	// largest one there is (its allocatable CPU and memory and its share of
+	// Ceph's raw capacity come from the snapshot).
+	PerNode bool `json:"per_node,omitempty"`
+	Node    bool `json:"node,omitempty"`
+	// What one unit adds: allocatable CPU and memory, Ceph raw bytes.
+	CPUCores    float64 `json:"cpu_cores,omitempty"`
+	MemoryBytes int64   `json:"memory_bytes,omitempty"`
+	RawBytes    int64   `json:"raw_bytes,omitempty"`
+}
+
+// DefaultCatalogue prices the reference homelab's upgrades: another mini-PC
+// node like the others, 32 GiB more memory in every node, one more 1 TB
+// NVMe drive in every node.
+func DefaultCatalogue() []Option {
+	return []Option{
+		{Name: "add a node", Cost: 1500, Node: true},
+		{Name: "memory upgrade (+32 GiB a node)", Cost: 800, PerNode: true, MemoryBytes: 32 << 30},
+		{Name: "NVMe drive (+1 TB a node)", Cost: 400, PerNode: true, RawBytes: 1e12},
+	}
+}
+
+// Evaluation is what one option (or a combination of two) buys.
+type Evaluation struct {
+	Option string  `json:"option"`
+	Cost   float64 `json:"cost"` // dollars in all
+	// Runway is the cluster's: the shortest runway of any resource, in
+	// days, after the purchase; Binding names that resource.
+	Runway  float64 `json:"runway_days"`
+	Binding string  `json:"binding"`
+	// Beyond is true when no resource's forecast reaches a threshold
+	// within the horizon: the runway is at least that long.
+	Beyond bool `json:"beyond_horizon"`
+	// GainMonths is the runway gained over buying nothing (at least that
+	// much when Beyond), CostPerMonth the dollars per month gained.
+	GainMonths   float64 `json:"gain_months"`
+	CostPerMonth float64 `json:"cost_per_month,omitempty"`
+	// Runways holds every resource's runway in days after the purchase.
+	Runways map[string]float64 `json:"runways"`
+}
+
+// added is the capacity a purchase adds: cluster-wide and to every node.
+type added struct {
+	cpu, mem, raw       float64
+	nodeCPU, nodeMemory float64
+}
+
+// Options evaluates every catalogue option and every combination of two,
+// against the plan's projections, and ranks them by dollars per month of
+// runway gained (options that gain nothing last). A node's and the
+// cluster's runway beyond the monthly horizon count as the horizon: gains
+// up to it are exact, beyond it lower bounds.
+func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]Evaluation, error) {
+	if len(p.Projections) == 0 {
+		return nil, fmt.Errorf("options: no projections to evaluate against")
+	}
+	horizon := float64(months) * 30.44
+	base := evaluate(p, added{}, horizon)
+	var evals []Evaluation
+	add := func(name string, cost float64, a added) {
+		e := evaluate(p, a, horizon)
+		e.Option, e.Cost = name, cost
+		e.GainMonths = (e.Runway - base.Runway) / 30.44
+		if e.GainMonths > 0 {
+			e.CostPerMonth = cost / e.GainMonths
+		}
+		evals = append(evals, e)
+	}
+	units := make([]added, len(catalogue))
+	costs := make([]float64, len(catalogue))
+	for i, o := range catalogue {
+		a, cost, err := o.capacity(s)
+		if err != nil {
+			return nil, err
+		}
+		units[i], costs[i] = a, cost
+		add(o.Name, cost, a)
+	}
+	for i := range catalogue {
+		for j := i + 1; j < len(catalogue); j++ {
+			a := added{units[i].cpu + units[j].cpu, units[i].mem + units[j].mem, units[i].raw + units[j].raw,
+				units[i].nodeCPU + units[j].nodeCPU, units[i].nodeMemory + units[j].nodeMemory}
+			add(catalogue[i].Name+" + "+catalogue[j].Name, costs[i]+costs[j], a)
+		}
+	}
+	slices.SortStableFunc(evals, func(a, b Evaluation) int {
+		switch {
+		case a.GainMonths > 0 && b.GainMonths > 0:
+			return cmpFloat(a.CostPerMonth, b.CostPerMonth)
+		case a.GainMonths > 0:
+			return -1
+		case b.GainMonths > 0:
+			return 1
+		}
+		return cmpFloat(a.Cost, b.Cost)
+	})
+	return evals, nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// capacity is what buying o adds to the cluster s, and its total cost.
+func (o Option) capacity(s collectors.Snapshot) (added, float64, error) {
+	n := float64(len(s.Nodes))
+	switch {
+	case o.Node:
+		if len(s.Nodes) == 0 {
+			return added{}, 0, fmt.Errorf("option %q: a node like the others, but the snapshot has no nodes", o.Name)
+		}
+		largest := s.Nodes[0].Allocatable
+		for _, node := range s.Nodes[1:] {
+			if a := node.Allocatable; a.MemoryBytes > largest.MemoryBytes {
+				largest = a
+			}
+		}
+		a := added{cpu: largest.CPUCores + o.CPUCores, mem: float64(largest.MemoryBytes + o.MemoryBytes), raw: float64(o.RawBytes)}
+		if s.Ceph != nil {
+			a.raw += float64(s.Ceph.TotalBytes) / n
+		}
+		return a, o.Cost, nil
+	case o.PerNode:
+		return added{cpu: n * o.CPUCores, mem: n * float64(o.MemoryBytes), raw: n * float64(o.RawBytes),
+			nodeCPU: o.CPUCores, nodeMemory: float64(o.MemoryBytes)}, n * o.Cost, nil
+	}
+	return added{cpu: o.CPUCores, mem: float64(o.MemoryBytes), raw: float64(o.RawBytes)}, o.Cost, nil
+}
+
+// evaluate computes every projection's runway with capacity a added.
+func evaluate(p Plan, a added, horizon float64) Evaluation {
+	e := Evaluation{Runway: math.Inf(1), Runways: map[string]float64{}}
+	for _, pr := range p.Projections {
+		capacity := pr.Capacity + extra(pr, a)
+		days, beyond := runway(pr, capacity, p.Today, horizon)
+		e.Runways[pr.Resource] = days
+		if days < e.Runway || (days == e.Runway && pr.Resource < e.Binding) {
+			e.Runway, e.Binding, e.Beyond = days, pr.Resource, beyond
+		}
+	}
+	return e
+}
+
+// extra is the capacity a adds to the resource of projection pr.
+func extra(pr Projection, a added) float64 {
+	name := pr.Resource
+	switch {
+	case strings.HasPrefix(name, "node/") && strings.HasSuffix(name, "/cpu/usage"):
+		return a.nodeCPU
+	case strings.HasPrefix(name, "node/") && strings.HasSuffix(name, "/memory/usage"):
+		return a.nodeMemory
+	case strings.HasPrefix(name, "cpu/"):
+		return a.cpu
+	case strings.HasPrefix(name, "memory/"):
+		return a.mem
+	case pr.RawPerUnit > 0:
+		return a.raw / pr.RawPerUnit
+	}
+	return 0
+}
+
+// runway is the days from today until any threshold of pr is reached at
+// capacity, by the daily forecast, else the monthly one; horizon (and
+// beyond true) when neither reaches one.
+func runway(pr Projection, capacity float64, today time.Time, horizon float64) (float64, bool) {
+	best, beyond := horizon, true
+	for _, c := range pr.Crossings {
+		level := c.Fraction * capacity
+		line, monthly, now := pr.Mean, pr.MonthlyMean, pr.Today
+		if c.Peak {
+			line, monthly, now = pr.Peak, pr.MonthlyPeak, pr.TodayPeak
+		}
+		days := math.Inf(1)
+		if now >= level {
+			days = 0
+		} else if x, ok := forecast.FirstCrossing(line, pr.Times, forecast.Bound{}, level, true); ok {
+			days = math.Max(0, math.Round(x.Time.Sub(today).Hours()/24))
+		} else if x, ok := forecast.FirstCrossing(monthly, pr.Months, forecast.Bound{}, level, true); ok {
+			days = math.Max(0, x.Time.Sub(today).Hours()/24)
+		}
+		if days < best {
+			best, beyond = days, false
+		}
+	}
+	return best, beyond
+}

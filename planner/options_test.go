@@ -1,0 +1,83 @@
+package planner
+
+import (
+	"math"
+	"testing"
+
+	"github.com/capplan/capplan/collectors"
+)
+
+// steep is 60 days of memory use rising 0.5 GiB a day to 60 GiB yesterday:
+// too short for a monthly forecast, so runways come from the daily one.
+func steep() collectors.Series {
+	s := collectors.Series{Name: "memory/usage", Unit: collectors.Bytes}
+	for d := range 60 {
+		v := (60 - 0.5*float64(59-d)) * gib
+		s.Days = append(s.Days, collectors.Day{Date: date(2026, 11, 22).AddDate(0, 0, d-59), Mean: v, Peak: v})
+	}
+	return s
+}
+
+func TestOptions(t *testing.T) {
+	// Memory is the binding resource: 70% of 100 GiB is reached after 20
+	// steps, a runway of 19 days from today. CPU is flat and never binds.
+	memory, err := Project(steep(), 100*gib, []Threshold{{Name: "memory average", Fraction: 0.7}}, today, 90, 12, linear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := steep()
+	flat.Name, flat.Unit = "cpu/usage", collectors.Cores
+	for i := range flat.Days {
+		flat.Days[i].Mean, flat.Days[i].Peak = 4, 4
+	}
+	cpu, err := Project(flat, 32, []Threshold{{Name: "CPU average", Fraction: 0.7}}, today, 90, 12, linear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := Plan{Today: today, Projections: []Projection{memory, cpu}}
+	snap := collectors.Snapshot{Nodes: []collectors.Node{node("a", 16, 50), node("b", 16, 50)}}
+	catalogue := []Option{
+		{Name: "memory +5 GiB a node", Cost: 800, PerNode: true, MemoryBytes: 5 << 30},
+		{Name: "node", Cost: 1500, Node: true},
+		{Name: "cpu", Cost: 100, CPUCores: 8},
+	}
+	evals, err := Options(plan, snap, catalogue, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Evaluation{}
+	var order []string
+	for _, e := range evals {
+		got[e.Option] = e
+		order = append(order, e.Option)
+	}
+	// +10 GiB: 77 GiB after 34 steps, runway 33 days, 14 gained for $1,600.
+	if e := got["memory +5 GiB a node"]; e.Runway != 33 || e.Binding != "memory/usage" || e.Cost != 1600 ||
+		math.Abs(e.GainMonths-14/30.44) > 1e-9 || math.Abs(e.CostPerMonth-1600/(14/30.44)) > 1e-6 {
+		t.Errorf("memory upgrade %+v", e)
+	}
+	// A node like the largest adds 50 GiB: 105 GiB at 70%, after 90 steps,
+	// the last of the daily horizon: runway 89 days, 70 gained for $1,500.
+	if e := got["node"]; e.Beyond || e.Runway != 89 || e.Binding != "memory/usage" || math.Abs(e.CostPerMonth-1500/(70/30.44)) > 1e-6 {
+		t.Errorf("node %+v", e)
+	}
+	// Both add 60 GiB: 112 GiB is past the daily horizon and there is no
+	// monthly forecast, so the horizon (12 months) counts and the gain is
+	// a lower bound; at $3,100 (two upgrades and a node) it is still the
+	// cheapest month of runway.
+	if e := got["memory +5 GiB a node + node"]; !e.Beyond || math.Abs(e.Runway-12*30.44) > 1e-9 || e.Cost != 3100 {
+		t.Errorf("memory and node %+v", e)
+	}
+	// CPU is not what binds: buying it gains nothing.
+	if e := got["cpu"]; e.GainMonths != 0 || e.CostPerMonth != 0 {
+		t.Errorf("cpu %+v", e)
+	}
+	// Combinations are evaluated too; the ranking puts the cheapest month
+	// of runway first and what gains nothing last.
+	if len(evals) != 6 || order[0] != "memory +5 GiB a node + node" || order[len(order)-1] != "cpu" {
+		t.Errorf("ranking %v", order)
+	}
+	if _, err := Options(Plan{}, snap, catalogue, 12); err == nil {
+		t.Error("no projections: want an error")
+	}
+}

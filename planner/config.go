@@ -37,6 +37,8 @@ type Config struct {
 	// Catalogue is the hardware that can be bought; a file's list replaces
 	// the default one.
 	Catalogue []Option `json:"catalogue"`
+	// Inventory is the hardware in service, for the refresh timeline.
+	Inventory []Item `json:"inventory,omitempty"`
 }
 
 // DefaultConfig follows common practice: CPU at 70% of allocatable on
@@ -103,6 +105,11 @@ func (c Config) Validate() error {
 	}
 	if c.Months < 1 || c.Months > 60 {
 		errs = append(errs, fmt.Errorf("months is %d: want 1 to 60", c.Months))
+	}
+	for _, it := range c.Inventory {
+		if _, err := it.due(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	for i, o := range c.Catalogue {
 		switch {

@@ -1,0 +1,111 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/capplan/capplan/collectors"
+)
+
+// Change is one thing that moved since the previous report, and why.
+type Change struct {
+	Resource string `json:"resource"`
+	What     string `json:"what"`
+	Why      string `json:"why,omitempty"`
+}
+
+// Compare says what changed from the previous plan and snapshot to the
+// current ones: runways that moved by a day or more, thresholds newly
+// within the forecast, new top consumers, new namespaces; each runway move
+// is explained by added capacity, a change in growth rate, or new
+// workloads where the numbers show one.
+func Compare(prev, cur Plan, prevSnap, curSnap collectors.Snapshot) []Change {
+	var out []Change
+	before := map[string]Projection{}
+	for _, p := range prev.Projections {
+		before[p.Resource] = p
+	}
+	newNamespaces := namespacesAdded(prevSnap, curSnap)
+	for _, p := range cur.Projections {
+		old, ok := before[p.Resource]
+		if !ok {
+			continue
+		}
+		for i, c := range p.Crossings {
+			if i >= len(old.Crossings) || old.Crossings[i].Name != c.Name {
+				break
+			}
+			o := old.Crossings[i]
+			switch {
+			case c.RunwayDays != nil && o.RunwayDays == nil:
+				out = append(out, Change{Resource: p.Resource,
+					What: fmt.Sprintf("now reaches its %s threshold within the forecast: on %s, runway %d days", c.Name, c.Date.Format("2006-01-02"), *c.RunwayDays),
+					Why:  why(old, p, newNamespaces)})
+			case c.RunwayDays != nil && o.RunwayDays != nil:
+				// A week later the same date means 7 fewer days of runway:
+				// compare dates, not runways.
+				moved := int(math.Round(c.Date.Sub(*o.Date).Hours() / 24))
+				if moved != 0 {
+					out = append(out, Change{Resource: p.Resource,
+						What: fmt.Sprintf("%s threshold date moved by %+d days, from %s to %s", c.Name, moved, o.Date.Format("2006-01-02"), c.Date.Format("2006-01-02")),
+						Why:  why(old, p, newNamespaces)})
+				}
+			}
+		}
+	}
+	for _, res := range []struct {
+		name string
+		of   func(collectors.Resources) float64
+	}{{"cpu", func(r collectors.Resources) float64 { return r.CPUCores }}, {"memory", func(r collectors.Resources) float64 { return float64(r.MemoryBytes) }}} {
+		a, b := topConsumer(prevSnap, res.of), topConsumer(curSnap, res.of)
+		if a != "" && b != "" && a != b {
+			out = append(out, Change{Resource: res.name + "/requests", What: fmt.Sprintf("the largest %s request is now namespace %s (was %s)", res.name, b, a)})
+		}
+	}
+	for _, ns := range newNamespaces {
+		out = append(out, Change{Resource: "namespaces", What: "new namespace " + ns})
+	}
+	return out
+}
+
+// why explains a moved projection by the numbers: capacity, growth rate
+// (the forecast's daily slope), new namespaces.
+func why(old, cur Projection, newNamespaces []string) string {
+	switch {
+	case cur.Capacity > old.Capacity:
+		return fmt.Sprintf("capacity added: %s to %s", quantity(old.Capacity, cur.Unit), quantity(cur.Capacity, cur.Unit))
+	case cur.Capacity < old.Capacity:
+		return fmt.Sprintf("capacity removed: %s to %s", quantity(old.Capacity, cur.Unit), quantity(cur.Capacity, cur.Unit))
+	}
+	slope := func(p Projection) float64 { return (p.AtHorizon - p.Today) / float64(max(len(p.Times), 1)) }
+	s0, s1 := slope(old), slope(cur)
+	if math.Abs(s1-s0) > 0.1*math.Max(math.Abs(s0), 1e-12) {
+		w := fmt.Sprintf("growth rate changed: %s a day to %s a day", quantity(s0, cur.Unit), quantity(s1, cur.Unit))
+		if len(newNamespaces) > 0 {
+			w += fmt.Sprintf("; new namespaces: %v", newNamespaces)
+		}
+		return w
+	}
+	return ""
+}
+
+func topConsumer(s collectors.Snapshot, of func(collectors.Resources) float64) string {
+	best, name := 0.0, ""
+	for _, ns := range s.Namespaces {
+		if v := of(ns.Requests); v > best {
+			best, name = v, ns.Name
+		}
+	}
+	return name
+}
+
+func namespacesAdded(prev, cur collectors.Snapshot) []string {
+	var out []string
+	for _, ns := range cur.Namespaces {
+		if !slices.ContainsFunc(prev.Namespaces, func(o collectors.Namespace) bool { return o.Name == ns.Name }) {
+			out = append(out, ns.Name)
+		}
+	}
+	return out
+}

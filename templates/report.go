@@ -1,0 +1,177 @@
+// Package templates renders a plan as a report: report.json (a versioned
+// schema, docs/report.schema.json), report.md from text/template files
+// (embedded, or from a directory to override them), and one SVG chart per
+// resource.
+package templates
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/planner"
+)
+
+// Schema is the version of report.json's layout.
+const Schema = "capplan.report/v1"
+
+// Report is report.json.
+type Report struct {
+	Schema          string                   `json:"schema"`
+	Generated       time.Time                `json:"generated"`
+	Date            string                   `json:"date"` // the plan's day, YYYY-MM-DD
+	Cluster         string                   `json:"cluster"`
+	Summary         Summary                  `json:"summary"`
+	Resources       []Resource               `json:"resources"`
+	NPlusOne        *planner.NPlusOne        `json:"n_plus_one,omitempty"`
+	Options         []planner.Evaluation     `json:"options"`
+	Recommendations []planner.Recommendation `json:"recommendations"`
+	Timeline        []planner.Event          `json:"timeline"`
+	Changes         []planner.Change         `json:"changes"`
+	Sources         map[string]string        `json:"sources"`
+	Notes           []collectors.Note        `json:"notes"`
+	// History is the daily series the plan used, in the format of the
+	// report repository's history.json, so that later runs can stitch it.
+	History []collectors.Series `json:"history"`
+}
+
+// Summary is the cluster at a glance.
+type Summary struct {
+	Nodes       int                   `json:"nodes"`
+	Allocatable collectors.Resources  `json:"allocatable"`
+	Requests    collectors.Resources  `json:"requests"`
+	Usage       *collectors.Resources `json:"usage,omitempty"`
+	Ceph        *collectors.Ceph      `json:"ceph,omitempty"`
+}
+
+// Resource is one projected resource: the numbers of the summary table and
+// the crossings, with the source of its history and the forecasting method.
+type Resource struct {
+	Name        string             `json:"name"`
+	Unit        string             `json:"unit"`
+	Capacity    float64            `json:"capacity"`
+	Today       float64            `json:"today"`
+	TodayPeak   float64            `json:"today_peak"`
+	AtHorizon   float64            `json:"at_horizon"`
+	HorizonDays int                `json:"horizon_days"`
+	Crossings   []planner.Crossing `json:"crossings"`
+	// Runway is the shortest runway of its thresholds in days; nil when
+	// none is reached within the forecasts.
+	Runway     *float64 `json:"runway_days"`
+	Status     string   `json:"status"` // "critical", "warning", "ok"
+	Source     string   `json:"source"`
+	Method     string   `json:"method"`
+	PeakMethod string   `json:"peak_method"`
+	Chart      string   `json:"chart"` // the SVG's file name beside report.md
+	Notes      []string `json:"notes,omitempty"`
+}
+
+// Input is everything a report is made from.
+type Input struct {
+	Snapshot        collectors.Snapshot
+	History         collectors.History
+	Plan            planner.Plan
+	Options         []planner.Evaluation
+	Recommendations []planner.Recommendation
+	Timeline        []planner.Event
+	Changes         []planner.Change
+	Generated       time.Time
+}
+
+// Build assembles report.json's content.
+func Build(in Input) Report {
+	s := in.Snapshot
+	r := Report{
+		Schema: Schema, Generated: in.Generated.UTC(), Date: in.Plan.Today.Format(time.DateOnly), Cluster: s.Cluster,
+		NPlusOne: in.Plan.NPlusOne, Options: in.Options, Recommendations: in.Recommendations, Timeline: in.Timeline,
+		Changes: in.Changes, Sources: s.Sources, Notes: s.Notes, History: in.History.Series,
+	}
+	for _, n := range in.Plan.Notes {
+		r.Notes = append(r.Notes, collectors.Note{Source: "planner", Message: n})
+	}
+	r.Summary.Nodes, r.Summary.Ceph = len(s.Nodes), s.Ceph
+	var use collectors.Resources
+	haveUse := len(s.Nodes) > 0
+	for _, n := range s.Nodes {
+		r.Summary.Allocatable = r.Summary.Allocatable.Add(n.Allocatable)
+		if n.Usage == nil {
+			haveUse = false
+		} else {
+			use = use.Add(*n.Usage)
+		}
+	}
+	for _, ns := range s.Namespaces {
+		r.Summary.Requests = r.Summary.Requests.Add(ns.Requests)
+	}
+	if haveUse {
+		r.Summary.Usage = &use
+	}
+	sources := map[string]string{}
+	for _, hs := range in.History.Series {
+		sources[hs.Name] = hs.Source
+	}
+	for _, p := range in.Plan.Projections {
+		res := Resource{
+			Name: p.Resource, Unit: p.Unit, Capacity: p.Capacity, Today: p.Today, TodayPeak: p.TodayPeak,
+			AtHorizon: p.AtHorizon, HorizonDays: len(p.Times), Crossings: p.Crossings, Status: "ok",
+			Source: sources[p.Resource], Method: p.Method, PeakMethod: p.PeakMethod, Chart: ChartFile(p.Resource), Notes: p.Notes,
+		}
+		for _, c := range p.Crossings {
+			if m := c.RunwayMonths(in.Plan.Today); m != nil {
+				days := *m * 30.44
+				if res.Runway == nil || days < *res.Runway {
+					res.Runway = &days
+				}
+			}
+		}
+		for _, rec := range in.Recommendations {
+			if rec.Resource == p.Resource && statusRank(string(rec.Severity)) < statusRank(res.Status) {
+				res.Status = string(rec.Severity)
+			}
+		}
+		if res.Status == "info" {
+			res.Status = "ok"
+		}
+		r.Resources = append(r.Resources, res)
+	}
+	// Empty lists stay lists in the JSON, as the schema says.
+	if r.Options == nil {
+		r.Options = []planner.Evaluation{}
+	}
+	if r.Recommendations == nil {
+		r.Recommendations = []planner.Recommendation{}
+	}
+	if r.Timeline == nil {
+		r.Timeline = []planner.Event{}
+	}
+	if r.Changes == nil {
+		r.Changes = []planner.Change{}
+	}
+	return r
+}
+
+func statusRank(s string) int { return slices.Index([]string{"critical", "warning", "info", "ok"}, s) }
+
+// JSON renders report.json.
+func (r Report) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(r, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// ChartFile is the name of a resource's chart beside report.md.
+func ChartFile(resource string) string {
+	out := []byte{}
+	for _, c := range []byte(resource) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
+			out = append(out, c)
+		default:
+			out = append(out, '-')
+		}
+	}
+	return "chart-" + string(out) + ".svg"
+}

@@ -43,7 +43,7 @@ func Recommend(p Plan) []Recommendation {
 	for _, pr := range p.Projections {
 		for _, c := range pr.Crossings {
 			r := Recommendation{Resource: pr.Resource, Threshold: c.Name, Level: c.Level, Unit: pr.Unit}
-			level := fmt.Sprintf("%s (%.0f%% of %s)", quantity(c.Level, pr.Unit), 100*c.Fraction, quantity(pr.Capacity, pr.Unit))
+			level := fmt.Sprintf("%s (%.0f%% of %s)", Quantity(c.Level, pr.Unit), 100*c.Fraction, Quantity(pr.Capacity, pr.Unit))
 			switch {
 			case c.Already:
 				r.Severity, r.Runway, r.Date = Critical, c.RunwayDays, c.Date
@@ -51,7 +51,7 @@ func Recommend(p Plan) []Recommendation {
 				if c.Peak {
 					now = pr.TodayPeak
 				}
-				r.Message = fmt.Sprintf("%s is past its %s threshold %s: %s on the last day", pr.Resource, c.Name, level, quantity(now, pr.Unit))
+				r.Message = fmt.Sprintf("%s is past its %s threshold %s: %s on the last day", pr.Resource, c.Name, level, Quantity(now, pr.Unit))
 			case c.Date != nil:
 				r.Severity, r.Runway, r.Date = Warning, c.RunwayDays, c.Date
 				if *c.RunwayDays < criticalDays {
@@ -76,7 +76,7 @@ func Recommend(p Plan) []Recommendation {
 			if !f.fit.Fits {
 				out = append(out, Recommendation{Severity: Critical, Resource: f.name, Threshold: "N+1", Unit: f.unit, Level: f.fit.Remaining,
 					Message: fmt.Sprintf("losing %s leaves %s allocatable for %s requested: short by %s",
-						n.LostNode, quantity(f.fit.Remaining, f.unit), quantity(f.fit.Requests, f.unit), quantity(-f.fit.Headroom, f.unit))})
+						n.LostNode, Quantity(f.fit.Remaining, f.unit), Quantity(f.fit.Requests, f.unit), Quantity(-f.fit.Headroom, f.unit))})
 			}
 		}
 		if c := n.Ceph; c != nil && !c.Holds {
@@ -104,9 +104,9 @@ func Recommend(p Plan) []Recommendation {
 	return out
 }
 
-// quantity prints a value with its unit: cores to two decimals, bytes in
+// Quantity prints a value with its unit: cores to two decimals, bytes in
 // GiB or TiB.
-func quantity(v float64, unit string) string {
+func Quantity(v float64, unit string) string {
 	switch unit {
 	case collectors.Cores:
 		return fmt.Sprintf("%.2f cores", v)

@@ -59,7 +59,7 @@ func Timeline(inventory []Item, p Plan) ([]Event, error) {
 		}
 		if first != nil {
 			out = append(out, Event{Date: *firstDate(first), Kind: "capacity",
-				What: fmt.Sprintf("%s reaches its %s threshold (%s)", pr.Resource, first.Name, quantity(first.Level, pr.Unit))})
+				What: fmt.Sprintf("%s reaches its %s threshold (%s)", pr.Resource, first.Name, Quantity(first.Level, pr.Unit))})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Event) int { return a.Date.Compare(b.Date) })

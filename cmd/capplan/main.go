@@ -27,6 +27,7 @@ func commands() []command {
 	return []command{
 		{"forecast", "forecast every series of a CSV file with prediction intervals", runForecast},
 		{"snapshot", "print what the cluster holds now: nodes, requests, usage, volumes, Ceph", runSnapshot},
+		{"plan", "plan the capacity and write report.json, report.md and charts", runPlan},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintf(stdout, "capplan %s\n", version)
 			return err

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/capplan/capplan/job"
+	"github.com/capplan/capplan/planner"
+)
+
+func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var src sourceFlags
+	src.register(fs)
+	out := fs.String("out", "", "directory to write report.json, report.md and the charts into (required)")
+	config := fs.String("config", "", "planner configuration, YAML (default: built-in thresholds and catalogue)")
+	templateDir := fs.String("template-dir", "", "directory whose report.md.tmpl replaces the built-in template")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: capplan plan [--demo | --kubeconfig FILE --context NAME] [source flags] --out DIR [--config FILE] [--template-dir DIR]\n\nPlans the cluster's capacity and writes report.json, report.md and one SVG chart per resource into DIR.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if *out == "" {
+		return fmt.Errorf("%w: --out DIR is required", errUsage)
+	}
+	if err := src.validate(); err != nil {
+		return err
+	}
+	cfg := planner.DefaultConfig()
+	if *config != "" {
+		var err error
+		if cfg, err = planner.LoadConfig(*config); err != nil {
+			return err
+		}
+	}
+	started := time.Now()
+	now := started.UTC()
+	snap, hist, err := src.gather(ctx, now)
+	if err != nil {
+		return err
+	}
+	files, report, err := job.Report(snap, hist, cfg, now, *templateDir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("report directory: %w", err)
+	}
+	for _, f := range files {
+		if err := writeAtomic(filepath.Join(*out, f.Name), f.Data); err != nil {
+			return err
+		}
+	}
+	slog.Info("plan written", "dir", *out, "files", len(files), "resources", len(report.Resources),
+		"recommendations", len(report.Recommendations), "seconds", time.Since(started).Seconds())
+	fmt.Fprintf(stdout, "%s: %d files, %d resources, %d recommendations\n", *out, len(files), len(report.Resources), len(report.Recommendations))
+	return nil
+}
+
+// writeAtomic writes through a temporary file and a rename, so that a
+// failed run leaves the previous file, not half of a new one.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

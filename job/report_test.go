@@ -1,0 +1,114 @@
+package job
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/capplan/capplan/collectors/demo"
+	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/templates"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var generated = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
+
+func demoReport(t testing.TB) ([]File, templates.Report) {
+	t.Helper()
+	snap, hist := demo.Cluster(1, generated)
+	files, r, err := Report(snap, hist, planner.DefaultConfig(), generated, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, r
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./job -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(go test ./job -update rewrites it after a deliberate change)", name, i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("%s: %d lines, golden has %d", name, len(gl), len(wl))
+	}
+}
+
+func TestDemoReportGolden(t *testing.T) {
+	files, r := demoReport(t)
+	byName := map[string][]byte{}
+	for _, f := range files {
+		byName[f.Name] = f.Data
+	}
+	golden(t, "demo-report.md", byName["report.md"])
+	// report.json carries two years of every series for later runs to
+	// stitch; the golden copy keeps each series' last three days, which
+	// checks the format without a megabyte of numbers.
+	for i, s := range r.History {
+		r.History[i].Days = s.Days[len(s.Days)-3:]
+	}
+	js, err := json.MarshalIndent(r, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "demo-report.json", append(js, '\n'))
+	for _, res := range r.Resources {
+		if len(byName[res.Chart]) == 0 {
+			t.Errorf("no chart %s for %s", res.Chart, res.Name)
+		}
+	}
+}
+
+func TestTemplateDirOverrides(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, templates.TemplateFile), []byte("{{.Cluster}}: {{len .Resources}} resources\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	snap, hist := demo.Cluster(1, generated)
+	files, _, err := Report(snap, hist, planner.DefaultConfig(), generated, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(files[1].Data); got != "homelab (demo): 10 resources\n" {
+		t.Errorf("report.md %q", got)
+	}
+	if err := os.WriteFile(filepath.Join(dir, templates.TemplateFile), []byte("{{.NoSuchField}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Report(snap, hist, planner.DefaultConfig(), generated, dir); err == nil || !strings.Contains(err.Error(), dir) {
+		t.Errorf("bad template: error %v, want one naming the file", err)
+	}
+}
+
+// BenchmarkDemoReport plans the demo cluster and renders its report:
+// forecasts, options, markdown and charts.
+func BenchmarkDemoReport(b *testing.B) {
+	snap, hist := demo.Cluster(1, generated)
+	for b.Loop() {
+		if _, _, err := Report(snap, hist, planner.DefaultConfig(), generated, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

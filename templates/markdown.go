@@ -1,0 +1,146 @@
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/capplan/capplan/planner"
+)
+
+//go:embed report.md.tmpl
+var builtin embed.FS
+
+// TemplateFile is the markdown template's name, embedded or in a
+// --template-dir.
+const TemplateFile = "report.md.tmpl"
+
+// Markdown renders report.md from the embedded template, or from
+// report.md.tmpl in dir when dir is not empty.
+func Markdown(r Report, dir string) ([]byte, error) {
+	src, err := builtin.ReadFile(TemplateFile)
+	name := TemplateFile
+	if dir != "" {
+		name = filepath.Join(dir, TemplateFile)
+		src, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("report template: %w", err)
+	}
+	t, err := template.New(TemplateFile).Funcs(funcs()).Option("missingkey=error").Parse(string(src))
+	if err != nil {
+		return nil, fmt.Errorf("report template %s: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, r); err != nil {
+		return nil, fmt.Errorf("report template %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func funcs() template.FuncMap {
+	day := func(t *time.Time) string {
+		if t == nil {
+			return "—"
+		}
+		return t.Format(time.DateOnly)
+	}
+	runwayText := func(days float64) string { return fmt.Sprintf("%.0f days (%.1f months)", days, days/30.44) }
+	return template.FuncMap{
+		"q":     planner.Quantity,
+		"float": func(v int64) float64 { return float64(v) },
+		"neg":   func(v float64) float64 { return -v },
+		"pct": func(v, of float64) string {
+			if of <= 0 {
+				return "—"
+			}
+			return fmt.Sprintf("%.0f%%", 100*v/of)
+		},
+		"day":    day,
+		"days":   func(v float64) string { return fmt.Sprintf("%.0f days", v) },
+		"months": func(v float64) string { return fmt.Sprintf("%.1f months", v) },
+		"money":  func(v float64) string { return "$" + commas(v) },
+		"anchor": func(s string) string {
+			return strings.Trim(strings.Map(func(r rune) rune {
+				switch {
+				case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+					return r
+				case r >= 'A' && r <= 'Z':
+					return r + 'a' - 'A'
+				}
+				return -1
+			}, s), "-")
+		},
+		"horizon": func(r Report) int {
+			for _, res := range r.Resources {
+				return res.HorizonDays
+			}
+			return 0
+		},
+		"runway": func(days *float64) string {
+			if days == nil {
+				return "beyond the forecasts"
+			}
+			return runwayText(*days)
+		},
+		"first": func(res Resource) string {
+			for _, c := range res.Crossings {
+				if c.Date != nil {
+					return c.Name + " " + c.Date.Format(time.DateOnly)
+				}
+			}
+			for _, c := range res.Crossings {
+				if c.Month != nil {
+					return c.Name + " " + c.Month.Format("2006-01")
+				}
+			}
+			return "none within 12 months"
+		},
+		"crossing": func(c planner.Crossing) string {
+			switch {
+			case c.Already:
+				return "already passed"
+			case c.Date != nil:
+				return c.Date.Format(time.DateOnly)
+			case c.Month != nil:
+				return c.Month.Format("2006-01") + " (monthly forecast)"
+			}
+			return "not within 12 months"
+		},
+		"crossingRunway": func(c planner.Crossing, date string) string {
+			today, err := time.Parse(time.DateOnly, date)
+			if err != nil {
+				return "—"
+			}
+			m := c.RunwayMonths(today)
+			if m == nil {
+				return "beyond the forecasts"
+			}
+			return runwayText(*m * 30.44)
+		},
+	}
+}
+
+// commas writes a dollar amount rounded to whole dollars with thousands
+// separators.
+func commas(v float64) string {
+	s := fmt.Sprintf("%.0f", v)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

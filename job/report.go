@@ -38,7 +38,7 @@ func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, gen
 		return nil, templates.Report{}, err
 	}
 	r := templates.Build(templates.Input{
-		Snapshot: s, History: h, Plan: plan, Options: options, Recommendations: planner.Recommend(plan),
+		Snapshot: s, History: h, Plan: plan, Options: options, Recommendations: planner.Recommend(plan, cfg.Thresholds.GrowthBuffer),
 		Timeline: timeline, Generated: generated,
 	})
 	js, err := r.JSON()

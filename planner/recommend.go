@@ -29,7 +29,10 @@ type Recommendation struct {
 	Unit      string     `json:"unit,omitempty"`
 	Date      *time.Time `json:"date,omitempty"`
 	Runway    *int       `json:"runway_days,omitempty"`
-	Message   string     `json:"message"`
+	// Needed is the capacity that keeps the forecast below the threshold,
+	// growth buffer included; 0 when not computed.
+	Needed  float64 `json:"needed,omitempty"`
+	Message string  `json:"message"`
 }
 
 // Urgency: a crossing within this many days is critical; within the daily
@@ -37,8 +40,10 @@ type Recommendation struct {
 const criticalDays = 30
 
 // Recommend lists what the plan says, most severe and soonest first. Every
-// message carries its numbers: level, unit, dates and runway.
-func Recommend(p Plan) []Recommendation {
+// message carries its numbers: level, unit, dates and runway, and for a
+// threshold that will be reached, the capacity that keeps the forecast's
+// highest value below it with a growth buffer on top (0.2 for 20%).
+func Recommend(p Plan, buffer float64) []Recommendation {
 	var out []Recommendation
 	for _, pr := range p.Projections {
 		for _, c := range pr.Crossings {
@@ -64,6 +69,11 @@ func Recommend(p Plan) []Recommendation {
 				r.Message = fmt.Sprintf("%s reaches its %s threshold %s in %s, by the monthly forecast", pr.Resource, c.Name, level, c.Month.Format("2006-01"))
 			default:
 				continue
+			}
+			if need := needed(pr, c, buffer); need > pr.Capacity {
+				r.Needed = need
+				r.Message += fmt.Sprintf("; to stay below it through the forecast with a %.0f%% growth buffer: %s of capacity (+%s)",
+					100*buffer, Quantity(need, pr.Unit), Quantity(need-pr.Capacity, pr.Unit))
 			}
 			out = append(out, r)
 		}
@@ -119,4 +129,21 @@ func Quantity(v float64, unit string) string {
 		return fmt.Sprintf("%.1f MB/s", v/1e6)
 	}
 	return fmt.Sprintf("%.4g %s", v, unit)
+}
+
+// needed is the capacity at which c's threshold stays above the highest
+// value of the forecast (its monthly horizon when there is one), with the
+// growth buffer on top.
+func needed(pr Projection, c Crossing, buffer float64) float64 {
+	daily, monthly := pr.Mean.Mean, pr.MonthlyMean.Mean
+	if c.Peak {
+		daily, monthly = pr.Peak.Mean, pr.MonthlyPeak.Mean
+	}
+	highest := 0.0
+	for _, line := range [][]float64{daily, monthly} {
+		for _, v := range line {
+			highest = max(highest, v)
+		}
+	}
+	return highest / c.Fraction * (1 + buffer)
 }

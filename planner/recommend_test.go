@@ -19,7 +19,7 @@ func TestRecommend(t *testing.T) {
 		CPU:    Fit{Requests: 23, Remaining: 24, Fits: true, Headroom: 1},
 		Memory: Fit{Requests: 70 * gib, Remaining: 64 * gib, Fits: false, Headroom: -6 * gib},
 		Ceph:   &CephLoss{CanReplicate: false, Message: "with 3 hosts and 3 copies, losing one leaves 2"}}}
-	recs := Recommend(plan)
+	recs := Recommend(plan, 0.2)
 	var got []string
 	for _, r := range recs {
 		got = append(got, string(r.Severity)+" "+r.Message)
@@ -28,14 +28,17 @@ func TestRecommend(t *testing.T) {
 		// Critical first, dated ones soonest first: already past (today),
 		// 62 reached after 16 steps (2026-12-08, runway 15 days), then
 		// the N+1 shortfall, which has no date.
-		"critical cpu/usage is past its already threshold 50.00 cores (50% of 100.00 cores): 60.00 cores on the last day",
-		"critical cpu/usage reaches its soon threshold 62.00 cores (62% of 100.00 cores) on 2026-12-08 (as early as 2026-11-23): 15 days of runway",
+		// Capacity needed: the forecast's highest value is the monthly one
+		// twelve months past October, 55.375 + 12 x 26.75/7 = 101.232,
+		// over the threshold's fraction, plus 20%.
+		"critical cpu/usage is past its already threshold 50.00 cores (50% of 100.00 cores): 60.00 cores on the last day; to stay below it through the forecast with a 20% growth buffer: 242.96 cores of capacity (+142.96 cores)",
+		"critical cpu/usage reaches its soon threshold 62.00 cores (62% of 100.00 cores) on 2026-12-08 (as early as 2026-11-23): 15 days of runway; to stay below it through the forecast with a 20% growth buffer: 195.93 cores of capacity (+95.93 cores)",
 		"critical losing b leaves 64.0 GiB allocatable for 70.0 GiB requested: short by 6.0 GiB",
-		"warning cpu/usage reaches its CPU average threshold 70.00 cores (70% of 100.00 cores) on 2027-02-10 (as early as 2027-01-01): 79 days of runway",
+		"warning cpu/usage reaches its CPU average threshold 70.00 cores (70% of 100.00 cores) on 2027-02-10 (as early as 2027-01-01): 79 days of runway; to stay below it through the forecast with a 20% growth buffer: 173.54 cores of capacity (+73.54 cores)",
 		"warning losing b: with 3 hosts and 3 copies, losing one leaves 2",
 		// Monthly means: October 2026 (days 312-342) 55.375, March (98-128)
 		// 28.625, so 3.8214 a month; 99 is 11.4 months past October.
-		"info cpu/usage reaches its never threshold 99.00 cores (99% of 100.00 cores) in 2027-10, by the monthly forecast",
+		"info cpu/usage reaches its never threshold 99.00 cores (99% of 100.00 cores) in 2027-10, by the monthly forecast; to stay below it through the forecast with a 20% growth buffer: 122.71 cores of capacity (+22.71 cores)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

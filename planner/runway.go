@@ -78,6 +78,13 @@ type Projection struct {
 	MonthlyMean forecast.Forecast `json:"monthly_mean"`
 	MonthlyPeak forecast.Forecast `json:"monthly_peak"`
 	Crossings   []Crossing        `json:"crossings"`
+	// HorizonError is the mean absolute error of the forecast of daily
+	// means at the horizon's last day, measured by refitting on the history
+	// cut back by one and by two horizons: the error a reader should expect
+	// at that distance. BacktestOrigins says how many cuts the history
+	// allowed (0: too short, and HorizonError is unknown).
+	HorizonError    float64 `json:"horizon_error"`
+	BacktestOrigins int     `json:"backtest_origins"`
 	// RawPerUnit is, for Ceph quantities, the raw bytes one unit of the
 	// resource takes (1 for raw use, the replication for stored data), so
 	// that added raw capacity can be turned into added capacity here.
@@ -123,6 +130,9 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 		p.Times[k] = last.Date.AddDate(0, 0, k+1)
 	}
 	if err := p.monthly(means, peaks, s.Days[0].Date, months, fc); err != nil {
+		return p, err
+	}
+	if err := p.backtest(means, opts, fc); err != nil {
 		return p, err
 	}
 	today = today.UTC().Truncate(24 * time.Hour)
@@ -228,6 +238,31 @@ func (p *Projection) monthly(means, peaks []float64, start time.Time, months int
 	p.Months = make([]time.Time, months)
 	for k := range p.Months {
 		p.Months[k] = at[len(at)-1].AddDate(0, k+1, 0)
+	}
+	return nil
+}
+
+// backtest measures the forecast's error at the horizon from up to two
+// earlier origins, each leaving at least two seasons of history to fit.
+func (p *Projection) backtest(y []float64, opts forecast.Options, fc Forecaster) error {
+	h := opts.Horizon
+	var sum float64
+	for o := 1; o <= 2; o++ {
+		end := len(y) - o*h
+		if end < 4*7 {
+			break
+		}
+		r, err := fc(y[:end], opts)
+		if err != nil {
+			return fmt.Errorf("%s: backtest from day %d: %w", p.Resource, end, err)
+		}
+		sum += math.Abs(y[end+h-1] - r.Mean[h-1])
+		p.BacktestOrigins++
+	}
+	if p.BacktestOrigins > 0 {
+		p.HorizonError = sum / float64(p.BacktestOrigins)
+	} else {
+		p.Notes = append(p.Notes, "history too short to measure the forecast's error at the horizon")
 	}
 	return nil
 }

@@ -51,6 +51,11 @@ func TestProjectCrossings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The linear stand-in is exact on a linear history: no error at the
+	// horizon, measured from two earlier origins.
+	if p.BacktestOrigins != 2 || p.HorizonError > 1e-9 {
+		t.Errorf("backtest: %d origins, error %v; want 2 and 0", p.BacktestOrigins, p.HorizonError)
+	}
 	if p.Today != 60 || p.TodayPeak != 72 || p.AtHorizon != 60+0.125*90 || len(p.Times) != 90 || !p.Times[0].Equal(date(2026, 11, 23)) {
 		t.Fatalf("today %v/%v, at horizon %v, %d steps from %s", p.Today, p.TodayPeak, p.AtHorizon, len(p.Times), p.Times[0])
 	}

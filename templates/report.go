@@ -48,14 +48,18 @@ type Summary struct {
 // Resource is one projected resource: the numbers of the summary table and
 // the crossings, with the source of its history and the forecasting method.
 type Resource struct {
-	Name        string             `json:"name"`
-	Unit        string             `json:"unit"`
-	Capacity    float64            `json:"capacity"`
-	Today       float64            `json:"today"`
-	TodayPeak   float64            `json:"today_peak"`
-	AtHorizon   float64            `json:"at_horizon"`
-	HorizonDays int                `json:"horizon_days"`
-	Crossings   []planner.Crossing `json:"crossings"`
+	Name        string  `json:"name"`
+	Unit        string  `json:"unit"`
+	Capacity    float64 `json:"capacity"`
+	Today       float64 `json:"today"`
+	TodayPeak   float64 `json:"today_peak"`
+	AtHorizon   float64 `json:"at_horizon"`
+	HorizonDays int     `json:"horizon_days"`
+	// HorizonError is the forecast's mean absolute error at the horizon
+	// on earlier cuts of the history (BacktestOrigins of them).
+	HorizonError    float64            `json:"horizon_error"`
+	BacktestOrigins int                `json:"backtest_origins"`
+	Crossings       []planner.Crossing `json:"crossings"`
 	// Runway is the shortest runway of its thresholds in days; nil when
 	// none is reached within the forecasts.
 	Runway     *float64 `json:"runway_days"`
@@ -114,7 +118,8 @@ func Build(in Input) Report {
 	for _, p := range in.Plan.Projections {
 		res := Resource{
 			Name: p.Resource, Unit: p.Unit, Capacity: p.Capacity, Today: p.Today, TodayPeak: p.TodayPeak,
-			AtHorizon: p.AtHorizon, HorizonDays: len(p.Times), Crossings: p.Crossings, Status: "ok",
+			AtHorizon: p.AtHorizon, HorizonDays: len(p.Times), HorizonError: p.HorizonError, BacktestOrigins: p.BacktestOrigins,
+			Crossings: p.Crossings, Status: "ok",
 			Source: sources[p.Resource], Method: p.Method, PeakMethod: p.PeakMethod, Chart: ChartFile(p.Resource), Notes: p.Notes,
 		}
 		for _, c := range p.Crossings {

@@ -29,7 +29,7 @@ func demoInput(t testing.TB) Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Input{Snapshot: snap, History: hist, Plan: plan, Options: opts, Recommendations: planner.Recommend(plan), Timeline: timeline, Generated: generated}
+	return Input{Snapshot: snap, History: hist, Plan: plan, Options: opts, Recommendations: planner.Recommend(plan, cfg.Thresholds.GrowthBuffer), Timeline: timeline, Generated: generated}
 }
 
 func TestReportMatchesSchema(t *testing.T) {

@@ -18,10 +18,17 @@ type File struct {
 	Data []byte
 }
 
+// Previous is last week's report, for the week-over-week comparison.
+type Previous struct {
+	Plan     planner.Plan
+	Snapshot collectors.Snapshot
+}
+
 // Report plans the cluster and renders report.json, report.md and one chart
 // per resource. generated is the run's time; the plan is for its day.
-// templateDir overrides the built-in markdown template when not empty.
-func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, generated time.Time, templateDir string) ([]File, templates.Report, error) {
+// templateDir overrides the built-in markdown template when not empty;
+// prev, when not nil, is compared with.
+func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, generated time.Time, templateDir string, prev *Previous) ([]File, templates.Report, error) {
 	if s.Ceph != nil && s.Ceph.UsableBytes == 0 {
 		s.Ceph.SetUsable()
 	}
@@ -37,9 +44,13 @@ func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, gen
 	if err != nil {
 		return nil, templates.Report{}, err
 	}
+	var changes []planner.Change
+	if prev != nil {
+		changes = planner.Compare(prev.Plan, plan, prev.Snapshot, s)
+	}
 	r := templates.Build(templates.Input{
 		Snapshot: s, History: h, Plan: plan, Options: options, Recommendations: planner.Recommend(plan, cfg.Thresholds.GrowthBuffer),
-		Timeline: timeline, Generated: generated,
+		Timeline: timeline, Changes: changes, Generated: generated,
 	})
 	js, err := r.JSON()
 	if err != nil {

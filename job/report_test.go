@@ -22,7 +22,7 @@ var generated = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
 func demoReport(t testing.TB) ([]File, templates.Report) {
 	t.Helper()
 	snap, hist := demo.Cluster(1, generated)
-	files, r, err := Report(snap, hist, planner.DefaultConfig(), generated, "")
+	files, r, err := Report(snap, hist, planner.DefaultConfig(), generated, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestTemplateDirOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap, hist := demo.Cluster(1, generated)
-	files, _, err := Report(snap, hist, planner.DefaultConfig(), generated, dir)
+	files, _, err := Report(snap, hist, planner.DefaultConfig(), generated, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestTemplateDirOverrides(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, templates.TemplateFile), []byte("{{.NoSuchField}}"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := Report(snap, hist, planner.DefaultConfig(), generated, dir); err == nil || !strings.Contains(err.Error(), dir) {
+	if _, _, err := Report(snap, hist, planner.DefaultConfig(), generated, dir, nil); err == nil || !strings.Contains(err.Error(), dir) {
 		t.Errorf("bad template: error %v, want one naming the file", err)
 	}
 }
@@ -107,8 +107,46 @@ func TestTemplateDirOverrides(t *testing.T) {
 func BenchmarkDemoReport(b *testing.B) {
 	snap, hist := demo.Cluster(1, generated)
 	for b.Loop() {
-		if _, _, err := Report(snap, hist, planner.DefaultConfig(), generated, ""); err != nil {
+		if _, _, err := Report(snap, hist, planner.DefaultConfig(), generated, "", nil); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Last week's report read back: the same plan compares to nothing changed;
+// a week earlier, the demo's growth moves dates and the report says so.
+func TestWeekOverWeek(t *testing.T) {
+	files, _ := demoReport(t)
+	plan, snap, err := templates.Previous(files[0].Data, "report.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	curSnap, curHist := demo.Cluster(1, generated)
+	_, r, err := Report(curSnap, curHist, planner.DefaultConfig(), generated, "", &Previous{plan, snap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Changes) != 0 {
+		t.Errorf("the same report compared with itself: %+v", r.Changes)
+	}
+	weekAgo := generated.AddDate(0, 0, -7)
+	oldSnap, oldHist := demo.Cluster(1, weekAgo)
+	oldFiles, _, err := Report(oldSnap, oldHist, planner.DefaultConfig(), weekAgo, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, snap, err = templates.Previous(oldFiles[0].Data, "old/report.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, r, err = Report(curSnap, curHist, planner.DefaultConfig(), generated, "", &Previous{plan, snap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Changes) == 0 {
+		t.Error("a week of growth changed nothing in the report")
+	}
+	if _, _, err := templates.Previous([]byte(`{"schema": "capplan.report/v0"}`), "old.json"); err == nil {
+		t.Error("another schema accepted")
 	}
 }

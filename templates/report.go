@@ -6,6 +6,7 @@ package templates
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -42,7 +43,10 @@ type Summary struct {
 	Allocatable collectors.Resources  `json:"allocatable"`
 	Requests    collectors.Resources  `json:"requests"`
 	Usage       *collectors.Resources `json:"usage,omitempty"`
-	Ceph        *collectors.Ceph      `json:"ceph,omitempty"`
+	// Namespaces are the pods' requests by namespace, for next week's
+	// comparison.
+	Namespaces []collectors.Namespace `json:"namespaces"`
+	Ceph       *collectors.Ceph       `json:"ceph,omitempty"`
 }
 
 // Resource is one projected resource: the numbers of the summary table and
@@ -107,6 +111,10 @@ func Build(in Input) Report {
 	}
 	for _, ns := range s.Namespaces {
 		r.Summary.Requests = r.Summary.Requests.Add(ns.Requests)
+		r.Summary.Namespaces = append(r.Summary.Namespaces, collectors.Namespace{Name: ns.Name, Pods: ns.Pods, Requests: ns.Requests})
+	}
+	if r.Summary.Namespaces == nil {
+		r.Summary.Namespaces = []collectors.Namespace{}
 	}
 	if haveUse {
 		r.Summary.Usage = &use
@@ -165,6 +173,33 @@ func (r Report) JSON() ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// Previous reads an earlier report.json back into what the week-over-week
+// comparison needs: each resource's projection (capacity, last day, value
+// at the horizon, crossings) and the namespaces' requests.
+func Previous(data []byte, name string) (planner.Plan, collectors.Snapshot, error) {
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: %w", name, err)
+	}
+	if r.Schema != Schema {
+		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: schema %q, this capplan reads %q", name, r.Schema, Schema)
+	}
+	day, err := time.Parse(time.DateOnly, r.Date)
+	if err != nil {
+		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: date %q: %w", name, r.Date, err)
+	}
+	plan := planner.Plan{Today: day}
+	for _, res := range r.Resources {
+		plan.Projections = append(plan.Projections, planner.Projection{
+			Resource: res.Name, Unit: res.Unit, Capacity: res.Capacity, Today: res.Today, TodayPeak: res.TodayPeak,
+			AtHorizon: res.AtHorizon, Crossings: res.Crossings,
+			// Only the horizon's length is compared, not its days.
+			Times: make([]time.Time, res.HorizonDays),
+		})
+	}
+	return plan, collectors.Snapshot{Namespaces: r.Summary.Namespaces}, nil
 }
 
 // ChartFile is the name of a resource's chart beside report.md.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/capplan/capplan/job"
 	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/templates"
 )
 
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -22,8 +23,9 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	out := fs.String("out", "", "directory to write report.json, report.md and the charts into (required)")
 	config := fs.String("config", "", "planner configuration, YAML (default: built-in thresholds and catalogue)")
 	templateDir := fs.String("template-dir", "", "directory whose report.md.tmpl replaces the built-in template")
+	previous := fs.String("previous", "", "last week's report.json, to say what changed since")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: capplan plan [--demo | --kubeconfig FILE --context NAME] [source flags] --out DIR [--config FILE] [--template-dir DIR]\n\nPlans the cluster's capacity and writes report.json, report.md and one SVG chart per resource into DIR.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: capplan plan [--demo | --kubeconfig FILE --context NAME] [source flags] --out DIR [--config FILE] [--template-dir DIR] [--previous FILE]\n\nPlans the cluster's capacity and writes report.json, report.md and one SVG chart per resource into DIR.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -51,7 +53,19 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	files, report, err := job.Report(snap, hist, cfg, now, *templateDir)
+	var prev *job.Previous
+	if *previous != "" {
+		data, err := os.ReadFile(*previous)
+		if err != nil {
+			return fmt.Errorf("previous report: %w", err)
+		}
+		plan, snap, err := templates.Previous(data, *previous)
+		if err != nil {
+			return err
+		}
+		prev = &job.Previous{Plan: plan, Snapshot: snap}
+	}
+	files, report, err := job.Report(snap, hist, cfg, now, *templateDir, prev)
 	if err != nil {
 		return err
 	}

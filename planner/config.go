@@ -24,6 +24,9 @@ type Thresholds struct {
 	// full ratios).
 	StorageExpand   float64 `json:"storage_expand"`
 	StorageCritical float64 `json:"storage_critical"`
+	// Network throughput against the capacity given in Config.
+	NetworkAverage float64 `json:"network_average"`
+	NetworkPeak    float64 `json:"network_peak"`
 	// GrowthBuffer is added on top of every recommended capacity.
 	GrowthBuffer float64 `json:"growth_buffer"`
 }
@@ -34,6 +37,9 @@ type Config struct {
 	// HorizonDays is the daily forecast's length; Months the monthly one's.
 	HorizonDays int `json:"horizon_days"`
 	Months      int `json:"months"`
+	// NetworkBytesPerSecond is what the cluster's network carries (the
+	// snapshot cannot know it); 0 leaves network throughput unplanned.
+	NetworkBytesPerSecond float64 `json:"network_bytes_per_second"`
 	// Catalogue is the hardware that can be bought; a file's list replaces
 	// the default one.
 	Catalogue []Option `json:"catalogue"`
@@ -52,6 +58,7 @@ func DefaultConfig() Config {
 			CPUAverage: 0.70, CPUPeak: 0.85,
 			MemoryAverage: 0.80, MemoryPeak: 0.90,
 			StorageExpand: 0.70, StorageCritical: 0.85,
+			NetworkAverage: 0.70, NetworkPeak: 0.85,
 			GrowthBuffer: 0.20,
 		},
 		HorizonDays: 90,
@@ -89,6 +96,7 @@ func (c Config) Validate() error {
 	}{
 		{"cpu_average", t.CPUAverage}, {"cpu_peak", t.CPUPeak}, {"memory_average", t.MemoryAverage}, {"memory_peak", t.MemoryPeak},
 		{"storage_expand", t.StorageExpand}, {"storage_critical", t.StorageCritical},
+		{"network_average", t.NetworkAverage}, {"network_peak", t.NetworkPeak},
 	} {
 		if !(f.v > 0 && f.v <= 1) {
 			errs = append(errs, fmt.Errorf("thresholds.%s is %v: want a fraction above 0 and at most 1 (0.7 for 70%%)", f.name, f.v))
@@ -102,6 +110,9 @@ func (c Config) Validate() error {
 	}
 	if c.HorizonDays < 7 || c.HorizonDays > 730 {
 		errs = append(errs, fmt.Errorf("horizon_days is %d: want 7 to 730", c.HorizonDays))
+	}
+	if c.NetworkBytesPerSecond < 0 {
+		errs = append(errs, fmt.Errorf("network_bytes_per_second is %v: want 0 (unknown) or more", c.NetworkBytesPerSecond))
 	}
 	if c.Months < 1 || c.Months > 60 {
 		errs = append(errs, fmt.Errorf("months is %d: want 1 to 60", c.Months))

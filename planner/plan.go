@@ -69,7 +69,10 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		replication := 0.0
 		if c.UsableBytes > 0 {
 			replication = float64(c.TotalBytes) / float64(c.UsableBytes)
-			targets = append(targets, target{"ceph/stored", float64(c.UsableBytes), storage, replication})
+			targets = append(targets, target{"ceph/stored", float64(c.UsableBytes), storage, replication},
+				// Claims are provisioned from Ceph: what they request
+				// against what it can hold.
+				target{"volumes/requested", float64(c.UsableBytes), storage, replication})
 		}
 		for _, p := range c.Pools {
 			// What a pool can hold: what it stores plus what Ceph says
@@ -80,6 +83,12 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 			}
 			targets = append(targets, target{"ceph/pool/" + p.Name + "/stored", float64(p.StoredBytes + p.MaxAvailBytes), storage, r})
 		}
+	}
+	if cfg.NetworkBytesPerSecond > 0 {
+		targets = append(targets, target{"network/receive", cfg.NetworkBytesPerSecond,
+			[]Threshold{{Name: "network average", Fraction: t.NetworkAverage}, {Name: "network peak", Fraction: t.NetworkPeak, Peak: true}}, 0})
+	} else if _, ok := series["network/receive"]; ok {
+		plan.Notes = append(plan.Notes, "network/receive: no network capacity configured (network_bytes_per_second), not projected")
 	}
 	for _, tg := range targets {
 		hs, ok := series[tg.series]

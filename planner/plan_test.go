@@ -72,3 +72,20 @@ func TestMakePlanRespectsCephRatios(t *testing.T) {
 		t.Errorf("notes %v: want one on the missing CPU history", plan.Notes)
 	}
 }
+
+func TestMakePlanNetworkNeedsACapacity(t *testing.T) {
+	net := growing()
+	net.Name, net.Unit = "network/receive", collectors.BytesPerSecond
+	hist := collectors.History{Series: []collectors.Series{net}}
+	plan := Make(collectors.Snapshot{}, hist, DefaultConfig(), today, linear)
+	if !slices.ContainsFunc(plan.Notes, func(n string) bool { return strings.Contains(n, "network/receive: no network capacity configured") }) {
+		t.Errorf("notes %v", plan.Notes)
+	}
+	cfg := DefaultConfig()
+	cfg.NetworkBytesPerSecond = 100
+	plan = Make(collectors.Snapshot{}, hist, cfg, today, linear)
+	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "network/receive" })
+	if i < 0 || plan.Projections[i].Capacity != 100 || len(plan.Projections[i].Crossings) != 2 {
+		t.Errorf("network projection missing or wrong: %v", plan.Projections)
+	}
+}

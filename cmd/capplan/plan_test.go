@@ -13,7 +13,7 @@ func TestPlanDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "12 files, 10 resources") {
+	if !strings.Contains(stdout, "13 files, 11 resources") {
 		t.Errorf("stdout %q", stdout)
 	}
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))

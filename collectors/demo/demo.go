@@ -95,6 +95,13 @@ func storedGiB(d int) float64 {
 	return v + 3.6*step(d, 700)
 }
 
+// claimedGiB is the storage the volume claims request on day d: claims
+// are sized ahead of use and grow in steps as workloads arrive; today's
+// sum is the snapshot's 880 GiB.
+func claimedGiB(d int) float64 {
+	return 300 + 100*step(d, 120) + 180*step(d, 300) + 120*step(d, 520) + 180*step(d, 655)
+}
+
 // daily is one workload's last simulated day.
 type daily struct{ cpuMean, cpuPeak, memMean, memPeak float64 }
 
@@ -158,6 +165,8 @@ func Cluster(seed uint64, now time.Time) (collectors.Snapshot, collectors.Histor
 		for _, p := range pools {
 			add("ceph/pool/"+p.name+"/stored", collectors.Bytes, date, stored*p.share, stored*p.share)
 		}
+		requested := claimedGiB(d) * gib
+		add("volumes/requested", collectors.Bytes, date, requested, requested)
 	}
 
 	hist := collectors.History{}

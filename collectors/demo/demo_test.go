@@ -90,6 +90,13 @@ func TestDemoSnapshotMatchesHistory(t *testing.T) {
 	if want := series(t, h, "ceph/stored").Days[Days-1].Mean; math.Abs(float64(stored)-want) > float64(len(c.Pools)) {
 		t.Errorf("pools store %d bytes, history's last day %.0f", stored, want)
 	}
+	var requested int64
+	for _, v := range s.Volumes {
+		requested += v.RequestedBytes
+	}
+	if want := series(t, h, "volumes/requested").Days[Days-1].Mean; float64(requested) != want {
+		t.Errorf("claims request %d bytes, history's last day %.0f", requested, want)
+	}
 }
 
 func series(t *testing.T, h collectors.History, name string) collectors.Series {

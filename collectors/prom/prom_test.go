@@ -225,7 +225,7 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	// With data: cpu and memory usage, cpu requests and allocatable, raw
 	// total and used, pool stored and max available, volumes used; per
 	// node cpu and memory usage, cpu requests and allocatable.
-	if want := len(DefaultQueries) - 13; noData != want {
+	if want := len(DefaultQueries) - 13; noData != want { // volumes/requested has no data here
 		t.Errorf("%d notes of missing data, want %d: %v", noData, want, notes)
 	}
 

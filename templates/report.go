@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/forecast"
 	"github.com/capplan/capplan/planner"
 )
 
@@ -72,7 +73,39 @@ type Resource struct {
 	Method     string   `json:"method"`
 	PeakMethod string   `json:"peak_method"`
 	Chart      string   `json:"chart"` // the SVG's file name beside report.md
-	Notes      []string `json:"notes,omitempty"`
+	// Daily and Monthly are the forecasts of the daily means (monthly: of
+	// their monthly means), with the 80% and 95% bounds.
+	Daily   []Point  `json:"daily"`
+	Monthly []Point  `json:"monthly"`
+	Notes   []string `json:"notes,omitempty"`
+}
+
+// Point is one forecast step.
+type Point struct {
+	Date time.Time `json:"date"`
+	Mean float64   `json:"mean"`
+	Lo80 float64   `json:"lo80"`
+	Hi80 float64   `json:"hi80"`
+	Lo95 float64   `json:"lo95"`
+	Hi95 float64   `json:"hi95"`
+}
+
+// points lays a forecast out step by step; bounds it lacks are left zero.
+func points(times []time.Time, fc forecast.Forecast) []Point {
+	out := make([]Point, 0, len(times))
+	for k, t := range times {
+		pt := Point{Date: t, Mean: fc.Mean[k]}
+		for i, lv := range fc.Levels {
+			switch lv {
+			case 80:
+				pt.Lo80, pt.Hi80 = fc.Lower[i][k], fc.Upper[i][k]
+			case 95:
+				pt.Lo95, pt.Hi95 = fc.Lower[i][k], fc.Upper[i][k]
+			}
+		}
+		out = append(out, pt)
+	}
+	return out
 }
 
 // Input is everything a report is made from.
@@ -129,6 +162,7 @@ func Build(in Input) Report {
 			AtHorizon: p.AtHorizon, HorizonDays: len(p.Times), HorizonError: p.HorizonError, BacktestOrigins: p.BacktestOrigins,
 			Crossings: p.Crossings, Status: "ok",
 			Source: sources[p.Resource], Method: p.Method, PeakMethod: p.PeakMethod, Chart: ChartFile(p.Resource), Notes: p.Notes,
+			Daily: points(p.Times, p.Mean), Monthly: points(p.Months, p.MonthlyMean),
 		}
 		for _, c := range p.Crossings {
 			if m := c.RunwayMonths(in.Plan.Today); m != nil {

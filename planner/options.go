@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -8,7 +9,6 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
-	"github.com/capplan/capplan/forecast"
 )
 
 // Option is one purchase from the hardware catalogue, with the capacity it
@@ -104,25 +104,15 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 	slices.SortStableFunc(evals, func(a, b Evaluation) int {
 		switch {
 		case a.GainMonths > 0 && b.GainMonths > 0:
-			return cmpFloat(a.CostPerMonth, b.CostPerMonth)
+			return cmp.Compare(a.CostPerMonth, b.CostPerMonth)
 		case a.GainMonths > 0:
 			return -1
 		case b.GainMonths > 0:
 			return 1
 		}
-		return cmpFloat(a.Cost, b.Cost)
+		return cmp.Compare(a.Cost, b.Cost)
 	})
 	return evals, nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // capacity is what buying o adds to the cluster s, and its total cost.
@@ -189,18 +179,15 @@ func extra(pr Projection, a added) float64 {
 func runway(pr Projection, capacity float64, today time.Time, horizon float64) (float64, bool) {
 	best, beyond := horizon, true
 	for _, c := range pr.Crossings {
-		level := c.Fraction * capacity
-		line, monthly, now := pr.Mean, pr.MonthlyMean, pr.Today
-		if c.Peak {
-			line, monthly, now = pr.Peak, pr.MonthlyPeak, pr.TodayPeak
-		}
+		already, day, month := pr.reach(c.Peak, c.Fraction*capacity)
 		days := math.Inf(1)
-		if now >= level {
+		switch {
+		case already:
 			days = 0
-		} else if x, ok := forecast.FirstCrossing(line, pr.Times, forecast.Bound{}, level, true); ok {
-			days = math.Max(0, math.Round(x.Time.Sub(today).Hours()/24))
-		} else if x, ok := forecast.FirstCrossing(monthly, pr.Months, forecast.Bound{}, level, true); ok {
-			days = math.Max(0, x.Time.Sub(today).Hours()/24)
+		case day != nil:
+			days = math.Max(0, math.Round(day.Sub(today).Hours()/24))
+		case month != nil:
+			days = math.Max(0, month.Sub(today).Hours()/24)
 		}
 		if days < best {
 			best, beyond = days, false

@@ -138,27 +138,18 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	today = today.UTC().Truncate(24 * time.Hour)
 	for _, th := range thresholds {
 		c := Crossing{Threshold: th, Level: th.Fraction * capacity}
-		line, now := p.Mean, last.Mean
-		if th.Peak {
-			line, now = p.Peak, last.Peak
-		}
-		c.Already = now >= c.Level
-		if x, ok := forecast.FirstCrossing(line, p.Times, forecast.Bound{}, c.Level, true); ok {
-			c.Date = &x.Time
-			days := max(0, int(math.Round(x.Time.Sub(today).Hours()/24)))
+		already, day, month := p.reach(th.Peak, c.Level)
+		c.Already = already
+		if day != nil {
+			c.Date = day
+			days := max(0, int(math.Round(day.Sub(today).Hours()/24)))
 			c.RunwayDays = &days
+		} else {
+			c.Month = month
 		}
-		if x, ok := forecast.FirstCrossing(line, p.Times, forecast.Bound{Level: 80, Upper: true}, c.Level, true); ok {
+		daily, _ := p.lines(th.Peak)
+		if x, ok := forecast.FirstCrossing(daily, p.Times, forecast.Bound{Level: 80, Upper: true}, c.Level, true); ok {
 			c.Earliest = &x.Time
-		}
-		if c.Date == nil && p.Months != nil {
-			monthly := p.MonthlyMean
-			if th.Peak {
-				monthly = p.MonthlyPeak
-			}
-			if x, ok := forecast.FirstCrossing(monthly, p.Months, forecast.Bound{}, c.Level, true); ok {
-				c.Month = &x.Time
-			}
 		}
 		if c.Already {
 			zero := 0
@@ -167,6 +158,32 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 		p.Crossings = append(p.Crossings, c)
 	}
 	return p, nil
+}
+
+// lines returns the daily and monthly forecasts a threshold is compared
+// with: those of the daily means, or of the daily peaks.
+func (p Projection) lines(peak bool) (daily, monthly forecast.Forecast) {
+	if peak {
+		return p.Peak, p.MonthlyPeak
+	}
+	return p.Mean, p.MonthlyMean
+}
+
+// reach says whether the last day was already at or above level, and else
+// the first day the daily forecast reaches it or, failing that, the first
+// month the monthly forecast does (nil when neither does).
+func (p Projection) reach(peak bool, level float64) (already bool, day, month *time.Time) {
+	last := p.Today
+	if peak {
+		last = p.TodayPeak
+	}
+	daily, monthly := p.lines(peak)
+	if x, ok := forecast.FirstCrossing(daily, p.Times, forecast.Bound{}, level, true); ok {
+		day = &x.Time
+	} else if x, ok := forecast.FirstCrossing(monthly, p.Months, forecast.Bound{}, level, true); ok {
+		month = &x.Time
+	}
+	return last >= level, day, month
 }
 
 // regularDays puts the series' means and peaks on consecutive days,

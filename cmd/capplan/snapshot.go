@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/planner"
 )
 
 // snapshotOutput is what `capplan snapshot --format json` prints: the
@@ -187,13 +188,8 @@ func writeSnapshotTable(w io.Writer, out snapshotOutput) error {
 
 func gib(b int64) float64 { return float64(b) / (1 << 30) }
 
-// size prints bytes in GiB, or TiB from 1 TiB up.
-func size(b int64) string {
-	if b >= 1<<40 {
-		return fmt.Sprintf("%.2f TiB", float64(b)/(1<<40))
-	}
-	return fmt.Sprintf("%.1f GiB", gib(b))
-}
+// size prints bytes as the report does: GiB, or TiB from 1 TiB up.
+func size(b int64) string { return planner.Quantity(float64(b), collectors.Bytes) }
 
 func percent(v, of float64) string {
 	if of <= 0 {

@@ -226,21 +226,21 @@ func (a *aggregate) addNode(n *corev1.Node) {
 }
 
 func (a *aggregate) namespace(name string) *collectors.Namespace {
-	ns, ok := a.namespaces[name]
-	if !ok {
-		ns = &collectors.Namespace{Name: name}
-		a.namespaces[name] = ns
-	}
-	return ns
+	return entry(a.namespaces, name, func() *collectors.Namespace { return &collectors.Namespace{Name: name} })
 }
 
 func (a *aggregate) pressureOf(namespace string) *collectors.Pressure {
-	p, ok := a.pressure[namespace]
+	return entry(a.pressure, namespace, func() *collectors.Pressure { return &collectors.Pressure{Namespace: namespace} })
+}
+
+// entry returns m[k], first storing a new one when there is none.
+func entry[K comparable, V any](m map[K]*V, k K, fresh func() *V) *V {
+	v, ok := m[k]
 	if !ok {
-		p = &collectors.Pressure{Namespace: namespace}
-		a.pressure[namespace] = p
+		v = fresh()
+		m[k] = v
 	}
-	return p
+	return v
 }
 
 // addPod counts a pod that holds resources (not Succeeded or Failed) with
@@ -328,12 +328,9 @@ func (a *aggregate) addClaim(c *corev1.PersistentVolumeClaim) {
 	if c.Spec.StorageClassName != nil {
 		class = *c.Spec.StorageClassName
 	}
-	key := [2]string{c.Namespace, class}
-	v, ok := a.volumes[key]
-	if !ok {
-		v = &collectors.VolumeClaims{Namespace: c.Namespace, StorageClass: class}
-		a.volumes[key] = v
-	}
+	v := entry(a.volumes, [2]string{c.Namespace, class}, func() *collectors.VolumeClaims {
+		return &collectors.VolumeClaims{Namespace: c.Namespace, StorageClass: class}
+	})
 	v.Claims++
 	if q, ok := c.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
 		v.RequestedBytes += q.Value()

@@ -1,0 +1,266 @@
+// Package publish commits a run's report to the report repository with
+// go-git and pushes it, so that capacity history is reviewed like code.
+//
+// A report is never lost to a concurrent run: when the remote has moved on,
+// the run's files are written again onto a fresh clone of the new head and
+// pushed again, with backoff.
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+)
+
+// Options say where and as whom to publish.
+type Options struct {
+	// URL is the remote (https://, ssh://, user@host:path or file://).
+	// Empty publishes into the repository at Dir and pushes nothing.
+	URL string
+	// Dir is the work tree: the repository itself when URL is empty,
+	// else the parent of the clones made while publishing.
+	Dir         string
+	Branch      string
+	AuthorName  string
+	AuthorEmail string
+	Auth        transport.AuthMethod
+	// Tries is how many pushes are attempted when the remote keeps moving
+	// (default 5); Backoff the wait before the second (default 1 s),
+	// doubled before each next one, with jitter.
+	Tries   int
+	Backoff time.Duration
+	Logger  *slog.Logger
+}
+
+// Apply writes a run's files into the work tree at dir. It is called once
+// per attempt, on a fresh clone of the remote's head, so it must write
+// everything the run adds and may read what is already there (an index of
+// reports, say).
+type Apply func(dir string) error
+
+// Result says what was published.
+type Result struct {
+	// Commit is the hash of the commit holding the report: the new one,
+	// or the head when nothing changed.
+	Commit string
+	// Changed is false when the report was already there, byte for byte.
+	Changed bool
+	Pushed  bool
+	Tries   int
+}
+
+// errRejected is a push the remote refused because its branch moved.
+var errRejected = errors.New("push rejected: the remote branch has moved")
+
+// Publish applies the run's files, commits them with message and pushes.
+func Publish(ctx context.Context, o Options, apply Apply, message string) (Result, error) {
+	if o.Branch == "" {
+		o.Branch = "main"
+	}
+	if o.Tries <= 0 {
+		o.Tries = 5
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.URL == "" {
+		repo, err := openOrInit(o.Dir, o.Branch)
+		if err != nil {
+			return Result{}, err
+		}
+		res, err := commit(repo, o, apply, message)
+		res.Tries = 1
+		return res, err
+	}
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return Result{}, fmt.Errorf("work directory: %w", err)
+	}
+	wait := o.Backoff
+	var last error
+	for try := 1; try <= o.Tries; try++ {
+		res, err := attempt(ctx, o, apply, message)
+		res.Tries = try
+		if !errors.Is(err, errRejected) {
+			return res, err
+		}
+		last = err
+		if try == o.Tries {
+			break
+		}
+		d := wait/2 + rand.N(wait)
+		o.Logger.Info("push rejected, retrying on the new head", "try", try, "wait", d.String())
+		select {
+		case <-ctx.Done():
+			return res, fmt.Errorf("publish: %w (after %v)", ctx.Err(), last)
+		case <-time.After(d):
+		}
+		wait *= 2
+	}
+	return Result{Tries: o.Tries}, fmt.Errorf("publish to %s: %w, %d tries", o.URL, last, o.Tries)
+}
+
+// attempt clones the remote's head afresh, commits the run's files on it
+// and pushes. A fresh shallow clone per attempt keeps every retry on the
+// exact head that rejected the last push, without deepening a shallow
+// history.
+func attempt(ctx context.Context, o Options, apply Apply, message string) (Result, error) {
+	dir, err := os.MkdirTemp(o.Dir, "clone-")
+	if err != nil {
+		return Result{}, fmt.Errorf("work directory: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	branch := plumbing.NewBranchReferenceName(o.Branch)
+	repo, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{
+		URL: o.URL, Auth: o.Auth, ReferenceName: branch, SingleBranch: true, Depth: 1, Tags: git.NoTags,
+	})
+	switch {
+	case errors.Is(err, transport.ErrEmptyRemoteRepository):
+		// go-git cannot clone an empty repository: the first report starts
+		// the history itself.
+		if err := os.RemoveAll(dir); err != nil {
+			return Result{}, fmt.Errorf("work directory: %w", err)
+		}
+		if repo, err = initRepo(dir, o.Branch); err != nil {
+			return Result{}, err
+		}
+		if _, err := repo.CreateRemote(&config.RemoteConfig{Name: git.DefaultRemoteName, URLs: []string{o.URL}}); err != nil {
+			return Result{}, fmt.Errorf("report repository: %w", err)
+		}
+	case err != nil:
+		return Result{}, fmt.Errorf("clone %s (branch %s): %w", o.URL, o.Branch, err)
+	}
+	var base plumbing.Hash
+	if head, err := repo.Head(); err == nil {
+		base = head.Hash()
+	}
+	res, err := commit(repo, o, apply, message)
+	if err != nil || !res.Changed {
+		return res, err
+	}
+	err = repo.PushContext(ctx, &git.PushOptions{
+		RemoteName: git.DefaultRemoteName, Auth: o.Auth,
+		RefSpecs: []config.RefSpec{config.RefSpec(branch + ":" + branch)},
+	})
+	switch {
+	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
+		res.Pushed = true
+		return res, nil
+	case rejected(err), moved(ctx, repo, o, base):
+		return res, fmt.Errorf("%w (%v)", errRejected, err)
+	default:
+		return res, fmt.Errorf("push to %s: %w", o.URL, err)
+	}
+}
+
+// rejected tells a push refused because the branch moved. go-git returns
+// ErrNonFastForwardUpdate when it sees that before sending, and a plain
+// error from the remote's report otherwise; git-receive-pack words the
+// second "fetch first" or "non-fast-forward".
+func rejected(err error) bool {
+	if errors.Is(err, git.ErrNonFastForwardUpdate) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"non-fast-forward", "fetch first", "failed to update ref", "cannot lock ref"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// moved tells whether the remote's branch is no longer at base, the head
+// this attempt cloned: a push from a shallow clone onto a head it has
+// never seen fails in go-git as "object not found" rather than as a
+// rejection.
+func moved(ctx context.Context, repo *git.Repository, o Options, base plumbing.Hash) bool {
+	remote, err := repo.Remote(git.DefaultRemoteName)
+	if err != nil {
+		return false
+	}
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: o.Auth})
+	if err != nil {
+		return false
+	}
+	for _, r := range refs {
+		if r.Name() == plumbing.NewBranchReferenceName(o.Branch) {
+			return r.Hash() != base
+		}
+	}
+	return !base.IsZero()
+}
+
+// commit applies the run's files to repo's work tree and commits them
+// when they change anything.
+func commit(repo *git.Repository, o Options, apply Apply, message string) (Result, error) {
+	wt, err := repo.Worktree()
+	if err != nil {
+		return Result{}, fmt.Errorf("report repository: %w", err)
+	}
+	dir := wt.Filesystem.Root()
+	if err := apply(dir); err != nil {
+		return Result{}, err
+	}
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		return Result{}, fmt.Errorf("stage the report: %w", err)
+	}
+	status, err := wt.Status()
+	if err != nil {
+		return Result{}, fmt.Errorf("report repository status: %w", err)
+	}
+	if status.IsClean() {
+		head, err := repo.Head()
+		if err != nil {
+			return Result{}, fmt.Errorf("report repository: %w", err)
+		}
+		return Result{Commit: head.Hash().String()}, nil
+	}
+	when := time.Now()
+	hash, err := wt.Commit(message, &git.CommitOptions{
+		Author: &object.Signature{Name: o.AuthorName, Email: o.AuthorEmail, When: when},
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("commit the report: %w", err)
+	}
+	return Result{Commit: hash.String(), Changed: true}, nil
+}
+
+// openOrInit opens the repository at dir, or starts one on branch.
+func openOrInit(dir, branch string) (*git.Repository, error) {
+	repo, err := git.PlainOpen(dir)
+	if err == nil {
+		return repo, nil
+	}
+	if !errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, fmt.Errorf("report repository %s: %w", dir, err)
+	}
+	return initRepo(dir, branch)
+}
+
+func initRepo(dir, branch string) (*git.Repository, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("report repository %s: %w", dir, err)
+	}
+	repo, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
+		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(branch)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("report repository %s: %w", filepath.Clean(dir), err)
+	}
+	return repo, nil
+}

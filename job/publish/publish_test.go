@@ -1,0 +1,290 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// needGit finds the git binary: go-git's file:// transport runs
+// git-upload-pack and git-receive-pack, and the tests read remotes with it.
+func needGit(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("git is not installed; .ci/run needs Debian's git package")
+		}
+		t.Skip("git is not installed: apt-get install git to run this test")
+	}
+}
+
+func gitOut(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// bareRepo makes an empty bare repository that accepts pushes over HTTP.
+func bareRepo(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "reports.git")
+	gitOut(t, filepath.Dir(dir), "init", "--quiet", "--bare", "--initial-branch=main", dir)
+	gitOut(t, dir, "config", "http.receivepack", "true")
+	return dir
+}
+
+// writeFiles is an Apply that replaces a day's directory with files.
+func writeFiles(day string, files map[string]string) Apply {
+	return func(dir string) error {
+		dayDir := filepath.Join(dir, "reports", day)
+		if err := os.RemoveAll(dayDir); err != nil {
+			return err
+		}
+		for name, data := range files {
+			p := filepath.Join(dayDir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func options(url string, t *testing.T) Options {
+	return Options{URL: url, Dir: t.TempDir(), Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@example.org", Backoff: 10 * time.Millisecond}
+}
+
+// tree lists the files at the head of a bare repository's main branch.
+func tree(t *testing.T, bare string) []string {
+	t.Helper()
+	return strings.Fields(gitOut(t, bare, "ls-tree", "-r", "--name-only", "main"))
+}
+
+func TestFileRemote(t *testing.T) {
+	needGit(t)
+	ctx := context.Background()
+	bare := bareRepo(t)
+	o := options("file://"+bare, t)
+
+	// The first report goes into an empty remote, which cannot be cloned.
+	res, err := Publish(ctx, o, writeFiles("2026-11-23", map[string]string{"report.md": "one", "stale.svg": "x"}), "report 2026-11-23")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Changed || !res.Pushed || res.Commit != gitOut(t, bare, "rev-parse", "main") {
+		t.Fatalf("first publish: %+v, remote main %s", res, gitOut(t, bare, "rev-parse", "main"))
+	}
+	if author := gitOut(t, bare, "log", "-1", "--format=%an <%ae> %s", "main"); author != "capplan <capplan@example.org> report 2026-11-23" {
+		t.Errorf("commit: %q", author)
+	}
+
+	// The same files again: nothing to commit, the head is reported.
+	again, err := Publish(ctx, o, writeFiles("2026-11-23", map[string]string{"report.md": "one", "stale.svg": "x"}), "report 2026-11-23")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Changed || again.Pushed || again.Commit != res.Commit {
+		t.Fatalf("unchanged publish: %+v, want no commit at %s", again, res.Commit)
+	}
+
+	// A second run on the same day replaces the day's files.
+	third, err := Publish(ctx, o, writeFiles("2026-11-23", map[string]string{"report.md": "two"}), "report 2026-11-23")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !third.Changed || !third.Pushed {
+		t.Fatalf("changed publish: %+v", third)
+	}
+	if got := tree(t, bare); !slices.Equal(got, []string{"reports/2026-11-23/report.md"}) {
+		t.Errorf("tree %v: want the day's files replaced", got)
+	}
+	if n := gitOut(t, bare, "rev-list", "--count", "main"); n != "2" {
+		t.Errorf("%s commits, want 2", n)
+	}
+	if entries, _ := os.ReadDir(o.Dir); len(entries) != 0 {
+		t.Errorf("clones left in the work directory: %v", entries)
+	}
+}
+
+func TestLocalRepository(t *testing.T) {
+	needGit(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	o := Options{Dir: dir, AuthorName: "capplan", AuthorEmail: "capplan@example.org"}
+	res, err := Publish(context.Background(), o, writeFiles("2026-11-23", map[string]string{"report.md": "one"}), "report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Changed || res.Pushed || gitOut(t, dir, "rev-parse", "HEAD") != res.Commit {
+		t.Fatalf("%+v", res)
+	}
+	if branch := gitOut(t, dir, "branch", "--show-current"); branch != "main" {
+		t.Errorf("branch %q, want main", branch)
+	}
+	if status := gitOut(t, dir, "status", "--porcelain"); status != "" {
+		t.Errorf("work tree not clean after the commit:\n%s", status)
+	}
+}
+
+// TestRejectedPushIsRetried moves the remote while a run is between its
+// clone and its push: the push is refused, and the run's report lands on
+// top of the other one.
+func TestRejectedPushIsRetried(t *testing.T) {
+	needGit(t)
+	ctx := context.Background()
+	bare := bareRepo(t)
+	o := options("file://"+bare, t)
+	if _, err := Publish(ctx, o, writeFiles("2026-11-16", map[string]string{"report.md": "last week"}), "last week"); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	apply := func(dir string) error {
+		calls++
+		if calls == 1 {
+			other := options("file://"+bare, t)
+			if _, err := Publish(ctx, other, writeFiles("other", map[string]string{"report.md": "other"}), "other run"); err != nil {
+				return fmt.Errorf("the other run: %w", err)
+			}
+		}
+		return writeFiles("2026-11-23", map[string]string{"report.md": "this week"})(dir)
+	}
+	res, err := Publish(ctx, o, apply, "this week")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tries != 2 || calls != 2 {
+		t.Errorf("tries %d, applies %d: want the second try to land", res.Tries, calls)
+	}
+	want := []string{"reports/2026-11-16/report.md", "reports/2026-11-23/report.md", "reports/other/report.md"}
+	if got := tree(t, bare); !slices.Equal(got, want) {
+		t.Errorf("tree %v, want %v", got, want)
+	}
+}
+
+// TestConcurrentRuns pushes two reports at once; both land.
+func TestConcurrentRuns(t *testing.T) {
+	needGit(t)
+	ctx := context.Background()
+	bare := bareRepo(t)
+	if _, err := Publish(ctx, options("file://"+bare, t), writeFiles("first", map[string]string{"report.md": "x"}), "first"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		o := options("file://"+bare, t)
+		o.Tries = 10
+		wg.Go(func() {
+			_, errs[i] = Publish(ctx, o, writeFiles(fmt.Sprintf("run-%d", i), map[string]string{"report.md": "x"}), "run")
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("run %d: %v", i, err)
+		}
+	}
+	want := []string{"reports/first/report.md", "reports/run-0/report.md", "reports/run-1/report.md", "reports/run-2/report.md", "reports/run-3/report.md"}
+	if got := tree(t, bare); !slices.Equal(got, want) {
+		t.Errorf("tree %v, want %v", got, want)
+	}
+}
+
+func TestUnreachableRemote(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL + "/reports.git"
+	srv.Close()
+	o := options(url, t)
+	res, err := Publish(context.Background(), o, writeFiles("d", map[string]string{"a": "b"}), "m")
+	if err == nil || res.Tries != 1 {
+		t.Fatalf("publish to a closed port: %+v, %v; want one try and an error", res, err)
+	}
+	if !strings.Contains(err.Error(), url) {
+		t.Errorf("error %q does not name the remote", err)
+	}
+}
+
+// gitHTTP serves bare repositories under root with Debian's
+// git-http-backend, behind basic auth.
+func gitHTTP(t *testing.T, root, user, password string) *httptest.Server {
+	t.Helper()
+	backend := "/usr/lib/git-core/git-http-backend"
+	if _, err := os.Stat(backend); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing: .ci/run needs Debian's git package", backend)
+		}
+		t.Skipf("%s missing: apt-get install git to run this test", backend)
+	}
+	cgiHandler := &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, p, ok := r.BasicAuth()
+		if !ok || u != user || p != password {
+			w.Header().Set("WWW-Authenticate", `Basic realm="reports"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		// git-http-backend wants the authenticated user to accept pushes.
+		r.Header.Set("Remote-User", u)
+		cgiHandler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestHTTPBackend(t *testing.T) {
+	needGit(t)
+	ctx := context.Background()
+	bare := bareRepo(t)
+	srv := gitHTTP(t, filepath.Dir(bare), "capplan", "s3cret-token")
+	url := srv.URL + "/reports.git"
+
+	auth, err := Auth(url, Credentials{Token: "s3cret-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := options(url, t)
+	o.Auth = auth
+	for _, day := range []string{"2026-11-16", "2026-11-23"} {
+		res, err := Publish(ctx, o, writeFiles(day, map[string]string{"report.md": day}), "report "+day)
+		if err != nil {
+			t.Fatalf("%s: %v", day, err)
+		}
+		if !res.Pushed {
+			t.Fatalf("%s: %+v", day, res)
+		}
+	}
+	if got := tree(t, bare); !slices.Equal(got, []string{"reports/2026-11-16/report.md", "reports/2026-11-23/report.md"}) {
+		t.Errorf("tree %v", got)
+	}
+
+	bad, err := Auth(url, Credentials{Token: "wrong"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Auth = bad
+	res, err := Publish(ctx, o, writeFiles("x", map[string]string{"a": "b"}), "m")
+	if err == nil || res.Tries != 1 {
+		t.Fatalf("wrong token: %+v, %v; want a single failed try", res, err)
+	}
+	if strings.Contains(err.Error(), "wrong") {
+		t.Errorf("the error shows the token: %v", err)
+	}
+}

@@ -32,7 +32,7 @@ func Markdown(r Report, dir string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report template: %w", err)
 	}
-	t, err := template.New(TemplateFile).Funcs(funcs()).Option("missingkey=error").Parse(string(src))
+	t, err := template.New(TemplateFile).Funcs(Funcs()).Option("missingkey=error").Parse(string(src))
 	if err != nil {
 		return nil, fmt.Errorf("report template %s: %w", name, err)
 	}
@@ -43,7 +43,9 @@ func Markdown(r Report, dir string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func funcs() template.FuncMap {
+// Funcs are the functions report templates call, for other templates
+// written from a Report (the narrative's prompt).
+func Funcs() template.FuncMap {
 	day := func(t *time.Time) string {
 		if t == nil {
 			return "—"

@@ -33,9 +33,42 @@ type Report struct {
 	Changes         []planner.Change         `json:"changes"`
 	Sources         map[string]string        `json:"sources"`
 	Notes           []collectors.Note        `json:"notes"`
+	// Gaps are the stages of the run that failed; the report stands on
+	// what the others produced.
+	Gaps      []Gap      `json:"gaps"`
+	Narrative *Narrative `json:"narrative,omitempty"`
 	// History is the daily series the plan used, in the format of the
 	// report repository's history.json, so that later runs can stitch it.
 	History []collectors.Series `json:"history"`
+}
+
+// Gap is a stage of the run that failed, and how.
+type Gap struct {
+	Stage string `json:"stage"`
+	Error string `json:"error"`
+}
+
+// Narrative is the prose at the top of report.md: drafted by a language
+// model and checked against the report's figures, or written from the plan
+// by rules when no draft passed.
+type Narrative struct {
+	// Source is "ollama" or "deterministic".
+	Source string `json:"source"`
+	// Model wrote the text, when Source is "ollama".
+	Model string `json:"model,omitempty"`
+	Text  string `json:"text"`
+	// Reason says why the deterministic narrative was published.
+	Reason string `json:"reason,omitempty"`
+	// Rejected are the claims of the model's drafts that no figure of the
+	// report supports.
+	Rejected []Claim `json:"rejected_claims,omitempty"`
+}
+
+// Claim is one number a draft stated, as written.
+type Claim struct {
+	Draft   int    `json:"draft"`
+	Text    string `json:"text"`
+	Problem string `json:"problem"`
 }
 
 // Summary is the cluster at a glance.
@@ -117,6 +150,7 @@ type Input struct {
 	Recommendations []planner.Recommendation
 	Timeline        []planner.Event
 	Changes         []planner.Change
+	Gaps            []Gap
 	Generated       time.Time
 }
 
@@ -126,7 +160,7 @@ func Build(in Input) Report {
 	r := Report{
 		Schema: Schema, Generated: in.Generated.UTC(), Date: in.Plan.Today.Format(time.DateOnly), Cluster: s.Cluster,
 		NPlusOne: in.Plan.NPlusOne, Options: in.Options, Recommendations: in.Recommendations, Timeline: in.Timeline,
-		Changes: in.Changes, Sources: s.Sources, Notes: s.Notes, History: in.History.Series,
+		Changes: in.Changes, Sources: s.Sources, Notes: s.Notes, Gaps: in.Gaps, History: in.History.Series,
 	}
 	for _, n := range in.Plan.Notes {
 		r.Notes = append(r.Notes, collectors.Note{Source: "planner", Message: n})
@@ -194,6 +228,9 @@ func Build(in Input) Report {
 	}
 	if r.Changes == nil {
 		r.Changes = []planner.Change{}
+	}
+	if r.Gaps == nil {
+		r.Gaps = []Gap{}
 	}
 	return r
 }

@@ -1,0 +1,251 @@
+package narrate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/capplan/capplan/templates"
+)
+
+// demo is the demo cluster's report of 2026-11-23 (testdata/report.json,
+// written by capplan plan --demo; forecasts cut to 92 days and 12 months).
+func demo(t *testing.T) templates.Report {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r templates.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestDeterministicPassesTheCheck(t *testing.T) {
+	r := demo(t)
+	text := Deterministic(r)
+	prompt, err := Prompt(r, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad := NewFigures(r, prompt).Check(text, 1); len(bad) > 0 {
+		t.Fatalf("the deterministic narrative fails its own check: %+v\n%s", bad, text)
+	}
+	for _, want := range []string{"**Outlook:**", "**Risks:**", "**Actions:**", "cpu/usage reaches its CPU peak threshold (29.32 cores) on 2026-11-23, today", "Losing mini-1"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("narrative lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	r := demo(t)
+	prompt, err := Prompt(r, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := NewFigures(r, prompt)
+	res := r.Resources[0]
+	var date string
+	for _, c := range res.Crossings {
+		if c.Date != nil {
+			date = c.Date.Format(time.DateOnly)
+		}
+	}
+	if res.Runway == nil || date == "" {
+		t.Fatalf("testdata's first resource has no dated crossing: %s %+v", res.Name, res.Crossings)
+	}
+	for _, tc := range []struct {
+		text string
+		bad  []string
+	}{
+		{fmt.Sprintf("%s crosses on %s, in %.0f days.", res.Name, date, *res.Runway), nil},
+		{fmt.Sprintf("In about %.1f months.", *res.Runway/30.44), nil},
+		{"Allocatable memory is 183 GiB across 3 nodes.", nil},
+		{"Allocatable memory is 196.5 GB.", nil},
+		{"Allocatable memory is 777 GiB.", []string{"777 GiB"}},
+		{"Ceph holds 6 TB raw.", nil},
+		{"Ceph holds 17 TB raw.", []string{"17 TB"}},
+		{"CPU reaches 143% on 2027-13-01.", []string{"143%", "2027-13-01"}},
+		{"Buy 4 nodes for $123,456.", []string{"4 nodes", "$123,456"}},
+		{"node-7 and llama3 are names, not figures; so is N+1.", nil},
+		{"3 steps: 1. look, 2. buy.", nil},
+	} {
+		var got []string
+		for _, c := range fs.Check(tc.text, 1) {
+			got = append(got, c.Text)
+		}
+		if strings.Join(got, "|") != strings.Join(tc.bad, "|") {
+			t.Errorf("%q: rejected %q, want %q", tc.text, got, tc.bad)
+		}
+	}
+}
+
+// replay serves /api/show and, for /api/generate, the drafts in order: each
+// a list of NDJSON lines, written with pause between them.
+func replay(t *testing.T, pause time.Duration, drafts ...[]string) (string, *atomic.Int32) {
+	t.Helper()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/show":
+			fmt.Fprint(w, `{"model_info":{"llama.context_length":8192}}`)
+		case "/api/generate":
+			n := int(calls.Add(1)) - 1
+			if n >= len(drafts) {
+				n = len(drafts) - 1
+			}
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			for _, line := range drafts[n] {
+				fmt.Fprintln(w, line)
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+					return
+				case <-time.After(pause):
+				}
+			}
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, &calls
+}
+
+// stream writes text as a generate stream, a word a chunk, ending with
+// done and reason; an empty reason leaves the done chunk out.
+func stream(text, reason string) []string {
+	var lines []string
+	for _, w := range strings.SplitAfter(text, " ") {
+		b, _ := json.Marshal(map[string]any{"model": "m", "response": w, "done": false})
+		lines = append(lines, string(b))
+	}
+	if reason != "" {
+		lines = append(lines, fmt.Sprintf(`{"model":"m","response":"","done":true,"done_reason":%q,"eval_count":%d}`, reason, len(lines)))
+	}
+	return lines
+}
+
+func options(host string) Options {
+	o := Defaults()
+	o.Host, o.Model, o.Budget = host, "m", 5*time.Second
+	return o
+}
+
+func TestReplayedStreams(t *testing.T) {
+	r := demo(t)
+	good := Deterministic(r)
+	invented := strings.Replace(good, "**Outlook:** ", "**Outlook:** Usage grows 37% a month and Ceph fills on 2027-02-30. ", 1)
+	for _, tc := range []struct {
+		name     string
+		drafts   [][]string
+		pause    time.Duration
+		source   string
+		reason   string
+		rejected int
+		calls    int32
+	}{
+		{"a good draft", [][]string{stream(good, "stop")}, 0, "ollama", "", 0, 1},
+		{"invented, then good", [][]string{stream(invented, "stop"), stream(good, "stop")}, 0, "ollama", "", 2, 2},
+		{"invented twice", [][]string{stream(invented, "stop")}, 0, "deterministic", "two drafts", 4, 2},
+		{"cut by num_predict", [][]string{stream(good, "length")}, 0, "deterministic", "num_predict", 0, 1},
+		{"cut mid-way", [][]string{stream(good, "")[:5]}, 0, "deterministic", "ended before the model finished", 0, 1},
+		{"error mid-stream", [][]string{append(stream(good, "")[:3], `{"error":"model runner has unexpectedly stopped"}`)}, 0, "deterministic", "unexpectedly stopped", 0, 1},
+		{"slower than the budget", [][]string{stream(good, "stop")}, 200 * time.Millisecond, "deterministic", "budget", 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			host, calls := replay(t, tc.pause, tc.drafts...)
+			o := options(host)
+			if tc.pause > 0 {
+				o.Budget = time.Second
+			}
+			start := time.Now()
+			n := Write(context.Background(), r, o)
+			if n.Source != tc.source || !strings.Contains(n.Reason, tc.reason) || len(n.Rejected) != tc.rejected || calls.Load() != tc.calls {
+				t.Fatalf("got source %q reason %q, %d rejected %+v, %d calls; want %q, %q, %d, %d",
+					n.Source, n.Reason, len(n.Rejected), n.Rejected, calls.Load(), tc.source, tc.reason, tc.rejected, tc.calls)
+			}
+			if n.Source == "deterministic" && n.Text != good {
+				t.Errorf("published text is not the deterministic narrative:\n%s", n.Text)
+			}
+			if tc.pause > 0 && time.Since(start) > 3*time.Second {
+				t.Errorf("the budget of %s was not kept: %s", o.Budget, time.Since(start))
+			}
+		})
+	}
+}
+
+func TestUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	host := srv.URL
+	srv.Close()
+	n := Write(context.Background(), demo(t), options(host))
+	if n.Source != "deterministic" || !strings.Contains(n.Reason, host) {
+		t.Fatalf("%+v", n)
+	}
+}
+
+func TestPromptOverride(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, PromptFile), []byte("Cluster {{.Cluster}} on {{.Date}}."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := demo(t)
+	p, err := Prompt(r, dir)
+	if err != nil || p != "Cluster "+r.Cluster+" on "+r.Date+"." {
+		t.Fatalf("%q, %v", p, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, PromptFile), []byte("{{.Nope}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Prompt(r, dir); err == nil || !strings.Contains(err.Error(), PromptFile) {
+		t.Fatalf("a broken template: %v", err)
+	}
+}
+
+// TestRealOllama runs the narrative through a real Ollama server and a tiny
+// random model: its drafts are gibberish with numbers in them, so both are
+// rejected and the deterministic narrative is published with their claims.
+func TestRealOllama(t *testing.T) {
+	host := startOllama(t)
+	r := demo(t)
+	o := options(host)
+	o.Model, o.Budget = "tiny", time.Minute
+	n := Write(context.Background(), r, o)
+	if n.Source != "deterministic" || len(n.Rejected) == 0 || n.Rejected[len(n.Rejected)-1].Draft != 2 {
+		t.Fatalf("%+v", n)
+	}
+	t.Logf("rejected: %+v", n.Rejected)
+
+	// num_predict cuts a draft short: never published as a narrative.
+	o.NumPredict = 3
+	if n := Write(context.Background(), r, o); n.Source != "deterministic" || !strings.Contains(n.Reason, "num_predict") {
+		t.Fatalf("num_predict 3: %+v", n)
+	}
+
+	o = options(host)
+	o.Model = "missing"
+	if n := Write(context.Background(), r, o); n.Source != "deterministic" || !strings.Contains(n.Reason, "model missing is not on the Ollama server") {
+		t.Fatalf("missing model: %+v", n)
+	}
+
+	// Cancellation ends the stream at once.
+	o = options(host)
+	o.Model = "tiny"
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if n := Write(ctx, r, o); n.Source != "deterministic" {
+		t.Fatalf("cancelled: %+v", n)
+	}
+}

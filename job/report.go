@@ -1,5 +1,6 @@
-// Package job runs capplan end to end: from a snapshot and its history to
-// the report's files (and, in a full run, the narrative and the commit).
+// Package job runs capplan end to end: collect the snapshot and history,
+// forecast and plan, render the report, write its narrative, and publish
+// it to the report repository.
 package job
 
 import (
@@ -8,6 +9,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/forecast"
+	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
 )
@@ -24,53 +26,82 @@ type Previous struct {
 	Snapshot collectors.Snapshot
 }
 
-// Report plans the cluster and renders report.json, report.md and one chart
-// per resource. generated is the run's time; the plan is for its day.
-// templateDir overrides the built-in markdown template when not empty;
-// prev, when not nil, is compared with.
-func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, generated time.Time, templateDir string, prev *Previous) ([]File, templates.Report, error) {
-	if s.Ceph != nil && s.Ceph.UsableBytes == 0 {
-		s.Ceph.SetUsable()
-	}
-	plan := planner.Make(s, h, cfg, generated, forecast.Predict)
-	var options []planner.Evaluation
-	if len(plan.Projections) > 0 {
+// planned is the plan stage's product.
+type planned struct {
+	plan            planner.Plan
+	options         []planner.Evaluation
+	recommendations []planner.Recommendation
+	timeline        []planner.Event
+	changes         []planner.Change
+	comparedWith    string
+}
+
+// makePlan forecasts every resource and plans; a part that fails is a gap.
+func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, now time.Time, prev *Previous) (planned, []templates.Gap) {
+	var gaps []templates.Gap
+	p := planned{plan: planner.Make(s, h, cfg, now, forecast.Predict)}
+	if len(p.plan.Projections) > 0 {
 		var err error
-		if options, err = planner.Options(plan, s, cfg.Catalogue, cfg.Months); err != nil {
-			return nil, templates.Report{}, err
+		if p.options, err = planner.Options(p.plan, s, cfg.Catalogue, cfg.Months); err != nil {
+			gaps = append(gaps, templates.Gap{Stage: "plan", Error: "expansion options: " + err.Error()})
 		}
 	}
-	timeline, err := planner.Timeline(cfg.Inventory, plan)
-	if err != nil {
-		return nil, templates.Report{}, err
+	var err error
+	if p.timeline, err = planner.Timeline(cfg.Inventory, p.plan); err != nil {
+		gaps = append(gaps, templates.Gap{Stage: "plan", Error: "refresh timeline: " + err.Error()})
 	}
-	var changes []planner.Change
 	if prev != nil {
-		changes = planner.Compare(prev.Plan, plan, prev.Snapshot, s)
+		p.changes = planner.Compare(prev.Plan, p.plan, prev.Snapshot, s)
+		p.comparedWith = prev.Plan.Today.Format(time.DateOnly)
 	}
+	p.recommendations = planner.Recommend(p.plan, cfg.Thresholds.GrowthBuffer)
+	return p, gaps
+}
+
+// render builds report.json's content and the charts; report.json and
+// report.md are rendered once the narrative is known. A chart that cannot
+// be drawn is a gap.
+func render(s collectors.Snapshot, h collectors.History, p planned, now time.Time, templateDir string, gaps []templates.Gap) (templates.Report, []File, []templates.Gap) {
 	r := templates.Build(templates.Input{
-		Snapshot: s, History: h, Plan: plan, Options: options, Recommendations: planner.Recommend(plan, cfg.Thresholds.GrowthBuffer),
-		Timeline: timeline, Changes: changes, Generated: generated,
+		Snapshot: s, History: h, Plan: p.plan, Options: p.options, Recommendations: p.recommendations,
+		Timeline: p.timeline, Changes: p.changes, ComparedWith: p.comparedWith, Gaps: gaps, Generated: now,
 	})
-	js, err := r.JSON()
-	if err != nil {
-		return nil, r, fmt.Errorf("report.json: %w", err)
+	var more []templates.Gap
+	if templateDir != "" {
+		if _, err := templates.Markdown(r, templateDir); err != nil {
+			more = append(more, templates.Gap{Stage: "render", Error: err.Error() + "; the built-in template was used"})
+		}
 	}
-	md, err := templates.Markdown(r, templateDir)
-	if err != nil {
-		return nil, r, err
-	}
-	files := []File{{"report.json", js}, {"report.md", md}}
 	series := map[string]collectors.Series{}
 	for _, hs := range h.Series {
 		series[hs.Name] = hs
 	}
-	for _, p := range plan.Projections {
-		svg, err := templates.Chart(p, series[p.Resource], plan.Today)
+	var files []File
+	for _, pr := range p.plan.Projections {
+		svg, err := templates.Chart(pr, series[pr.Resource], p.plan.Today)
 		if err != nil {
-			return nil, r, fmt.Errorf("chart of %s: %w", p.Resource, err)
+			more = append(more, templates.Gap{Stage: "render", Error: fmt.Sprintf("chart of %s: %v", pr.Resource, err)})
+			continue
 		}
-		files = append(files, File{templates.ChartFile(p.Resource), svg})
+		files = append(files, File{templates.ChartFile(pr.Resource), svg})
 	}
-	return files, r, nil
+	return r, files, more
+}
+
+// Report plans the cluster and renders report.json, report.md (with the
+// deterministic narrative) and one chart per resource, without Ollama or
+// Git. generated is the run's time; the plan is for its day. templateDir
+// overrides the built-in markdown template when not empty; prev, when not
+// nil, is compared with.
+func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, generated time.Time, templateDir string, prev *Previous) ([]File, templates.Report, error) {
+	if s.Ceph != nil && s.Ceph.UsableBytes == 0 {
+		ceph := *s.Ceph
+		ceph.SetUsable()
+		s.Ceph = &ceph
+	}
+	p, gaps := makePlan(s, h, cfg, generated, prev)
+	r, charts, more := render(s, h, p, generated, templateDir, gaps)
+	r.Gaps = append(r.Gaps, more...)
+	files, err := finish(&r, charts, templates.Narrative{Source: "deterministic", Text: narrate.Deterministic(r), Reason: "no language model was asked"}, templateDir)
+	return files, r, err
 }

@@ -32,9 +32,15 @@ func demoReport(t testing.TB) ([]File, templates.Report) {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	goldenAt(t, filepath.Join("testdata", name), got)
+}
+
+// goldenAt compares got with the file at path, or rewrites it with -update.
+func goldenAt(t *testing.T, path string, got []byte) {
+	t.Helper()
+	name := filepath.Base(path)
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(path, got, 0o644); err != nil {
@@ -62,7 +68,7 @@ func TestDemoReportGolden(t *testing.T) {
 	for _, f := range files {
 		byName[f.Name] = f.Data
 	}
-	golden(t, "demo-report.md", byName["report.md"])
+	// report.md is checked in full by TestDocsDemoReport.
 	// report.json carries two years of every series for later runs to
 	// stitch, and every forecast step; the golden copy keeps each series'
 	// last three days and each forecast's first two steps and last, which
@@ -91,6 +97,18 @@ func TestDemoReportGolden(t *testing.T) {
 	}
 }
 
+// TestDocsDemoReport keeps docs/demo/ the demo's report of 2026-11-23 as
+// capplan renders it (deterministic narrative), charts included.
+func TestDocsDemoReport(t *testing.T) {
+	files, _ := demoReport(t)
+	for _, f := range files {
+		if f.Name == "report.json" {
+			continue
+		}
+		goldenAt(t, filepath.Join("..", "docs", "demo", f.Name), f.Data)
+	}
+}
+
 func TestTemplateDirOverrides(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, templates.TemplateFile), []byte("{{.Cluster}}: {{len .Resources}} resources\n"), 0o644); err != nil {
@@ -107,8 +125,17 @@ func TestTemplateDirOverrides(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, templates.TemplateFile), []byte("{{.NoSuchField}}"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := Report(snap, hist, planner.DefaultConfig(), generated, dir, nil); err == nil || !strings.Contains(err.Error(), dir) {
-		t.Errorf("bad template: error %v, want one naming the file", err)
+	// A broken template degrades the report: the built-in one renders it
+	// and the gap names the file.
+	files, r, err := Report(snap, hist, planner.DefaultConfig(), generated, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Gaps) != 1 || r.Gaps[0].Stage != "render" || !strings.Contains(r.Gaps[0].Error, dir) {
+		t.Errorf("bad template: gaps %+v, want one naming the file", r.Gaps)
+	}
+	if md := string(files[1].Data); !strings.HasPrefix(md, "# Capacity report") || !strings.Contains(md, "The render stage failed: report template "+dir) {
+		t.Errorf("bad template: report.md starts %.200q", md)
 	}
 }
 

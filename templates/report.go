@@ -31,8 +31,10 @@ type Report struct {
 	Recommendations []planner.Recommendation `json:"recommendations"`
 	Timeline        []planner.Event          `json:"timeline"`
 	Changes         []planner.Change         `json:"changes"`
-	Sources         map[string]string        `json:"sources"`
-	Notes           []collectors.Note        `json:"notes"`
+	// ComparedWith is the date of the earlier report Changes are from.
+	ComparedWith string            `json:"compared_with,omitempty"`
+	Sources      map[string]string `json:"sources"`
+	Notes        []collectors.Note `json:"notes"`
 	// Gaps are the stages of the run that failed; the report stands on
 	// what the others produced.
 	Gaps      []Gap      `json:"gaps"`
@@ -151,6 +153,7 @@ type Input struct {
 	Timeline        []planner.Event
 	Changes         []planner.Change
 	Gaps            []Gap
+	ComparedWith    string
 	Generated       time.Time
 }
 
@@ -160,7 +163,7 @@ func Build(in Input) Report {
 	r := Report{
 		Schema: Schema, Generated: in.Generated.UTC(), Date: in.Plan.Today.Format(time.DateOnly), Cluster: s.Cluster,
 		NPlusOne: in.Plan.NPlusOne, Options: in.Options, Recommendations: in.Recommendations, Timeline: in.Timeline,
-		Changes: in.Changes, Sources: s.Sources, Notes: s.Notes, Gaps: in.Gaps, History: in.History.Series,
+		Changes: in.Changes, Sources: s.Sources, Notes: s.Notes, Gaps: in.Gaps, ComparedWith: in.ComparedWith, History: in.History.Series,
 	}
 	for _, n := range in.Plan.Notes {
 		r.Notes = append(r.Notes, collectors.Note{Source: "planner", Message: n})

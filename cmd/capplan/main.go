@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/capplan/capplan/job"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -28,6 +30,9 @@ func commands() []command {
 		{"forecast", "forecast every series of a CSV file with prediction intervals", runForecast},
 		{"snapshot", "print what the cluster holds now: nodes, requests, usage, volumes, Ceph", runSnapshot},
 		{"plan", "plan the capacity and write report.json, report.md and charts", runPlan},
+		{"run", "the weekly job: collect, forecast, plan, report, narrate and commit to the report repository", runRun},
+		{"demo", "run the weekly job on the built-in demo cluster into a local Git repository", runDemo},
+		{"schedule", "run the weekly job on a cron schedule, for installs without Kubernetes", runSchedule},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintf(stdout, "capplan %s\n", version)
 			return err
@@ -63,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		case errors.Is(err, flag.ErrHelp):
 			return 0
-		case errors.Is(err, errUsage):
+		case errors.Is(err, errUsage), errors.As(err, new(job.ConfigError)):
 			fmt.Fprintf(stderr, "capplan %s: %v\n", c.name, err)
 			return 2
 		default:

@@ -37,7 +37,8 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *out == "" {
 		return fmt.Errorf("%w: --out DIR is required", errUsage)
 	}
-	if err := src.validate(); err != nil {
+	sources, err := src.load()
+	if err != nil {
 		return err
 	}
 	cfg := planner.DefaultConfig()
@@ -49,7 +50,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	started := time.Now()
 	now := started.UTC()
-	snap, hist, err := src.gather(ctx, now)
+	snap, hist, err := gather(ctx, sources, now)
 	if err != nil {
 		return err
 	}

@@ -52,10 +52,11 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *format != "table" && *format != "json" {
 		return fmt.Errorf("%w: --format must be table or json, not %q", errUsage, *format)
 	}
-	if err := src.validate(); err != nil {
+	sources, err := src.load()
+	if err != nil {
 		return err
 	}
-	snap, hist, err := src.gather(ctx, time.Now().UTC())
+	snap, hist, err := gather(ctx, sources, time.Now().UTC())
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/capplan/capplan/collectors"
 )
 
 func TestSnapshotDemoJSON(t *testing.T) {
@@ -60,17 +58,17 @@ func TestSnapshotErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"snapshot", "--demo", "--context", "prod"}, 2, "--demo takes no --kubeconfig or --context"},
+		{[]string{"snapshot", "--demo", "--context", "prod"}, 2, "demo takes no kubeconfig or context"},
 		{[]string{"snapshot", "--demo", "--format", "yaml"}, 2, "--format must be table or json"},
 		{[]string{"snapshot", "--kubeconfig", "no-such-kubeconfig"}, 1, "no-such-kubeconfig"},
 		{[]string{"snapshot", "--demo", "--ceph-df", "no-such.json"}, 1, "no-such.json"},
-		{[]string{"snapshot", "--demo", "--history-days", "0"}, 2, "--history-days must be at least 1"},
+		{[]string{"snapshot", "--demo", "--history-days", "0"}, 2, "prometheus.history_days must be at least 1"},
 		{[]string{"snapshot", "--demo", "--history-csv", "no-such.csv"}, 1, "no-such.csv"},
 		{[]string{"snapshot", "--demo", "--history-git", "no-such-repo"}, 1, "report repository no-such-repo"},
-		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-basic-auth-file", "../../README.md"}, 1, "want one line, user:password"},
+		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-basic-auth-file", "../../README.md"}, 2, "want one line, user:password"},
 		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-queries", "../../README.md"}, 1, "prometheus queries ../../README.md"},
 		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1"}, 1, "prometheus http://127.0.0.1:1: cpu/usage"},
-		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-token-file", "no-such-token"}, 1, "no-such-token"},
+		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-token-file", "no-such-token"}, 2, "no-such-token"},
 		{[]string{"snapshot", "--demo", "--ceph-df", "../../docs/examples/resource_metrics.csv"}, 1, "resource_metrics.csv: not ceph df JSON"},
 	} {
 		code, _, stderr := capplan(t, tc.args...)
@@ -142,21 +140,5 @@ func TestSnapshotMergesHistories(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no note on which cpu/usage history was used: %v", out.Snapshot.Notes)
-	}
-}
-
-func TestCephFromFirstSourceThatReports(t *testing.T) {
-	s := collectors.Snapshot{Sources: map[string]string{}}
-	rook := cephSource{&collectors.Ceph{TotalBytes: 10}, []collectors.Note{{Source: "rook", Message: "no pools"}}, "Rook CephCluster status"}
-	file := cephSource{&collectors.Ceph{TotalBytes: 11, Pools: []collectors.Pool{{Name: "rbd"}}}, nil, "ceph df file df.json"}
-	prom := cephSource{&collectors.Ceph{TotalBytes: 12, Pools: []collectors.Pool{{Name: "other"}}}, nil, "prometheus"}
-	for _, cs := range []cephSource{rook, file, prom} {
-		addCeph(&s, cs)
-	}
-	if s.Ceph.TotalBytes != 10 || len(s.Ceph.Pools) != 1 || s.Ceph.Pools[0].Name != "rbd" {
-		t.Errorf("Ceph %+v: want Rook's capacity and the file's pools", s.Ceph)
-	}
-	if s.Sources["ceph"] != "Rook CephCluster status" || s.Sources["ceph pools"] != "ceph df file df.json" || len(s.Notes) != 1 {
-		t.Errorf("sources %v, notes %v", s.Sources, s.Notes)
 	}
 }

@@ -1,7 +1,7 @@
 // Package gitrepo reads the history that earlier capplan runs committed to
 // the report repository, so that history grows week by week even where
 // Prometheus keeps only days of data. Each run commits the daily series it
-// used as reports/<YYYY-MM-DD>/history.json; stitching them back is a
+// used as reports/<YYYY>/<YYYY-MM-DD>/history.json; stitching them back is a
 // union of days, the newest report winning where they overlap.
 package gitrepo
 
@@ -33,9 +33,15 @@ type File struct {
 	Series    []collectors.Series `json:"series"`
 }
 
+// Dir is the directory of a day's report in the repository.
+func Dir(day time.Time) string {
+	day = day.UTC()
+	return "reports/" + day.Format("2006") + "/" + day.Format(time.DateOnly)
+}
+
 // Path is where the run of a day stores its history in the repository.
 func Path(day time.Time) string {
-	return "reports/" + day.UTC().Format(time.DateOnly) + "/history.json"
+	return Dir(day) + "/history.json"
 }
 
 // Marshal renders h as a history.json file.
@@ -43,7 +49,8 @@ func Marshal(h collectors.History, generated time.Time) ([]byte, error) {
 	return json.MarshalIndent(File{Schema: Schema, Generated: generated.UTC(), Series: h.Series}, "", " ")
 }
 
-// History reads every reports/<date>/history.json at the repository's HEAD
+// History reads every history.json in a reports/…/<date>/ directory at
+// the repository's HEAD
 // (dir is its working tree) and stitches them. A file that cannot be read
 // is left out with a note naming it; a repository that cannot be opened is
 // an error.

@@ -130,7 +130,7 @@ func actions(r templates.Report) string {
 	var parts []string
 	for _, rec := range r.Recommendations {
 		if rec.Severity == planner.Critical {
-			parts = append(parts, upper(rec.Message)+".")
+			parts = append(parts, "Most urgent: "+rec.Message+".")
 			break
 		}
 	}
@@ -148,11 +148,4 @@ func actions(r templates.Report) string {
 		return "Nothing to buy or change this week."
 	}
 	return strings.Join(parts, " ")
-}
-
-func upper(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

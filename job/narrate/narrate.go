@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -109,11 +110,14 @@ func Write(ctx context.Context, r templates.Report, o Options) templates.Narrati
 // explain words why no draft could be had.
 func explain(ctx context.Context, o Options, err error) string {
 	var status api.StatusError
+	var netErr *net.OpError
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return fmt.Sprintf("Ollama did not finish within the %s budget", o.Budget)
 	case errors.As(err, &status) && status.StatusCode == http.StatusNotFound:
 		return fmt.Sprintf("model %s is not on the Ollama server at %s", o.Model, o.Host)
+	case errors.As(err, &netErr):
+		return fmt.Sprintf("no Ollama answered at %s (%v)", o.Host, netErr.Err)
 	}
 	return "Ollama at " + o.Host + ": " + err.Error()
 }

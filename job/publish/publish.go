@@ -119,31 +119,16 @@ func Publish(ctx context.Context, o Options, apply Apply, message string) (Resul
 // exact head that rejected the last push, without deepening a shallow
 // history.
 func attempt(ctx context.Context, o Options, apply Apply, message string) (Result, error) {
-	dir, err := os.MkdirTemp(o.Dir, "clone-")
+	dir, cleanup, err := Checkout(ctx, o)
 	if err != nil {
-		return Result{}, fmt.Errorf("work directory: %w", err)
+		return Result{}, err
 	}
-	defer os.RemoveAll(dir)
+	defer cleanup()
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		return Result{}, fmt.Errorf("report repository: %w", err)
+	}
 	branch := plumbing.NewBranchReferenceName(o.Branch)
-	repo, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{
-		URL: o.URL, Auth: o.Auth, ReferenceName: branch, SingleBranch: true, Depth: 1, Tags: git.NoTags,
-	})
-	switch {
-	case errors.Is(err, transport.ErrEmptyRemoteRepository):
-		// go-git cannot clone an empty repository: the first report starts
-		// the history itself.
-		if err := os.RemoveAll(dir); err != nil {
-			return Result{}, fmt.Errorf("work directory: %w", err)
-		}
-		if repo, err = initRepo(dir, o.Branch); err != nil {
-			return Result{}, err
-		}
-		if _, err := repo.CreateRemote(&config.RemoteConfig{Name: git.DefaultRemoteName, URLs: []string{o.URL}}); err != nil {
-			return Result{}, fmt.Errorf("report repository: %w", err)
-		}
-	case err != nil:
-		return Result{}, fmt.Errorf("clone %s (branch %s): %w", o.URL, o.Branch, err)
-	}
 	var base plumbing.Hash
 	if head, err := repo.Head(); err == nil {
 		base = head.Hash()
@@ -165,6 +150,46 @@ func attempt(ctx context.Context, o Options, apply Apply, message string) (Resul
 	default:
 		return res, fmt.Errorf("push to %s: %w", o.URL, err)
 	}
+}
+
+// Checkout clones the remote's branch, shallow, into a new directory
+// under o.Dir, and returns it with a function that removes it. An empty
+// remote, which go-git cannot clone, gives a new repository with the
+// remote set, so that the first report starts the history.
+func Checkout(ctx context.Context, o Options) (string, func(), error) {
+	if o.Branch == "" {
+		o.Branch = "main"
+	}
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return "", nil, fmt.Errorf("work directory: %w", err)
+	}
+	dir, err := os.MkdirTemp(o.Dir, "clone-")
+	if err != nil {
+		return "", nil, fmt.Errorf("work directory: %w", err)
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	_, err = git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{
+		URL: o.URL, Auth: o.Auth, ReferenceName: plumbing.NewBranchReferenceName(o.Branch), SingleBranch: true, Depth: 1, Tags: git.NoTags,
+	})
+	switch {
+	case errors.Is(err, transport.ErrEmptyRemoteRepository):
+		if err := os.RemoveAll(dir); err != nil {
+			return "", nil, fmt.Errorf("work directory: %w", err)
+		}
+		repo, err := initRepo(dir, o.Branch)
+		if err != nil {
+			cleanup()
+			return "", nil, err
+		}
+		if _, err := repo.CreateRemote(&config.RemoteConfig{Name: git.DefaultRemoteName, URLs: []string{o.URL}}); err != nil {
+			cleanup()
+			return "", nil, fmt.Errorf("report repository: %w", err)
+		}
+	case err != nil:
+		cleanup()
+		return "", nil, fmt.Errorf("clone %s (branch %s): %w", o.URL, o.Branch, err)
+	}
+	return dir, cleanup, nil
 }
 
 // rejected tells a push refused because the branch moved. go-git returns

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// noOllama points OLLAMA_HOST at a closed port, so that a local server
+// does not change what the tests see.
+func noOllama(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	t.Setenv("OLLAMA_HOST", addr)
+}
+
+func TestDemoCommand(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	noOllama(t)
+	dir := filepath.Join(t.TempDir(), "capplan-demo")
+	code, stdout, stderr := capplan(t, "demo", "--git-dir", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	day := time.Now().UTC().Format(time.DateOnly)
+	want := "Report: " + filepath.Join(dir, "reports", day[:4], day, "report.md")
+	if !strings.Contains(stdout, want) || !strings.Contains(stdout, "Narrative: written by rules (no Ollama answered at") {
+		t.Errorf("stdout %q, want %q and the narrative's source", stdout, want)
+	}
+	out, err := exec.Command("git", "-C", dir, "log", "--oneline").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Capacity report "+day) {
+		t.Errorf("git log: %s %v", out, err)
+	}
+	// The summary line is JSON when stderr is not a terminal.
+	last := strings.TrimSpace(stderr[strings.LastIndex(strings.TrimSpace(stderr), "\n")+1:])
+	for _, want := range []string{`"msg":"capplan run"`, `"published":true`, `"runway_days":{`, `"cpu/usage":`, `"commit":"`} {
+		if !strings.Contains(last, want) {
+			t.Errorf("summary line lacks %s: %s", want, last)
+		}
+	}
+}
+
+func TestRunCommand(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	noOllama(t)
+	work := t.TempDir()
+	code, stdout, stderr := capplan(t, "run", "--demo", "--ollama=false", "--dry-run")
+	if code != 0 || !strings.HasPrefix(stdout, "# Capacity report: homelab (demo)") {
+		t.Fatalf("dry run: exit %d, stdout %.80q, stderr %s", code, stdout, stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", "--demo"}, 2, "git.url or git.dir is needed"},
+		{[]string{"run", "--demo", "--git-tries", "0", "--dry-run"}, 2, "git.tries is 0"},
+		{[]string{"run", "--config", "no-such.yaml"}, 2, "no-such.yaml"},
+		{[]string{"run", "--demo", "--ollama=false", "--git-url", "file://" + filepath.Join(work, "missing.git"), "--git-dir", work}, 1, "report not published; kept in the work directory"},
+	} {
+		code, _, stderr := capplan(t, tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+}
+
+func TestScheduleNeverOverlaps(t *testing.T) {
+	var running, most, runs atomic.Int32
+	var mu sync.Mutex
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&syncWriter{&mu, &logs}, nil))
+	ctx, cancel := context.WithTimeout(context.Background(), 3500*time.Millisecond)
+	defer cancel()
+	err := schedule(ctx, "@every 1s", time.UTC, log, func(context.Context) {
+		n := running.Add(1)
+		for {
+			m := most.Load()
+			if n <= m || most.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		runs.Add(1)
+		time.Sleep(1500 * time.Millisecond)
+		running.Add(-1)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if most.Load() != 1 || runs.Load() < 1 || runs.Load() > 2 {
+		t.Errorf("%d runs, at most %d at once; want 1 or 2 runs, never two at once", runs.Load(), most.Load())
+	}
+	for _, want := range []string{"msg=scheduled", "next_run=", "msg=\"next run\""} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %s:\n%s", want, logs.String())
+		}
+	}
+	if code, _, stderr := capplan(t, "schedule", "--cron", "every monday", "--demo"); code != 2 || !strings.Contains(stderr, "--cron") {
+		t.Errorf("bad cron: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := capplan(t, "schedule", "--time-zone", "Mars/Olympus", "--demo"); code != 2 || !strings.Contains(stderr, "Mars/Olympus") {
+		t.Errorf("bad zone: exit %d, %s", code, stderr)
+	}
+}
+
+type syncWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

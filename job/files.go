@@ -1,0 +1,179 @@
+package job
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/capplan/capplan/collectors/gitrepo"
+	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/templates"
+)
+
+// writeFiles writes a report's files into dir, each through a temporary
+// file and a rename, so that a failed run never leaves half a file.
+func writeFiles(dir string, files []File) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("report directory: %w", err)
+	}
+	for _, f := range files {
+		if err := writeAtomic(filepath.Join(dir, f.Name), f.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// replaceDay makes day's directory in the repository hold exactly files:
+// a second run on the same day replaces the first one's report.
+func replaceDay(repo, day string, files []File) error {
+	dir := filepath.Join(repo, filepath.FromSlash(day))
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("replace %s: %w", day, err)
+	}
+	return writeFiles(dir, files)
+}
+
+// copyDay replaces the repository's day directory with a kept report.
+func copyDay(from, to string) error {
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return fmt.Errorf("kept report: %w", err)
+	}
+	var files []File
+	for _, e := range entries {
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".tmp-") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			return fmt.Errorf("kept report: %w", err)
+		}
+		files = append(files, File{e.Name(), data})
+	}
+	if err := os.RemoveAll(to); err != nil {
+		return fmt.Errorf("replace %s: %w", to, err)
+	}
+	return writeFiles(to, files)
+}
+
+// pendingDays lists the report directories waiting under pending, oldest
+// first, as reports/YYYY/YYYY-MM-DD.
+func pendingDays(pending string) ([]string, error) {
+	days, err := reportDays(pending)
+	slices.Reverse(days)
+	return days, err
+}
+
+// reportDays lists the report directories under root, newest first.
+func reportDays(root string) ([]string, error) {
+	var days []string
+	err := filepath.WalkDir(filepath.Join(root, "reports"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if _, perr := time.Parse(time.DateOnly, d.Name()); perr == nil {
+			rel, _ := filepath.Rel(root, path)
+			days = append(days, filepath.ToSlash(rel))
+			return fs.SkipDir
+		}
+		return nil
+	})
+	slices.SortFunc(days, func(a, b string) int { return strings.Compare(b, a) })
+	return days, err
+}
+
+// writeIndex keeps README.md at the repository's root: the latest
+// report's summary and a list of every report, newest first.
+func writeIndex(repo string, r templates.Report) error {
+	days, err := reportDays(repo)
+	if err != nil {
+		return fmt.Errorf("index of reports: %w", err)
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# Capacity reports: %s\n\n", r.Cluster)
+	fmt.Fprintf(&b, "Written by capplan every week. Latest: [%s](%s/report.md).\n\n", r.Date, gitrepo.Dir(mustDay(r.Date)))
+	b.WriteString("| resource | now | runway | status |\n|---|---:|---|---|\n")
+	for _, res := range r.Resources {
+		runway := "beyond the forecasts"
+		if res.Runway != nil {
+			runway = fmt.Sprintf("%.0f days", *res.Runway)
+		}
+		now := planner.Quantity(res.Today, res.Unit)
+		if res.Capacity > 0 {
+			now += fmt.Sprintf(" (%.0f%%)", 100*res.Today/res.Capacity)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", res.Name, now, runway, res.Status)
+	}
+	if len(r.Gaps) > 0 {
+		fmt.Fprintf(&b, "\nThe latest report is incomplete: %d stage(s) failed; see its first lines.\n", len(r.Gaps))
+	}
+	b.WriteString("\n## All reports\n\n")
+	for _, d := range days {
+		fmt.Fprintf(&b, "- [%s](%s/report.md)\n", filepath.Base(d), d)
+	}
+	return writeAtomic(filepath.Join(repo, "README.md"), b.Bytes())
+}
+
+func mustDay(date string) time.Time {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// commitMessage summarises the report: its day, then the resources that
+// need attention.
+func commitMessage(r templates.Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Capacity report %s: %s\n\n", r.Date, r.Cluster)
+	for _, res := range r.Resources {
+		if res.Status == "ok" {
+			continue
+		}
+		runway := "beyond the forecasts"
+		if res.Runway != nil {
+			runway = fmt.Sprintf("%.0f days of runway", *res.Runway)
+		}
+		fmt.Fprintf(&b, "- %s: %s, %s\n", res.Name, res.Status, runway)
+	}
+	for _, g := range r.Gaps {
+		fmt.Fprintf(&b, "- incomplete: the %s stage failed: %s\n", g.Stage, g.Error)
+	}
+	return strings.TrimSpace(b.String()) + "\n"
+}

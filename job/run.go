@@ -1,0 +1,339 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing/transport"
+
+	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/collectors/gitrepo"
+	"github.com/capplan/capplan/job/narrate"
+	"github.com/capplan/capplan/job/publish"
+	"github.com/capplan/capplan/templates"
+)
+
+// Result is what a run did.
+type Result struct {
+	Report templates.Report
+	Files  []File
+	// Dir is where the report's files are: in the repository when
+	// published locally, else kept in the work directory (or the dry
+	// run's output directory).
+	Dir       string
+	Commit    string
+	Published bool
+	Changed   bool
+	Duration  time.Duration
+}
+
+// ErrNotPublished is a run whose report could not be published; the
+// report is kept in Result.Dir.
+var ErrNotPublished = errors.New("report not published")
+
+// Run is one weekly run: collect, forecast and plan, render, narrate,
+// publish. A stage that fails leaves a gap stated in the report, except
+// publishing, whose failure is ErrNotPublished. dryRun writes the report
+// into out (report.md to stdout when out is "-" is the caller's) and
+// publishes nothing.
+func Run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, log *slog.Logger) (Result, error) {
+	start := time.Now()
+	if !dryRun && c.Git.URL == "" && c.Git.Dir == "" {
+		return Result{}, ConfigError{errors.New("git.url or git.dir is needed to publish the report (or a dry run)")}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now = now.UTC()
+	var gaps []templates.Gap
+
+	// Collect: the report repository's history and last report first, so
+	// that history keeps growing where Prometheus forgets.
+	var extra []collectors.History
+	var prev *Previous
+	collectCtx, cancel := context.WithTimeout(ctx, c.Timeouts.Collect.Duration)
+	if c.Git.URL != "" || c.Git.Dir != "" {
+		h, p, notes, err := c.reportHistory(collectCtx, now)
+		if err != nil {
+			gaps = append(gaps, templates.Gap{Stage: "collect", Error: "history from the report repository: " + err.Error()})
+		}
+		if len(h.Series) > 0 {
+			extra = append(extra, h)
+		}
+		prev = p
+		for _, n := range notes {
+			log.Info("report repository", "note", n.Message)
+		}
+	}
+	snap, hist, collectGaps := c.Sources.Gather(collectCtx, now, extra...)
+	cancel()
+	gaps = append(gaps, collectGaps...)
+	for _, g := range collectGaps {
+		log.Warn("collect", "gap", g.Error)
+	}
+
+	type planStage struct {
+		p    planned
+		gaps []templates.Gap
+	}
+	ps, err := within(ctx, c.Timeouts.Plan.Duration, func() planStage {
+		p, g := makePlan(snap, hist, c.Planner, now, prev)
+		return planStage{p, g}
+	})
+	gaps = append(gaps, ps.gaps...)
+	if err != nil {
+		gaps = append(gaps, templates.Gap{Stage: "plan", Error: err.Error()})
+	}
+
+	type renderStage struct {
+		report templates.Report
+		files  []File
+		gaps   []templates.Gap
+	}
+	rs, err := within(ctx, c.Timeouts.Render.Duration, func() renderStage {
+		r, f, g := render(snap, hist, ps.p, now, c.TemplateDir, slices.Clone(gaps))
+		return renderStage{r, f, g}
+	})
+	report, files := rs.report, rs.files
+	gaps = append(gaps, rs.gaps...)
+	if err != nil {
+		gaps = append(gaps, templates.Gap{Stage: "render", Error: err.Error()})
+		report = templates.Build(templates.Input{Snapshot: snap, History: hist, Generated: now})
+	}
+
+	narrative := templates.Narrative{Source: "deterministic", Reason: "Ollama is disabled in the configuration"}
+	if c.Ollama.Enabled {
+		o := narrate.Options{Host: c.Ollama.Host, Model: c.Ollama.Model, NumPredict: c.Ollama.NumPredict,
+			Temperature: c.Ollama.Temperature, Budget: c.Ollama.Timeout.Duration, PromptDir: c.Ollama.PromptDir, Logger: log}
+		report.Gaps = gaps
+		narrative = narrate.Write(ctx, report, o)
+	} else {
+		report.Gaps = gaps
+		narrative.Text = narrate.Deterministic(report)
+	}
+	if files, err = finish(&report, files, narrative, c.TemplateDir); err != nil {
+		return Result{Report: report, Duration: time.Since(start)}, fmt.Errorf("render: %w", err)
+	}
+	files = append(files, historyFile(hist, now))
+
+	res := Result{Report: report, Files: files}
+	if dryRun {
+		res.Dir = out
+		if out != "-" {
+			if err := writeFiles(out, files); err != nil {
+				return res, err
+			}
+		}
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	res, err = c.publish(ctx, report, files, now, log)
+	res.Report, res.Files = report, files
+	res.Duration = time.Since(start)
+	return res, err
+}
+
+// within runs fn and returns its result, or gives up when timeout passes
+// first. CPU-bound stages do not watch a context; the result of one given
+// up on is dropped, and the run ends soon after.
+func within[T any](ctx context.Context, timeout time.Duration, fn func() T) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	done := make(chan T, 1)
+	go func() { done <- fn() }()
+	select {
+	case v := <-done:
+		return v, nil
+	case <-ctx.Done():
+		var zero T
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return zero, fmt.Errorf("did not finish within %s", timeout)
+		}
+		return zero, ctx.Err()
+	}
+}
+
+// finish sets the narrative and renders report.json and report.md again
+// with it.
+func finish(r *templates.Report, files []File, n templates.Narrative, templateDir string) ([]File, error) {
+	r.Narrative = &n
+	js, err := r.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("report.json: %w", err)
+	}
+	md, err := templates.Markdown(*r, templateDir)
+	if err != nil {
+		md, err = templates.Markdown(*r, "")
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := []File{{"report.json", js}, {"report.md", md}}
+	for _, f := range files {
+		if f.Name != "report.json" && f.Name != "report.md" {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// historyFile is the history the run used, in the report repository's
+// format, so that later runs stitch it.
+func historyFile(h collectors.History, now time.Time) File {
+	data, err := gitrepo.Marshal(h, now)
+	if err != nil {
+		// Marshal only fails on values JSON cannot hold, which the
+		// collectors never produce.
+		panic(fmt.Sprintf("history.json: %v", err))
+	}
+	return File{"history.json", data}
+}
+
+// reportHistory reads the history committed to the report repository and
+// the last report before today.
+func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.History, *Previous, []collectors.Note, error) {
+	dir := c.Git.Dir
+	if c.Git.URL != "" {
+		auth, err := c.auth()
+		if err != nil {
+			return collectors.History{}, nil, nil, err
+		}
+		d, cleanup, err := publish.Checkout(ctx, publish.Options{URL: c.Git.URL, Dir: c.workDir(), Branch: c.Git.Branch, Auth: auth})
+		if err != nil {
+			return collectors.History{}, nil, nil, err
+		}
+		defer cleanup()
+		dir = d
+	}
+	if dir == "" {
+		return collectors.History{}, nil, nil, nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
+		// A repository yet to be made has no history.
+		return collectors.History{}, nil, nil, nil
+	}
+	h, notes, err := gitrepo.History(dir)
+	if err != nil {
+		if strings.Contains(err.Error(), "reference not found") {
+			return collectors.History{}, nil, notes, nil
+		}
+		return h, nil, notes, err
+	}
+	prev, err := previous(dir, now)
+	return h, prev, notes, err
+}
+
+// previous reads the latest report.json before today's.
+func previous(dir string, now time.Time) (*Previous, error) {
+	today := gitrepo.Dir(now)
+	var latest string
+	err := filepath.WalkDir(filepath.Join(dir, "reports"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll
+			}
+			return err
+		}
+		rel, _ := filepath.Rel(dir, filepath.Dir(path))
+		if d.Name() == "report.json" && filepath.ToSlash(rel) < today && filepath.ToSlash(rel) > latest {
+			latest = filepath.ToSlash(rel)
+		}
+		return nil
+	})
+	if err != nil || latest == "" {
+		return nil, err
+	}
+	name := filepath.Join(dir, latest, "report.json")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	plan, snap, err := templates.Previous(data, filepath.ToSlash(filepath.Join(latest, "report.json")))
+	if err != nil {
+		return nil, err
+	}
+	return &Previous{Plan: plan, Snapshot: snap}, nil
+}
+
+func (c Config) workDir() string {
+	if c.Git.Dir != "" {
+		return c.Git.Dir
+	}
+	return filepath.Join(os.TempDir(), "capplan")
+}
+
+func (c Config) auth() (transport.AuthMethod, error) {
+	if c.Git.URL == "" {
+		return nil, nil
+	}
+	return publish.Auth(c.Git.URL, publish.Credentials{Username: c.Git.Username, Token: c.secrets.gitToken,
+		SSHKey: []byte(c.secrets.sshKey), KnownHosts: c.Git.KnownHostsFile})
+}
+
+// publish commits the report (and any report an earlier run could not
+// publish) and pushes it.
+func (c Config) publish(ctx context.Context, r templates.Report, files []File, now time.Time, log *slog.Logger) (Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish.Duration)
+	defer cancel()
+	day := gitrepo.Dir(now)
+	o := publish.Options{URL: c.Git.URL, Dir: c.workDir(), Branch: c.Git.Branch, AuthorName: c.Git.AuthorName,
+		AuthorEmail: c.Git.AuthorEmail, Tries: c.Git.Tries, Logger: log}
+	if c.Git.URL == "" {
+		res, err := publish.Publish(ctx, o, func(dir string) error {
+			if err := replaceDay(dir, day, files); err != nil {
+				return err
+			}
+			return writeIndex(dir, r)
+		}, commitMessage(r))
+		out := Result{Dir: filepath.Join(c.Git.Dir, filepath.FromSlash(day)), Commit: res.Commit, Published: err == nil, Changed: res.Changed}
+		if err != nil {
+			return out, fmt.Errorf("%w: %v", ErrNotPublished, err)
+		}
+		return out, nil
+	}
+	// With a remote, the report waits in pending/ until it is pushed, so
+	// that a run that cannot push leaves it for the next one.
+	pending := filepath.Join(o.Dir, "pending")
+	kept := filepath.Join(pending, filepath.FromSlash(day))
+	if err := os.RemoveAll(kept); err != nil {
+		return Result{}, fmt.Errorf("%w: %v", ErrNotPublished, err)
+	}
+	if err := writeFiles(kept, files); err != nil {
+		return Result{}, fmt.Errorf("%w: %v", ErrNotPublished, err)
+	}
+	waiting, err := pendingDays(pending)
+	if err != nil {
+		return Result{Dir: kept}, fmt.Errorf("%w: %v", ErrNotPublished, err)
+	}
+	if o.Auth, err = c.auth(); err != nil {
+		return Result{Dir: kept}, ConfigError{err}
+	}
+	res, err := publish.Publish(ctx, o, func(dir string) error {
+		for _, d := range waiting {
+			if err := copyDay(filepath.Join(pending, filepath.FromSlash(d)), filepath.Join(dir, filepath.FromSlash(d))); err != nil {
+				return err
+			}
+		}
+		return writeIndex(dir, r)
+	}, commitMessage(r))
+	if err != nil {
+		return Result{Dir: kept}, fmt.Errorf("%w: %v", ErrNotPublished, err)
+	}
+	if len(waiting) > 1 {
+		log.Info("published reports kept by earlier runs", "days", waiting)
+	}
+	for _, d := range waiting {
+		if err := os.RemoveAll(filepath.Join(pending, filepath.FromSlash(d))); err != nil {
+			log.Warn("published report left in the work directory", "dir", d, "error", err)
+		}
+	}
+	return Result{Dir: day, Commit: res.Commit, Published: true, Changed: res.Changed}, nil
+}

@@ -1,0 +1,267 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"k8s.io/client-go/dynamic"
+
+	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/collectors/ceph"
+	"github.com/capplan/capplan/collectors/csvfile"
+	"github.com/capplan/capplan/collectors/demo"
+	"github.com/capplan/capplan/collectors/gitrepo"
+	"github.com/capplan/capplan/collectors/kube"
+	"github.com/capplan/capplan/collectors/prom"
+	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/templates"
+)
+
+// Sources say where a cluster's snapshot and history come from.
+type Sources struct {
+	Demo          bool       `json:"demo,omitempty"`
+	Seed          uint64     `json:"seed,omitempty"`
+	Kubeconfig    string     `json:"kubeconfig,omitempty"`
+	Context       string     `json:"context,omitempty"`
+	RookNamespace string     `json:"rook_namespace,omitempty"`
+	CephDF        string     `json:"ceph_df,omitempty"`
+	HistoryCSV    string     `json:"history_csv,omitempty"`
+	HistoryGit    string     `json:"history_git,omitempty"`
+	Prometheus    Prometheus `json:"prometheus"`
+
+	secrets Secrets
+}
+
+// Prometheus is where daily history is read, when URL is set.
+type Prometheus struct {
+	URL           string `json:"url,omitempty"`
+	TokenFile     string `json:"token_file,omitempty"`
+	CAFile        string `json:"ca_file,omitempty"`
+	BasicAuthFile string `json:"basic_auth_file,omitempty"`
+	QueriesFile   string `json:"queries_file,omitempty"`
+	HistoryDays   int    `json:"history_days,omitempty"`
+}
+
+// Secrets are Prometheus' credentials, read from files or the environment.
+type Secrets struct {
+	Token, Username, Password string
+}
+
+// WithSecrets returns s with Prometheus' credentials.
+func (s Sources) WithSecrets(sec Secrets) Sources {
+	s.secrets = sec
+	return s
+}
+
+// Validate checks the sources' settings, naming the one at fault.
+func (s Sources) Validate() error {
+	var errs []error
+	if s.Demo && (s.Kubeconfig != "" || s.Context != "") {
+		errs = append(errs, errors.New("demo takes no kubeconfig or context"))
+	}
+	if s.Prometheus.HistoryDays < 1 {
+		errs = append(errs, fmt.Errorf("prometheus.history_days must be at least 1, not %d", s.Prometheus.HistoryDays))
+	}
+	return errors.Join(errs...)
+}
+
+// Gather takes the snapshot (from the cluster, or the demo) and reads and
+// merges the histories. extra are histories read elsewhere (the report
+// repository's). A source that fails is a gap; the others still count.
+func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.History) (collectors.Snapshot, collectors.History, []templates.Gap) {
+	snap := collectors.Snapshot{Sources: map[string]string{}}
+	var gaps []templates.Gap
+	gap := func(format string, args ...any) {
+		gaps = append(gaps, templates.Gap{Stage: "collect", Error: fmt.Sprintf(format, args...)})
+	}
+	// Ceph's capacity comes from the first of these that reports it, its
+	// pools from the first that reports pools: Rook's CephCluster status,
+	// ceph df (in Rook's toolbox, or a file), the Ceph mgr's metrics in
+	// Prometheus, and last the demo.
+	var cephs []cephSource
+	if !s.Demo {
+		cephs = s.cluster(ctx, now, &snap, gap)
+	}
+	// Histories in order of preference where they tie: live Prometheus,
+	// then the report repository, then a file, then the demo.
+	var histories []collectors.History
+	var promCeph *cephSource
+	var volumeUse map[[2]string]int64
+	if s.Prometheus.URL != "" {
+		h, pc, vu, notes, err := s.prometheus(ctx, now)
+		if err != nil {
+			gap("prometheus %s: %v", s.Prometheus.URL, err)
+		}
+		histories = append(histories, h)
+		snap.Notes = append(snap.Notes, notes...)
+		promCeph, volumeUse = pc, vu
+	}
+	histories = append(histories, extra...)
+	if s.HistoryGit != "" {
+		h, notes, err := gitrepo.History(s.HistoryGit)
+		if err != nil {
+			gap("history from %s: %v", s.HistoryGit, err)
+		}
+		histories = append(histories, h)
+		snap.Notes = append(snap.Notes, notes...)
+	}
+	if s.HistoryCSV != "" {
+		series, err := csvfile.ReadFile(s.HistoryCSV)
+		if err != nil {
+			gap("history from %s: %v", s.HistoryCSV, err)
+		} else {
+			h, notes := csvfile.History(series, "csv file "+s.HistoryCSV)
+			histories = append(histories, h)
+			snap.Notes = append(snap.Notes, notes...)
+		}
+	}
+	if s.Demo {
+		d, hist := demo.Cluster(s.Seed, now)
+		d.Notes = append(d.Notes, snap.Notes...)
+		snap = d
+		histories = append(histories, hist)
+	}
+	hist, notes := collectors.Merge(histories...)
+	snap.Notes = append(snap.Notes, notes...)
+	if s.CephDF != "" {
+		c, notes, err := ceph.ReadDFFile(s.CephDF)
+		if err != nil {
+			gap("ceph df file: %v", err)
+		} else {
+			cephs = append(cephs, cephSource{c, notes, "ceph df file " + s.CephDF})
+		}
+	}
+	if promCeph != nil {
+		cephs = append(cephs, *promCeph)
+	}
+	if snap.Ceph != nil {
+		cephs = append(cephs, cephSource{snap.Ceph, nil, snap.Sources["ceph"]})
+		snap.Ceph = nil
+	}
+	for _, cs := range cephs {
+		addCeph(&snap, cs)
+	}
+	if c := snap.Ceph; c != nil {
+		if pool, replication := c.SetUsable(); pool != "" {
+			snap.Notes = append(snap.Notes, collectors.Note{Source: "snapshot", Message: fmt.Sprintf(
+				"Ceph usable capacity %s: raw total over the replication (%.2f) of pool %s, which stores the most",
+				planner.Quantity(float64(c.UsableBytes), collectors.Bytes), replication, pool)})
+		}
+	}
+	if volumeUse == nil && len(snap.Volumes) > 0 && snap.Sources["volumes"] != demo.Source {
+		snap.Notes = append(snap.Notes, collectors.Note{Source: "snapshot",
+			Message: "volume usage needs Prometheus (kubelet_volume_stats_used_bytes): requested sizes only"})
+	}
+	for i, v := range snap.Volumes {
+		if used, ok := volumeUse[[2]string{v.Namespace, v.StorageClass}]; ok {
+			snap.Volumes[i].UsedBytes = &used
+			snap.Sources["volume usage"] = "prometheus " + s.Prometheus.URL
+		}
+	}
+	return snap, hist, gaps
+}
+
+// cluster snapshots the cluster through its API server and reads Ceph
+// from Rook.
+func (s Sources) cluster(ctx context.Context, now time.Time, snap *collectors.Snapshot, gap func(string, ...any)) []cephSource {
+	cfg, err := kube.Config(s.Kubeconfig, s.Context)
+	if err != nil {
+		gap("kubernetes: %v", err)
+		return nil
+	}
+	c, err := kube.New(cfg)
+	if err != nil {
+		gap("kubernetes %s: %v", cfg.Host, err)
+		return nil
+	}
+	c.Now = func() time.Time { return now }
+	got, err := c.Collect(ctx)
+	if err != nil {
+		gap("snapshot of %s: %v", cfg.Host, err)
+		return nil
+	}
+	*snap = got
+	snap.Cluster = cfg.Host
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		gap("dynamic client for %s: %v", cfg.Host, err)
+		return nil
+	}
+	var cephs []cephSource
+	rc, notes, found, err := ceph.ReadRook(ctx, dyn, "")
+	switch {
+	case err != nil:
+		snap.Notes = append(snap.Notes, collectors.Note{Source: "rook", Message: err.Error()})
+	case found:
+		cephs = append(cephs, cephSource{rc, notes, "Rook CephCluster status"})
+	default:
+		snap.Notes = append(snap.Notes, notes...)
+	}
+	tc, notes, found, err := ceph.ReadToolbox(ctx, c.Client, kube.Exec(cfg, c.Client), s.RookNamespace)
+	switch {
+	case err != nil:
+		snap.Notes = append(snap.Notes, collectors.Note{Source: "rook toolbox", Message: err.Error()})
+	case found:
+		cephs = append(cephs, cephSource{tc, notes, "ceph df in the Rook toolbox"})
+	}
+	return cephs
+}
+
+// prometheus reads the daily history, Ceph's capacity from the mgr's
+// metrics and the volumes' usage.
+func (s Sources) prometheus(ctx context.Context, now time.Time) (collectors.History, *cephSource, map[[2]string]int64, []collectors.Note, error) {
+	p := s.Prometheus
+	opts := prom.Options{URL: p.URL, CAFile: p.CAFile, Days: p.HistoryDays,
+		BearerToken: s.secrets.Token, Username: s.secrets.Username, Password: s.secrets.Password}
+	if p.QueriesFile != "" {
+		qs, err := prom.ReadQueries(p.QueriesFile)
+		if err != nil {
+			return collectors.History{}, nil, nil, nil, err
+		}
+		opts.Queries = qs
+	}
+	c, err := prom.New(opts)
+	if err != nil {
+		return collectors.History{}, nil, nil, nil, err
+	}
+	h, notes, err := c.History(ctx, now)
+	if err != nil {
+		return collectors.History{}, nil, nil, notes, err
+	}
+	var pc *cephSource
+	cc, cnotes, found, err := c.Ceph(ctx, now)
+	if err != nil {
+		return h, nil, nil, notes, err
+	}
+	if found {
+		pc = &cephSource{cc, cnotes, "prometheus " + p.URL + " (Ceph mgr metrics)"}
+	}
+	use, err := c.VolumeUsage(ctx, now)
+	return h, pc, use, notes, err
+}
+
+// cephSource is Ceph as one source reports it.
+type cephSource struct {
+	ceph   *collectors.Ceph
+	notes  []collectors.Note
+	source string
+}
+
+// addCeph takes Ceph's capacity from the first source that reports it and
+// the pools from the first that reports pools.
+func addCeph(s *collectors.Snapshot, cs cephSource) {
+	if s.Sources == nil {
+		s.Sources = map[string]string{}
+	}
+	switch {
+	case s.Ceph == nil:
+		s.Ceph = cs.ceph
+		s.Sources["ceph"] = cs.source
+		s.Notes = append(s.Notes, cs.notes...)
+	case len(s.Ceph.Pools) == 0 && len(cs.ceph.Pools) > 0:
+		s.Ceph.Pools = cs.ceph.Pools
+		s.Sources["ceph pools"] = cs.source
+	}
+}

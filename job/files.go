@@ -16,9 +16,9 @@ import (
 	"github.com/capplan/capplan/templates"
 )
 
-// writeFiles writes a report's files into dir, each through a temporary
+// WriteFiles writes a report's files into dir, each through a temporary
 // file and a rename, so that a failed run never leaves half a file.
-func writeFiles(dir string, files []File) error {
+func WriteFiles(dir string, files []File) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report directory: %w", err)
 	}
@@ -59,7 +59,7 @@ func replaceDay(repo, day string, files []File) error {
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("replace %s: %w", day, err)
 	}
-	return writeFiles(dir, files)
+	return WriteFiles(dir, files)
 }
 
 // copyDay replaces the repository's day directory with a kept report.
@@ -82,7 +82,7 @@ func copyDay(from, to string) error {
 	if err := os.RemoveAll(to); err != nil {
 		return fmt.Errorf("replace %s: %w", to, err)
 	}
-	return writeFiles(to, files)
+	return WriteFiles(to, files)
 }
 
 // pendingDays lists the report directories waiting under pending, oldest

@@ -128,7 +128,7 @@ func Run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	if dryRun {
 		res.Dir = out
 		if out != "-" {
-			if err := writeFiles(out, files); err != nil {
+			if err := WriteFiles(out, files); err != nil {
 				return res, err
 			}
 		}
@@ -306,7 +306,7 @@ func (c Config) publish(ctx context.Context, r templates.Report, files []File, n
 	if err := os.RemoveAll(kept); err != nil {
 		return Result{}, fmt.Errorf("%w: %v", ErrNotPublished, err)
 	}
-	if err := writeFiles(kept, files); err != nil {
+	if err := WriteFiles(kept, files); err != nil {
 		return Result{}, fmt.Errorf("%w: %v", ErrNotPublished, err)
 	}
 	waiting, err := pendingDays(pending)

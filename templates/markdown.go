@@ -66,7 +66,7 @@ func Funcs() template.FuncMap {
 		"day":    day,
 		"days":   func(v float64) string { return fmt.Sprintf("%.0f days", v) },
 		"months": func(v float64) string { return fmt.Sprintf("%.1f months", v) },
-		"money":  func(v float64) string { return "$" + commas(v) },
+		"money":  Dollars,
 		"anchor": func(s string) string {
 			return strings.Trim(strings.Map(func(r rune) rune {
 				switch {
@@ -128,8 +128,10 @@ func Funcs() template.FuncMap {
 	}
 }
 
-// commas writes a dollar amount rounded to whole dollars with thousands
-// separators.
+// Dollars writes an amount in whole dollars with thousands separators.
+func Dollars(v float64) string { return "$" + commas(v) }
+
+// commas writes a number rounded to a whole with thousands separators.
 func commas(v float64) string {
 	s := fmt.Sprintf("%.0f", v)
 	neg := strings.HasPrefix(s, "-")

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/capplan/capplan/job"
@@ -70,39 +69,11 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("report directory: %w", err)
-	}
-	for _, f := range files {
-		if err := writeAtomic(filepath.Join(*out, f.Name), f.Data); err != nil {
-			return err
-		}
+	if err := job.WriteFiles(*out, files); err != nil {
+		return err
 	}
 	slog.Info("plan written", "dir", *out, "files", len(files), "resources", len(report.Resources),
 		"recommendations", len(report.Recommendations), "seconds", time.Since(started).Seconds())
 	fmt.Fprintf(stdout, "%s: %d files, %d resources, %d recommendations\n", *out, len(files), len(report.Resources), len(report.Recommendations))
-	return nil
-}
-
-// writeAtomic writes through a temporary file and a rename, so that a
-// failed run leaves the previous file, not half of a new one.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
 	return nil
 }

@@ -141,8 +141,8 @@ func actions(r templates.Report) string {
 		}
 	}
 	if best != nil {
-		parts = append(parts, fmt.Sprintf("The option that buys runway cheapest is %s: $%.0f for %.1f months gained ($%.0f per month), %s binding after it.",
-			best.Option, best.Cost, best.GainMonths, best.CostPerMonth, best.Binding))
+		parts = append(parts, fmt.Sprintf("The option that buys runway cheapest is %s: %s for %.1f months gained (%s per month of runway), after which %s binds first.",
+			best.Option, templates.Dollars(best.Cost), best.GainMonths, templates.Dollars(best.CostPerMonth), best.Binding))
 	}
 	if len(parts) == 0 {
 		return "Nothing to buy or change this week."

@@ -249,3 +249,44 @@ func TestRealOllama(t *testing.T) {
 		t.Fatalf("cancelled: %+v", n)
 	}
 }
+
+// TestRequest checks what is asked of Ollama: a stream, num_predict, the
+// temperature, and num_ctx sized for the prompt within the model's context.
+func TestRequest(t *testing.T) {
+	r := demo(t)
+	prompt, err := Prompt(r, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		contextLength, want int
+	}{
+		{8192, (len(prompt)/3 + 2*1024 + 1023) / 1024 * 1024},
+		{2048, 2048},
+	} {
+		var got map[string]any
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			switch req.URL.Path {
+			case "/api/show":
+				fmt.Fprintf(w, `{"model_info":{"llama.context_length":%d}}`, tc.contextLength)
+			case "/api/generate":
+				if err := json.NewDecoder(req.Body).Decode(&got); err != nil {
+					t.Error(err)
+				}
+				for _, line := range stream(Deterministic(r), "stop") {
+					fmt.Fprintln(w, line)
+				}
+			}
+		}))
+		n := Write(context.Background(), r, options(srv.URL))
+		srv.Close()
+		if n.Source != "ollama" {
+			t.Fatalf("%+v", n)
+		}
+		opts, _ := got["options"].(map[string]any)
+		if got["stream"] != true || got["model"] != "m" || got["prompt"] != prompt ||
+			opts["num_predict"] != 1024.0 || opts["temperature"] != 0.2 || opts["num_ctx"] != float64(tc.want) {
+			t.Errorf("context length %d: request %v, want num_ctx %d", tc.contextLength, opts, tc.want)
+		}
+	}
+}

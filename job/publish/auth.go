@@ -28,7 +28,7 @@ type Credentials struct {
 func Auth(url string, c Credentials) (transport.AuthMethod, error) {
 	ep, err := transport.NewEndpoint(url)
 	if err != nil {
-		return nil, fmt.Errorf("git url %q: %w", url, err)
+		return nil, fmt.Errorf("git url %q: %w", Redact(url), err)
 	}
 	switch ep.Protocol {
 	case "http", "https":
@@ -42,7 +42,7 @@ func Auth(url string, c Credentials) (transport.AuthMethod, error) {
 		return &http.BasicAuth{Username: user, Password: c.Token}, nil
 	case "ssh":
 		if len(c.SSHKey) == 0 {
-			return nil, fmt.Errorf("git url %q is SSH: a private key is needed (git.ssh_key_file or CAPPLAN_GIT_SSH_KEY)", url)
+			return nil, fmt.Errorf("git url %q is SSH: a private key is needed (git.ssh_key_file or CAPPLAN_GIT_SSH_KEY)", Redact(url))
 		}
 		user := ep.User
 		if user == "" {
@@ -67,6 +67,6 @@ func Auth(url string, c Credentials) (transport.AuthMethod, error) {
 	case "file":
 		return nil, nil
 	default:
-		return nil, fmt.Errorf("git url %q: protocol %s not supported (want https, ssh or file)", url, strings.ToLower(ep.Protocol))
+		return nil, fmt.Errorf("git url %q: protocol %s not supported (want https, ssh or file)", Redact(url), strings.ToLower(ep.Protocol))
 	}
 }

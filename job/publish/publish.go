@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,7 +112,7 @@ func Publish(ctx context.Context, o Options, apply Apply, message string) (Resul
 		}
 		wait *= 2
 	}
-	return Result{Tries: o.Tries}, fmt.Errorf("publish to %s: %w, %d tries", o.URL, last, o.Tries)
+	return Result{Tries: o.Tries}, fmt.Errorf("publish to %s: %w, %d tries", Redact(o.URL), last, o.Tries)
 }
 
 // attempt clones the remote's head afresh, commits the run's files on it
@@ -148,7 +149,7 @@ func attempt(ctx context.Context, o Options, apply Apply, message string) (Resul
 	case rejected(err), moved(ctx, repo, o, base):
 		return res, fmt.Errorf("%w (%v)", errRejected, err)
 	default:
-		return res, fmt.Errorf("push to %s: %w", o.URL, err)
+		return res, fmt.Errorf("push to %s: %w", Redact(o.URL), err)
 	}
 }
 
@@ -187,9 +188,22 @@ func Checkout(ctx context.Context, o Options) (string, func(), error) {
 		}
 	case err != nil:
 		cleanup()
-		return "", nil, fmt.Errorf("clone %s (branch %s): %w", o.URL, o.Branch, err)
+		return "", nil, fmt.Errorf("clone %s (branch %s): %w", Redact(o.URL), o.Branch, err)
 	}
 	return dir, cleanup, nil
+}
+
+// Redact hides a password in a URL's user info, for messages: a token
+// written into git.url must not reach the logs.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
 
 // rejected tells a push refused because the branch moved. go-git returns

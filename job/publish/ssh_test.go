@@ -167,6 +167,19 @@ func TestSSH(t *testing.T) {
 	}
 }
 
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://capplan:tok-123@git.example.org/r.git": "https://capplan:xxxxx@git.example.org/r.git",
+		"https://git.example.org/r.git":                 "https://git.example.org/r.git",
+		"ssh://git@git.example.org/r.git":               "ssh://git@git.example.org/r.git",
+		"git@git.example.org:r.git":                     "git@git.example.org:r.git",
+	} {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestAuthNeedsKeyForSSH(t *testing.T) {
 	if _, err := Auth("ssh://git@example.org/reports.git", Credentials{}); err == nil || !strings.Contains(err.Error(), "private key") {
 		t.Fatalf("ssh without a key: %v", err)

@@ -123,16 +123,41 @@ func replay(t *testing.T, pause time.Duration, drafts ...[]string) (string, *ato
 	return srv.URL, &calls
 }
 
-// stream writes text as a generate stream, a word a chunk, ending with
-// done and reason; an empty reason leaves the done chunk out.
-func stream(text, reason string) []string {
+// recorded is a real /api/generate stream of the tiny test model
+// (testdata/generate-stream.ndjson): word chunks, then the final chunk
+// with done_reason "length", timings and the context.
+func recorded(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "generate-stream.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSpace(string(data)), "\n")
+}
+
+// stream writes text as a generate stream in the recorded one's form, a
+// word a chunk, ending with the recorded final chunk given reason; an
+// empty reason leaves the final chunk out.
+func stream(t *testing.T, text, reason string) []string {
+	rec := recorded(t)
 	var lines []string
 	for _, w := range strings.SplitAfter(text, " ") {
-		b, _ := json.Marshal(map[string]any{"model": "m", "response": w, "done": false})
+		var chunk map[string]any
+		if err := json.Unmarshal([]byte(rec[0]), &chunk); err != nil {
+			t.Fatal(err)
+		}
+		chunk["response"] = w
+		b, _ := json.Marshal(chunk)
 		lines = append(lines, string(b))
 	}
 	if reason != "" {
-		lines = append(lines, fmt.Sprintf(`{"model":"m","response":"","done":true,"done_reason":%q,"eval_count":%d}`, reason, len(lines)))
+		var last map[string]any
+		if err := json.Unmarshal([]byte(rec[len(rec)-1]), &last); err != nil {
+			t.Fatal(err)
+		}
+		last["done_reason"] = reason
+		b, _ := json.Marshal(last)
+		lines = append(lines, string(b))
 	}
 	return lines
 }
@@ -156,13 +181,13 @@ func TestReplayedStreams(t *testing.T) {
 		rejected int
 		calls    int32
 	}{
-		{"a good draft", [][]string{stream(good, "stop")}, 0, "ollama", "", 0, 1},
-		{"invented, then good", [][]string{stream(invented, "stop"), stream(good, "stop")}, 0, "ollama", "", 2, 2},
-		{"invented twice", [][]string{stream(invented, "stop")}, 0, "deterministic", "two drafts", 4, 2},
-		{"cut by num_predict", [][]string{stream(good, "length")}, 0, "deterministic", "num_predict", 0, 1},
-		{"cut mid-way", [][]string{stream(good, "")[:5]}, 0, "deterministic", "ended before the model finished", 0, 1},
-		{"error mid-stream", [][]string{append(stream(good, "")[:3], `{"error":"model runner has unexpectedly stopped"}`)}, 0, "deterministic", "unexpectedly stopped", 0, 1},
-		{"slower than the budget", [][]string{stream(good, "stop")}, 200 * time.Millisecond, "deterministic", "budget", 0, 1},
+		{"a good draft", [][]string{stream(t, good, "stop")}, 0, "ollama", "", 0, 1},
+		{"invented, then good", [][]string{stream(t, invented, "stop"), stream(t, good, "stop")}, 0, "ollama", "", 2, 2},
+		{"invented twice", [][]string{stream(t, invented, "stop")}, 0, "deterministic", "two drafts", 4, 2},
+		{"recorded: cut by num_predict", [][]string{recorded(t)}, 0, "deterministic", "num_predict", 0, 1},
+		{"recorded: cut mid-way", [][]string{recorded(t)[:10]}, 0, "deterministic", "ended before the model finished", 0, 1},
+		{"recorded: error mid-stream", [][]string{append(recorded(t)[:5:5], `{"error":"model runner has unexpectedly stopped"}`)}, 0, "deterministic", "unexpectedly stopped", 0, 1},
+		{"recorded: slower than the budget", [][]string{recorded(t)}, 200 * time.Millisecond, "deterministic", "budget", 0, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			host, calls := replay(t, tc.pause, tc.drafts...)
@@ -273,7 +298,7 @@ func TestRequest(t *testing.T) {
 				if err := json.NewDecoder(req.Body).Decode(&got); err != nil {
 					t.Error(err)
 				}
-				for _, line := range stream(Deterministic(r), "stop") {
+				for _, line := range stream(t, Deterministic(r), "stop") {
 					fmt.Fprintln(w, line)
 				}
 			}

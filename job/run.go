@@ -109,6 +109,11 @@ func Run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		report = templates.Build(templates.Input{Snapshot: snap, History: hist, Generated: now})
 	}
 
+	historyJSON, err := gitrepo.Marshal(hist, now)
+	if err != nil {
+		gaps = append(gaps, templates.Gap{Stage: "render", Error: "history.json: " + err.Error()})
+	}
+
 	narrative := templates.Narrative{Source: "deterministic", Reason: "Ollama is disabled in the configuration"}
 	if c.Ollama.Enabled {
 		o := narrate.Options{Host: c.Ollama.Host, Model: c.Ollama.Model, NumPredict: c.Ollama.NumPredict,
@@ -122,7 +127,9 @@ func Run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	if files, err = finish(&report, files, narrative, c.TemplateDir); err != nil {
 		return Result{Report: report, Duration: time.Since(start)}, fmt.Errorf("render: %w", err)
 	}
-	files = append(files, historyFile(hist, now))
+	if historyJSON != nil {
+		files = append(files, File{"history.json", historyJSON})
+	}
 
 	res := Result{Report: report, Files: files}
 	if dryRun {
@@ -183,18 +190,6 @@ func finish(r *templates.Report, files []File, n templates.Narrative, templateDi
 		}
 	}
 	return out, nil
-}
-
-// historyFile is the history the run used, in the report repository's
-// format, so that later runs stitch it.
-func historyFile(h collectors.History, now time.Time) File {
-	data, err := gitrepo.Marshal(h, now)
-	if err != nil {
-		// Marshal only fails on values JSON cannot hold, which the
-		// collectors never produce.
-		panic(fmt.Sprintf("history.json: %v", err))
-	}
-	return File{"history.json", data}
 }
 
 // reportHistory reads the history committed to the report repository and

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ollama/ollama/api"
+
 	"github.com/capplan/capplan/templates"
 )
 
@@ -247,6 +249,18 @@ func TestRealOllama(t *testing.T) {
 	r := demo(t)
 	o := options(host)
 	o.Model, o.Budget = "tiny", time.Minute
+
+	// The draft arrives as a stream of chunks, the last one done.
+	client, err := newClient(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks, done := 0, false
+	err = client.Generate(context.Background(), &api.GenerateRequest{Model: "tiny", Prompt: "Draft the capacity narrative.", Options: map[string]any{"num_predict": 16, "seed": 1, "temperature": 0}},
+		func(g api.GenerateResponse) error { chunks++; done = g.Done; return nil })
+	if err != nil || chunks < 2 || !done {
+		t.Fatalf("stream: %d chunks, done %v, %v", chunks, done, err)
+	}
 	n := Write(context.Background(), r, o)
 	if n.Source != "deterministic" || len(n.Rejected) == 0 || n.Rejected[len(n.Rejected)-1].Draft != 2 {
 		t.Fatalf("%+v", n)

@@ -7,36 +7,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/capplan/capplan/job/publish/gittest"
 	"github.com/capplan/capplan/templates"
 )
-
-func needGit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("git is not installed; .ci/run needs Debian's git package")
-		}
-		t.Skip("git is not installed: apt-get install git to run this test")
-	}
-}
-
-func gitOut(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 // demoConfig runs the demo without Ollama into dir.
 func demoConfig(t *testing.T, dir string) Config {
@@ -47,7 +26,7 @@ func demoConfig(t *testing.T, dir string) Config {
 }
 
 func TestRunLocalRepository(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	dir := filepath.Join(t.TempDir(), "reports")
 	c := demoConfig(t, dir)
 	ctx := context.Background()
@@ -67,10 +46,10 @@ func TestRunLocalRepository(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if got := gitOut(t, dir, "rev-list", "--count", "HEAD"); got != "2" {
+	if got := gittest.Run(t, dir, "rev-list", "--count", "HEAD"); got != "2" {
 		t.Errorf("%s commits, want 2", got)
 	}
-	if status := gitOut(t, dir, "status", "--porcelain"); status != "" {
+	if status := gittest.Run(t, dir, "status", "--porcelain"); status != "" {
 		t.Errorf("work tree not clean:\n%s", status)
 	}
 	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
@@ -106,10 +85,10 @@ func TestRunLocalRepository(t *testing.T) {
 }
 
 func TestRunRemote(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	root := t.TempDir()
 	bare := filepath.Join(root, "reports.git")
-	gitOut(t, root, "init", "--quiet", "--bare", "--initial-branch=main", bare)
+	gittest.Run(t, root, "init", "--quiet", "--bare", "--initial-branch=main", bare)
 	c := demoConfig(t, filepath.Join(root, "work"))
 	c.Git.URL = "file://" + bare
 	ctx := context.Background()
@@ -134,10 +113,10 @@ func TestRunRemote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Published || res.Commit != gitOut(t, bare, "rev-parse", "main") {
+	if !res.Published || res.Commit != gittest.Run(t, bare, "rev-parse", "main") {
 		t.Fatalf("%+v", res)
 	}
-	tree := gitOut(t, bare, "ls-tree", "-r", "--name-only", "main")
+	tree := gittest.Run(t, bare, "ls-tree", "-r", "--name-only", "main")
 	for _, want := range []string{"README.md", "reports/2026/2026-11-16/report.md", "reports/2026/2026-11-23/report.json", "reports/2026/2026-11-23/history.json"} {
 		if !strings.Contains(tree, want) {
 			t.Errorf("remote lacks %s:\n%s", want, tree)
@@ -179,7 +158,7 @@ func TestRunDryRun(t *testing.T) {
 // TestRunDegrades fails sources and the narrative's model: the report is
 // still published, and says what is missing.
 func TestRunDegrades(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	dir := t.TempDir()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"model 'llama3' not found"}`, http.StatusNotFound)
@@ -275,7 +254,7 @@ func TestLoad(t *testing.T) {
 // TestSecretsStayOut runs with a token and checks that it is nowhere in
 // the report or the commit.
 func TestSecretsStayOut(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	dir := filepath.Join(t.TempDir(), "reports")
 	const token = "tok-9f8e7d6c5b4a"
 	c, err := Load("", func(k string) string {
@@ -287,7 +266,7 @@ func TestSecretsStayOut(t *testing.T) {
 	if _, err := Run(context.Background(), c, generated, false, "", nil); err != nil {
 		t.Fatal(err)
 	}
-	if out := gitOut(t, dir, "log", "-p", "--all"); strings.Contains(out, token) {
+	if out := gittest.Run(t, dir, "log", "-p", "--all"); strings.Contains(out, token) {
 		t.Error("the token is in the repository")
 	}
 	if js, _ := json.Marshal(c); strings.Contains(string(js), token) {

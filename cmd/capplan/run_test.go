@@ -5,13 +5,14 @@ import (
 	"context"
 	"log/slog"
 	"net"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/capplan/capplan/job/publish/gittest"
 )
 
 // noOllama points OLLAMA_HOST at a closed port, so that a local server
@@ -27,9 +28,7 @@ func noOllama(t *testing.T) {
 }
 
 func TestDemoCommand(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	gittest.Need(t)
 	noOllama(t)
 	dir := filepath.Join(t.TempDir(), "capplan-demo")
 	code, stdout, stderr := capplan(t, "demo", "--git-dir", dir)
@@ -41,9 +40,8 @@ func TestDemoCommand(t *testing.T) {
 	if !strings.Contains(stdout, want) || !strings.Contains(stdout, "Narrative: written by rules (no Ollama answered at") {
 		t.Errorf("stdout %q, want %q and the narrative's source", stdout, want)
 	}
-	out, err := exec.Command("git", "-C", dir, "log", "--oneline").CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "Capacity report "+day) {
-		t.Errorf("git log: %s %v", out, err)
+	if out := gittest.Run(t, dir, "log", "--oneline"); !strings.Contains(out, "Capacity report "+day) {
+		t.Errorf("git log: %s", out)
 	}
 	// The summary line is JSON when stderr is not a terminal.
 	last := strings.TrimSpace(stderr[strings.LastIndex(strings.TrimSpace(stderr), "\n")+1:])
@@ -55,9 +53,7 @@ func TestDemoCommand(t *testing.T) {
 }
 
 func TestRunCommand(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	gittest.Need(t)
 	noOllama(t)
 	work := t.TempDir()
 	code, stdout, stderr := capplan(t, "run", "--demo", "--ollama=false", "--dry-run")

@@ -7,47 +7,15 @@ import (
 	"net/http/cgi"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/capplan/capplan/job/publish/gittest"
 )
-
-// needGit finds the git binary: go-git's file:// transport runs
-// git-upload-pack and git-receive-pack, and the tests read remotes with it.
-func needGit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("git is not installed; .ci/run needs Debian's git package")
-		}
-		t.Skip("git is not installed: apt-get install git to run this test")
-	}
-}
-
-func gitOut(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// bareRepo makes an empty bare repository that accepts pushes over HTTP.
-func bareRepo(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "reports.git")
-	gitOut(t, filepath.Dir(dir), "init", "--quiet", "--bare", "--initial-branch=main", dir)
-	gitOut(t, dir, "config", "http.receivepack", "true")
-	return dir
-}
 
 // writeFiles is an Apply that replaces a day's directory with files.
 func writeFiles(day string, files map[string]string) Apply {
@@ -73,16 +41,10 @@ func options(url string, t *testing.T) Options {
 	return Options{URL: url, Dir: t.TempDir(), Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@example.org", Backoff: 10 * time.Millisecond}
 }
 
-// tree lists the files at the head of a bare repository's main branch.
-func tree(t *testing.T, bare string) []string {
-	t.Helper()
-	return strings.Fields(gitOut(t, bare, "ls-tree", "-r", "--name-only", "main"))
-}
-
 func TestFileRemote(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	ctx := context.Background()
-	bare := bareRepo(t)
+	bare := gittest.Bare(t)
 	o := options("file://"+bare, t)
 
 	// The first report goes into an empty remote, which cannot be cloned.
@@ -90,10 +52,10 @@ func TestFileRemote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Changed || !res.Pushed || res.Commit != gitOut(t, bare, "rev-parse", "main") {
-		t.Fatalf("first publish: %+v, remote main %s", res, gitOut(t, bare, "rev-parse", "main"))
+	if !res.Changed || !res.Pushed || res.Commit != gittest.Run(t, bare, "rev-parse", "main") {
+		t.Fatalf("first publish: %+v, remote main %s", res, gittest.Run(t, bare, "rev-parse", "main"))
 	}
-	if author := gitOut(t, bare, "log", "-1", "--format=%an <%ae> %s", "main"); author != "capplan <capplan@example.org> report 2026-11-23" {
+	if author := gittest.Run(t, bare, "log", "-1", "--format=%an <%ae> %s", "main"); author != "capplan <capplan@example.org> report 2026-11-23" {
 		t.Errorf("commit: %q", author)
 	}
 
@@ -114,10 +76,10 @@ func TestFileRemote(t *testing.T) {
 	if !third.Changed || !third.Pushed {
 		t.Fatalf("changed publish: %+v", third)
 	}
-	if got := tree(t, bare); !slices.Equal(got, []string{"reports/2026-11-23/report.md"}) {
+	if got := gittest.Tree(t, bare); !slices.Equal(got, []string{"reports/2026-11-23/report.md"}) {
 		t.Errorf("tree %v: want the day's files replaced", got)
 	}
-	if n := gitOut(t, bare, "rev-list", "--count", "main"); n != "2" {
+	if n := gittest.Run(t, bare, "rev-list", "--count", "main"); n != "2" {
 		t.Errorf("%s commits, want 2", n)
 	}
 	if entries, _ := os.ReadDir(o.Dir); len(entries) != 0 {
@@ -126,20 +88,20 @@ func TestFileRemote(t *testing.T) {
 }
 
 func TestLocalRepository(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	dir := filepath.Join(t.TempDir(), "demo")
 	o := Options{Dir: dir, AuthorName: "capplan", AuthorEmail: "capplan@example.org"}
 	res, err := Publish(context.Background(), o, writeFiles("2026-11-23", map[string]string{"report.md": "one"}), "report")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Changed || res.Pushed || gitOut(t, dir, "rev-parse", "HEAD") != res.Commit {
+	if !res.Changed || res.Pushed || gittest.Run(t, dir, "rev-parse", "HEAD") != res.Commit {
 		t.Fatalf("%+v", res)
 	}
-	if branch := gitOut(t, dir, "branch", "--show-current"); branch != "main" {
+	if branch := gittest.Run(t, dir, "branch", "--show-current"); branch != "main" {
 		t.Errorf("branch %q, want main", branch)
 	}
-	if status := gitOut(t, dir, "status", "--porcelain"); status != "" {
+	if status := gittest.Run(t, dir, "status", "--porcelain"); status != "" {
 		t.Errorf("work tree not clean after the commit:\n%s", status)
 	}
 }
@@ -148,9 +110,9 @@ func TestLocalRepository(t *testing.T) {
 // clone and its push: the push is refused, and the run's report lands on
 // top of the other one.
 func TestRejectedPushIsRetried(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	ctx := context.Background()
-	bare := bareRepo(t)
+	bare := gittest.Bare(t)
 	o := options("file://"+bare, t)
 	if _, err := Publish(ctx, o, writeFiles("2026-11-16", map[string]string{"report.md": "last week"}), "last week"); err != nil {
 		t.Fatal(err)
@@ -174,16 +136,16 @@ func TestRejectedPushIsRetried(t *testing.T) {
 		t.Errorf("tries %d, applies %d: want the second try to land", res.Tries, calls)
 	}
 	want := []string{"reports/2026-11-16/report.md", "reports/2026-11-23/report.md", "reports/other/report.md"}
-	if got := tree(t, bare); !slices.Equal(got, want) {
+	if got := gittest.Tree(t, bare); !slices.Equal(got, want) {
 		t.Errorf("tree %v, want %v", got, want)
 	}
 }
 
 // TestConcurrentRuns pushes two reports at once; both land.
 func TestConcurrentRuns(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	ctx := context.Background()
-	bare := bareRepo(t)
+	bare := gittest.Bare(t)
 	if _, err := Publish(ctx, options("file://"+bare, t), writeFiles("first", map[string]string{"report.md": "x"}), "first"); err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +165,7 @@ func TestConcurrentRuns(t *testing.T) {
 		}
 	}
 	want := []string{"reports/first/report.md", "reports/run-0/report.md", "reports/run-1/report.md", "reports/run-2/report.md", "reports/run-3/report.md"}
-	if got := tree(t, bare); !slices.Equal(got, want) {
+	if got := gittest.Tree(t, bare); !slices.Equal(got, want) {
 		t.Errorf("tree %v, want %v", got, want)
 	}
 }
@@ -249,10 +211,28 @@ func gitHTTP(t *testing.T, root, user, password string) *httptest.Server {
 	return srv
 }
 
+// publishTwoWeeks publishes two reports through o and checks that both
+// are at the head of bare.
+func publishTwoWeeks(t *testing.T, o Options, bare string) {
+	t.Helper()
+	for _, day := range []string{"2026-11-16", "2026-11-23"} {
+		res, err := Publish(context.Background(), o, writeFiles(day, map[string]string{"report.md": day}), "report "+day)
+		if err != nil {
+			t.Fatalf("%s: %v", day, err)
+		}
+		if !res.Pushed {
+			t.Fatalf("%s: %+v", day, res)
+		}
+	}
+	if got := gittest.Tree(t, bare); !slices.Equal(got, []string{"reports/2026-11-16/report.md", "reports/2026-11-23/report.md"}) {
+		t.Errorf("tree %v", got)
+	}
+}
+
 func TestHTTPBackend(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	ctx := context.Background()
-	bare := bareRepo(t)
+	bare := gittest.Bare(t)
 	srv := gitHTTP(t, filepath.Dir(bare), "capplan", "s3cret-token")
 	url := srv.URL + "/reports.git"
 
@@ -262,18 +242,7 @@ func TestHTTPBackend(t *testing.T) {
 	}
 	o := options(url, t)
 	o.Auth = auth
-	for _, day := range []string{"2026-11-16", "2026-11-23"} {
-		res, err := Publish(ctx, o, writeFiles(day, map[string]string{"report.md": day}), "report "+day)
-		if err != nil {
-			t.Fatalf("%s: %v", day, err)
-		}
-		if !res.Pushed {
-			t.Fatalf("%s: %+v", day, res)
-		}
-	}
-	if got := tree(t, bare); !slices.Equal(got, []string{"reports/2026-11-16/report.md", "reports/2026-11-23/report.md"}) {
-		t.Errorf("tree %v", got)
-	}
+	publishTwoWeeks(t, o, bare)
 
 	bad, err := Auth(url, Credentials{Token: "wrong"})
 	if err != nil {

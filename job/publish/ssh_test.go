@@ -10,13 +10,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/capplan/capplan/job/publish/gittest"
 )
 
 // keyPair makes a throwaway ed25519 key: the private key in OpenSSH
@@ -114,10 +115,10 @@ PermitRootLogin prohibit-password
 }
 
 func TestSSH(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	clientKey, clientPub := keyPair(t)
 	addr, hostPub := startSSHD(t, clientPub)
-	bare := bareRepo(t)
+	bare := gittest.Bare(t)
 	user := "git"
 	if u := os.Getenv("USER"); u != "" {
 		user = u
@@ -138,19 +139,7 @@ func TestSSH(t *testing.T) {
 	}
 	o := options(url, t)
 	o.Auth = auth
-	ctx := context.Background()
-	for _, day := range []string{"2026-11-16", "2026-11-23"} {
-		res, err := Publish(ctx, o, writeFiles(day, map[string]string{"report.md": day}), "report "+day)
-		if err != nil {
-			t.Fatalf("%s: %v", day, err)
-		}
-		if !res.Pushed {
-			t.Fatalf("%s: %+v", day, res)
-		}
-	}
-	if got := tree(t, bare); !slices.Equal(got, []string{"reports/2026-11-16/report.md", "reports/2026-11-23/report.md"}) {
-		t.Errorf("tree %v", got)
-	}
+	publishTwoWeeks(t, o, bare)
 
 	// A server whose host key is not the one known is refused.
 	_, otherPub := keyPair(t)
@@ -161,7 +150,7 @@ func TestSSH(t *testing.T) {
 	if o.Auth, err = Auth(url, Credentials{SSHKey: clientKey, KnownHosts: knownHosts}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Publish(ctx, o, writeFiles("x", map[string]string{"a": "b"}), "m")
+	res, err := Publish(context.Background(), o, writeFiles("x", map[string]string{"a": "b"}), "m")
 	if err == nil || !strings.Contains(err.Error(), "key") {
 		t.Fatalf("unknown host key: %+v, %v; want a host key error", res, err)
 	}

@@ -169,9 +169,25 @@ func Checkout(ctx context.Context, o Options) (string, func(), error) {
 		return "", nil, fmt.Errorf("work directory: %w", err)
 	}
 	cleanup := func() { os.RemoveAll(dir) }
-	_, err = git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{
-		URL: o.URL, Auth: o.Auth, ReferenceName: plumbing.NewBranchReferenceName(o.Branch), SingleBranch: true, Depth: 1, Tags: git.NoTags,
-	})
+	clone := func() error {
+		_, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{
+			URL: o.URL, Auth: o.Auth, ReferenceName: plumbing.NewBranchReferenceName(o.Branch), SingleBranch: true, Depth: 1, Tags: git.NoTags,
+		})
+		return err
+	}
+	err = clone()
+	// go-git v5 fails a fetch now and then with "closing input: EOF" when
+	// an SSH server ends the session before the client closes its side
+	// (go-git#1685, fixed after v5.19.3): the clone is tried again.
+	for try := 1; try < 3 && err != nil && strings.HasSuffix(err.Error(), ": EOF") && ctx.Err() == nil; try++ {
+		if rerr := os.RemoveAll(dir); rerr != nil {
+			return "", nil, fmt.Errorf("work directory: %w", rerr)
+		}
+		if rerr := os.MkdirAll(dir, 0o755); rerr != nil {
+			return "", nil, fmt.Errorf("work directory: %w", rerr)
+		}
+		err = clone()
+	}
 	switch {
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
 		if err := os.RemoveAll(dir); err != nil {

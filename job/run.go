@@ -9,9 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	"github.com/capplan/capplan/collectors"
@@ -217,7 +217,8 @@ func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.Hi
 	}
 	h, notes, err := gitrepo.History(dir)
 	if err != nil {
-		if strings.Contains(err.Error(), "reference not found") {
+		if errors.Is(err, plumbing.ErrReferenceNotFound) {
+			// A repository without a commit yet.
 			return collectors.History{}, nil, notes, nil
 		}
 		return h, nil, notes, err
@@ -228,34 +229,30 @@ func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.Hi
 
 // previous reads the latest report.json before today's.
 func previous(dir string, now time.Time) (*Previous, error) {
+	days, err := reportDays(dir)
+	if err != nil {
+		return nil, err
+	}
 	today := gitrepo.Dir(now)
-	var latest string
-	err := filepath.WalkDir(filepath.Join(dir, "reports"), func(path string, d fs.DirEntry, err error) error {
+	for _, d := range days {
+		if d >= today {
+			continue
+		}
+		name := d + "/report.json"
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll
-			}
-			return err
+			return nil, err
 		}
-		rel, _ := filepath.Rel(dir, filepath.Dir(path))
-		if d.Name() == "report.json" && filepath.ToSlash(rel) < today && filepath.ToSlash(rel) > latest {
-			latest = filepath.ToSlash(rel)
+		plan, snap, err := templates.Previous(data, name)
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	if err != nil || latest == "" {
-		return nil, err
+		return &Previous{Plan: plan, Snapshot: snap}, nil
 	}
-	name := filepath.Join(dir, latest, "report.json")
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	plan, snap, err := templates.Previous(data, filepath.ToSlash(filepath.Join(latest, "report.json")))
-	if err != nil {
-		return nil, err
-	}
-	return &Previous{Plan: plan, Snapshot: snap}, nil
+	return nil, nil
 }
 
 func (c Config) workDir() string {

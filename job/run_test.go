@@ -273,3 +273,18 @@ func TestSecretsStayOut(t *testing.T) {
 		t.Error("the token is in the configuration's JSON form")
 	}
 }
+
+// TestRunIntoEmptyRepository publishes into a repository without a commit:
+// no history to read yet, and no gap for it.
+func TestRunIntoEmptyRepository(t *testing.T) {
+	gittest.Need(t)
+	dir := t.TempDir()
+	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
+	res, err := Run(context.Background(), demoConfig(t, dir), generated, false, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Report.Gaps) != 0 || !res.Published || gittest.Run(t, dir, "rev-parse", "HEAD") != res.Commit {
+		t.Fatalf("gaps %+v, %+v", res.Report.Gaps, res)
+	}
+}

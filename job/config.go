@@ -72,12 +72,9 @@ type secrets struct {
 }
 
 // DefaultConfig is the configuration before any file, variable or flag:
-// Ollama on OLLAMA_HOST (or its default address), the planner's defaults.
+// Ollama on its default address, the planner's defaults.
 func DefaultConfig() Config {
 	o := narrate.Defaults()
-	if h := os.Getenv("OLLAMA_HOST"); h != "" {
-		o.Host = h
-	}
 	d := func(t time.Duration) metav1.Duration { return metav1.Duration{Duration: t} }
 	return Config{
 		Sources: Sources{Seed: 1, RookNamespace: "rook-ceph", Prometheus: Prometheus{HistoryDays: 90}},
@@ -113,26 +110,21 @@ func (f Field) Env() string {
 func (c *Config) Fields() []Field {
 	b := flag.NewFlagSet("bind", flag.ContinueOnError)
 	var fields []Field
-	str := func(key, name string, p *string, usage string) {
-		b.StringVar(p, name, *p, usage)
+	// bind makes the flag just defined on b the field key.
+	bind := func(key, name, usage string) {
 		fields = append(fields, Field{key, name, usage, b.Lookup(name).Value})
 	}
-	integer := func(key, name string, p *int, usage string) {
-		b.IntVar(p, name, *p, usage)
-		fields = append(fields, Field{key, name, usage, b.Lookup(name).Value})
-	}
-	boolean := func(key, name string, p *bool, usage string) {
-		b.BoolVar(p, name, *p, usage)
-		fields = append(fields, Field{key, name, usage, b.Lookup(name).Value})
-	}
+	str := func(key, name string, p *string, usage string) { b.StringVar(p, name, *p, ""); bind(key, name, usage) }
+	integer := func(key, name string, p *int, usage string) { b.IntVar(p, name, *p, ""); bind(key, name, usage) }
+	boolean := func(key, name string, p *bool, usage string) { b.BoolVar(p, name, *p, ""); bind(key, name, usage) }
 	duration := func(key, name string, p *metav1.Duration, usage string) {
-		b.DurationVar(&p.Duration, name, p.Duration, usage)
-		fields = append(fields, Field{key, name, usage, b.Lookup(name).Value})
+		b.DurationVar(&p.Duration, name, p.Duration, "")
+		bind(key, name, usage)
 	}
 	s := &c.Sources
 	boolean("demo", "demo", &s.Demo, "use the built-in demo cluster (a simulated homelab with two years of history)")
 	b.Uint64Var(&s.Seed, "seed", s.Seed, "")
-	fields = append(fields, Field{"seed", "seed", "seed of the demo cluster", b.Lookup("seed").Value})
+	bind("seed", "seed", "seed of the demo cluster")
 	str("kubeconfig", "kubeconfig", &s.Kubeconfig, "kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)")
 	str("context", "context", &s.Context, "kubeconfig context (default: the file's current context)")
 	str("rook_namespace", "rook-namespace", &s.RookNamespace, "namespace of Rook's toolbox pod, where `ceph df` is run")
@@ -164,7 +156,7 @@ func (c *Config) Fields() []Field {
 	str("ollama.model", "ollama-model", &o.Model, "model that drafts the narrative")
 	integer("ollama.num_predict", "ollama-num-predict", &o.NumPredict, "tokens a draft may take")
 	b.Float64Var(&o.Temperature, "ollama-temperature", o.Temperature, "")
-	fields = append(fields, Field{"ollama.temperature", "ollama-temperature", "sampling temperature", b.Lookup("ollama-temperature").Value})
+	bind("ollama.temperature", "ollama-temperature", "sampling temperature")
 	duration("ollama.timeout", "ollama-timeout", &o.Timeout, "time budget for the narrative")
 	str("ollama.prompt_dir", "ollama-prompt-dir", &o.PromptDir, "directory whose prompt.tmpl replaces the built-in prompt")
 	t := &c.Timeouts
@@ -175,12 +167,16 @@ func (c *Config) Fields() []Field {
 	return fields
 }
 
-// Load reads the configuration: defaults, the YAML file (when path is not
+// Load reads the configuration: defaults (with OLLAMA_HOST), the YAML file (when path is not
 // empty), the CAPPLAN_… variables of env, then flags (name to value, only
 // those given), and validates it once. Errors name the file, variable,
 // flag or field.
 func Load(path string, env func(string) string, flags map[string]string) (Config, error) {
 	c := DefaultConfig()
+	// Ollama's own variable comes before capplan's settings, as a default.
+	if h := env("OLLAMA_HOST"); h != "" {
+		c.Ollama.Host = h
+	}
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {

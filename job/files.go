@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
 )
@@ -118,26 +117,23 @@ func reportDays(root string) ([]string, error) {
 }
 
 // writeIndex keeps README.md at the repository's root: the latest
-// report's summary and a list of every report, newest first.
-func writeIndex(repo string, r templates.Report) error {
+// report's summary (r, in the repository's directory day) and a list of
+// every report, newest first.
+func writeIndex(repo, day string, r templates.Report) error {
 	days, err := reportDays(repo)
 	if err != nil {
 		return fmt.Errorf("index of reports: %w", err)
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Capacity reports: %s\n\n", r.Cluster)
-	fmt.Fprintf(&b, "Written by capplan every week. Latest: [%s](%s/report.md).\n\n", r.Date, gitrepo.Dir(mustDay(r.Date)))
+	fmt.Fprintf(&b, "Written by capplan every week. Latest: [%s](%s/report.md).\n\n", r.Date, day)
 	b.WriteString("| resource | now | runway | status |\n|---|---:|---|---|\n")
 	for _, res := range r.Resources {
-		runway := "beyond the forecasts"
-		if res.Runway != nil {
-			runway = fmt.Sprintf("%.0f days", *res.Runway)
-		}
 		now := planner.Quantity(res.Today, res.Unit)
 		if res.Capacity > 0 {
 			now += fmt.Sprintf(" (%.0f%%)", 100*res.Today/res.Capacity)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", res.Name, now, runway, res.Status)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", res.Name, now, runway(res.Runway, ""), res.Status)
 	}
 	if len(r.Gaps) > 0 {
 		fmt.Fprintf(&b, "\nThe latest report is incomplete: %d stage(s) failed; see its first lines.\n", len(r.Gaps))
@@ -149,14 +145,6 @@ func writeIndex(repo string, r templates.Report) error {
 	return writeAtomic(filepath.Join(repo, "README.md"), b.Bytes())
 }
 
-func mustDay(date string) time.Time {
-	t, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
 // commitMessage summarises the report: its day, then the resources that
 // need attention.
 func commitMessage(r templates.Report) string {
@@ -166,14 +154,19 @@ func commitMessage(r templates.Report) string {
 		if res.Status == "ok" {
 			continue
 		}
-		runway := "beyond the forecasts"
-		if res.Runway != nil {
-			runway = fmt.Sprintf("%.0f days of runway", *res.Runway)
-		}
-		fmt.Fprintf(&b, "- %s: %s, %s\n", res.Name, res.Status, runway)
+		fmt.Fprintf(&b, "- %s: %s, %s\n", res.Name, res.Status, runway(res.Runway, " of runway"))
 	}
 	for _, g := range r.Gaps {
 		fmt.Fprintf(&b, "- incomplete: the %s stage failed: %s\n", g.Stage, g.Error)
 	}
 	return strings.TrimSpace(b.String()) + "\n"
+}
+
+// runway words a resource's runway in whole days, or says it is beyond the
+// forecasts.
+func runway(days *float64, suffix string) string {
+	if days == nil {
+		return "beyond the forecasts"
+	}
+	return fmt.Sprintf("%.0f days%s", *days, suffix)
 }

@@ -34,58 +34,68 @@ type planned struct {
 	timeline        []planner.Event
 	changes         []planner.Change
 	comparedWith    string
+	// gaps are the parts that failed.
+	gaps []templates.Gap
 }
 
 // makePlan forecasts every resource and plans; a part that fails is a gap.
-func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, now time.Time, prev *Previous) (planned, []templates.Gap) {
-	var gaps []templates.Gap
+func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, now time.Time, prev *Previous) planned {
 	p := planned{plan: planner.Make(s, h, cfg, now, forecast.Predict)}
 	if len(p.plan.Projections) > 0 {
 		var err error
 		if p.options, err = planner.Options(p.plan, s, cfg.Catalogue, cfg.Months); err != nil {
-			gaps = append(gaps, templates.Gap{Stage: "plan", Error: "expansion options: " + err.Error()})
+			p.gaps = append(p.gaps, templates.Gap{Stage: "plan", Error: "expansion options: " + err.Error()})
 		}
 	}
 	var err error
 	if p.timeline, err = planner.Timeline(cfg.Inventory, p.plan); err != nil {
-		gaps = append(gaps, templates.Gap{Stage: "plan", Error: "refresh timeline: " + err.Error()})
+		p.gaps = append(p.gaps, templates.Gap{Stage: "plan", Error: "refresh timeline: " + err.Error()})
 	}
 	if prev != nil {
 		p.changes = planner.Compare(prev.Plan, p.plan, prev.Snapshot, s)
 		p.comparedWith = prev.Plan.Today.Format(time.DateOnly)
 	}
 	p.recommendations = planner.Recommend(p.plan, cfg.Thresholds.GrowthBuffer)
-	return p, gaps
+	return p
+}
+
+// rendered is the render stage's product: the report's content, the
+// charts, the parts that failed, and the template directory that works
+// (empty for the built-in template).
+type rendered struct {
+	report      templates.Report
+	charts      []File
+	gaps        []templates.Gap
+	templateDir string
 }
 
 // render builds report.json's content and the charts; report.json and
 // report.md are rendered once the narrative is known. A chart that cannot
-// be drawn is a gap.
-func render(s collectors.Snapshot, h collectors.History, p planned, now time.Time, templateDir string, gaps []templates.Gap) (templates.Report, []File, []templates.Gap) {
-	r := templates.Build(templates.Input{
+// be drawn, or a template directory whose template fails, is a gap.
+func render(s collectors.Snapshot, h collectors.History, p planned, now time.Time, templateDir string, gaps []templates.Gap) rendered {
+	out := rendered{templateDir: templateDir, report: templates.Build(templates.Input{
 		Snapshot: s, History: h, Plan: p.plan, Options: p.options, Recommendations: p.recommendations,
 		Timeline: p.timeline, Changes: p.changes, ComparedWith: p.comparedWith, Gaps: gaps, Generated: now,
-	})
-	var more []templates.Gap
+	})}
 	if templateDir != "" {
-		if _, err := templates.Markdown(r, templateDir); err != nil {
-			more = append(more, templates.Gap{Stage: "render", Error: err.Error() + "; the built-in template was used"})
+		if _, err := templates.Markdown(out.report, templateDir); err != nil {
+			out.gaps = append(out.gaps, templates.Gap{Stage: "render", Error: err.Error() + "; the built-in template was used"})
+			out.templateDir = ""
 		}
 	}
 	series := map[string]collectors.Series{}
 	for _, hs := range h.Series {
 		series[hs.Name] = hs
 	}
-	var files []File
 	for _, pr := range p.plan.Projections {
 		svg, err := templates.Chart(pr, series[pr.Resource], p.plan.Today)
 		if err != nil {
-			more = append(more, templates.Gap{Stage: "render", Error: fmt.Sprintf("chart of %s: %v", pr.Resource, err)})
+			out.gaps = append(out.gaps, templates.Gap{Stage: "render", Error: fmt.Sprintf("chart of %s: %v", pr.Resource, err)})
 			continue
 		}
-		files = append(files, File{templates.ChartFile(pr.Resource), svg})
+		out.charts = append(out.charts, File{templates.ChartFile(pr.Resource), svg})
 	}
-	return r, files, more
+	return out
 }
 
 // Report plans the cluster and renders report.json, report.md (with the
@@ -99,9 +109,10 @@ func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, gen
 		ceph.SetUsable()
 		s.Ceph = &ceph
 	}
-	p, gaps := makePlan(s, h, cfg, generated, prev)
-	r, charts, more := render(s, h, p, generated, templateDir, gaps)
-	r.Gaps = append(r.Gaps, more...)
-	files, err := finish(&r, charts, templates.Narrative{Source: "deterministic", Text: narrate.Deterministic(r), Reason: "no language model was asked"}, templateDir)
+	p := makePlan(s, h, cfg, generated, prev)
+	rd := render(s, h, p, generated, templateDir, p.gaps)
+	r := rd.report
+	r.Gaps = append(r.Gaps, rd.gaps...)
+	files, err := finish(&r, rd.charts, templates.Narrative{Source: "deterministic", Text: narrate.Deterministic(r), Reason: "no language model was asked"}, rd.templateDir)
 	return files, r, err
 }

@@ -80,30 +80,19 @@ func Run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		log.Warn("collect", "gap", g.Error)
 	}
 
-	type planStage struct {
-		p    planned
-		gaps []templates.Gap
-	}
-	ps, err := within(ctx, c.Timeouts.Plan.Duration, func() planStage {
-		p, g := makePlan(snap, hist, c.Planner, now, prev)
-		return planStage{p, g}
+	p, err := within(ctx, c.Timeouts.Plan.Duration, func() planned {
+		return makePlan(snap, hist, c.Planner, now, prev)
 	})
-	gaps = append(gaps, ps.gaps...)
+	gaps = append(gaps, p.gaps...)
 	if err != nil {
 		gaps = append(gaps, templates.Gap{Stage: "plan", Error: err.Error()})
 	}
 
-	type renderStage struct {
-		report templates.Report
-		files  []File
-		gaps   []templates.Gap
-	}
-	rs, err := within(ctx, c.Timeouts.Render.Duration, func() renderStage {
-		r, f, g := render(snap, hist, ps.p, now, c.TemplateDir, slices.Clone(gaps))
-		return renderStage{r, f, g}
+	rd, err := within(ctx, c.Timeouts.Render.Duration, func() rendered {
+		return render(snap, hist, p, now, c.TemplateDir, slices.Clone(gaps))
 	})
-	report, files := rs.report, rs.files
-	gaps = append(gaps, rs.gaps...)
+	report := rd.report
+	gaps = append(gaps, rd.gaps...)
 	if err != nil {
 		gaps = append(gaps, templates.Gap{Stage: "render", Error: err.Error()})
 		report = templates.Build(templates.Input{Snapshot: snap, History: hist, Generated: now})
@@ -114,17 +103,17 @@ func Run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		gaps = append(gaps, templates.Gap{Stage: "render", Error: "history.json: " + err.Error()})
 	}
 
+	report.Gaps = gaps
 	narrative := templates.Narrative{Source: "deterministic", Reason: "Ollama is disabled in the configuration"}
 	if c.Ollama.Enabled {
 		o := narrate.Options{Host: c.Ollama.Host, Model: c.Ollama.Model, NumPredict: c.Ollama.NumPredict,
 			Temperature: c.Ollama.Temperature, Budget: c.Ollama.Timeout.Duration, PromptDir: c.Ollama.PromptDir, Logger: log}
-		report.Gaps = gaps
 		narrative = narrate.Write(ctx, report, o)
 	} else {
-		report.Gaps = gaps
 		narrative.Text = narrate.Deterministic(report)
 	}
-	if files, err = finish(&report, files, narrative, c.TemplateDir); err != nil {
+	files, err := finish(&report, rd.charts, narrative, rd.templateDir)
+	if err != nil {
 		return Result{Report: report, Duration: time.Since(start)}, fmt.Errorf("render: %w", err)
 	}
 	if historyJSON != nil {
@@ -168,9 +157,9 @@ func within[T any](ctx context.Context, timeout time.Duration, fn func() T) (T, 
 	}
 }
 
-// finish sets the narrative and renders report.json and report.md again
-// with it.
-func finish(r *templates.Report, files []File, n templates.Narrative, templateDir string) ([]File, error) {
+// finish sets the narrative and renders report.json and report.md with
+// it, ahead of the charts.
+func finish(r *templates.Report, charts []File, n templates.Narrative, templateDir string) ([]File, error) {
 	r.Narrative = &n
 	js, err := r.JSON()
 	if err != nil {
@@ -178,18 +167,9 @@ func finish(r *templates.Report, files []File, n templates.Narrative, templateDi
 	}
 	md, err := templates.Markdown(*r, templateDir)
 	if err != nil {
-		md, err = templates.Markdown(*r, "")
-		if err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
-	out := []File{{"report.json", js}, {"report.md", md}}
-	for _, f := range files {
-		if f.Name != "report.json" && f.Name != "report.md" {
-			out = append(out, f)
-		}
-	}
-	return out, nil
+	return append([]File{{"report.json", js}, {"report.md", md}}, charts...), nil
 }
 
 // reportHistory reads the history committed to the report repository and
@@ -283,7 +263,7 @@ func (c Config) publish(ctx context.Context, r templates.Report, files []File, n
 			if err := replaceDay(dir, day, files); err != nil {
 				return err
 			}
-			return writeIndex(dir, r)
+			return writeIndex(dir, day, r)
 		}, commitMessage(r))
 		out := Result{Dir: filepath.Join(c.Git.Dir, filepath.FromSlash(day)), Commit: res.Commit, Published: err == nil, Changed: res.Changed}
 		if err != nil {
@@ -314,7 +294,7 @@ func (c Config) publish(ctx context.Context, r templates.Report, files []File, n
 				return err
 			}
 		}
-		return writeIndex(dir, r)
+		return writeIndex(dir, day, r)
 	}, commitMessage(r))
 	if err != nil {
 		return Result{Dir: kept}, fmt.Errorf("%w: %v", ErrNotPublished, err)

@@ -176,15 +176,19 @@ func NewFigures(r templates.Report, prompt string) Figures {
 			fs.values = append(fs.values, figure{k, v})
 		}
 	}
-	for _, c := range claims(prompt) {
-		if c.date != "" {
-			fs.dates[c.date] = true
-			continue
-		}
-		for _, s := range c.scales {
-			add(c.kind, c.value*s)
+	// addClaims takes the numbers a text of the report's own states.
+	addClaims := func(text string) {
+		for _, c := range claims(text) {
+			if c.date != "" {
+				fs.dates[c.date] = true
+				continue
+			}
+			for _, s := range c.scales {
+				add(c.kind, c.value*s)
+			}
 		}
 	}
+	addClaims(prompt)
 	addDate := func(t *time.Time) {
 		if t != nil {
 			fs.dates[t.Format(time.DateOnly)] = true
@@ -206,22 +210,24 @@ func NewFigures(r templates.Report, prompt string) Figures {
 			add(plain, v)
 		}
 	}
+	// level is a value of a resource, in its unit and as a share of its
+	// capacity.
+	level := func(res templates.Resource, v float64) {
+		quantity(res.Unit, v)
+		if res.Capacity > 0 {
+			add(percent, 100*v/res.Capacity)
+		}
+	}
 	for _, res := range r.Resources {
 		for _, v := range []float64{res.Capacity, res.Today, res.TodayPeak, res.AtHorizon, res.HorizonError} {
-			quantity(res.Unit, v)
-			if res.Capacity > 0 {
-				add(percent, 100*v/res.Capacity)
-			}
+			level(res, v)
 		}
 		addDays(float64(res.HorizonDays))
 		if res.Runway != nil {
 			addDays(*res.Runway)
 		}
 		for _, c := range res.Crossings {
-			quantity(res.Unit, c.Level)
-			if res.Capacity > 0 {
-				add(percent, 100*c.Level/res.Capacity)
-			}
+			level(res, c.Level)
 			addDate(c.Date)
 			addDate(c.Earliest)
 			addDate(c.Month)
@@ -229,11 +235,13 @@ func NewFigures(r templates.Report, prompt string) Figures {
 				addDays(c.Date.Sub(today).Hours() / 24)
 			}
 		}
-		// The forecast's steps that the prompt shows, in percent too.
-		for _, p := range []templates.Point{step(res.Daily, 30), step(res.Daily, 60), step(res.Daily, res.HorizonDays), step(res.Monthly, 12)} {
-			quantity(res.Unit, p.Mean)
-			if res.Capacity > 0 {
-				add(percent, 100*p.Mean/res.Capacity)
+		// The forecast's steps that the prompt shows.
+		for _, n := range []struct {
+			pts  []templates.Point
+			step int
+		}{{res.Daily, 30}, {res.Daily, 60}, {res.Daily, res.HorizonDays}, {res.Monthly, 12}} {
+			if p, ok := step(n.pts, n.step); ok {
+				level(res, p.Mean)
 			}
 		}
 	}
@@ -250,22 +258,20 @@ func NewFigures(r templates.Report, prompt string) Figures {
 	s := r.Summary
 	add(nodes, float64(s.Nodes))
 	add(nodes, float64(s.Nodes-1))
-	for _, res := range []templates.Summary{s} {
-		add(cores, res.Allocatable.CPUCores)
-		add(cores, res.Requests.CPUCores)
-		add(bytesKind, float64(res.Allocatable.MemoryBytes))
-		add(bytesKind, float64(res.Requests.MemoryBytes))
-		if res.Usage != nil {
-			add(cores, res.Usage.CPUCores)
-			add(bytesKind, float64(res.Usage.MemoryBytes))
+	add(cores, s.Allocatable.CPUCores)
+	add(cores, s.Requests.CPUCores)
+	add(bytesKind, float64(s.Allocatable.MemoryBytes))
+	add(bytesKind, float64(s.Requests.MemoryBytes))
+	if s.Usage != nil {
+		add(cores, s.Usage.CPUCores)
+		add(bytesKind, float64(s.Usage.MemoryBytes))
+	}
+	if c := s.Ceph; c != nil {
+		for _, v := range []int64{c.TotalBytes, c.UsedBytes, c.AvailBytes, c.UsableBytes} {
+			add(bytesKind, float64(v))
 		}
-		if c := res.Ceph; c != nil {
-			for _, v := range []int64{c.TotalBytes, c.UsedBytes, c.AvailBytes, c.UsableBytes} {
-				add(bytesKind, float64(v))
-			}
-			add(percent, 100*c.NearfullRatio)
-			add(percent, 100*c.FullRatio)
-		}
+		add(percent, 100*c.NearfullRatio)
+		add(percent, 100*c.FullRatio)
 	}
 	if n := r.NPlusOne; n != nil {
 		for _, v := range []float64{n.CPU.Requests, n.CPU.Remaining, n.CPU.Headroom, -n.CPU.Headroom} {
@@ -278,25 +284,17 @@ func NewFigures(r templates.Report, prompt string) Figures {
 	for _, rec := range r.Recommendations {
 		quantity(rec.Unit, rec.Level)
 		quantity(rec.Unit, rec.Needed)
-		for _, c := range claims(rec.Message) {
-			if c.date != "" {
-				fs.dates[c.date] = true
-				continue
-			}
-			for _, sc := range c.scales {
-				add(c.kind, c.value*sc)
-			}
-		}
+		addClaims(rec.Message)
 	}
 	return fs
 }
 
-// step is the forecast's step n (1-based), zero when there is none.
-func step(pts []templates.Point, n int) templates.Point {
+// step is the forecast's step n (1-based), if it has one.
+func step(pts []templates.Point, n int) (templates.Point, bool) {
 	if n < 1 || n > len(pts) {
-		return templates.Point{}
+		return templates.Point{}, false
 	}
-	return pts[n-1]
+	return pts[n-1], true
 }
 
 // describe lists rejected claims for the model's second draft.

@@ -150,10 +150,10 @@ func Prompt(r templates.Report, dir string) (string, error) {
 
 // interval is the forecast's step n (1-based) with its 95% interval.
 func interval(res templates.Resource, pts []templates.Point, n int) string {
-	if n < 1 || n > len(pts) {
+	p, ok := step(pts, n)
+	if !ok {
 		return "—"
 	}
-	p := pts[n-1]
 	q := func(v float64) string { return planner.Quantity(v, res.Unit) }
 	return fmt.Sprintf("%s [%s, %s]", q(p.Mean), q(p.Lo95), q(p.Hi95))
 }

@@ -120,15 +120,11 @@ func Publish(ctx context.Context, o Options, apply Apply, message string) (Resul
 // exact head that rejected the last push, without deepening a shallow
 // history.
 func attempt(ctx context.Context, o Options, apply Apply, message string) (Result, error) {
-	dir, cleanup, err := Checkout(ctx, o)
+	repo, _, cleanup, err := checkout(ctx, o)
 	if err != nil {
 		return Result{}, err
 	}
 	defer cleanup()
-	repo, err := git.PlainOpen(dir)
-	if err != nil {
-		return Result{}, fmt.Errorf("report repository: %w", err)
-	}
 	branch := plumbing.NewBranchReferenceName(o.Branch)
 	var base plumbing.Hash
 	if head, err := repo.Head(); err == nil {
@@ -158,55 +154,59 @@ func attempt(ctx context.Context, o Options, apply Apply, message string) (Resul
 // remote, which go-git cannot clone, gives a new repository with the
 // remote set, so that the first report starts the history.
 func Checkout(ctx context.Context, o Options) (string, func(), error) {
+	_, dir, cleanup, err := checkout(ctx, o)
+	return dir, cleanup, err
+}
+
+// checkout is Checkout with the repository opened. err is named so that
+// every failure removes the clone's directory.
+func checkout(ctx context.Context, o Options) (_ *git.Repository, _ string, _ func(), err error) {
 	if o.Branch == "" {
 		o.Branch = "main"
 	}
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
-		return "", nil, fmt.Errorf("work directory: %w", err)
+		return nil, "", nil, fmt.Errorf("work directory: %w", err)
 	}
-	dir, err := os.MkdirTemp(o.Dir, "clone-")
+	tmp, err := os.MkdirTemp(o.Dir, "clone-")
 	if err != nil {
-		return "", nil, fmt.Errorf("work directory: %w", err)
+		return nil, "", nil, fmt.Errorf("work directory: %w", err)
 	}
-	cleanup := func() { os.RemoveAll(dir) }
-	clone := func() error {
-		_, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{
+	remove := func() { os.RemoveAll(tmp) }
+	defer func() {
+		if err != nil {
+			remove()
+		}
+	}()
+	clone := func() (*git.Repository, error) {
+		if err := os.RemoveAll(tmp); err != nil {
+			return nil, fmt.Errorf("work directory: %w", err)
+		}
+		return git.PlainCloneContext(ctx, tmp, false, &git.CloneOptions{
 			URL: o.URL, Auth: o.Auth, ReferenceName: plumbing.NewBranchReferenceName(o.Branch), SingleBranch: true, Depth: 1, Tags: git.NoTags,
 		})
-		return err
 	}
-	err = clone()
+	repo, err := clone()
 	// go-git v5 fails a fetch now and then with "closing input: EOF" when
 	// an SSH server ends the session before the client closes its side
 	// (go-git#1685, fixed after v5.19.3): the clone is tried again.
 	for try := 1; try < 3 && err != nil && strings.HasSuffix(err.Error(), ": EOF") && ctx.Err() == nil; try++ {
-		if rerr := os.RemoveAll(dir); rerr != nil {
-			return "", nil, fmt.Errorf("work directory: %w", rerr)
-		}
-		if rerr := os.MkdirAll(dir, 0o755); rerr != nil {
-			return "", nil, fmt.Errorf("work directory: %w", rerr)
-		}
-		err = clone()
+		repo, err = clone()
 	}
 	switch {
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
-		if err := os.RemoveAll(dir); err != nil {
-			return "", nil, fmt.Errorf("work directory: %w", err)
+		if err = os.RemoveAll(tmp); err != nil {
+			return nil, "", nil, fmt.Errorf("work directory: %w", err)
 		}
-		repo, err := initRepo(dir, o.Branch)
-		if err != nil {
-			cleanup()
-			return "", nil, err
+		if repo, err = initRepo(tmp, o.Branch); err != nil {
+			return nil, "", nil, err
 		}
-		if _, err := repo.CreateRemote(&config.RemoteConfig{Name: git.DefaultRemoteName, URLs: []string{o.URL}}); err != nil {
-			cleanup()
-			return "", nil, fmt.Errorf("report repository: %w", err)
+		if _, err = repo.CreateRemote(&config.RemoteConfig{Name: git.DefaultRemoteName, URLs: []string{o.URL}}); err != nil {
+			return nil, "", nil, fmt.Errorf("report repository: %w", err)
 		}
 	case err != nil:
-		cleanup()
-		return "", nil, fmt.Errorf("clone %s (branch %s): %w", Redact(o.URL), o.Branch, err)
+		return nil, "", nil, fmt.Errorf("clone %s (branch %s): %w", Redact(o.URL), o.Branch, err)
 	}
-	return dir, cleanup, nil
+	return repo, tmp, remove, nil
 }
 
 // Redact hides a password in a URL's user info, for messages: a token

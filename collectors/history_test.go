@@ -53,3 +53,46 @@ func TestCephSetUsable(t *testing.T) {
 		t.Errorf("usable %d by %q, want unknown", c.UsableBytes, by)
 	}
 }
+
+func TestStitch(t *testing.T) {
+	// The repository holds 200 days to 2026-07-19; Prometheus the last 15
+	// days to 2026-07-26, with a different value on the days they share.
+	older := History{Series: []Series{
+		{Name: "cpu/usage", Unit: Cores, Source: "git", Days: days(200)},
+		{Name: "ceph/stored", Unit: Bytes, Source: "git", Days: days(10)},
+		{Name: "memory/usage", Unit: Cores, Source: "git", Days: days(10)},
+	}}
+	recent := days(207)[192:]
+	for i := range recent {
+		recent[i].Mean += 1000
+	}
+	newer := History{Series: []Series{
+		{Name: "cpu/usage", Unit: Cores, Source: "prometheus", Days: recent},
+		{Name: "memory/usage", Unit: Bytes, Source: "prometheus", Days: days(3)},
+		{Name: "net/rx", Unit: BytesPerSecond, Source: "prometheus", Days: days(3)},
+	}}
+	h, notes := Stitch(older, newer)
+	got := map[string]Series{}
+	for _, s := range h.Series {
+		got[s.Name] = s
+	}
+	cpu := got["cpu/usage"]
+	if len(cpu.Days) != 207 || cpu.Source != "prometheus, earlier days from git" {
+		t.Fatalf("cpu/usage: %d days from %q, want 207 from both", len(cpu.Days), cpu.Source)
+	}
+	for i, d := range cpu.Days {
+		want := float64(i)
+		if i >= 192 {
+			want += 1000 // the newer source wins the days both have
+		}
+		if d.Mean != want || (i > 0 && !d.Date.After(cpu.Days[i-1].Date)) {
+			t.Fatalf("day %d: %v, want mean %v in date order", i, d, want)
+		}
+	}
+	if s := got["memory/usage"]; len(s.Days) != 3 || s.Source != "prometheus" || len(notes) != 1 || !strings.Contains(notes[0].Message, "memory/usage left out") {
+		t.Errorf("unit clash: %d days from %s, notes %v", len(s.Days), s.Source, notes)
+	}
+	if len(got["ceph/stored"].Days) != 10 || len(got["net/rx"].Days) != 3 || len(h.Series) != 4 {
+		t.Errorf("series only one side has: %v", h.Series)
+	}
+}

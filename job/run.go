@@ -175,7 +175,7 @@ func finish(r *templates.Report, charts []File, n templates.Narrative, templateD
 // reportHistory reads the history committed to the report repository and
 // the last report before today.
 func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.History, *Previous, []collectors.Note, error) {
-	dir := c.Git.Dir
+	dir, name := c.Git.Dir, c.Git.Dir
 	if c.Git.URL != "" {
 		auth, err := c.auth()
 		if err != nil {
@@ -186,7 +186,7 @@ func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.Hi
 			return collectors.History{}, nil, nil, err
 		}
 		defer cleanup()
-		dir = d
+		dir, name = d, publish.Redact(c.Git.URL)
 	}
 	if dir == "" {
 		return collectors.History{}, nil, nil, nil
@@ -195,7 +195,7 @@ func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.Hi
 		// A repository yet to be made has no history.
 		return collectors.History{}, nil, nil, nil
 	}
-	h, notes, err := gitrepo.History(dir)
+	h, notes, err := gitrepo.History(dir, name)
 	if err != nil {
 		if errors.Is(err, plumbing.ErrReferenceNotFound) {
 			// A repository without a commit yet.

@@ -69,8 +69,8 @@ func TestRunLocalRepository(t *testing.T) {
 		t.Errorf("narrative %+v", n)
 	}
 
-	// The same day again with the same inputs replaces the day's report:
-	// only the run's time differs, so one more commit, no new directory.
+	// The same day again replaces the day's report: its history now names
+	// two recorded reports, so one more commit, and no new directory.
 	again, err := Run(ctx, c, generated, false, "", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -134,8 +134,10 @@ func TestRunRemote(t *testing.T) {
 	if next.Report.ComparedWith != "2026-11-23" {
 		t.Errorf("compared with %q: the previous report was not read from the remote", next.Report.ComparedWith)
 	}
-	if h := next.Report.History; len(h) == 0 || !strings.HasPrefix(h[0].Source, "git ") {
-		t.Errorf("history source %q", h[0].Source)
+	// The demo's 730 days to 2026-11-29, and before them the days the
+	// reports of 2026-11-16 and 2026-11-23 recorded, from 2024-11-16.
+	if h := next.Report.History[0]; len(h.Days) != 744 || !strings.Contains(h.Source, "demo, earlier days from git "+c.Git.URL) {
+		t.Errorf("history: %d days from %q, want 744, the demo's and the repository's", len(h.Days), h.Source)
 	}
 }
 

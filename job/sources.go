@@ -68,8 +68,10 @@ func (s Sources) Validate() error {
 }
 
 // Gather takes the snapshot (from the cluster, or the demo) and reads and
-// merges the histories. extra are histories read elsewhere (the report
-// repository's). A source that fails is a gap; the others still count.
+// merges the histories. extra are histories earlier runs recorded, read
+// elsewhere (the report repository's); they and history_git extend the
+// live sources' series with the days those lack. A source that fails is a
+// gap; the others still count.
 func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.History) (collectors.Snapshot, collectors.History, []templates.Gap) {
 	snap := collectors.Snapshot{Sources: map[string]string{}}
 	var gaps []templates.Gap
@@ -85,8 +87,9 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 		cephs = s.cluster(ctx, now, &snap, gap)
 	}
 	// Histories in order of preference where they tie: live Prometheus,
-	// then the report repository, then a file, then the demo.
+	// then a file, then the demo; recorded ones extend them.
 	var histories []collectors.History
+	recorded := extra
 	var promCeph *cephSource
 	var volumeUse map[[2]string]int64
 	if s.Prometheus.URL != "" {
@@ -98,13 +101,12 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 		snap.Notes = append(snap.Notes, notes...)
 		promCeph, volumeUse = pc, vu
 	}
-	histories = append(histories, extra...)
 	if s.HistoryGit != "" {
-		h, notes, err := gitrepo.History(s.HistoryGit)
+		h, notes, err := gitrepo.History(s.HistoryGit, s.HistoryGit)
 		if err != nil {
 			gap("history from %s: %v", s.HistoryGit, err)
 		}
-		histories = append(histories, h)
+		recorded = append(recorded, h)
 		snap.Notes = append(snap.Notes, notes...)
 	}
 	if s.HistoryCSV != "" {
@@ -123,7 +125,11 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 		snap = d
 		histories = append(histories, hist)
 	}
-	hist, notes := collectors.Merge(histories...)
+	live, notes := collectors.Merge(histories...)
+	snap.Notes = append(snap.Notes, notes...)
+	past, notes := collectors.Merge(recorded...)
+	snap.Notes = append(snap.Notes, notes...)
+	hist, notes := collectors.Stitch(past, live)
 	snap.Notes = append(snap.Notes, notes...)
 	if s.CephDF != "" {
 		c, notes, err := ceph.ReadDFFile(s.CephDF)

@@ -50,11 +50,12 @@ func Marshal(h collectors.History, generated time.Time) ([]byte, error) {
 }
 
 // History reads every history.json in a reports/…/<date>/ directory at
-// the repository's HEAD
-// (dir is its working tree) and stitches them. A file that cannot be read
-// is left out with a note naming it; a repository that cannot be opened is
-// an error.
-func History(dir string) (collectors.History, []collectors.Note, error) {
+// the repository's HEAD (dir is its working tree) and stitches them. name
+// is what the repository is called in sources and notes: its work tree,
+// or the remote a temporary clone came from. A file that cannot be read
+// is left out with a note naming it; a repository that cannot be opened
+// is an error.
+func History(dir, name string) (collectors.History, []collectors.Note, error) {
 	repo, err := git.PlainOpen(dir)
 	if err != nil {
 		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
@@ -71,7 +72,7 @@ func History(dir string) (collectors.History, []collectors.Note, error) {
 	if err != nil {
 		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
 	}
-	source := "git " + dir
+	source := "git " + name
 	var notes []collectors.Note
 	note := func(format string, args ...any) {
 		notes = append(notes, collectors.Note{Source: source, Message: fmt.Sprintf(format, args...)})

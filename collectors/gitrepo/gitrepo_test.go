@@ -71,7 +71,7 @@ func TestHistoryStitchesReports(t *testing.T) {
 		"reports/2026-11-09/report.md":    []byte("# Capacity report"),
 		"README.md":                       []byte("reports"),
 	})
-	h, notes, err := History(dir)
+	h, notes, err := History(dir, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestHistoryStitchesReports(t *testing.T) {
 
 func TestHistoryNotARepository(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := History(dir); err == nil || !strings.Contains(err.Error(), dir) {
+	if _, _, err := History(dir, dir); err == nil || !strings.Contains(err.Error(), dir) {
 		t.Errorf("error %v, want one naming %s", err, dir)
 	}
 }

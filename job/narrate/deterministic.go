@@ -1,6 +1,7 @@
 package narrate
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,12 +29,21 @@ func outlook(r templates.Report) string {
 	if len(r.Resources) == 0 {
 		return "No resource could be forecast this week."
 	}
-	var soon []string
+	today, _ := time.Parse(time.DateOnly, r.Date)
+	type attention struct {
+		res   templates.Resource
+		first []planner.Crossing
+	}
+	var need []attention
 	for _, res := range r.Resources {
-		if res.Status == "ok" {
-			continue
+		if res.Status != "ok" {
+			need = append(need, attention{res, soonest(res.Crossings, today)})
 		}
-		soon = append(soon, describeResource(res))
+	}
+	slices.SortStableFunc(need, func(a, b attention) int { return compareCrossings(a.first, b.first, today) })
+	soon := make([]string, len(need))
+	for i, a := range need {
+		soon[i] = describeResource(a.res, a.first)
 	}
 	ok := len(r.Resources) - len(soon)
 	var b strings.Builder
@@ -53,9 +63,10 @@ func outlook(r templates.Report) string {
 	return b.String()
 }
 
-// describeResource says when a resource crosses its first threshold.
-func describeResource(res templates.Resource) string {
-	for _, c := range soonest(res.Crossings) {
+// describeResource says when a resource crosses its first threshold;
+// crossings are its thresholds, soonest first.
+func describeResource(res templates.Resource, crossings []planner.Crossing) string {
+	for _, c := range crossings {
 		level := planner.Quantity(c.Level, res.Unit)
 		switch {
 		case c.Already:
@@ -77,30 +88,45 @@ func describeResource(res templates.Resource) string {
 	return fmt.Sprintf("%s is %s", res.Name, res.Status)
 }
 
-// soonest orders crossings: already passed, then by date (daily
-// forecast), then by month (monthly forecast).
-func soonest(cs []planner.Crossing) []planner.Crossing {
+// soonest orders crossings by runway as the planner measures it (the
+// daily crossing's date, else the first day of the monthly one's month),
+// thresholds already passed first, those never reached last.
+func soonest(cs []planner.Crossing, today time.Time) []planner.Crossing {
 	out := slices.Clone(cs)
-	when := func(c planner.Crossing) (int, time.Time) {
-		switch {
-		case c.Already:
-			return 0, time.Time{}
-		case c.Date != nil:
-			return 1, *c.Date
-		case c.Month != nil:
-			return 2, *c.Month
-		}
-		return 3, time.Time{}
-	}
 	slices.SortStableFunc(out, func(a, b planner.Crossing) int {
-		ra, ta := when(a)
-		rb, tb := when(b)
-		if ra != rb {
-			return ra - rb
-		}
-		return ta.Compare(tb)
+		return compareCrossings([]planner.Crossing{a}, []planner.Crossing{b}, today)
 	})
 	return out
+}
+
+// compareCrossings orders two resources by the first of their (sorted)
+// crossings.
+func compareCrossings(a, b []planner.Crossing, today time.Time) int {
+	runway := func(cs []planner.Crossing) (float64, bool) {
+		if len(cs) == 0 {
+			return 0, false
+		}
+		m := cs[0].RunwayMonths(today)
+		if m == nil {
+			return 0, false
+		}
+		if cs[0].Already {
+			return -1, true
+		}
+		return *m, true
+	}
+	ma, oka := runway(a)
+	mb, okb := runway(b)
+	switch {
+	case oka != okb:
+		if oka {
+			return -1
+		}
+		return 1
+	case !oka:
+		return 0
+	}
+	return cmp.Compare(ma, mb)
 }
 
 func risks(r templates.Report) string {

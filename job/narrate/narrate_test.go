@@ -329,3 +329,25 @@ func TestRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestDeterministicSoonestFirst lists the resources that need attention by
+// their first crossing, whatever their order in the report.
+func TestDeterministicSoonestFirst(t *testing.T) {
+	r := demo(t)
+	var usage, requests templates.Resource
+	for _, res := range r.Resources {
+		switch res.Name {
+		case "cpu/usage":
+			usage = res
+		case "cpu/requests":
+			requests = res
+		}
+	}
+	requests.Status = "warning" // reaches its CPU average threshold in 2027-03
+	r.Resources = []templates.Resource{requests, usage}
+	text := Deterministic(r)
+	u, q := strings.Index(text, "cpu/usage reaches"), strings.Index(text, "cpu/requests reaches")
+	if !strings.Contains(text, "2 resources need attention, soonest first") || u < 0 || q < 0 || u > q {
+		t.Fatalf("want cpu/usage (today) before cpu/requests (2027-03):\n%s", text)
+	}
+}

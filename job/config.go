@@ -105,6 +105,12 @@ func (f Field) Env() string {
 	return "CAPPLAN_" + strings.ToUpper(strings.NewReplacer(".", "_").Replace(f.Key))
 }
 
+// IsBool tells a switch, which as a flag takes no value.
+func (f Field) IsBool() bool {
+	b, ok := f.value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
 // Fields are the settings of c that flags and the environment can set,
 // bound to c.
 func (c *Config) Fields() []Field {

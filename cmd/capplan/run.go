@@ -25,16 +25,12 @@ type runFlags struct {
 }
 
 func (f *runFlags) register(fs *flag.FlagSet, dryRun bool) {
-	f.set = map[string]string{}
 	f.config = fs.String("config", os.Getenv("CAPPLAN_CONFIG"), "configuration file, YAML (default $CAPPLAN_CONFIG); variables CAPPLAN_… override it, flags override both")
 	if dryRun {
 		f.dryRun = fs.Bool("dry-run", false, "write the report to --out (default: report.md to stdout) and publish nothing")
 		f.out = fs.String("out", "-", "directory for a dry run's files, or - for report.md on stdout")
 	}
-	cfg := job.DefaultConfig()
-	for _, fd := range cfg.Fields() {
-		fs.Var(&setFlag{f.set, fd.Flag, fd.Key == "demo" || fd.Key == "ollama.enabled"}, fd.Flag, fd.Usage+" ["+fd.Env()+"]")
-	}
+	f.set = fieldFlags(fs, func(fd job.Field) string { return fd.Usage + " [" + fd.Env() + "]" }, func(string) bool { return true })
 }
 
 func (f *runFlags) load() (job.Config, error) {

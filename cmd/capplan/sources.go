@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/capplan/capplan/collectors"
@@ -14,19 +15,11 @@ import (
 // sourceFlags are the source settings of job.Config as flags, for the
 // snapshot and plan commands.
 type sourceFlags struct {
-	cfg job.Config
 	set map[string]string
 }
 
 func (f *sourceFlags) register(fs *flag.FlagSet) {
-	f.cfg = job.DefaultConfig()
-	f.set = map[string]string{}
-	for _, fd := range f.cfg.Fields() {
-		if !isSource(fd.Key) {
-			continue
-		}
-		fs.Var(&setFlag{f.set, fd.Flag, fd.Key == "demo"}, fd.Flag, fd.Usage)
-	}
+	f.set = fieldFlags(fs, func(fd job.Field) string { return fd.Usage }, isSource)
 }
 
 // isSource tells the settings of where data comes from.
@@ -35,7 +28,21 @@ func isSource(key string) bool {
 	case "demo", "seed", "kubeconfig", "context", "rook_namespace", "ceph_df", "history_csv", "history_git":
 		return true
 	}
-	return len(key) > len("prometheus.") && key[:len("prometheus.")] == "prometheus."
+	return strings.HasPrefix(key, "prometheus.")
+}
+
+// fieldFlags registers the job.Config settings that keep accepts as flags
+// on fs, and returns the map their values are recorded in as given, for
+// job.Load to apply over the file and the environment.
+func fieldFlags(fs *flag.FlagSet, usage func(job.Field) string, keep func(key string) bool) map[string]string {
+	set := map[string]string{}
+	cfg := job.DefaultConfig()
+	for _, fd := range cfg.Fields() {
+		if keep(fd.Key) {
+			fs.Var(&setFlag{set, fd.Flag, fd.IsBool()}, fd.Flag, usage(fd))
+		}
+	}
+	return set
 }
 
 // load applies the flags given (and the secrets' variables) and validates.
@@ -64,8 +71,7 @@ func gather(ctx context.Context, s job.Sources, now time.Time) (collectors.Snaps
 	return snap, hist, nil
 }
 
-// setFlag records a flag's value as given, for job.Load to apply over the
-// file and the environment.
+// setFlag records a flag's value as given.
 type setFlag struct {
 	set     map[string]string
 	name    string

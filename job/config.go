@@ -248,6 +248,10 @@ func (c *Config) readSecrets(env func(string) string) error {
 		}
 		prom.Username, prom.Password = user, password
 	}
+	if prom.Token != "" && basic != "" {
+		// One Authorization header: Prometheus' client refuses both.
+		return errors.New("prometheus: a bearer token (prometheus.token_file or CAPPLAN_PROMETHEUS_TOKEN) and basic auth (prometheus.basic_auth_file or CAPPLAN_PROMETHEUS_BASIC_AUTH) cannot both be used")
+	}
 	c.Sources.secrets = prom
 	if err := read("git.token_file", c.Git.TokenFile, "CAPPLAN_GIT_TOKEN", &c.secrets.gitToken); err != nil {
 		return err

@@ -45,12 +45,21 @@ var ErrNotPublished = errors.New("report not published")
 // into out (report.md to stdout when out is "-" is the caller's) and
 // publishes nothing.
 func Run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, log *slog.Logger) (Result, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	// Secrets reach no file, log line or error: every text a source, a
+	// library or the model wrote goes through red.
+	red := c.redactor()
+	log = slog.New(redactHandler{log.Handler(), red})
+	res, err := run(ctx, c, now, dryRun, out, log, red)
+	return res, red.Error(err)
+}
+
+func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, log *slog.Logger, red collectors.Redactor) (Result, error) {
 	start := time.Now()
 	if !dryRun && c.Git.URL == "" && c.Git.Dir == "" {
 		return Result{}, ConfigError{errors.New("git.url or git.dir is needed to publish the report (or a dry run)")}
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
 	}
 	now = now.UTC()
 	var gaps []templates.Gap
@@ -112,12 +121,19 @@ func Run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	} else {
 		narrative.Text = narrate.Deterministic(report)
 	}
+	report.Narrative = &narrative
+	redactReport(&report, red)
 	files, err := finish(&report, rd.charts, narrative, rd.templateDir)
 	if err != nil {
 		return Result{Report: report, Duration: time.Since(start)}, fmt.Errorf("render: %w", err)
 	}
 	if historyJSON != nil {
 		files = append(files, File{"history.json", historyJSON})
+	}
+	// The last net: what a template or a chart wrote of a secret that
+	// slipped past the texts above.
+	for i := range files {
+		files[i].Data = red.Bytes(files[i].Data)
 	}
 
 	res := Result{Report: report, Files: files}
@@ -186,7 +202,7 @@ func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.Hi
 			return collectors.History{}, nil, nil, err
 		}
 		defer cleanup()
-		dir, name = d, publish.Redact(c.Git.URL)
+		dir, name = d, collectors.RedactURL(c.Git.URL)
 	}
 	if dir == "" {
 		return collectors.History{}, nil, nil, nil

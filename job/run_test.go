@@ -1,9 +1,15 @@
 package job
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
+	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/capplan/capplan/job/publish/gittest"
 	"github.com/capplan/capplan/templates"
@@ -241,6 +249,7 @@ func TestLoad(t *testing.T) {
 		{"git:\n  token_file: /no/such/token\n", nil, nil, "git.token_file"},
 		{"planner:\n  thresholds:\n    cpu_average: 7\n", nil, nil, "thresholds.cpu_average"},
 		{"demo: true\nkubeconfig: x\n", nil, nil, "demo takes no kubeconfig"},
+		{"", map[string]string{"CAPPLAN_PROMETHEUS_TOKEN": "t0ken", "CAPPLAN_PROMETHEUS_BASIC_AUTH": "u:pw"}, nil, "cannot both be used"},
 	} {
 		if err := os.WriteFile(file, []byte(tc.yaml), 0o644); err != nil {
 			t.Fatal(err)
@@ -253,27 +262,130 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-// TestSecretsStayOut runs with a token and checks that it is nowhere in
-// the report or the commit.
+// TestSecretsStayOut runs with every secret-bearing setting at once
+// (Prometheus credentials in its URL and from a file, a Git token in the
+// URL and in a file, an SSH key) and looks for each secret in every file
+// the runs wrote, the logs, the errors and the remote's whole history.
 func TestSecretsStayOut(t *testing.T) {
 	gittest.Need(t)
-	dir := filepath.Join(t.TempDir(), "reports")
-	const token = "tok-9f8e7d6c5b4a"
-	c, err := Load("", func(k string) string {
-		return map[string]string{"CAPPLAN_GIT_TOKEN": token, "CAPPLAN_PROMETHEUS_TOKEN": token, "CAPPLAN_DEMO": "true", "CAPPLAN_GIT_DIR": dir, "CAPPLAN_OLLAMA_ENABLED": "false"}[k]
-	}, nil)
+	root := t.TempDir()
+	bare := gittest.Bare(t)
+	const gitToken = "git-f1le-t0ken"
+	srv := gittest.HTTP(t, filepath.Dir(bare), "capplan", gitToken)
+	closed := closedAddr(t)
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(context.Background(), c, generated, false, "", nil); err != nil {
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if out := gittest.Run(t, dir, "log", "-p", "--all"); strings.Contains(out, token) {
-		t.Error("the token is in the repository")
+	key := pem.EncodeToMemory(block)
+	write := func(name, data string) string {
+		path := filepath.Join(root, name)
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
 	}
-	if js, _ := json.Marshal(c); strings.Contains(string(js), token) {
-		t.Error("the token is in the configuration's JSON form")
+	secrets := []string{"S3cretPW", "Q-T0ken", "pr0m-b34rer", "b4sic-pw", gitToken, "ghp_URLT0KEN", "ghp_SECRET"}
+	keyLines := strings.Split(strings.TrimSpace(string(key)), "\n")
+	secrets = append(secrets, keyLines[1:len(keyLines)-1]...)
+	env := map[string]string{
+		"CAPPLAN_DEMO": "true", "CAPPLAN_OLLAMA_ENABLED": "false",
+		"CAPPLAN_PROMETHEUS_URL":       "http://alice:S3cretPW@" + closed + "/?token=Q-T0ken",
+		"CAPPLAN_GIT_TOKEN_FILE":       write("git-token", gitToken+"\n"),
+		"CAPPLAN_GIT_SSH_KEY_FILE":     write("id_ed25519", string(key)),
+		"CAPPLAN_GIT_KNOWN_HOSTS_FILE": write("known_hosts", ""),
 	}
+	var logs bytes.Buffer
+	var errs []string
+	run := func(extra map[string]string, now time.Time) (Result, error) {
+		t.Helper()
+		c, err := Load("", func(k string) string {
+			if v, ok := extra[k]; ok {
+				return v
+			}
+			return env[k]
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(context.Background(), c, now, false, "", Logger(&logs, c))
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+		return res, err
+	}
+	// Prometheus' token and basic auth cannot go together: one run each,
+	// published over HTTP with the token in the URL and in a file.
+	work := filepath.Join(root, "work")
+	remote := srv.URL[:len("http://")] + "ghp_URLT0KEN@" + srv.URL[len("http://"):] + "/reports.git"
+	for i, prom := range []map[string]string{
+		{"CAPPLAN_PROMETHEUS_TOKEN_FILE": write("prom-token", "pr0m-b34rer")},
+		{"CAPPLAN_PROMETHEUS_BASIC_AUTH_FILE": write("prom-basic", "bob:b4sic-pw")},
+	} {
+		prom["CAPPLAN_GIT_URL"], prom["CAPPLAN_GIT_DIR"] = remote, work
+		res, err := run(prom, generated.AddDate(0, 0, 7*i))
+		if err != nil || !res.Published {
+			t.Fatalf("run %d: %+v, %v", i, res, err)
+		}
+		if len(res.Report.Gaps) == 0 || !strings.Contains(res.Report.Gaps[0].Error, "prometheus http://xxxxx:xxxxx@"+closed) {
+			t.Errorf("run %d: the Prometheus gap does not name the redacted URL: %+v", i, res.Report.Gaps)
+		}
+	}
+	// A remote that cannot be reached, the token only in its URL: the
+	// report waits in pending/.
+	res, err := run(map[string]string{"CAPPLAN_GIT_URL": "https://ghp_SECRET@" + closed + "/r.git", "CAPPLAN_GIT_DIR": work,
+		"CAPPLAN_GIT_TOKEN_FILE": "", "CAPPLAN_PROMETHEUS_TOKEN_FILE": write("prom-token", "pr0m-b34rer")}, generated.AddDate(0, 0, 14))
+	if !errors.Is(err, ErrNotPublished) {
+		t.Fatalf("unreachable remote: %+v, %v", res, err)
+	}
+
+	texts := map[string]string{
+		"git log -p --all": gittest.Run(t, bare, "log", "-p", "--all"),
+		"logs":             logs.String(),
+		"errors":           strings.Join(errs, "\n"),
+	}
+	err = filepath.WalkDir(work, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		texts[path] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(texts["git log -p --all"], "reports/2026/2026-11-30/report.md") {
+		t.Fatal("the second report is not in the remote")
+	}
+	pending := 0
+	for name, text := range texts {
+		if strings.Contains(name, "pending") {
+			pending++
+		}
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds the secret %q", name, s)
+			}
+		}
+	}
+	if pending == 0 {
+		t.Error("nothing in pending/ was checked")
+	}
+}
+
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
 
 // TestRunIntoEmptyRepository publishes into a repository without a commit:

@@ -95,7 +95,7 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 	if s.Prometheus.URL != "" {
 		h, pc, vu, notes, err := s.prometheus(ctx, now)
 		if err != nil {
-			gap("prometheus %s: %v", s.Prometheus.URL, err)
+			gap("prometheus %s: %v", collectors.RedactURL(s.Prometheus.URL), err)
 		}
 		histories = append(histories, h)
 		snap.Notes = append(snap.Notes, notes...)
@@ -163,10 +163,19 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 	for i, v := range snap.Volumes {
 		if used, ok := volumeUse[[2]string{v.Namespace, v.StorageClass}]; ok {
 			snap.Volumes[i].UsedBytes = &used
-			snap.Sources["volume usage"] = "prometheus " + s.Prometheus.URL
+			snap.Sources["volume usage"] = "prometheus " + collectors.RedactURL(s.Prometheus.URL)
 		}
 	}
-	return snap, hist, gaps
+	// Client libraries echo the URLs they were given in their errors.
+	red := s.redactor()
+	for i := range gaps {
+		gaps[i].Error = red.String(gaps[i].Error)
+	}
+	snap.Notes = red.Notes(snap.Notes)
+	for k, v := range snap.Sources {
+		snap.Sources[k] = red.String(v)
+	}
+	return snap, redactHistory(hist, red), gaps
 }
 
 // cluster snapshots the cluster through its API server and reads Ceph
@@ -242,7 +251,7 @@ func (s Sources) prometheus(ctx context.Context, now time.Time) (collectors.Hist
 		return h, nil, nil, notes, err
 	}
 	if found {
-		pc = &cephSource{cc, cnotes, "prometheus " + p.URL + " (Ceph mgr metrics)"}
+		pc = &cephSource{cc, cnotes, "prometheus " + collectors.RedactURL(p.URL) + " (Ceph mgr metrics)"}
 	}
 	use, err := c.VolumeUsage(ctx, now)
 	return h, pc, use, notes, err

@@ -37,16 +37,6 @@ func (f *runFlags) load() (job.Config, error) {
 	return job.Load(*f.config, os.Getenv, f.set)
 }
 
-// newLogger logs as JSON unless w is a terminal, for log collectors.
-func newLogger(w io.Writer) *slog.Logger {
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			return slog.New(slog.NewTextHandler(w, nil))
-		}
-	}
-	return slog.New(slog.NewJSONHandler(w, nil))
-}
-
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", "[--config FILE] [--dry-run [--out DIR|-]] [flags]", stderr)
 	var f runFlags
@@ -58,7 +48,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr)
+	log := job.Logger(stderr, cfg)
 	res, err := job.Run(ctx, cfg, time.Now(), *f.dryRun, *f.out, log)
 	summary(log, res, err)
 	if err != nil {
@@ -102,7 +92,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if cfg.Git.URL != "" {
 		return fmt.Errorf("%w: the demo keeps its reports in a local repository (--git-dir), not at %s", errUsage, cfg.Git.URL)
 	}
-	log := newLogger(stderr)
+	log := job.Logger(stderr, cfg)
 	res, err := job.Run(ctx, cfg, time.Now(), false, "", log)
 	summary(log, res, err)
 	if err != nil {

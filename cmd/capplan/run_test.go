@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -126,4 +127,34 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// TestDryRunKeepsCredentialsOut is the leak as a user met it: a password
+// and a token written into --prometheus-url reached report.md,
+// report.json and the log.
+func TestDryRunKeepsCredentialsOut(t *testing.T) {
+	noOllama(t)
+	out := filepath.Join(t.TempDir(), "leak")
+	code, _, stderr := capplan(t, "run", "--demo", "--dry-run", "--out", out, "--prometheus-url", "http://alice:S3cretPW@127.0.0.1:1/?token=T0kenQ")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	texts := map[string]string{"stderr": stderr}
+	for _, f := range []string{"report.md", "report.json", "history.json"} {
+		data, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[f] = string(data)
+	}
+	for name, text := range texts {
+		for _, secret := range []string{"S3cretPW", "T0kenQ"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s holds %s", name, secret)
+			}
+		}
+	}
+	if !strings.Contains(texts["report.md"], "prometheus http://xxxxx:xxxxx@127.0.0.1:1/?token=xxxxx") {
+		t.Errorf("report.md does not name the redacted URL:\n%.1200s", texts["report.md"])
+	}
 }

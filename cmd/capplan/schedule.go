@@ -29,7 +29,7 @@ func runSchedule(ctx context.Context, args []string, _, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr)
+	log := job.Logger(stderr, cfg)
 	return schedule(ctx, *spec, loc, log, func(ctx context.Context) {
 		res, err := job.Run(ctx, cfg, time.Now(), false, "", log)
 		summary(log, res, err)

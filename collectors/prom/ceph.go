@@ -17,7 +17,7 @@ import (
 // stored and raw bytes, max available and percent used. found is false,
 // without an error, when Prometheus has no Ceph metrics.
 func (c *Collector) Ceph(ctx context.Context, at time.Time) (ceph *collectors.Ceph, notes []collectors.Note, found bool, err error) {
-	source := "prometheus " + c.opts.URL
+	source := "prometheus " + c.name
 	scalar := func(expr string) (float64, bool, error) {
 		v, err := c.instant(ctx, expr, at)
 		if err != nil || len(v) == 0 {
@@ -81,14 +81,14 @@ func (c *Collector) Ceph(ctx context.Context, at time.Time) (ceph *collectors.Ce
 func (c *Collector) instant(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
 	val, warnings, _, err := c.api.Query(ctx, expr, at)
 	if err != nil {
-		return nil, fmt.Errorf("prometheus %s: %s: %w", c.opts.URL, expr, err)
+		return nil, fmt.Errorf("prometheus %s: %s: %w", c.name, expr, c.redact.Error(err))
 	}
 	if len(warnings) > 0 {
-		return nil, fmt.Errorf("prometheus %s: %s: warnings: %v", c.opts.URL, expr, warnings)
+		return nil, fmt.Errorf("prometheus %s: %s: warnings: %v", c.name, expr, warnings)
 	}
 	vec, ok := val.(model.Vector)
 	if !ok {
-		return nil, fmt.Errorf("prometheus %s: %s returned %s, not a vector", c.opts.URL, expr, val.Type())
+		return nil, fmt.Errorf("prometheus %s: %s returned %s, not a vector", c.name, expr, val.Type())
 	}
 	return vec, nil
 }

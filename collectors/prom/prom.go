@@ -89,6 +89,10 @@ type Options struct {
 type Collector struct {
 	api  v1.API
 	opts Options
+	// name is the URL as shown, redact what keeps the credentials out of
+	// errors: the client's own messages echo the URL it was given.
+	name   string
+	redact collectors.Redactor
 }
 
 // New checks the options and builds the client.
@@ -113,17 +117,18 @@ func New(o Options) (*Collector, error) {
 		hc.BasicAuth = &config.BasicAuth{Username: o.Username, Password: config.Secret(o.Password)}
 	}
 	if err := hc.Validate(); err != nil {
-		return nil, fmt.Errorf("prometheus %s: %w", o.URL, err)
+		return nil, fmt.Errorf("prometheus %s: %w", collectors.RedactURL(o.URL), err)
 	}
 	rt, err := config.NewRoundTripperFromConfig(hc, "capplan")
 	if err != nil {
-		return nil, fmt.Errorf("prometheus %s: %w", o.URL, err)
+		return nil, fmt.Errorf("prometheus %s: %w", collectors.RedactURL(o.URL), err)
 	}
 	client, err := api.NewClient(api.Config{Address: o.URL, RoundTripper: rt})
 	if err != nil {
-		return nil, fmt.Errorf("prometheus %s: %w", o.URL, err)
+		return nil, fmt.Errorf("prometheus %s: %w", collectors.RedactURL(o.URL), err)
 	}
-	return &Collector{api: v1.NewAPI(client), opts: o}, nil
+	return &Collector{api: v1.NewAPI(client), opts: o, name: collectors.RedactURL(o.URL),
+		redact: collectors.NewRedactor([]string{o.URL}, o.BearerToken, o.Password)}, nil
 }
 
 // maxPoints is Prometheus' limit on the points of one series in a range
@@ -138,7 +143,7 @@ const maxPoints = 11000
 func (c *Collector) History(ctx context.Context, now time.Time) (collectors.History, []collectors.Note, error) {
 	today := now.UTC().Truncate(24 * time.Hour)
 	first := today.AddDate(0, 0, -c.opts.Days)
-	source := "prometheus " + c.opts.URL
+	source := "prometheus " + c.name
 	var hist collectors.History
 	var notes []collectors.Note
 	note := func(format string, args ...any) {
@@ -154,11 +159,11 @@ func (c *Collector) History(ctx context.Context, now time.Time) (collectors.Hist
 		window := fmt.Sprintf("[1d:%s]", model.Duration(c.opts.Resolution))
 		means, err := c.daily(ctx, "avg_over_time(("+expr+")"+window+")", q.Label, first, today)
 		if err != nil {
-			return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.opts.URL, q.Series, err)
+			return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.name, q.Series, c.redact.Error(err))
 		}
 		peaks, err := c.daily(ctx, "max_over_time(("+expr+")"+window+")", q.Label, first, today)
 		if err != nil {
-			return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.opts.URL, q.Series, err)
+			return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.name, q.Series, c.redact.Error(err))
 		}
 		if len(means) == 0 {
 			note("no data for %s over the last %d days (query %s)", q.Series, c.opts.Days, q.Expr)

@@ -360,3 +360,30 @@ func TestAuthentication(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialsStayOutOfErrors: the client's errors echo the URL it was
+// given, user name and query included; none of it may reach a message.
+func TestCredentialsStayOutOfErrors(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c, err := New(Options{URL: "http://alice-user:S3cretPW@" + addr + "/?token=Q-T0ken", BearerToken: "b34rer-tok", Days: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.History(context.Background(), time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	if err == nil {
+		t.Fatal("no error from a closed port")
+	}
+	for _, secret := range []string{"S3cretPW", "Q-T0ken", "b34rer-tok"} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("the error shows %s: %v", secret, err)
+		}
+	}
+	if !strings.Contains(err.Error(), "prometheus http://xxxxx:xxxxx@"+addr) {
+		t.Errorf("the error does not name the redacted URL: %v", err)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +22,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+
+	"github.com/capplan/capplan/collectors"
 )
 
 // Options say where and as whom to publish.
@@ -112,7 +113,7 @@ func Publish(ctx context.Context, o Options, apply Apply, message string) (Resul
 		}
 		wait *= 2
 	}
-	return Result{Tries: o.Tries}, fmt.Errorf("publish to %s: %w, %d tries", Redact(o.URL), last, o.Tries)
+	return Result{Tries: o.Tries}, redact(o, fmt.Errorf("publish to %s: %w, %d tries", collectors.RedactURL(o.URL), last, o.Tries))
 }
 
 // attempt clones the remote's head afresh, commits the run's files on it
@@ -145,7 +146,7 @@ func attempt(ctx context.Context, o Options, apply Apply, message string) (Resul
 	case rejected(err), moved(ctx, repo, o, base):
 		return res, fmt.Errorf("%w (%v)", errRejected, err)
 	default:
-		return res, fmt.Errorf("push to %s: %w", Redact(o.URL), err)
+		return res, redact(o, fmt.Errorf("push to %s: %w", collectors.RedactURL(o.URL), err))
 	}
 }
 
@@ -204,22 +205,15 @@ func checkout(ctx context.Context, o Options) (_ *git.Repository, _ string, _ fu
 			return nil, "", nil, fmt.Errorf("report repository: %w", err)
 		}
 	case err != nil:
-		return nil, "", nil, fmt.Errorf("clone %s (branch %s): %w", Redact(o.URL), o.Branch, err)
+		return nil, "", nil, redact(o, fmt.Errorf("clone %s (branch %s): %w", collectors.RedactURL(o.URL), o.Branch, err))
 	}
 	return repo, tmp, remove, nil
 }
 
-// Redact hides a password in a URL's user info, for messages: a token
-// written into git.url must not reach the logs.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
+// redact keeps the credentials written into the remote's URL out of an
+// error: go-git's messages echo the URL it was given.
+func redact(o Options, err error) error {
+	return collectors.NewRedactor([]string{o.URL}).Error(err)
 }
 
 // rejected tells a push refused because the branch moved. go-git returns

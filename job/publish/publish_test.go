@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/cgi"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -184,33 +183,6 @@ func TestUnreachableRemote(t *testing.T) {
 	}
 }
 
-// gitHTTP serves bare repositories under root with Debian's
-// git-http-backend, behind basic auth.
-func gitHTTP(t *testing.T, root, user, password string) *httptest.Server {
-	t.Helper()
-	backend := "/usr/lib/git-core/git-http-backend"
-	if _, err := os.Stat(backend); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s missing: .ci/run needs Debian's git package", backend)
-		}
-		t.Skipf("%s missing: apt-get install git to run this test", backend)
-	}
-	cgiHandler := &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"}}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, p, ok := r.BasicAuth()
-		if !ok || u != user || p != password {
-			w.Header().Set("WWW-Authenticate", `Basic realm="reports"`)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		// git-http-backend wants the authenticated user to accept pushes.
-		r.Header.Set("Remote-User", u)
-		cgiHandler.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // publishTwoWeeks publishes two reports through o and checks that both
 // are at the head of bare.
 func publishTwoWeeks(t *testing.T, o Options, bare string) {
@@ -233,7 +205,7 @@ func TestHTTPBackend(t *testing.T) {
 	gittest.Need(t)
 	ctx := context.Background()
 	bare := gittest.Bare(t)
-	srv := gitHTTP(t, filepath.Dir(bare), "capplan", "s3cret-token")
+	srv := gittest.HTTP(t, filepath.Dir(bare), "capplan", "s3cret-token")
 	url := srv.URL + "/reports.git"
 
 	auth, err := Auth(url, Credentials{Token: "s3cret-token"})

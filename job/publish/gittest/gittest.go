@@ -4,6 +4,9 @@
 package gittest
 
 import (
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,4 +53,31 @@ func Bare(t testing.TB) string {
 func Tree(t testing.TB, bare string) []string {
 	t.Helper()
 	return strings.Fields(Run(t, bare, "ls-tree", "-r", "--name-only", "main"))
+}
+
+// HTTP serves bare repositories under root with Debian's
+// git-http-backend, behind basic auth.
+func HTTP(t testing.TB, root, user, password string) *httptest.Server {
+	t.Helper()
+	backend := "/usr/lib/git-core/git-http-backend"
+	if _, err := os.Stat(backend); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing: .ci/run needs Debian's git package", backend)
+		}
+		t.Skipf("%s missing: apt-get install git to run this test", backend)
+	}
+	cgiHandler := &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, p, ok := r.BasicAuth()
+		if !ok || u != user || p != password {
+			w.Header().Set("WWW-Authenticate", `Basic realm="reports"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		// git-http-backend wants the authenticated user to accept pushes.
+		r.Header.Set("Remote-User", u)
+		cgiHandler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }

@@ -1,0 +1,215 @@
+package collectors
+
+import (
+	"cmp"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Redacted stands where a secret was.
+const Redacted = "xxxxx"
+
+// minSecret is the shortest string a Redactor removes: shorter ones
+// (a user name such as "git") would cut words out of every message while
+// protecting nothing.
+const minSecret = 4
+
+// credentialWords mark query parameters that carry credentials: token,
+// access_token, api_key, X-Amz-Signature, password, auth, sig, secret…
+var credentialWords = []string{"token", "key", "secret", "pass", "auth", "sig", "cred", "session"}
+
+func credentialParam(name string) bool {
+	name = strings.ToLower(name)
+	for _, w := range credentialWords {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// RedactURL is raw as it may be shown: its user info and the values of
+// query parameters whose names look like credentials are replaced by
+// Redacted. Every URL a source string, a note, a gap, a log line or an
+// error names goes through it. A URL that does not parse loses everything
+// between its scheme and the last '@' of its host part, and its query.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return redactUnparsed(raw)
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(Redacted, Redacted)
+		} else {
+			u.User = url.User(Redacted)
+		}
+	}
+	if u.RawQuery != "" {
+		q, err := url.ParseQuery(u.RawQuery)
+		if err != nil {
+			u.RawQuery = Redacted
+		} else {
+			for name := range q {
+				if credentialParam(name) {
+					q[name] = []string{Redacted}
+				}
+			}
+			u.RawQuery = q.Encode()
+		}
+	}
+	return u.String()
+}
+
+func redactUnparsed(raw string) string {
+	rest := raw
+	scheme := ""
+	if i := strings.Index(raw, "://"); i >= 0 {
+		scheme, rest = raw[:i+3], raw[i+3:]
+	}
+	host, path := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		host = Redacted + host[i:]
+	}
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i] + "?" + Redacted
+	}
+	return scheme + host + path
+}
+
+// Redactor removes known secrets from text: the credentials written into
+// the URLs it was made with (their user info and credential-like query
+// values) and the secrets read from files or the environment, in the forms
+// they take in messages (as written, URL-escaped, JSON-escaped).
+type Redactor struct {
+	r *strings.Replacer
+}
+
+// NewRedactor knows the secrets in urls and the secrets given. Strings
+// shorter than four characters are not secrets it can remove.
+func NewRedactor(urls []string, secrets ...string) Redactor {
+	var all []string
+	for _, raw := range urls {
+		all = append(all, urlSecrets(raw)...)
+	}
+	for _, s := range secrets {
+		all = append(all, s)
+		// A key file's lines are secrets on their own.
+		for line := range strings.Lines(s) {
+			line = strings.TrimSpace(line)
+			if !strings.HasPrefix(line, "-----") {
+				all = append(all, line)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var olds []string
+	for _, s := range all {
+		js, _ := json.Marshal(s)
+		for _, form := range []string{s, url.QueryEscape(s), url.PathEscape(s), strings.Trim(string(js), `"`)} {
+			if len(form) >= minSecret && !seen[form] {
+				seen[form] = true
+				olds = append(olds, form)
+			}
+		}
+	}
+	if len(olds) == 0 {
+		return Redactor{}
+	}
+	// The longest first, so that a secret containing another is removed
+	// whole.
+	slices.SortFunc(olds, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	pairs := make([]string, 0, 2*len(olds))
+	for _, o := range olds {
+		pairs = append(pairs, o, Redacted)
+	}
+	return Redactor{strings.NewReplacer(pairs...)}
+}
+
+// urlSecrets are the credentials written into a URL: its password, its
+// user name where that is the token (https://TOKEN@host/, GitHub's form),
+// and the values of credential-like query parameters.
+func urlSecrets(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		// What cannot be parsed is removed whole, but for its scheme.
+		if _, rest, ok := strings.Cut(raw, "://"); ok {
+			return []string{rest}
+		}
+		return []string{raw}
+	}
+	var out []string
+	if u.User != nil {
+		p, ok := u.User.Password()
+		switch {
+		case ok:
+			out = append(out, p)
+		case u.Scheme == "http" || u.Scheme == "https":
+			out = append(out, u.User.Username())
+		}
+	}
+	if q, err := url.ParseQuery(u.RawQuery); err == nil {
+		for name, vs := range q {
+			if credentialParam(name) {
+				out = append(out, vs...)
+			}
+		}
+	} else if u.RawQuery != "" {
+		out = append(out, u.RawQuery)
+	}
+	return out
+}
+
+// String is s without the secrets.
+func (r Redactor) String(s string) string {
+	if r.r == nil {
+		return s
+	}
+	return r.r.Replace(s)
+}
+
+// Bytes is b without the secrets, for a file's content.
+func (r Redactor) Bytes(b []byte) []byte {
+	if r.r == nil {
+		return b
+	}
+	return []byte(r.r.Replace(string(b)))
+}
+
+// Error is err with its message redacted, still wrapping err so that
+// errors.Is and errors.As see through it.
+func (r Redactor) Error(err error) error {
+	if err == nil || r.r == nil {
+		return err
+	}
+	msg := err.Error()
+	if clean := r.r.Replace(msg); clean != msg {
+		return redactedError{clean, err}
+	}
+	return err
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e redactedError) Error() string { return e.msg }
+func (e redactedError) Unwrap() error { return e.err }
+
+// Notes is notes with their sources and messages redacted.
+func (r Redactor) Notes(notes []Note) []Note {
+	if r.r == nil {
+		return notes
+	}
+	out := slices.Clone(notes)
+	for i := range out {
+		out[i].Source, out[i].Message = r.String(out[i].Source), r.String(out[i].Message)
+	}
+	return out
+}

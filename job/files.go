@@ -125,7 +125,7 @@ func writeIndex(repo, day string, r templates.Report) error {
 		return fmt.Errorf("index of reports: %w", err)
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# Capacity reports: %s\n\n", r.Cluster)
+	fmt.Fprintf(&b, "# Capacity reports: %s\n\n", templates.Inline(r.Cluster))
 	fmt.Fprintf(&b, "Written by capplan every week. Latest: [%s](%s/report.md).\n\n", r.Date, day)
 	b.WriteString("| resource | now | runway | status |\n|---|---:|---|---|\n")
 	for _, res := range r.Resources {
@@ -133,7 +133,7 @@ func writeIndex(repo, day string, r templates.Report) error {
 		if res.Capacity > 0 {
 			now += fmt.Sprintf(" (%.0f%%)", 100*res.Today/res.Capacity)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", res.Name, now, runway(res.Runway, ""), res.Status)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", templates.Inline(res.Name), now, runway(res.Runway, ""), res.Status)
 	}
 	if len(r.Gaps) > 0 {
 		fmt.Fprintf(&b, "\nThe latest report is incomplete: %d stage(s) failed; see its first lines.\n", len(r.Gaps))

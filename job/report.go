@@ -87,13 +87,14 @@ func render(s collectors.Snapshot, h collectors.History, p planned, now time.Tim
 	for _, hs := range h.Series {
 		series[hs.Name] = hs
 	}
-	for _, pr := range p.plan.Projections {
+	for i, pr := range p.plan.Projections {
 		svg, err := templates.Chart(pr, series[pr.Resource], p.plan.Today)
 		if err != nil {
 			out.gaps = append(out.gaps, templates.Gap{Stage: "render", Error: fmt.Sprintf("chart of %s: %v", pr.Resource, err)})
 			continue
 		}
-		out.charts = append(out.charts, File{templates.ChartFile(pr.Resource), svg})
+		// Build named the charts, one file each.
+		out.charts = append(out.charts, File{out.report.Resources[i].Chart, svg})
 	}
 	return out
 }

@@ -67,6 +67,8 @@ func Funcs() template.FuncMap {
 		"days":   func(v float64) string { return fmt.Sprintf("%.0f days", v) },
 		"months": func(v float64) string { return fmt.Sprintf("%.1f months", v) },
 		"money":  Dollars,
+		"md":     Inline,
+		"prose":  Prose,
 		"anchor": func(s string) string {
 			return strings.Trim(strings.Map(func(r rune) rune {
 				switch {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/capplan/capplan/collectors"
@@ -198,7 +199,7 @@ func Build(in Input) Report {
 			Name: p.Resource, Unit: p.Unit, Capacity: p.Capacity, Today: p.Today, TodayPeak: p.TodayPeak,
 			AtHorizon: p.AtHorizon, HorizonDays: len(p.Times), HorizonError: p.HorizonError, BacktestOrigins: p.BacktestOrigins,
 			Crossings: p.Crossings, Status: "ok",
-			Source: sources[p.Resource], Method: p.Method, PeakMethod: p.PeakMethod, Chart: ChartFile(p.Resource), Notes: p.Notes,
+			Source: sources[p.Resource], Method: p.Method, PeakMethod: p.PeakMethod, Notes: p.Notes,
 			Daily: points(p.Times, p.Mean), Monthly: points(p.Months, p.MonthlyMean),
 		}
 		for _, c := range p.Crossings {
@@ -219,6 +220,7 @@ func Build(in Input) Report {
 		}
 		r.Resources = append(r.Resources, res)
 	}
+	chartFiles(r.Resources)
 	// Empty lists stay lists in the JSON, as the schema says.
 	if r.Options == nil {
 		r.Options = []planner.Evaluation{}
@@ -276,7 +278,14 @@ func Previous(data []byte, name string) (planner.Plan, collectors.Snapshot, erro
 	return plan, collectors.Snapshot{Namespaces: r.Summary.Namespaces}, nil
 }
 
-// ChartFile is the name of a resource's chart beside report.md.
+// maxChartName bounds the part of a chart's file name taken from the
+// resource, well inside the 255 bytes file systems allow.
+const maxChartName = 100
+
+// ChartFile is the name of a resource's chart beside report.md: letters,
+// digits, '-' and '_' of the resource's name, every other byte a '-', so
+// that no name from the cluster ('../x', a slash, a NUL) leaves the
+// report's directory.
 func ChartFile(resource string) string {
 	out := []byte{}
 	for _, c := range []byte(resource) {
@@ -287,5 +296,22 @@ func ChartFile(resource string) string {
 			out = append(out, '-')
 		}
 	}
+	if len(out) > maxChartName {
+		out = out[:maxChartName]
+	}
 	return "chart-" + string(out) + ".svg"
+}
+
+// chartFiles names each resource's chart, a number added where two names
+// map to the same file (pools "a.b" and "a-b").
+func chartFiles(resources []Resource) {
+	used := map[string]bool{}
+	for i := range resources {
+		name := ChartFile(resources[i].Name)
+		for n := 2; used[name]; n++ {
+			name = strings.TrimSuffix(ChartFile(resources[i].Name), ".svg") + fmt.Sprintf("-%d.svg", n)
+		}
+		used[name] = true
+		resources[i].Chart = name
+	}
 }

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/planner"
 )
@@ -45,6 +46,8 @@ type Git struct {
 	SSHKeyFile     string `json:"ssh_key_file,omitempty"`
 	KnownHostsFile string `json:"known_hosts_file,omitempty"`
 	Tries          int    `json:"tries"`
+	// KeepDays is how much daily history history.json keeps.
+	KeepDays int `json:"keep_days"`
 }
 
 // Ollama is the narrative's model.
@@ -79,7 +82,7 @@ func DefaultConfig() Config {
 	return Config{
 		Sources: Sources{Seed: 1, RookNamespace: "rook-ceph", Prometheus: Prometheus{HistoryDays: 90}},
 		Planner: planner.DefaultConfig(),
-		Git:     Git{Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@localhost", Tries: 5},
+		Git:     Git{Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@localhost", Tries: 5, KeepDays: gitrepo.DefaultKeepDays},
 		Ollama: Ollama{Enabled: true, Host: o.Host, Model: o.Model, NumPredict: o.NumPredict,
 			Temperature: o.Temperature, Timeout: d(o.Budget)},
 		Timeouts: Timeouts{Collect: d(5 * time.Minute), Plan: d(10 * time.Minute), Render: d(2 * time.Minute), Publish: d(5 * time.Minute)},
@@ -156,6 +159,7 @@ func (c *Config) Fields() []Field {
 	str("git.ssh_key_file", "git-ssh-key-file", &g.SSHKeyFile, "SSH private key file (or CAPPLAN_GIT_SSH_KEY)")
 	str("git.known_hosts_file", "git-known-hosts-file", &g.KnownHostsFile, "known_hosts file for the SSH host key (default: ~/.ssh/known_hosts)")
 	integer("git.tries", "git-tries", &g.Tries, "pushes attempted while the remote keeps moving")
+	integer("git.keep_days", "git-keep-days", &g.KeepDays, "days of daily history kept in the report repository's history.json (five years)")
 	o := &c.Ollama
 	boolean("ollama.enabled", "ollama", &o.Enabled, "ask Ollama for the narrative (false: the deterministic one)")
 	str("ollama.host", "ollama-host", &o.Host, "Ollama's address (default: $OLLAMA_HOST, else 127.0.0.1:11434)")
@@ -273,6 +277,9 @@ func (c Config) Validate() error {
 	}
 	if c.Git.AuthorName == "" || c.Git.AuthorEmail == "" {
 		errs = append(errs, errors.New("git.author_name and git.author_email are needed for the commits"))
+	}
+	if c.Git.KeepDays < 1 {
+		errs = append(errs, fmt.Errorf("git.keep_days is %d: want at least 1", c.Git.KeepDays))
 	}
 	if c.Git.Tries < 1 {
 		errs = append(errs, fmt.Errorf("git.tries is %d: want at least 1", c.Git.Tries))

@@ -7,10 +7,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
 )
@@ -52,36 +55,127 @@ func writeAtomic(path string, data []byte) error {
 }
 
 // replaceDay makes day's directory in the repository hold exactly files:
-// a second run on the same day replaces the first one's report.
+// a second run on the same day replaces the first one's report, unless
+// the two differ only in when they were generated. The history is not a
+// day's file: it goes to the repository's history.json (addHistory).
 func replaceDay(repo, day string, files []File) error {
+	files = slices.DeleteFunc(slices.Clone(files), func(f File) bool { return f.Name == gitrepo.FileName })
 	dir := filepath.Join(repo, filepath.FromSlash(day))
+	old, err := readDay(dir)
+	if err != nil {
+		return err
+	}
+	if sameReport(old, files) {
+		return nil
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("replace %s: %w", day, err)
 	}
 	return WriteFiles(dir, files)
 }
 
-// copyDay replaces the repository's day directory with a kept report.
-func copyDay(from, to string) error {
-	entries, err := os.ReadDir(from)
+// readDay reads the files of a report's directory; none when it does not
+// exist.
+func readDay(dir string) ([]File, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
-		return fmt.Errorf("kept report: %w", err)
+		return nil, fmt.Errorf("report %s: %w", dir, err)
 	}
 	var files []File
 	for _, e := range entries {
 		if e.IsDir() || strings.HasPrefix(e.Name(), ".tmp-") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(from, e.Name()))
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return fmt.Errorf("kept report: %w", err)
+			return nil, fmt.Errorf("report %s: %w", dir, err)
 		}
 		files = append(files, File{e.Name(), data})
 	}
-	if err := os.RemoveAll(to); err != nil {
-		return fmt.Errorf("replace %s: %w", to, err)
+	return files, nil
+}
+
+// generatedLine is report.json's time of writing, the one line that a
+// rerun on the same data changes.
+var generatedLine = regexp.MustCompile(`(?m)^ "generated": "[^"]*",$`)
+
+// sameReport tells whether two reports' files are the same but for when
+// report.json was generated.
+func sameReport(a, b []File) bool {
+	if len(a) != len(b) {
+		return false
 	}
-	return WriteFiles(to, files)
+	byName := map[string][]byte{}
+	for _, f := range a {
+		byName[f.Name] = f.Data
+	}
+	for _, f := range b {
+		old, ok := byName[f.Name]
+		if !ok {
+			return false
+		}
+		if f.Name == "report.json" {
+			old, f.Data = generatedLine.ReplaceAll(old, nil), generatedLine.ReplaceAll(f.Data, nil)
+		}
+		if !bytes.Equal(old, f.Data) {
+			return false
+		}
+	}
+	return true
+}
+
+// addHistory continues the repository's history.json with data, a run's
+// history file, keeping keepDays before now. A history.json that cannot be
+// read is not replaced: the run fails to publish instead of losing it.
+func addHistory(repo string, data []byte, now time.Time, keepDays int) error {
+	path := filepath.Join(repo, gitrepo.FileName)
+	ours, err := gitrepo.Unmarshal(data, "the run's history")
+	if err != nil {
+		return err
+	}
+	var theirs collectors.History
+	old, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("report repository: %w", err)
+	default:
+		if theirs, err = gitrepo.Unmarshal(old, gitrepo.FileName); err != nil {
+			return fmt.Errorf("report repository: %w", err)
+		}
+	}
+	out, err := gitrepo.Marshal(gitrepo.Update(theirs, ours, now, keepDays), now)
+	if err != nil {
+		return fmt.Errorf("%s: %w", gitrepo.FileName, err)
+	}
+	if bytes.Equal(out, old) {
+		return nil
+	}
+	return writeAtomic(path, out)
+}
+
+// removeLegacy removes the per-report history files of the earlier
+// layout, now that history.json holds them, and returns their paths.
+func removeLegacy(repo string) ([]string, error) {
+	days, err := reportDays(repo)
+	if err != nil {
+		return nil, fmt.Errorf("index of reports: %w", err)
+	}
+	var gone []string
+	for _, d := range days {
+		name := d + "/" + gitrepo.FileName
+		err := os.Remove(filepath.Join(repo, filepath.FromSlash(name)))
+		switch {
+		case err == nil:
+			gone = append(gone, name)
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("earlier layout: %w", err)
+		}
+	}
+	return gone, nil
 }
 
 // pendingDays lists the report directories waiting under pending, oldest

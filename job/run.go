@@ -107,7 +107,7 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		report = templates.Build(templates.Input{Snapshot: snap, History: hist, Generated: now})
 	}
 
-	historyJSON, err := gitrepo.Marshal(hist, now)
+	historyJSON, err := gitrepo.Marshal(gitrepo.Update(collectors.History{}, hist, now, c.Git.KeepDays), now)
 	if err != nil {
 		gaps = append(gaps, templates.Gap{Stage: "render", Error: "history.json: " + err.Error()})
 	}
@@ -273,13 +273,10 @@ func (c Config) publish(ctx context.Context, r templates.Report, files []File, n
 	defer cancel()
 	day := gitrepo.Dir(now)
 	o := publish.Options{URL: c.Git.URL, Dir: c.workDir(), Branch: c.Git.Branch, AuthorName: c.Git.AuthorName,
-		AuthorEmail: c.Git.AuthorEmail, Tries: c.Git.Tries, Logger: log}
+		AuthorEmail: c.Git.AuthorEmail, When: now, Tries: c.Git.Tries, Logger: log}
 	if c.Git.URL == "" {
-		res, err := publish.Publish(ctx, o, func(dir string) error {
-			if err := replaceDay(dir, day, files); err != nil {
-				return err
-			}
-			return writeIndex(dir, day, r)
+		res, err := publish.Publish(ctx, o, func(dir string) ([]string, error) {
+			return applyReports(dir, []kept{{day, files}}, r, now, c.Git.KeepDays)
 		}, commitMessage(r))
 		out := Result{Dir: filepath.Join(c.Git.Dir, filepath.FromSlash(day)), Commit: res.Commit, Published: err == nil, Changed: res.Changed}
 		if err != nil {
@@ -290,38 +287,77 @@ func (c Config) publish(ctx context.Context, r templates.Report, files []File, n
 	// With a remote, the report waits in pending/ until it is pushed, so
 	// that a run that cannot push leaves it for the next one.
 	pending := filepath.Join(o.Dir, "pending")
-	kept := filepath.Join(pending, filepath.FromSlash(day))
-	if err := os.RemoveAll(kept); err != nil {
+	keptDir := filepath.Join(pending, filepath.FromSlash(day))
+	if err := os.RemoveAll(keptDir); err != nil {
 		return Result{}, fmt.Errorf("%w: %v", ErrNotPublished, err)
 	}
-	if err := WriteFiles(kept, files); err != nil {
+	if err := WriteFiles(keptDir, files); err != nil {
 		return Result{}, fmt.Errorf("%w: %v", ErrNotPublished, err)
 	}
-	waiting, err := pendingDays(pending)
+	days, err := pendingDays(pending)
 	if err != nil {
-		return Result{Dir: kept}, fmt.Errorf("%w: %v", ErrNotPublished, err)
+		return Result{Dir: keptDir}, fmt.Errorf("%w: %v", ErrNotPublished, err)
+	}
+	var waiting []kept
+	for _, d := range days {
+		dayFiles, err := readDay(filepath.Join(pending, filepath.FromSlash(d)))
+		if err != nil {
+			return Result{Dir: keptDir}, fmt.Errorf("%w: %v", ErrNotPublished, err)
+		}
+		waiting = append(waiting, kept{d, dayFiles})
 	}
 	if o.Auth, err = c.auth(); err != nil {
-		return Result{Dir: kept}, ConfigError{err}
+		return Result{Dir: keptDir}, ConfigError{err}
 	}
-	res, err := publish.Publish(ctx, o, func(dir string) error {
-		for _, d := range waiting {
-			if err := copyDay(filepath.Join(pending, filepath.FromSlash(d)), filepath.Join(dir, filepath.FromSlash(d))); err != nil {
-				return err
-			}
-		}
-		return writeIndex(dir, day, r)
+	res, err := publish.Publish(ctx, o, func(dir string) ([]string, error) {
+		return applyReports(dir, waiting, r, now, c.Git.KeepDays)
 	}, commitMessage(r))
 	if err != nil {
-		return Result{Dir: kept}, fmt.Errorf("%w: %v", ErrNotPublished, err)
+		return Result{Dir: keptDir}, fmt.Errorf("%w: %v", ErrNotPublished, err)
 	}
 	if len(waiting) > 1 {
-		log.Info("published reports kept by earlier runs", "days", waiting)
+		log.Info("published reports kept by earlier runs", "days", days)
 	}
-	for _, d := range waiting {
+	for _, d := range days {
 		if err := os.RemoveAll(filepath.Join(pending, filepath.FromSlash(d))); err != nil {
 			log.Warn("published report left in the work directory", "dir", d, "error", err)
 		}
 	}
 	return Result{Dir: day, Commit: res.Commit, Published: true, Changed: res.Changed}, nil
+}
+
+// kept is a report to publish: its day's directory and its files.
+type kept struct {
+	day   string
+	files []File
+}
+
+// applyReports writes reports, oldest first, into the repository's work
+// tree at dir: each day's directory, its history into history.json, the
+// earlier layout's history files removed, and the index with latest's
+// summary. It returns the paths it wrote or removed, to be committed.
+func applyReports(dir string, reports []kept, latest templates.Report, now time.Time, keepDays int) ([]string, error) {
+	var paths []string
+	for _, k := range reports {
+		if err := replaceDay(dir, k.day, k.files); err != nil {
+			return nil, err
+		}
+		paths = append(paths, k.day)
+		for _, f := range k.files {
+			if f.Name == gitrepo.FileName {
+				if err := addHistory(dir, f.Data, now, keepDays); err != nil {
+					return nil, err
+				}
+				paths = append(paths, gitrepo.FileName)
+			}
+		}
+	}
+	gone, err := removeLegacy(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeIndex(dir, reports[len(reports)-1].day, latest); err != nil {
+		return nil, err
+	}
+	return append(append(paths, gone...), "README.md"), nil
 }

@@ -21,6 +21,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/capplan/capplan/collectors/demo"
+	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/job/publish/gittest"
 	"github.com/capplan/capplan/templates"
 )
@@ -49,7 +51,7 @@ func TestRunLocalRepository(t *testing.T) {
 	if !res.Published || !res.Changed || res.Dir != filepath.Join(dir, "reports", "2026", "2026-11-23") {
 		t.Fatalf("%+v", res)
 	}
-	for _, f := range []string{"report.md", "report.json", "history.json", "chart-cpu-usage.svg"} {
+	for _, f := range []string{"report.md", "report.json", "chart-cpu-usage.svg", "../../../history.json"} {
 		if _, err := os.Stat(filepath.Join(res.Dir, f)); err != nil {
 			t.Error(err)
 		}
@@ -77,14 +79,23 @@ func TestRunLocalRepository(t *testing.T) {
 		t.Errorf("narrative %+v", n)
 	}
 
-	// The same day again replaces the day's report: its history now names
-	// two recorded reports, so one more commit, and no new directory.
-	again, err := Run(ctx, c, generated, false, "", nil)
+	// The same day again, later, on the same data: nothing to commit.
+	again, err := Run(ctx, c, generated.Add(3*time.Hour), false, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !again.Changed {
-		t.Errorf("second run on the day: %+v", again)
+	if again.Changed || again.Commit != res.Commit || gittest.Run(t, dir, "rev-list", "--count", "HEAD") != "2" {
+		t.Errorf("a rerun on the same data committed: changed %v, commit %s (was %s)", again.Changed, again.Commit, res.Commit)
+	}
+	// With new data (another seed), the day's report is replaced in one
+	// commit, and no new directory.
+	c.Seed = 2
+	third, err := Run(ctx, c, generated.Add(4*time.Hour), false, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !third.Changed || gittest.Run(t, dir, "rev-list", "--count", "HEAD") != "3" {
+		t.Errorf("a rerun on new data: changed %v", third.Changed)
 	}
 	days, err := reportDays(dir)
 	if err != nil || !slices.Equal(days, []string{"reports/2026/2026-11-23", "reports/2026/2026-11-16"}) {
@@ -125,7 +136,7 @@ func TestRunRemote(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 	tree := gittest.Run(t, bare, "ls-tree", "-r", "--name-only", "main")
-	for _, want := range []string{"README.md", "reports/2026/2026-11-16/report.md", "reports/2026/2026-11-23/report.json", "reports/2026/2026-11-23/history.json"} {
+	for _, want := range []string{"README.md", "history.json", "reports/2026/2026-11-16/report.md", "reports/2026/2026-11-23/report.json"} {
 		if !strings.Contains(tree, want) {
 			t.Errorf("remote lacks %s:\n%s", want, tree)
 		}
@@ -143,9 +154,21 @@ func TestRunRemote(t *testing.T) {
 		t.Errorf("compared with %q: the previous report was not read from the remote", next.Report.ComparedWith)
 	}
 	// The demo's 730 days to 2026-11-29, and before them the days the
-	// reports of 2026-11-16 and 2026-11-23 recorded, from 2024-11-16.
-	if h := next.Report.History[0]; len(h.Days) != 744 || !strings.Contains(h.Source, "demo, earlier days from git "+c.Git.URL) {
-		t.Errorf("history: %d days from %q, want 744, the demo's and the repository's", len(h.Days), h.Source)
+	// reports of 2026-11-16 and 2026-11-23 recorded, from 2024-11-16: the
+	// repository's one history file holds them all.
+	if src := next.Report.Resources[0].Source; !strings.Contains(src, "demo, earlier days from git "+c.Git.URL) {
+		t.Errorf("history from %q, want the demo's and the repository's", src)
+	}
+	h, err := gitrepo.Unmarshal([]byte(gittest.Run(t, bare, "show", "main:history.json")), "history.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := h.Series[0]; s.Name != "cpu/usage" || len(s.Days) != 744 || s.Days[0].Date.Format(time.DateOnly) != "2024-11-16" {
+		t.Errorf("history.json: %s, %d days from %s; want cpu/usage, 744 from 2024-11-16", s.Name, len(s.Days), s.Days[0].Date)
+	}
+	tree = gittest.Run(t, bare, "ls-tree", "-r", "--name-only", "main")
+	if strings.Count(tree, "history.json") != 1 {
+		t.Errorf("the history is kept more than once:\n%s", tree)
 	}
 }
 
@@ -400,5 +423,65 @@ func TestRunIntoEmptyRepository(t *testing.T) {
 	}
 	if len(res.Report.Gaps) != 0 || !res.Published || gittest.Run(t, dir, "rev-parse", "HEAD") != res.Commit {
 		t.Fatalf("gaps %+v, %+v", res.Report.Gaps, res)
+	}
+}
+
+// TestRunMigratesHistory publishes into a repository of the earlier
+// layout, where each report's directory held the whole history: the run
+// reads it once, keeps it in the one history.json and removes the copies.
+func TestRunMigratesHistory(t *testing.T) {
+	gittest.Need(t)
+	dir := t.TempDir()
+	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
+	lastWeek := generated.AddDate(0, 0, -7)
+	snap, hist := demo.Cluster(1, lastWeek)
+	old := filepath.Join(dir, "reports", "2026", "2026-11-16")
+	if err := os.MkdirAll(old, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	v1, err := json.Marshal(map[string]any{"schema": "capplan.history/v1", "generated": lastWeek, "series": hist.Series})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, r, err := Report(snap, hist, DefaultConfig().Planner, lastWeek, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// report.json of the earlier layout: schema v1, with the history.
+	var doc map[string]any
+	if err := json.Unmarshal(files[0].Data, &doc); err != nil || files[0].Name != "report.json" {
+		t.Fatalf("%s: %v", files[0].Name, err)
+	}
+	doc["schema"], doc["history"] = "capplan.report/v1", hist.Series
+	reportV1, err := json.MarshalIndent(doc, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"history.json": v1, "report.json": reportV1, "report.md": files[1].Data} {
+		if err := os.WriteFile(filepath.Join(old, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gittest.Run(t, dir, "add", ".")
+	gittest.Run(t, dir, "-c", "user.name=capplan", "-c", "user.email=capplan@example.org", "commit", "--quiet", "-m", "report "+r.Date)
+
+	res, err := Run(context.Background(), demoConfig(t, dir), generated, false, "", nil)
+	if err != nil || len(res.Report.Gaps) != 0 {
+		t.Fatalf("%v, gaps %+v", err, res.Report.Gaps)
+	}
+	if res.Report.ComparedWith != "2026-11-16" {
+		t.Errorf("compared with %q: last week's report of schema v1 was not read", res.Report.ComparedWith)
+	}
+	tree := gittest.Run(t, dir, "ls-tree", "-r", "--name-only", "HEAD")
+	if strings.Contains(tree, "reports/2026/2026-11-16/history.json") || !strings.Contains(tree, "\nhistory.json\n") {
+		t.Errorf("tree after the migration:\n%s", tree)
+	}
+	h, err := gitrepo.Unmarshal([]byte(gittest.Run(t, dir, "show", "HEAD:history.json")), "history.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Last week's 730 days from 2024-11-16 and this week's to 2026-11-22.
+	if s := h.Series[0]; len(s.Days) != 737 || s.Days[0].Date.Format(time.DateOnly) != "2024-11-16" {
+		t.Errorf("history.json: %d days from %s, want 737 from 2024-11-16", len(s.Days), s.Days[0].Date)
 	}
 }

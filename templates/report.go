@@ -16,8 +16,13 @@ import (
 	"github.com/capplan/capplan/planner"
 )
 
-// Schema is the version of report.json's layout.
-const Schema = "capplan.report/v1"
+// Schema is the version of report.json's layout. v1 also carried the
+// daily history, which now lives once in the report repository's
+// history.json.
+const Schema = "capplan.report/v2"
+
+// schemaV1 is read back as a previous report.
+const schemaV1 = "capplan.report/v1"
 
 // Report is report.json.
 type Report struct {
@@ -40,9 +45,6 @@ type Report struct {
 	// what the others produced.
 	Gaps      []Gap      `json:"gaps"`
 	Narrative *Narrative `json:"narrative,omitempty"`
-	// History is the daily series the plan used, in the format of the
-	// report repository's history.json, so that later runs can stitch it.
-	History []collectors.Series `json:"history"`
 }
 
 // Gap is a stage of the run that failed, and how.
@@ -164,7 +166,7 @@ func Build(in Input) Report {
 	r := Report{
 		Schema: Schema, Generated: in.Generated.UTC(), Date: in.Plan.Today.Format(time.DateOnly), Cluster: s.Cluster,
 		NPlusOne: in.Plan.NPlusOne, Options: in.Options, Recommendations: in.Recommendations, Timeline: in.Timeline,
-		Changes: in.Changes, Sources: s.Sources, Notes: s.Notes, Gaps: in.Gaps, ComparedWith: in.ComparedWith, History: in.History.Series,
+		Changes: in.Changes, Sources: s.Sources, Notes: s.Notes, Gaps: in.Gaps, ComparedWith: in.ComparedWith,
 	}
 	for _, n := range in.Plan.Notes {
 		r.Notes = append(r.Notes, collectors.Note{Source: "planner", Message: n})
@@ -259,8 +261,8 @@ func Previous(data []byte, name string) (planner.Plan, collectors.Snapshot, erro
 	if err := json.Unmarshal(data, &r); err != nil {
 		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: %w", name, err)
 	}
-	if r.Schema != Schema {
-		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: schema %q, this capplan reads %q", name, r.Schema, Schema)
+	if r.Schema != Schema && r.Schema != schemaV1 {
+		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: schema %q, this capplan reads %q and %q", name, r.Schema, Schema, schemaV1)
 	}
 	day, err := time.Parse(time.DateOnly, r.Date)
 	if err != nil {

@@ -62,9 +62,13 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	out := snapshotOutput{Snapshot: snap}
 	for _, s := range hist.Series {
+		// A recorded series may hold no days.
+		first, last := "—", "—"
+		if len(s.Days) > 0 {
+			first, last = s.Days[0].Date.Format(time.DateOnly), s.Days[len(s.Days)-1].Date.Format(time.DateOnly)
+		}
 		out.History = append(out.History, historySummary{
-			Name: s.Name, Unit: s.Unit, Source: s.Source, Days: len(s.Days),
-			First: s.Days[0].Date.Format(time.DateOnly), Last: s.Days[len(s.Days)-1].Date.Format(time.DateOnly),
+			Name: s.Name, Unit: s.Unit, Source: s.Source, Days: len(s.Days), First: first, Last: last,
 		})
 	}
 	slog.Info("snapshot", "cluster", out.Snapshot.Cluster, "nodes", len(out.Snapshot.Nodes), "sources", len(out.Snapshot.Sources))

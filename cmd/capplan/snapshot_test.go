@@ -7,8 +7,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/capplan/capplan/job/publish/gittest"
 )
 
 func TestSnapshotDemoJSON(t *testing.T) {
@@ -140,5 +143,29 @@ func TestSnapshotMergesHistories(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no note on which cpu/usage history was used: %v", out.Snapshot.Notes)
+	}
+}
+
+// TestSnapshotHistoryWithoutDays: a recorded series with no days is
+// listed as such; it used to panic.
+func TestSnapshotHistoryWithoutDays(t *testing.T) {
+	gittest.Need(t)
+	dir := t.TempDir()
+	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
+	history := `{"schema":"capplan.history/v2","updated":"2026-11-23","series":[
+{"name":"network/receive","unit":"bytes/s","source":"prometheus","days":[]}
+]}
+`
+	if err := os.WriteFile(filepath.Join(dir, "history.json"), []byte(history), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Run(t, dir, "add", ".")
+	gittest.Run(t, dir, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "history")
+	code, stdout, stderr := capplan(t, "snapshot", "--demo", "--history-git", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !regexp.MustCompile(`network/receive +bytes/s +git \S+ +0 +— +—`).MatchString(stdout) {
+		t.Errorf("the empty series is not listed:\n%s", stdout)
 	}
 }

@@ -1,12 +1,20 @@
 // Package gitrepo reads the history that earlier capplan runs committed to
 // the report repository, so that history grows week by week even where
-// Prometheus keeps only days of data. Each run commits the daily series it
-// used as reports/<YYYY>/<YYYY-MM-DD>/history.json; stitching them back is a
-// union of days, the newest report winning where they overlap.
+// Prometheus keeps only days of data. The repository holds one history
+// file, history.json at its root, that each run updates in place: git
+// stores the week's change as a delta, and a run reads one file however
+// many weeks have passed.
+//
+// Repositories written before that kept a copy of the whole history in
+// each day's directory (reports/<YYYY>/<YYYY-MM-DD>/history.json, schema
+// capplan.history/v1); they are read once, stitched, and replaced by the
+// single file when the next report is published.
 package gitrepo
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -21,17 +29,17 @@ import (
 	"github.com/capplan/capplan/collectors"
 )
 
-// Schema identifies the layout of history.json files.
-const Schema = "capplan.history/v1"
+// Schema identifies the layout of history.json.
+const Schema = "capplan.history/v2"
 
-// File is one run's history.json: the daily series it used, values in
-// full precision (encoding/json writes float64 so that it reads back
-// bit for bit), so that stitching is exact.
-type File struct {
-	Schema    string              `json:"schema"`
-	Generated time.Time           `json:"generated"`
-	Series    []collectors.Series `json:"series"`
-}
+// FileName is the history file, at the repository's root.
+const FileName = "history.json"
+
+// legacySchema is the per-report history.json of earlier layouts.
+const legacySchema = "capplan.history/v1"
+
+// DefaultKeepDays is how much daily history the file keeps: five years.
+const DefaultKeepDays = 1826
 
 // Dir is the directory of a day's report in the repository.
 func Dir(day time.Time) string {
@@ -39,81 +47,234 @@ func Dir(day time.Time) string {
 	return "reports/" + day.Format("2006") + "/" + day.Format(time.DateOnly)
 }
 
-// Path is where the run of a day stores its history in the repository.
-func Path(day time.Time) string {
-	return Dir(day) + "/history.json"
+// file is history.json. Days are written one to a line, so that a week's
+// run changes a few lines per series and git's delta stays small.
+type file struct {
+	Schema string `json:"schema"`
+	// Updated is the day of the last report that wrote the file.
+	Updated string   `json:"updated"`
+	Series  []series `json:"series"`
 }
 
-// Marshal renders h as a history.json file.
-func Marshal(h collectors.History, generated time.Time) ([]byte, error) {
-	return json.MarshalIndent(File{Schema: Schema, Generated: generated.UTC(), Series: h.Series}, "", " ")
+type series struct {
+	Name   string    `json:"name"`
+	Unit   string    `json:"unit"`
+	Source string    `json:"source"`
+	Days   []fileDay `json:"days"`
 }
 
-// History reads every history.json in a reports/…/<date>/ directory at
-// the repository's HEAD (dir is its working tree) and stitches them. name
-// is what the repository is called in sources and notes: its work tree,
-// or the remote a temporary clone came from. A file that cannot be read
-// is left out with a note naming it; a repository that cannot be opened
-// is an error.
+// fileDay carries its values in full precision (encoding/json writes the
+// shortest form that reads back bit for bit), so that stitching is exact.
+type fileDay struct {
+	Date string  `json:"date"`
+	Mean float64 `json:"mean"`
+	Peak float64 `json:"peak"`
+}
+
+// Marshal renders h as history.json, updated on the day of updated.
+func Marshal(h collectors.History, updated time.Time) ([]byte, error) {
+	var b bytes.Buffer
+	head, err := json.Marshal(map[string]string{"schema": Schema, "updated": updated.UTC().Format(time.DateOnly)})
+	if err != nil {
+		return nil, err
+	}
+	b.Write(head[:len(head)-1])
+	b.WriteString(`,"series":[`)
+	for i, s := range h.Series {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		meta, err := json.Marshal(series{Name: s.Name, Unit: s.Unit, Source: s.Source})
+		if err != nil {
+			return nil, err
+		}
+		// {"name":…,"source":…,"days":null} opened up at its days.
+		b.WriteString("\n")
+		b.Write(meta[:len(meta)-len(`null}`)])
+		b.WriteString("[")
+		for j, d := range s.Days {
+			line, err := json.Marshal(fileDay{d.Date.UTC().Format(time.DateOnly), d.Mean, d.Peak})
+			if err != nil {
+				return nil, fmt.Errorf("%s on %s: %w", s.Name, d.Date.Format(time.DateOnly), err)
+			}
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("\n")
+			b.Write(line)
+		}
+		b.WriteString("]}")
+	}
+	b.WriteString("\n]}\n")
+	return b.Bytes(), nil
+}
+
+// Unmarshal reads a history.json, of this layout or, as an earlier run
+// may have left it waiting to be published, of the earlier one; name says
+// which file, in errors.
+func Unmarshal(data []byte, name string) (collectors.History, error) {
+	var f file
+	if err := json.Unmarshal(data, &f); err != nil {
+		return collectors.History{}, fmt.Errorf("%s: not a history file: %w", name, err)
+	}
+	if f.Schema == legacySchema {
+		var lf legacyFile
+		if err := json.Unmarshal(data, &lf); err != nil {
+			return collectors.History{}, fmt.Errorf("%s: not a history file: %w", name, err)
+		}
+		return collectors.History{Series: lf.Series}, nil
+	}
+	if f.Schema != Schema {
+		return collectors.History{}, fmt.Errorf("%s: schema %q, this capplan reads %q", name, f.Schema, Schema)
+	}
+	var h collectors.History
+	for _, s := range f.Series {
+		out := collectors.Series{Name: s.Name, Unit: s.Unit, Source: s.Source, Days: make([]collectors.Day, 0, len(s.Days))}
+		for _, d := range s.Days {
+			date, err := time.Parse(time.DateOnly, d.Date)
+			if err != nil {
+				return collectors.History{}, fmt.Errorf("%s: %s: date %q: %w", name, s.Name, d.Date, err)
+			}
+			out.Days = append(out.Days, collectors.Day{Date: date, Mean: d.Mean, Peak: d.Peak})
+		}
+		h.Series = append(h.Series, out)
+	}
+	return h, nil
+}
+
+// Update is the history the file holds after a run: older (the file's)
+// continued with newer (the run's), newer winning on the days both have
+// and naming each series' source, less the days more than keepDays
+// before last. Series only older has are kept.
+func Update(older, newer collectors.History, last time.Time, keepDays int) collectors.History {
+	cut := last.UTC().Truncate(24*time.Hour).AddDate(0, 0, -keepDays)
+	sources := map[string]string{}
+	for _, s := range newer.Series {
+		sources[s.Name] = s.Source
+	}
+	merged, _ := collectors.Stitch(older, newer)
+	var out collectors.History
+	for _, s := range merged.Series {
+		if src, ok := sources[s.Name]; ok {
+			s.Source = src
+		}
+		i, _ := slices.BinarySearchFunc(s.Days, cut, func(d collectors.Day, t time.Time) int { return d.Date.Compare(t) })
+		if s.Days = s.Days[i:]; len(s.Days) > 0 {
+			out.Series = append(out.Series, s)
+		}
+	}
+	return out
+}
+
+// History reads the history at the repository's HEAD (dir is its working
+// tree): history.json at the root, or, in a repository of the earlier
+// layout, every reports/…/<date>/history.json stitched. name is what the
+// repository is called in sources and notes: its work tree, or the remote
+// a temporary clone came from. A file that cannot be read is left out
+// with a note naming it; a repository that cannot be opened is an error.
 func History(dir, name string) (collectors.History, []collectors.Note, error) {
-	repo, err := git.PlainOpen(dir)
-	if err != nil {
-		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
-	}
-	head, err := repo.Head()
-	if err != nil {
-		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
-	}
-	commit, err := repo.CommitObject(head.Hash())
-	if err != nil {
-		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
-	}
-	tree, err := commit.Tree()
+	tree, err := head(dir)
 	if err != nil {
 		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
 	}
 	source := "git " + name
+	f, err := tree.File(FileName)
+	switch {
+	case errors.Is(err, object.ErrFileNotFound):
+		return legacy(tree, source)
+	case err != nil:
+		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
+	}
+	data, err := read(f)
+	if err != nil {
+		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
+	}
+	h, err := Unmarshal(data, FileName)
+	if err != nil {
+		// An error, not a note: the file is not to be replaced by a run
+		// that could not read it.
+		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", name, err)
+	}
+	for i := range h.Series {
+		h.Series[i].Source = source
+	}
+	return h, nil, nil
+}
+
+func head(dir string) (*object.Tree, error) {
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := repo.Head()
+	if err != nil {
+		return nil, err
+	}
+	commit, err := repo.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, err
+	}
+	return commit.Tree()
+}
+
+func read(f *object.File) ([]byte, error) {
+	r, err := f.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+// legacyFile is a history.json of the earlier layout.
+type legacyFile struct {
+	Schema    string              `json:"schema"`
+	Generated time.Time           `json:"generated"`
+	Series    []collectors.Series `json:"series"`
+}
+
+// legacy reads the earlier layout: one history.json per report, stitched
+// by day, the newest report winning where they overlap.
+func legacy(tree *object.Tree, source string) (collectors.History, []collectors.Note, error) {
 	var notes []collectors.Note
 	note := func(format string, args ...any) {
 		notes = append(notes, collectors.Note{Source: source, Message: fmt.Sprintf(format, args...)})
 	}
 	type report struct {
 		day  time.Time
-		file File
+		file legacyFile
 	}
 	var reports []report
-	err = tree.Files().ForEach(func(f *object.File) error {
+	err := tree.Files().ForEach(func(f *object.File) error {
 		dirName, base := path.Split(f.Name)
 		day, perr := time.Parse(time.DateOnly, path.Base(dirName))
-		if base != "history.json" || !strings.HasPrefix(f.Name, "reports/") || perr != nil {
+		if base != FileName || !strings.HasPrefix(f.Name, "reports/") || perr != nil {
 			return nil
 		}
-		r, err := f.Reader()
+		data, err := read(f)
 		if err != nil {
 			note("%s not read: %v", f.Name, err)
 			return nil
 		}
-		defer r.Close()
-		data, err := io.ReadAll(r)
-		if err != nil {
-			note("%s not read: %v", f.Name, err)
-			return nil
-		}
-		var file File
-		if err := json.Unmarshal(data, &file); err != nil {
+		var lf legacyFile
+		if err := json.Unmarshal(data, &lf); err != nil {
 			note("%s left out: not a history file: %v", f.Name, err)
 			return nil
 		}
-		if file.Schema != Schema {
-			note("%s left out: schema %q, this capplan reads %q", f.Name, file.Schema, Schema)
+		if lf.Schema != legacySchema {
+			note("%s left out: schema %q, this capplan reads %q", f.Name, lf.Schema, legacySchema)
 			return nil
 		}
-		reports = append(reports, report{day, file})
+		reports = append(reports, report{day, lf})
 		return nil
 	})
 	if err != nil {
-		return collectors.History{}, notes, fmt.Errorf("report repository %s: %w", dir, err)
+		return collectors.History{}, notes, err
 	}
+	if len(reports) == 0 {
+		return collectors.History{}, notes, nil
+	}
+	note("%d history files of the earlier layout (one per report) read; the next published report replaces them with %s", len(reports), FileName)
 	slices.SortFunc(reports, func(a, b report) int { return a.day.Compare(b.day) })
 	days := map[string]map[time.Time]collectors.Day{}
 	units := map[string]string{}
@@ -132,7 +293,7 @@ func History(dir, name string) (collectors.History, []collectors.Note, error) {
 	}
 	var h collectors.History
 	for _, name := range order {
-		s := collectors.Series{Name: name, Unit: units[name], Source: fmt.Sprintf("%s (%d reports)", source, len(reports))}
+		s := collectors.Series{Name: name, Unit: units[name], Source: source}
 		for _, day := range slices.SortedFunc(maps.Keys(days[name]), time.Time.Compare) {
 			s.Days = append(s.Days, days[name][day])
 		}

@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,19 +54,20 @@ func commitFiles(t *testing.T, dir string, files map[string][]byte) {
 	}
 }
 
+// TestHistoryStitchesReports reads a repository of the earlier layout: a
+// history.json in each report's directory.
 func TestHistoryStitchesReports(t *testing.T) {
 	dir := t.TempDir()
-	first, err := Marshal(weekly(1, day(10, 1), day(11, 1)), day(11, 2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := Marshal(weekly(2, day(10, 9), day(11, 8)), day(11, 9))
-	if err != nil {
-		t.Fatal(err)
+	v1 := func(h collectors.History, generated time.Time) []byte {
+		data, err := json.Marshal(legacyFile{Schema: legacySchema, Generated: generated, Series: h.Series})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
 	}
 	commitFiles(t, dir, map[string][]byte{
-		Path(day(11, 2)):                  first,
-		Path(day(11, 9)):                  second,
+		Dir(day(11, 2)) + "/history.json": v1(weekly(1, day(10, 1), day(11, 1)), day(11, 2)),
+		Dir(day(11, 9)) + "/history.json": v1(weekly(2, day(10, 9), day(11, 8)), day(11, 9)),
 		"reports/2026-11-16/history.json": []byte("{not json"),
 		"reports/2026-11-23/history.json": []byte(`{"schema": "capplan.history/v9", "series": []}`),
 		"reports/2026-11-09/report.md":    []byte("# Capacity report"),
@@ -92,14 +94,14 @@ func TestHistoryStitchesReports(t *testing.T) {
 			t.Fatalf("%s: mean %v, peak %v; want %v, %v exactly", d.Date.Format(time.DateOnly), d.Mean, d.Peak, want, 2*want)
 		}
 	}
-	if s.Unit != collectors.Cores || !strings.Contains(s.Source, "(2 reports)") {
+	if s.Unit != collectors.Cores || s.Source != "git "+dir {
 		t.Errorf("unit %q, source %q", s.Unit, s.Source)
 	}
 	joined := ""
 	for _, n := range notes {
 		joined += n.Message + "\n"
 	}
-	for _, w := range []string{"reports/2026-11-16/history.json left out: not a history file", `reports/2026-11-23/history.json left out: schema "capplan.history/v9"`} {
+	for _, w := range []string{"2 history files of the earlier layout", "reports/2026-11-16/history.json left out: not a history file", `reports/2026-11-23/history.json left out: schema "capplan.history/v9"`} {
 		if !strings.Contains(joined, w) {
 			t.Errorf("notes lack %q:\n%s", w, joined)
 		}
@@ -110,5 +112,82 @@ func TestHistoryNotARepository(t *testing.T) {
 	dir := t.TempDir()
 	if _, _, err := History(dir, dir); err == nil || !strings.Contains(err.Error(), dir) {
 		t.Errorf("error %v, want one naming %s", err, dir)
+	}
+}
+
+// TestHistoryFile writes and reads the one history file: values exact,
+// one day to a line, the newer run winning, old days dropped.
+func TestHistoryFile(t *testing.T) {
+	older := weekly(1, day(1, 1), day(11, 1))
+	older.Series = append(older.Series, collectors.Series{Name: "ceph/raw_used", Unit: collectors.Bytes, Source: "prometheus",
+		Days: []collectors.Day{{Date: day(3, 1), Mean: 1, Peak: 2}, {Date: day(10, 1), Mean: 1 << 40, Peak: 1 << 41}}})
+	newer := weekly(2, day(10, 20), day(11, 8))
+	newer.Series[0].Source = "demo"
+	h := Update(older, newer, day(11, 9), 200)
+	// 2026-11-09 less 200 days is 2026-04-23: cpu/usage from then, the
+	// newer run's from 2026-10-20; ceph/raw_used keeps 2026-10-01 only.
+	if len(h.Series) != 2 || h.Series[0].Source != "demo" || len(h.Series[1].Days) != 1 {
+		t.Fatalf("updated: %+v", h.Series)
+	}
+	s := h.Series[0]
+	if !s.Days[0].Date.Equal(day(4, 23)) || !s.Days[len(s.Days)-1].Date.Equal(day(11, 8)) {
+		t.Fatalf("cpu/usage from %s to %s", s.Days[0].Date, s.Days[len(s.Days)-1].Date)
+	}
+	data, err := Marshal(h, day(11, 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Count(string(data), "\n")
+	if want := len(s.Days) + 1 + 2 + 2; lines != want {
+		t.Errorf("%d lines, want %d (a day a line):\n%.400s", lines, want, data)
+	}
+	back, err := Unmarshal(data, "history.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range h.Series {
+		b := back.Series[i]
+		if b.Name != s.Name || b.Unit != s.Unit || b.Source != s.Source || len(b.Days) != len(s.Days) {
+			t.Fatalf("read back %+v", b)
+		}
+		for j, d := range s.Days {
+			if bd := b.Days[j]; !bd.Date.Equal(d.Date) || bd.Mean != d.Mean || bd.Peak != d.Peak {
+				t.Fatalf("%s day %d: %+v, want %+v exactly", s.Name, j, bd, d)
+			}
+		}
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil || doc["schema"] != Schema || doc["updated"] != "2026-11-09" {
+		t.Errorf("document %v, %v", doc["schema"], err)
+	}
+	if _, err := Unmarshal([]byte(`{"schema":"capplan.history/v9","series":[]}`), "x/history.json"); err == nil || !strings.Contains(err.Error(), "x/history.json") {
+		t.Errorf("wrong schema: %v", err)
+	}
+	// A file of the earlier layout, as a run of an earlier version left it
+	// waiting to be published.
+	v1, err := json.Marshal(legacyFile{Schema: legacySchema, Generated: day(11, 9), Series: h.Series})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old, err := Unmarshal(v1, "pending/history.json"); err != nil || len(old.Series) != 2 || len(old.Series[0].Days) != len(s.Days) {
+		t.Errorf("earlier layout: %v", err)
+	}
+
+	// In a repository, only the root file is read, even beside files of
+	// the earlier layout.
+	dir := t.TempDir()
+	commitFiles(t, dir, map[string][]byte{
+		FileName:                         data,
+		Dir(day(1, 2)) + "/history.json": []byte("{not json"),
+		Dir(day(11, 9)) + "/report.md":   []byte("# Capacity report"),
+	})
+	got, notes, err := History(dir, "origin")
+	if err != nil || len(notes) != 0 || len(got.Series) != 2 || len(got.Series[0].Days) != len(s.Days) || got.Series[0].Source != "git origin" {
+		t.Fatalf("history %d series, notes %v, %v", len(got.Series), notes, err)
+	}
+	bad := t.TempDir()
+	commitFiles(t, bad, map[string][]byte{FileName: []byte("{")})
+	if _, _, err := History(bad, "origin"); err == nil || !strings.Contains(err.Error(), "history.json") {
+		t.Errorf("unreadable history.json: %v", err)
 	}
 }

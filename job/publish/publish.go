@@ -20,6 +20,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
@@ -37,7 +38,9 @@ type Options struct {
 	Branch      string
 	AuthorName  string
 	AuthorEmail string
-	Auth        transport.AuthMethod
+	// When is the commit's time; the time of the commit when zero.
+	When time.Time
+	Auth transport.AuthMethod
 	// Tries is how many pushes are attempted when the remote keeps moving
 	// (default 5); Backoff the wait before the second (default 1 s),
 	// doubled before each next one, with jitter.
@@ -46,11 +49,13 @@ type Options struct {
 	Logger  *slog.Logger
 }
 
-// Apply writes a run's files into the work tree at dir. It is called once
-// per attempt, on a fresh clone of the remote's head, so it must write
-// everything the run adds and may read what is already there (an index of
-// reports, say).
-type Apply func(dir string) error
+// Apply writes a run's files into the work tree at dir and returns the
+// paths it wrote or removed (files or directories, relative to dir, with
+// slashes): only those are committed, whatever else the work tree holds.
+// It is called once per attempt, on a fresh clone of the remote's head,
+// so it must write everything the run adds and may read what is already
+// there (an index of reports, say).
+type Apply func(dir string) ([]string, error)
 
 // Result says what was published.
 type Result struct {
@@ -85,6 +90,12 @@ func Publish(ctx context.Context, o Options, apply Apply, message string) (Resul
 		if err != nil {
 			return Result{}, err
 		}
+		// Two runs into one local repository take turns.
+		unlock, err := lock(ctx, filepath.Join(o.Dir, ".git", "capplan.lock"))
+		if err != nil {
+			return Result{}, err
+		}
+		defer unlock()
 		res, err := commit(repo, o, apply, message)
 		res.Tries = 1
 		return res, err
@@ -262,24 +273,32 @@ func commit(repo *git.Repository, o Options, apply Apply, message string) (Resul
 		return Result{}, fmt.Errorf("report repository: %w", err)
 	}
 	dir := wt.Filesystem.Root()
-	if err := apply(dir); err != nil {
+	paths, err := apply(dir)
+	if err != nil {
 		return Result{}, err
 	}
-	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-		return Result{}, fmt.Errorf("stage the report: %w", err)
+	for _, p := range paths {
+		// A path neither on disk nor in the index (a file the run could
+		// have written but did not) has nothing to stage.
+		if _, err := wt.Add(p); err != nil && !errors.Is(err, index.ErrEntryNotFound) {
+			return Result{}, fmt.Errorf("stage %s: %w", p, err)
+		}
 	}
 	status, err := wt.Status()
 	if err != nil {
 		return Result{}, fmt.Errorf("report repository status: %w", err)
 	}
-	if status.IsClean() {
+	if !staged(status) {
 		head, err := repo.Head()
 		if err != nil {
 			return Result{}, fmt.Errorf("report repository: %w", err)
 		}
 		return Result{Commit: head.Hash().String()}, nil
 	}
-	when := time.Now()
+	when := o.When
+	if when.IsZero() {
+		when = time.Now()
+	}
 	hash, err := wt.Commit(message, &git.CommitOptions{
 		Author: &object.Signature{Name: o.AuthorName, Email: o.AuthorEmail, When: when},
 	})
@@ -287,6 +306,17 @@ func commit(repo *git.Repository, o Options, apply Apply, message string) (Resul
 		return Result{}, fmt.Errorf("commit the report: %w", err)
 	}
 	return Result{Commit: hash.String(), Changed: true}, nil
+}
+
+// staged tells whether the index differs from the head: files of the
+// work tree that no run wrote do not count.
+func staged(s git.Status) bool {
+	for _, f := range s {
+		if f.Staging != git.Unmodified && f.Staging != git.Untracked {
+			return true
+		}
+	}
+	return false
 }
 
 // openOrInit opens the repository at dir, or starts one on branch.

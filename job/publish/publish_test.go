@@ -18,21 +18,21 @@ import (
 
 // writeFiles is an Apply that replaces a day's directory with files.
 func writeFiles(day string, files map[string]string) Apply {
-	return func(dir string) error {
+	return func(dir string) ([]string, error) {
 		dayDir := filepath.Join(dir, "reports", day)
 		if err := os.RemoveAll(dayDir); err != nil {
-			return err
+			return nil, err
 		}
 		for name, data := range files {
 			p := filepath.Join(dayDir, name)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				return err
+				return nil, err
 			}
 			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		return nil
+		return []string{"reports/" + day}, nil
 	}
 }
 
@@ -105,6 +105,84 @@ func TestLocalRepository(t *testing.T) {
 	}
 }
 
+// TestLocalCommitsOnlyTheRun: files of the work tree that the run did not
+// write stay out of its commit, and a run that changes nothing commits
+// nothing, untracked files or not. The commit carries the run's time.
+func TestLocalCommitsOnlyTheRun(t *testing.T) {
+	gittest.Need(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	when := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	o := Options{Dir: dir, AuthorName: "capplan", AuthorEmail: "capplan@example.org", When: when}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Publish(context.Background(), o, writeFiles("2026-11-23", map[string]string{"report.md": "one"}), "report")
+	if err != nil || !res.Changed {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if tree := gittest.Run(t, dir, "ls-tree", "-r", "--name-only", "HEAD"); tree != "reports/2026-11-23/report.md" {
+		t.Errorf("commit holds %q: want the run's file alone", tree)
+	}
+	if date := gittest.Run(t, dir, "log", "-1", "--format=%aI %cI"); date != "2026-11-23T09:00:00+00:00 2026-11-23T09:00:00+00:00" {
+		t.Errorf("commit dated %s, want the run's time", date)
+	}
+	again, err := Publish(context.Background(), o, writeFiles("2026-11-23", map[string]string{"report.md": "one"}), "report")
+	if err != nil || again.Changed || again.Commit != res.Commit {
+		t.Errorf("unchanged rerun: %+v, %v", again, err)
+	}
+}
+
+// TestLocalRunsTakeTurns: a run into a local repository waits while
+// another holds it, and gives up when its time is out.
+func TestLocalRunsTakeTurns(t *testing.T) {
+	gittest.Need(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	o := Options{Dir: dir, AuthorName: "capplan", AuthorEmail: "capplan@example.org"}
+	if _, err := Publish(context.Background(), o, writeFiles("a", map[string]string{"report.md": "a"}), "a"); err != nil {
+		t.Fatal(err)
+	}
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		_, err := Publish(context.Background(), o, func(d string) ([]string, error) {
+			close(entered)
+			<-release
+			return writeFiles("b", map[string]string{"report.md": "b"})(d)
+		}, "b")
+		done <- err
+	}()
+	<-entered
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	applied := false
+	_, err := Publish(ctx, o, func(d string) ([]string, error) {
+		applied = true
+		return writeFiles("c", map[string]string{"report.md": "c"})(d)
+	}, "c")
+	if err == nil || applied || !strings.Contains(err.Error(), "another run holds it") {
+		t.Errorf("second run while the first holds the lock: applied %v, %v", applied, err)
+	}
+	waiting := make(chan error)
+	go func() {
+		_, err := Publish(context.Background(), o, writeFiles("c", map[string]string{"report.md": "c"}), "c")
+		waiting <- err
+	}()
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-waiting; err != nil {
+		t.Fatal(err)
+	}
+	if got := gittest.Run(t, dir, "rev-list", "--count", "HEAD"); got != "3" {
+		t.Errorf("%s commits, want 3: each run's, one after the other", got)
+	}
+}
+
 // TestRejectedPushIsRetried moves the remote while a run is between its
 // clone and its push: the push is refused, and the run's report lands on
 // top of the other one.
@@ -117,12 +195,12 @@ func TestRejectedPushIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := 0
-	apply := func(dir string) error {
+	apply := func(dir string) ([]string, error) {
 		calls++
 		if calls == 1 {
 			other := options("file://"+bare, t)
 			if _, err := Publish(ctx, other, writeFiles("other", map[string]string{"report.md": "other"}), "other run"); err != nil {
-				return fmt.Errorf("the other run: %w", err)
+				return nil, fmt.Errorf("the other run: %w", err)
 			}
 		}
 		return writeFiles("2026-11-23", map[string]string{"report.md": "this week"})(dir)

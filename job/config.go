@@ -29,6 +29,9 @@ type Config struct {
 	Timeouts    Timeouts       `json:"timeouts"`
 
 	secrets secrets
+	// quiet says why this run does not ask Ollama although it is enabled
+	// (a replayed week of the demo); empty asks.
+	quiet string
 }
 
 // Git is the report repository.

@@ -127,15 +127,11 @@ func sameReport(a, b []File) bool {
 	return true
 }
 
-// addHistory continues the repository's history.json with data, a run's
-// history file, keeping keepDays before now. A history.json that cannot be
+// addHistory continues the repository's history.json with ours, a run's
+// history, keeping keepDays before now. A history.json that cannot be
 // read is not replaced: the run fails to publish instead of losing it.
-func addHistory(repo string, data []byte, now time.Time, keepDays int) error {
+func addHistory(repo string, ours collectors.History, now time.Time, keepDays int) error {
 	path := filepath.Join(repo, gitrepo.FileName)
-	ours, err := gitrepo.Unmarshal(data, "the run's history")
-	if err != nil {
-		return err
-	}
 	var theirs collectors.History
 	old, err := os.ReadFile(path)
 	switch {

@@ -114,7 +114,10 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 
 	report.Gaps = gaps
 	narrative := templates.Narrative{Source: "deterministic", Reason: "Ollama is disabled in the configuration"}
-	if c.Ollama.Enabled {
+	if c.quiet != "" {
+		narrative.Reason = c.quiet
+	}
+	if c.Ollama.Enabled && c.quiet == "" {
 		o := narrate.Options{Host: c.Ollama.Host, Model: c.Ollama.Model, NumPredict: c.Ollama.NumPredict,
 			Temperature: c.Ollama.Temperature, Budget: c.Ollama.Timeout.Duration, PromptDir: c.Ollama.PromptDir, Logger: log}
 		narrative = narrate.Write(ctx, report, o)
@@ -147,7 +150,7 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		res.Duration = time.Since(start)
 		return res, nil
 	}
-	res, err = c.publish(ctx, report, files, now, log)
+	res, err = c.publish(ctx, report, files, hist, now, log)
 	res.Report, res.Files = report, files
 	res.Duration = time.Since(start)
 	return res, err
@@ -268,7 +271,7 @@ func (c Config) auth() (transport.AuthMethod, error) {
 
 // publish commits the report (and any report an earlier run could not
 // publish) and pushes it.
-func (c Config) publish(ctx context.Context, r templates.Report, files []File, now time.Time, log *slog.Logger) (Result, error) {
+func (c Config) publish(ctx context.Context, r templates.Report, files []File, hist collectors.History, now time.Time, log *slog.Logger) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish.Duration)
 	defer cancel()
 	day := gitrepo.Dir(now)
@@ -276,7 +279,7 @@ func (c Config) publish(ctx context.Context, r templates.Report, files []File, n
 		AuthorEmail: c.Git.AuthorEmail, When: now, Tries: c.Git.Tries, Logger: log}
 	if c.Git.URL == "" {
 		res, err := publish.Publish(ctx, o, func(dir string) ([]string, error) {
-			return applyReports(dir, []kept{{day, files}}, r, now, c.Git.KeepDays)
+			return applyReports(dir, []kept{{day, files, &hist}}, r, now, c.Git.KeepDays)
 		}, commitMessage(r))
 		out := Result{Dir: filepath.Join(c.Git.Dir, filepath.FromSlash(day)), Commit: res.Commit, Published: err == nil, Changed: res.Changed}
 		if err != nil {
@@ -304,7 +307,11 @@ func (c Config) publish(ctx context.Context, r templates.Report, files []File, n
 		if err != nil {
 			return Result{Dir: keptDir}, fmt.Errorf("%w: %v", ErrNotPublished, err)
 		}
-		waiting = append(waiting, kept{d, dayFiles})
+		k := kept{day: d, files: dayFiles}
+		if d == day {
+			k.history = &hist
+		}
+		waiting = append(waiting, k)
 	}
 	if o.Auth, err = c.auth(); err != nil {
 		return Result{Dir: keptDir}, ConfigError{err}
@@ -326,10 +333,13 @@ func (c Config) publish(ctx context.Context, r templates.Report, files []File, n
 	return Result{Dir: day, Commit: res.Commit, Published: true, Changed: res.Changed}, nil
 }
 
-// kept is a report to publish: its day's directory and its files.
+// kept is a report to publish: its day's directory and its files, and
+// the history it was planned on when the run has it at hand (else it is
+// read from the files' history.json).
 type kept struct {
-	day   string
-	files []File
+	day     string
+	files   []File
+	history *collectors.History
 }
 
 // applyReports writes reports, oldest first, into the repository's work
@@ -343,13 +353,21 @@ func applyReports(dir string, reports []kept, latest templates.Report, now time.
 			return nil, err
 		}
 		paths = append(paths, k.day)
+		h := k.history
 		for _, f := range k.files {
-			if f.Name == gitrepo.FileName {
-				if err := addHistory(dir, f.Data, now, keepDays); err != nil {
+			if f.Name == gitrepo.FileName && h == nil {
+				kh, err := gitrepo.Unmarshal(f.Data, k.day+"/"+gitrepo.FileName)
+				if err != nil {
 					return nil, err
 				}
-				paths = append(paths, gitrepo.FileName)
+				h = &kh
 			}
+		}
+		if h != nil {
+			if err := addHistory(dir, *h, now, keepDays); err != nil {
+				return nil, err
+			}
+			paths = append(paths, gitrepo.FileName)
 		}
 	}
 	gone, err := removeLegacy(dir)

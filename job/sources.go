@@ -32,6 +32,9 @@ type Sources struct {
 	Prometheus    Prometheus `json:"prometheus"`
 
 	secrets Secrets
+	// demoWorld is the day the demo's world ends, when it is seen as of
+	// an earlier day (DemoWeeks); zero for the run's own day.
+	demoWorld time.Time
 }
 
 // Prometheus is where daily history is read, when URL is set.
@@ -120,7 +123,11 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 		}
 	}
 	if s.Demo {
-		d, hist := demo.Cluster(s.Seed, now)
+		world := s.demoWorld
+		if world.IsZero() {
+			world = now
+		}
+		d, hist := demo.At(s.Seed, world, now)
 		d.Notes = append(d.Notes, snap.Notes...)
 		snap = d
 		histories = append(histories, hist)

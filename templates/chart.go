@@ -136,7 +136,7 @@ func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, 
 	if _, err := w.WriteTo(&buf); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return compactSVG(buf.Bytes()), nil
 }
 
 // axisUnit picks the axis unit: cores as they are, bytes in GiB or TiB.

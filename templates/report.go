@@ -113,8 +113,8 @@ type Resource struct {
 	Chart      string   `json:"chart"` // the SVG's file name beside report.md
 	// Daily and Monthly are the forecasts of the daily means (monthly: of
 	// their monthly means), with the 80% and 95% bounds.
-	Daily   []Point  `json:"daily"`
-	Monthly []Point  `json:"monthly"`
+	Daily   Steps    `json:"daily"`
+	Monthly Steps    `json:"monthly"`
 	Notes   []string `json:"notes,omitempty"`
 }
 
@@ -129,8 +129,8 @@ type Point struct {
 }
 
 // points lays a forecast out step by step; bounds it lacks are left zero.
-func points(times []time.Time, fc forecast.Forecast) []Point {
-	out := make([]Point, 0, len(times))
+func points(times []time.Time, fc forecast.Forecast) Steps {
+	out := make(Steps, 0, len(times))
 	for k, t := range times {
 		pt := Point{Date: t, Mean: fc.Mean[k]}
 		for i, lv := range fc.Levels {
@@ -250,7 +250,7 @@ func (r Report) JSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return append(oneLineArrays(b), '\n'), nil
 }
 
 // Previous reads an earlier report.json back into what the week-over-week

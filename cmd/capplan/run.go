@@ -71,11 +71,12 @@ func markdown(res job.Result) string {
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("demo", "[--git-dir DIR] [flags]", stderr)
+	fs := newFlagSet("demo", "[--git-dir DIR] [--weeks N] [flags]", stderr)
+	weeks := fs.Int("weeks", 0, fmt.Sprintf("replay the weekly job as of each of the last N Mondays (1 to %d), one commit each", job.MaxDemoWeeks))
 	var f runFlags
 	f.register(fs, false)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: capplan demo [--git-dir DIR] [flags]\n\nRuns the weekly job on the built-in demo cluster (a simulated homelab with two years of history)\nand commits the report into a local Git repository, ./capplan-demo unless --git-dir says otherwise.\nThe narrative comes from Ollama when one answers on $OLLAMA_HOST, else it is written by rules.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: capplan demo [--git-dir DIR] [--weeks N] [flags]\n\nRuns the weekly job on the built-in demo cluster (a simulated homelab with two years of history)\nand commits the report into a local Git repository, ./capplan-demo unless --git-dir says otherwise.\nWith --weeks N, runs it as of each of the last N Mondays, one commit each dated that Monday.\nThe narrative comes from Ollama when one answers on $OLLAMA_HOST, else it is written by rules.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -93,10 +94,32 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("%w: the demo keeps its reports in a local repository (--git-dir), not at %s", errUsage, cfg.Git.URL)
 	}
 	log := job.Logger(stderr, cfg)
-	res, err := job.Run(ctx, cfg, time.Now(), false, "", log)
-	summary(log, res, err)
-	if err != nil {
-		return err
+	var res job.Result
+	if *weeks != 0 {
+		all, err := job.DemoWeeks(ctx, cfg, time.Now(), *weeks, log)
+		for _, r := range all {
+			summary(log, r, nil)
+		}
+		if err != nil {
+			return err
+		}
+		changed := 0
+		for _, r := range all {
+			if r.Changed {
+				changed++
+			}
+		}
+		if _, err := fmt.Fprintf(stdout, "Weeks: %d, %s to %s, %d new commits\n", len(all), all[0].Report.Date, all[len(all)-1].Report.Date, changed); err != nil {
+			return err
+		}
+		res = all[len(all)-1]
+	} else {
+		var err error
+		res, err = job.Run(ctx, cfg, time.Now(), false, "", log)
+		summary(log, res, err)
+		if err != nil {
+			return err
+		}
 	}
 	n := res.Report.Narrative
 	narrative := "written by rules (" + n.Reason + ")"

@@ -105,15 +105,38 @@ func claimedGiB(d int) float64 {
 // daily is one workload's last simulated day.
 type daily struct{ cpuMean, cpuPeak, memMean, memPeak float64 }
 
+// Lead is how far before its two years of history the demo's world
+// begins: a quiet year at the levels of the history's first day, so that
+// the demo seen as of any of the last 52 Mondays (At) still has two years
+// of history.
+const Lead = 364
+
 // Cluster returns the demo cluster as of now: its snapshot and its history
 // up to the last full day (UTC) before now.
 func Cluster(seed uint64, now time.Time) (collectors.Snapshot, collectors.History) {
+	return At(seed, now, now)
+}
+
+// At returns the demo world whose history ends the day before world, as
+// it was at asOf (no later than world): the snapshot of asOf and the Days
+// days before asOf's day, the same values on the same dates whatever
+// asOf is. Weekly runs as of past Mondays see one cluster evolve.
+func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.History) {
+	// The history's two years draw from one stream, the lead year from
+	// another, so that Cluster's history does not depend on Lead.
 	rng := rand.New(rand.NewPCG(seed, 0x64656d6f))
-	end := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	leadRNG := rand.New(rand.NewPCG(seed, 0x6c656164))
+	end := time.Date(world.Year(), world.Month(), world.Day(), 0, 0, 0, 0, time.UTC)
 	start := end.AddDate(0, 0, -Days)
+	cut := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	if cut.After(end) {
+		cut = end
+	}
+	first := cut.AddDate(0, 0, -Days)
 	wls := workloads()
 
 	last := make([]daily, len(wls))
+	lastDay := 0
 	series := map[string]*collectors.Series{}
 	var names []string
 	add := func(name, unit string, date time.Time, mean, peak float64) {
@@ -126,8 +149,17 @@ func Cluster(seed uint64, now time.Time) (collectors.Snapshot, collectors.Histor
 		s.Days = append(s.Days, collectors.Day{Date: date, Mean: mean, Peak: peak})
 	}
 	alloc := float64(len(nodeNames))
-	for d := range Days {
-		date := start.AddDate(0, 0, d)
+	for day := -Lead; day < Days; day++ {
+		date := start.AddDate(0, 0, day)
+		if !date.Before(cut) {
+			break
+		}
+		r := rng
+		if day < 0 {
+			r = leadRNG
+		}
+		// The lead year holds at the history's first day.
+		d := max(day, 0)
 		weekend := date.Weekday() == time.Saturday || date.Weekday() == time.Sunday
 		var cpu, cpuPeak, mem, memPeak, cpuReq, memReq, cpuLim, memLim float64
 		for i, w := range wls {
@@ -135,10 +167,10 @@ func Cluster(seed uint64, now time.Time) (collectors.Snapshot, collectors.Histor
 			if weekend {
 				week = w.weekend
 			}
-			noise := 1 + 0.04*rng.NormFloat64()
+			noise := 1 + 0.04*r.NormFloat64()
 			c := math.Max(w.cpu(d)*week*noise, 0)
-			m := math.Max(w.mem(d)*(1+0.3*(week-1))*(1+0.02*rng.NormFloat64()), 0)
-			burst := w.burst * (1 + 0.08*rng.Float64())
+			m := math.Max(w.mem(d)*(1+0.3*(week-1))*(1+0.02*r.NormFloat64()), 0)
+			burst := w.burst * (1 + 0.08*r.Float64())
 			last[i] = daily{c, c * burst, m, m * (1 + (burst-1)/3)}
 			cpu, cpuPeak = cpu+c, cpuPeak+c*burst
 			mem, memPeak = mem+m, memPeak+m*(1+(burst-1)/3)
@@ -147,6 +179,11 @@ func Cluster(seed uint64, now time.Time) (collectors.Snapshot, collectors.Histor
 			cr, mr := w.cpu(d)*w.requestOver, w.mem(d)*w.requestOver
 			cpuReq, memReq = cpuReq+cr, memReq+mr
 			cpuLim, memLim = cpuLim+cr*w.limitOver, memLim+mr*w.limitOver
+		}
+		stored := storedGiB(d) * gib * (1 + 0.002*r.NormFloat64())
+		lastDay = d
+		if date.Before(first) {
+			continue
 		}
 		add("cpu/usage", collectors.Cores, date, cpu, cpuPeak)
 		add("cpu/requests", collectors.Cores, date, cpuReq, cpuReq)
@@ -157,7 +194,6 @@ func Cluster(seed uint64, now time.Time) (collectors.Snapshot, collectors.Histor
 		add("memory/limits", collectors.Bytes, date, memLim*gib, memLim*gib)
 		add("memory/allocatable", collectors.Bytes, date, alloc*float64(nodeAllocatable.MemoryBytes), alloc*float64(nodeAllocatable.MemoryBytes))
 
-		stored := storedGiB(d) * gib * (1 + 0.002*rng.NormFloat64())
 		raw := stored*replication + osdOverhead
 		add("ceph/stored", collectors.Bytes, date, stored, stored)
 		add("ceph/raw_used", collectors.Bytes, date, raw, raw)
@@ -173,10 +209,12 @@ func Cluster(seed uint64, now time.Time) (collectors.Snapshot, collectors.Histor
 	for _, n := range names {
 		hist.Series = append(hist.Series, *series[n])
 	}
-	return snapshot(now, wls, last, series), hist
+	return snapshot(asOf, lastDay, wls, last, series), hist
 }
 
-func snapshot(now time.Time, wls []workload, last []daily, series map[string]*collectors.Series) collectors.Snapshot {
+// snapshot is the cluster on day d of the history, whose workloads' last
+// simulated day is last.
+func snapshot(now time.Time, d int, wls []workload, last []daily, series map[string]*collectors.Series) collectors.Snapshot {
 	snap := collectors.Snapshot{
 		Taken:   now.UTC(),
 		Cluster: "homelab (demo)",
@@ -184,9 +222,9 @@ func snapshot(now time.Time, wls []workload, last []daily, series map[string]*co
 		Notes: []collectors.Note{{Source: Source,
 			Message: "simulated cluster: 3 nodes of 12 cores and 64 GiB, Rook-Ceph on 6 × 1 TB NVMe, 3-way replication; live usage is the last day's mean"}},
 	}
+	n := len(series["ceph/stored"].Days) - 1 // the last day of history
 	var total collectors.Resources
 	for i, w := range wls {
-		d := Days - 1
 		use := collectors.Resources{CPUCores: last[i].cpuMean, MemoryBytes: int64(last[i].memMean * gib), Pods: int64(w.pods)}
 		req := collectors.Resources{CPUCores: w.cpu(d) * w.requestOver, MemoryBytes: int64(w.mem(d) * w.requestOver * gib), Pods: int64(w.pods)}
 		lim := collectors.Resources{CPUCores: req.CPUCores * w.limitOver, MemoryBytes: int64(float64(req.MemoryBytes) * w.limitOver), Pods: int64(w.pods)}
@@ -209,17 +247,17 @@ func snapshot(now time.Time, wls []workload, last []daily, series map[string]*co
 		})
 	}
 	snap.Volumes = []collectors.VolumeClaims{
-		{Namespace: "data-platform", StorageClass: "ceph-block", Claims: 6, RequestedBytes: 300 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[Days-1].Mean * 0.55))},
-		{Namespace: "home", StorageClass: "ceph-filesystem", Claims: 4, RequestedBytes: 400 * gib, UsedBytes: ptr(int64(series["ceph/pool/myfs-data0/stored"].Days[Days-1].Mean))},
-		{Namespace: "monitoring", StorageClass: "ceph-block", Claims: 2, RequestedBytes: 60 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[Days-1].Mean * 0.25))},
-		{Namespace: "ai-inference", StorageClass: "ceph-block", Claims: 3, RequestedBytes: 120 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[Days-1].Mean * 0.2))},
+		{Namespace: "data-platform", StorageClass: "ceph-block", Claims: 6, RequestedBytes: 300 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[n].Mean * 0.55))},
+		{Namespace: "home", StorageClass: "ceph-filesystem", Claims: 4, RequestedBytes: 400 * gib, UsedBytes: ptr(int64(series["ceph/pool/myfs-data0/stored"].Days[n].Mean))},
+		{Namespace: "monitoring", StorageClass: "ceph-block", Claims: 2, RequestedBytes: 60 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[n].Mean * 0.25))},
+		{Namespace: "ai-inference", StorageClass: "ceph-block", Claims: 3, RequestedBytes: 120 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[n].Mean * 0.2))},
 	}
 	snap.Pressure = []collectors.Pressure{
 		{Namespace: "ai-inference", OOMKilled: 3},
 		{Namespace: "data-platform", FailedScheduling: 1},
 	}
-	stored := series["ceph/stored"].Days[Days-1].Mean
-	raw := series["ceph/raw_used"].Days[Days-1].Mean
+	stored := series["ceph/stored"].Days[n].Mean
+	raw := series["ceph/raw_used"].Days[n].Mean
 	ceph := &collectors.Ceph{
 		TotalBytes: rawTotal, UsedBytes: int64(raw), AvailBytes: rawTotal - int64(raw),
 		NearfullRatio: collectors.DefaultNearfullRatio, FullRatio: collectors.DefaultFullRatio,

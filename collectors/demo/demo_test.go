@@ -117,3 +117,42 @@ func mean(days []collectors.Day) float64 {
 	}
 	return s / float64(len(days))
 }
+
+// TestDemoAsOfAnEarlierDay: the world seen as of a past Monday holds the
+// same values on the same dates as seen today, two years of them.
+func TestDemoAsOfAnEarlierDay(t *testing.T) {
+	world := time.Date(2026, 11, 30, 20, 0, 0, 0, time.UTC)
+	_, today := At(1, world, world)
+	if _, c := Cluster(1, world); !reflect.DeepEqual(today, c) {
+		t.Fatal("At as of the world's own day differs from Cluster")
+	}
+	earliest := world.AddDate(0, 0, -7*51-6)
+	snap, past := At(1, world, earliest)
+	if !snap.Taken.Equal(earliest) {
+		t.Errorf("taken %s", snap.Taken)
+	}
+	for i, s := range past.Series {
+		if len(s.Days) != Days {
+			t.Fatalf("%s as of %s: %d days, want %d", s.Name, earliest.Format(time.DateOnly), len(s.Days), Days)
+		}
+		byDate := map[time.Time]collectors.Day{}
+		for _, d := range today.Series[i].Days {
+			byDate[d.Date] = d
+		}
+		overlap := 0
+		for _, d := range s.Days {
+			if td, ok := byDate[d.Date]; ok {
+				overlap++
+				if td != d {
+					t.Fatalf("%s on %s: %+v as of then, %+v as of now", s.Name, d.Date.Format(time.DateOnly), d, td)
+				}
+			}
+			if !(d.Mean >= 0) || math.IsNaN(d.Peak) {
+				t.Fatalf("%s %s: mean %v, peak %v", s.Name, d.Date.Format(time.DateOnly), d.Mean, d.Peak)
+			}
+		}
+		if want := Days - (7*51 + 6); overlap != want {
+			t.Errorf("%s: %d days in common, want %d", s.Name, overlap, want)
+		}
+	}
+}

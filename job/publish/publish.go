@@ -10,10 +10,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -277,18 +280,11 @@ func commit(repo *git.Repository, o Options, apply Apply, message string) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	for _, p := range paths {
-		// A path neither on disk nor in the index (a file the run could
-		// have written but did not) has nothing to stage.
-		if _, err := wt.Add(p); err != nil && !errors.Is(err, index.ErrEntryNotFound) {
-			return Result{}, fmt.Errorf("stage %s: %w", p, err)
-		}
-	}
-	status, err := wt.Status()
+	changed, err := stage(repo, wt, paths)
 	if err != nil {
-		return Result{}, fmt.Errorf("report repository status: %w", err)
+		return Result{}, err
 	}
-	if !staged(status) {
+	if !changed {
 		head, err := repo.Head()
 		if err != nil {
 			return Result{}, fmt.Errorf("report repository: %w", err)
@@ -308,15 +304,85 @@ func commit(repo *git.Repository, o Options, apply Apply, message string) (Resul
 	return Result{Commit: hash.String(), Changed: true}, nil
 }
 
-// staged tells whether the index differs from the head: files of the
-// work tree that no run wrote do not count.
-func staged(s git.Status) bool {
-	for _, f := range s {
-		if f.Staging != git.Unmodified && f.Staging != git.Untracked {
-			return true
+// stage adds the files under paths that the run wrote, changed or
+// removed to the index, and tells whether the index now differs from the
+// head for any of them. It looks at those paths only, file by file: a
+// status of the whole work tree would hash every report ever written, and
+// would count files the run did not write.
+func stage(repo *git.Repository, wt *git.Worktree, paths []string) (bool, error) {
+	root := wt.Filesystem.Root()
+	idx, err := repo.Storer.Index()
+	if err != nil {
+		return false, fmt.Errorf("report repository index: %w", err)
+	}
+	indexed := map[string]plumbing.Hash{}
+	for _, e := range idx.Entries {
+		indexed[e.Name] = e.Hash
+	}
+	files := map[string]bool{}
+	for _, p := range paths {
+		files[p] = true
+		err := filepath.WalkDir(filepath.Join(root, filepath.FromSlash(p)), func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(root, path)
+			files[filepath.ToSlash(rel)] = true
+			return err
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return false, fmt.Errorf("stage %s: %w", p, err)
+		}
+		for name := range indexed {
+			if strings.HasPrefix(name, p+"/") {
+				files[name] = true
+			}
 		}
 	}
-	return false
+	var head *object.Tree
+	if ref, err := repo.Head(); err == nil {
+		c, err := repo.CommitObject(ref.Hash())
+		if err != nil {
+			return false, fmt.Errorf("report repository: %w", err)
+		}
+		if head, err = c.Tree(); err != nil {
+			return false, fmt.Errorf("report repository: %w", err)
+		}
+	}
+	changed := false
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		path := filepath.Join(root, filepath.FromSlash(name))
+		if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		var want plumbing.Hash // zero: the file is gone
+		switch {
+		case err == nil:
+			want = plumbing.ComputeHash(plumbing.BlobObject, data)
+		case !errors.Is(err, fs.ErrNotExist):
+			return false, fmt.Errorf("stage %s: %w", name, err)
+		}
+		if have, ok := indexed[name]; !ok || have != want {
+			if want.IsZero() {
+				if _, err := wt.Remove(name); err != nil && !errors.Is(err, index.ErrEntryNotFound) {
+					return false, fmt.Errorf("stage the removal of %s: %w", name, err)
+				}
+			} else if err := wt.AddWithOptions(&git.AddOptions{Path: name, SkipStatus: true}); err != nil {
+				return false, fmt.Errorf("stage %s: %w", name, err)
+			}
+		}
+		var committed plumbing.Hash
+		if head != nil {
+			if f, err := head.File(name); err == nil {
+				committed = f.Hash
+			}
+		}
+		if committed != want {
+			changed = true
+		}
+	}
+	return changed, nil
 }
 
 // openOrInit opens the repository at dir, or starts one on branch.

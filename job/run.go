@@ -84,6 +84,7 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	}
 	snap, hist, collectGaps := c.Sources.Gather(collectCtx, now, extra...)
 	cancel()
+	hist = redactHistory(hist, red)
 	gaps = append(gaps, collectGaps...)
 	for _, g := range collectGaps {
 		log.Warn("collect", "gap", g.Error)
@@ -107,9 +108,15 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		report = templates.Build(templates.Input{Snapshot: snap, History: hist, Generated: now})
 	}
 
-	historyJSON, err := gitrepo.Marshal(gitrepo.Update(collectors.History{}, hist, now, c.Git.KeepDays), now)
-	if err != nil {
-		gaps = append(gaps, templates.Gap{Stage: "render", Error: "history.json: " + err.Error()})
+	// The history is a file of the report's where it is written or kept
+	// as it is: a dry run's output, a report waiting in pending/. A local
+	// repository's history.json is continued from hist directly.
+	var historyJSON []byte
+	if dryRun || c.Git.URL != "" {
+		historyJSON, err = gitrepo.Marshal(gitrepo.Update(collectors.History{}, hist, now, c.Git.KeepDays), now)
+		if err != nil {
+			gaps = append(gaps, templates.Gap{Stage: "render", Error: "history.json: " + err.Error()})
+		}
 	}
 
 	report.Gaps = gaps

@@ -191,3 +191,47 @@ func TestHistoryFile(t *testing.T) {
 		t.Errorf("unreadable history.json: %v", err)
 	}
 }
+
+// TestReadLinesAgreesWithJSON: the line reader and encoding/json read the
+// same file alike, and the line reader declines what it does not know.
+func TestReadLinesAgreesWithJSON(t *testing.T) {
+	h := weekly(1, day(1, 1), day(3, 1))
+	h.Series = append(h.Series, collectors.Series{Name: "empty", Unit: collectors.Bytes, Source: "x"},
+		collectors.Series{Name: `odd "name"`, Unit: collectors.Bytes, Source: "y", Days: []collectors.Day{{Date: day(2, 1), Mean: -1e-300, Peak: 1e300}}})
+	data, err := Marshal(h, day(3, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f file
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Unmarshal(data, "h")
+	if err != nil || len(got.Series) != 3 {
+		t.Fatalf("%d series, %v", len(got.Series), err)
+	}
+	for i, s := range f.Series {
+		g := got.Series[i]
+		if g.Name != s.Name || g.Source != s.Source || len(g.Days) != len(s.Days) {
+			t.Fatalf("series %d: %+v", i, g)
+		}
+		for j, d := range s.Days {
+			if g.Days[j].Date.Format(time.DateOnly) != d.Date || g.Days[j].Mean != d.Mean || g.Days[j].Peak != d.Peak {
+				t.Fatalf("%s day %d: %+v, want %+v", s.Name, j, g.Days[j], d)
+			}
+		}
+	}
+	if _, ok := readLines(data); ok {
+		t.Error("the line reader took a series without days, which it leaves to encoding/json")
+	}
+	h.Series = h.Series[:1]
+	data, _ = Marshal(h, day(3, 2))
+	if _, ok := readLines(data); !ok {
+		t.Error("the line reader declined Marshal's layout")
+	}
+	for _, bad := range []string{strings.Replace(string(data), `"mean":`, `"mean": `, 1), strings.Replace(string(data), "]}\n]}", "]}", 1)} {
+		if _, ok := readLines([]byte(bad)); ok {
+			t.Errorf("the line reader took %.80q", bad)
+		}
+	}
+}

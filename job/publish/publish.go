@@ -23,6 +23,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
@@ -349,26 +350,33 @@ func stage(repo *git.Repository, wt *git.Worktree, paths []string) (bool, error)
 			return false, fmt.Errorf("report repository: %w", err)
 		}
 	}
-	changed := false
+	changed, staged := false, false
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		path := filepath.Join(root, filepath.FromSlash(name))
-		if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+		fi, err := os.Lstat(path)
+		if err == nil && fi.IsDir() {
 			continue
 		}
-		data, err := os.ReadFile(path)
 		var want plumbing.Hash // zero: the file is gone
+		var data []byte
 		switch {
 		case err == nil:
+			if data, err = os.ReadFile(path); err != nil {
+				return false, fmt.Errorf("stage %s: %w", name, err)
+			}
 			want = plumbing.ComputeHash(plumbing.BlobObject, data)
 		case !errors.Is(err, fs.ErrNotExist):
 			return false, fmt.Errorf("stage %s: %w", name, err)
 		}
+		// The index is written once below, not once a file as
+		// Worktree.Add does: it lists every report ever written.
 		if have, ok := indexed[name]; !ok || have != want {
+			staged = true
 			if want.IsZero() {
-				if _, err := wt.Remove(name); err != nil && !errors.Is(err, index.ErrEntryNotFound) {
+				if _, err := idx.Remove(name); err != nil {
 					return false, fmt.Errorf("stage the removal of %s: %w", name, err)
 				}
-			} else if err := wt.AddWithOptions(&git.AddOptions{Path: name, SkipStatus: true}); err != nil {
+			} else if err := addBlob(repo, idx, name, data, fi); err != nil {
 				return false, fmt.Errorf("stage %s: %w", name, err)
 			}
 		}
@@ -382,7 +390,40 @@ func stage(repo *git.Repository, wt *git.Worktree, paths []string) (bool, error)
 			changed = true
 		}
 	}
+	if staged {
+		if err := repo.Storer.SetIndex(idx); err != nil {
+			return false, fmt.Errorf("report repository index: %w", err)
+		}
+	}
 	return changed, nil
+}
+
+// addBlob stores data as name's blob and points the index entry at it.
+func addBlob(repo *git.Repository, idx *index.Index, name string, data []byte, fi fs.FileInfo) error {
+	obj := repo.Storer.NewEncodedObject()
+	obj.SetType(plumbing.BlobObject)
+	obj.SetSize(int64(len(data)))
+	w, err := obj.Writer()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(data); err != nil {
+		w.Close()
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	hash, err := repo.Storer.SetEncodedObject(obj)
+	if err != nil {
+		return err
+	}
+	e, err := idx.Entry(name)
+	if err != nil {
+		e = idx.Add(name)
+	}
+	e.Hash, e.Mode, e.Size, e.ModifiedAt = hash, filemode.Regular, uint32(len(data)), fi.ModTime()
+	return nil
 }
 
 // openOrInit opens the repository at dir, or starts one on branch.

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"path"
 	"slices"
 	"strconv"
@@ -93,11 +94,22 @@ func Marshal(h collectors.History, updated time.Time) ([]byte, error) {
 		b.WriteString("\n")
 		b.Write(meta[:len(meta)-len(`null}`)])
 		b.WriteString("[")
+		line := make([]byte, 0, 96)
 		for j, d := range s.Days {
-			line, err := json.Marshal(fileDay{d.Date.UTC().Format(time.DateOnly), d.Mean, d.Peak})
+			// encoding/json's form, written without its reflection: a
+			// five-year history is tens of thousands of lines.
+			line = append(line[:0], `{"date":"`...)
+			line = d.Date.UTC().AppendFormat(line, time.DateOnly)
+			line = append(line, `","mean":`...)
+			var err error
+			if line, err = appendFloat(line, d.Mean); err == nil {
+				line = append(line, `,"peak":`...)
+				line, err = appendFloat(line, d.Peak)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s on %s: %w", s.Name, d.Date.Format(time.DateOnly), err)
 			}
+			line = append(line, '}')
 			if j > 0 {
 				b.WriteByte(',')
 			}
@@ -108,6 +120,27 @@ func Marshal(h collectors.History, updated time.Time) ([]byte, error) {
 	}
 	b.WriteString("\n]}\n")
 	return b.Bytes(), nil
+}
+
+// appendFloat writes v as encoding/json does: the shortest decimal that
+// reads back bit for bit, with an exponent only below 1e-6 or from 1e21.
+func appendFloat(b []byte, v float64) ([]byte, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return b, fmt.Errorf("%v is not a number JSON can hold", v)
+	}
+	format := byte('f')
+	if abs := math.Abs(v); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, v, format, -1, 64)
+	if format == 'e' {
+		// e-09 to e-9, as encoding/json writes it.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b, nil
 }
 
 // Unmarshal reads a history.json, of this layout or, as an earlier run

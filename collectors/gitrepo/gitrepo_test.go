@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -233,5 +234,32 @@ func TestReadLinesAgreesWithJSON(t *testing.T) {
 		if _, ok := readLines([]byte(bad)); ok {
 			t.Errorf("the line reader took %.80q", bad)
 		}
+	}
+}
+
+// TestMarshalWritesAsEncodingJSON: each day's line is what encoding/json
+// writes for it, so that the file reads the same everywhere.
+func TestMarshalWritesAsEncodingJSON(t *testing.T) {
+	s := collectors.Series{Name: "x", Unit: collectors.Bytes}
+	for i, v := range []float64{0, math.Copysign(0, -1), 1e-7, 1.5e-6, 123.456, 1e20, 1e21, 1.2345678901234567e22, -3.25e-9, 1.0 / 3} {
+		s.Days = append(s.Days, collectors.Day{Date: day(1, 1).AddDate(0, 0, i), Mean: v, Peak: -v})
+	}
+	data, err := Marshal(collectors.History{Series: []collectors.Series{s}}, day(2, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")[2:]
+	for i, d := range s.Days {
+		want, err := json.Marshal(fileDay{d.Date.Format(time.DateOnly), d.Mean, d.Peak})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimRight(strings.TrimSuffix(lines[i], "]}"), ","); got != string(want) {
+			t.Errorf("day %d: %s, want %s", i, got, want)
+		}
+	}
+	s.Days[0].Mean = math.NaN()
+	if _, err := Marshal(collectors.History{Series: []collectors.Series{s}}, day(2, 1)); err == nil || !strings.Contains(err.Error(), "x on 2026-01-01") {
+		t.Errorf("NaN: %v", err)
 	}
 }

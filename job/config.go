@@ -134,6 +134,7 @@ func (c *Config) Fields() []Field {
 		bind(key, name, usage)
 	}
 	s := &c.Sources
+	str("cluster_name", "cluster-name", &s.ClusterName, "the cluster's name in the report (default: the kubeconfig context; in a cluster, the API server's address)")
 	boolean("demo", "demo", &s.Demo, "use the built-in demo cluster (a simulated homelab with two years of history)")
 	b.Uint64Var(&s.Seed, "seed", s.Seed, "")
 	bind("seed", "seed", "seed of the demo cluster")

@@ -109,10 +109,13 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	}
 
 	// The history is a file of the report's where it is written or kept
-	// as it is: a dry run's output, a report waiting in pending/. A local
+	// as it is: a dry run's output, a report kept in pending/. A local
 	// repository's history.json is continued from hist directly.
+	// A run told to stop (SIGTERM, the Job's deadline) has stages cut
+	// short: its report is kept, never published as the week's.
+	interrupted := ctx.Err() != nil && !dryRun
 	var historyJSON []byte
-	if dryRun || c.Git.URL != "" {
+	if dryRun || c.Git.URL != "" || interrupted {
 		historyJSON, err = gitrepo.Marshal(gitrepo.Update(collectors.History{}, hist, now, c.Git.KeepDays), now)
 		if err != nil {
 			gaps = append(gaps, templates.Gap{Stage: "render", Error: "history.json: " + err.Error()})
@@ -130,6 +133,10 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		narrative = narrate.Write(ctx, report, o)
 	} else {
 		narrative.Text = narrate.Deterministic(report)
+	}
+	if interrupted {
+		report.Gaps = append(report.Gaps, templates.Gap{Stage: "run", Error: fmt.Sprintf(
+			"interrupted (%v): this report was kept, not published", context.Cause(ctx))})
 	}
 	report.Narrative = &narrative
 	redactReport(&report, red)
@@ -156,6 +163,17 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		}
 		res.Duration = time.Since(start)
 		return res, nil
+	}
+	if interrupted {
+		kept := filepath.Join(c.workDir(), "pending", filepath.FromSlash(gitrepo.Dir(now)))
+		if err := os.RemoveAll(kept); err != nil {
+			return res, fmt.Errorf("%w: interrupted, and the report could not be kept: %v", ErrNotPublished, err)
+		}
+		if err := WriteFiles(kept, files); err != nil {
+			return res, fmt.Errorf("%w: interrupted, and the report could not be kept: %v", ErrNotPublished, err)
+		}
+		res.Dir, res.Duration = kept, time.Since(start)
+		return res, fmt.Errorf("%w: interrupted (%v)", ErrNotPublished, context.Cause(ctx))
 	}
 	res, err = c.publish(ctx, report, files, hist, now, log)
 	res.Report, res.Files = report, files

@@ -485,3 +485,34 @@ func TestRunMigratesHistory(t *testing.T) {
 		t.Errorf("history.json: %d days from %s, want 737 from 2024-11-16", len(s.Days), s.Days[0].Date)
 	}
 }
+
+// TestInterruptedRunKeepsItsReport: a run whose context ends (SIGTERM)
+// publishes nothing; its report, which says so, is kept in pending/.
+func TestInterruptedRunKeepsItsReport(t *testing.T) {
+	gittest.Need(t)
+	dir := t.TempDir()
+	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errors.New("terminated"))
+	res, err := Run(ctx, demoConfig(t, dir), generated, false, "", nil)
+	if !errors.Is(err, ErrNotPublished) || !strings.Contains(err.Error(), "interrupted (terminated)") {
+		t.Fatalf("error %v, want the report not published as interrupted", err)
+	}
+	if out := gittest.Run(t, dir, "log", "--oneline", "--all"); out != "" {
+		t.Fatalf("an interrupted run committed:\n%s", out)
+	}
+	kept := filepath.Join(dir, "pending", "reports", "2026", "2026-11-23")
+	if res.Dir != kept {
+		t.Errorf("kept in %q, want %q", res.Dir, kept)
+	}
+	md, err := os.ReadFile(filepath.Join(kept, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "The run stage failed: interrupted (terminated): this report was kept, not published") {
+		t.Errorf("report.md does not say it was interrupted:\n%.600s", md)
+	}
+	if _, err := os.Stat(filepath.Join(kept, "history.json")); err != nil {
+		t.Errorf("the history was not kept: %v", err)
+	}
+}

@@ -21,6 +21,9 @@ import (
 
 // Sources say where a cluster's snapshot and history come from.
 type Sources struct {
+	// ClusterName names the cluster in the report; the kubeconfig's
+	// context when empty.
+	ClusterName   string     `json:"cluster_name,omitempty"`
 	Demo          bool       `json:"demo,omitempty"`
 	Seed          uint64     `json:"seed,omitempty"`
 	Kubeconfig    string     `json:"kubeconfig,omitempty"`
@@ -173,6 +176,9 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 			snap.Sources["volume usage"] = "prometheus " + collectors.RedactURL(s.Prometheus.URL)
 		}
 	}
+	if s.ClusterName != "" {
+		snap.Cluster = s.ClusterName
+	}
 	// Client libraries echo the URLs they were given in their errors.
 	red := s.redactor()
 	for i := range gaps {
@@ -188,7 +194,7 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 // cluster snapshots the cluster through its API server and reads Ceph
 // from Rook.
 func (s Sources) cluster(ctx context.Context, now time.Time, snap *collectors.Snapshot, gap func(string, ...any)) []cephSource {
-	cfg, err := kube.Config(s.Kubeconfig, s.Context)
+	cfg, contextName, err := kube.Config(s.Kubeconfig, s.Context)
 	if err != nil {
 		gap("kubernetes: %v", err)
 		return nil
@@ -205,7 +211,16 @@ func (s Sources) cluster(ctx context.Context, now time.Time, snap *collectors.Sn
 		return nil
 	}
 	*snap = got
-	snap.Cluster = cfg.Host
+	// Named by the kubeconfig's context, unless cluster_name says (Gather);
+	// in a cluster only the API server's address is known.
+	snap.Cluster = contextName
+	if contextName == "" {
+		snap.Cluster = cfg.Host
+		if s.ClusterName == "" {
+			snap.Notes = append(snap.Notes, collectors.Note{Source: "kubernetes",
+				Message: "the cluster is named by its API server's address: set cluster_name to name it"})
+		}
+	}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		gap("dynamic client for %s: %v", cfg.Host, err)

@@ -12,20 +12,29 @@ import (
 // Config finds the cluster the way kubectl does: an explicit kubeconfig
 // file or context first; otherwise the pod's service account when running
 // in a cluster (the CronJob); otherwise $KUBECONFIG or ~/.kube/config.
-func Config(kubeconfig, context string) (*rest.Config, error) {
+// name is the kubeconfig context used, empty in a cluster.
+func Config(kubeconfig, context string) (cfg *rest.Config, name string, err error) {
 	if kubeconfig == "" && context == "" {
 		if cfg, err := rest.InClusterConfig(); err == nil {
-			return cfg, nil
+			return cfg, "", nil
 		}
 	}
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	rules.ExplicitPath = kubeconfig
 	overrides := &clientcmd.ConfigOverrides{CurrentContext: context}
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
-	if err != nil {
-		return nil, fmt.Errorf("kubeconfig: %w", err)
+	loader := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
+	if cfg, err = loader.ClientConfig(); err != nil {
+		return nil, "", fmt.Errorf("kubeconfig: %w", err)
 	}
-	return cfg, nil
+	name = context
+	if name == "" {
+		raw, err := loader.RawConfig()
+		if err != nil {
+			return nil, "", fmt.Errorf("kubeconfig: %w", err)
+		}
+		name = raw.CurrentContext
+	}
+	return cfg, name, nil
 }
 
 // New returns a collector for the cluster cfg points at, asking the

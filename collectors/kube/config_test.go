@@ -32,29 +32,29 @@ func TestConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		name, file, context, env, host string
+		name, file, context, env, host, cluster string
 	}{
-		{"explicit file, its current context", path, "", "", "https://a.example:6443"},
-		{"explicit context", path, "ctx-b", "", "https://b.example:6443"},
-		{"KUBECONFIG", "", "", path, "https://a.example:6443"},
-		{"KUBECONFIG and a context", "", "ctx-b", path, "https://b.example:6443"},
+		{"explicit file, its current context", path, "", "", "https://a.example:6443", "ctx-a"},
+		{"explicit context", path, "ctx-b", "", "https://b.example:6443", "ctx-b"},
+		{"KUBECONFIG", "", "", path, "https://a.example:6443", "ctx-a"},
+		{"KUBECONFIG and a context", "", "ctx-b", path, "https://b.example:6443", "ctx-b"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("KUBECONFIG", tc.env)
-			cfg, err := Config(tc.file, tc.context)
+			cfg, name, err := Config(tc.file, tc.context)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cfg.Host != tc.host {
-				t.Errorf("host %s, want %s", cfg.Host, tc.host)
+			if cfg.Host != tc.host || name != tc.cluster {
+				t.Errorf("host %s, context %q; want %s, %q", cfg.Host, name, tc.host, tc.cluster)
 			}
 		})
 	}
 	t.Setenv("KUBECONFIG", "")
-	if _, err := Config(path, "ctx-c"); err == nil || !strings.Contains(err.Error(), "ctx-c") {
+	if _, _, err := Config(path, "ctx-c"); err == nil || !strings.Contains(err.Error(), "ctx-c") {
 		t.Errorf("unknown context: error %v, want one naming it", err)
 	}
-	if _, err := Config(filepath.Join(t.TempDir(), "missing"), ""); err == nil || !strings.Contains(err.Error(), "missing") {
+	if _, _, err := Config(filepath.Join(t.TempDir(), "missing"), ""); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("missing file: error %v, want one naming it", err)
 	}
 }

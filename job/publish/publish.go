@@ -15,6 +15,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -323,11 +324,11 @@ func stage(repo *git.Repository, wt *git.Worktree, paths []string) (bool, error)
 	files := map[string]bool{}
 	for _, p := range paths {
 		files[p] = true
-		err := filepath.WalkDir(filepath.Join(root, filepath.FromSlash(p)), func(path string, d fs.DirEntry, err error) error {
+		err := filepath.WalkDir(filepath.Join(root, filepath.FromSlash(p)), func(file string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
 			}
-			rel, err := filepath.Rel(root, path)
+			rel, err := filepath.Rel(root, file)
 			files[filepath.ToSlash(rel)] = true
 			return err
 		})
@@ -351,9 +352,10 @@ func stage(repo *git.Repository, wt *git.Worktree, paths []string) (bool, error)
 		}
 	}
 	changed, staged := false, false
+	dirs := map[string]*object.Tree{}
 	for _, name := range slices.Sorted(maps.Keys(files)) {
-		path := filepath.Join(root, filepath.FromSlash(name))
-		fi, err := os.Lstat(path)
+		file := filepath.Join(root, filepath.FromSlash(name))
+		fi, err := os.Lstat(file)
 		if err == nil && fi.IsDir() {
 			continue
 		}
@@ -361,7 +363,7 @@ func stage(repo *git.Repository, wt *git.Worktree, paths []string) (bool, error)
 		var data []byte
 		switch {
 		case err == nil:
-			if data, err = os.ReadFile(path); err != nil {
+			if data, err = os.ReadFile(file); err != nil {
 				return false, fmt.Errorf("stage %s: %w", name, err)
 			}
 			want = plumbing.ComputeHash(plumbing.BlobObject, data)
@@ -380,13 +382,7 @@ func stage(repo *git.Repository, wt *git.Worktree, paths []string) (bool, error)
 				return false, fmt.Errorf("stage %s: %w", name, err)
 			}
 		}
-		var committed plumbing.Hash
-		if head != nil {
-			if f, err := head.File(name); err == nil {
-				committed = f.Hash
-			}
-		}
-		if committed != want {
+		if committedHash(head, name, dirs) != want {
 			changed = true
 		}
 	}
@@ -396,6 +392,36 @@ func stage(repo *git.Repository, wt *git.Worktree, paths []string) (bool, error)
 		}
 	}
 	return changed, nil
+}
+
+// committedHash is name's blob in the head tree, zero when it has none.
+// dirs keeps the subtrees already found: a run's files share a directory,
+// and every lookup from the root decodes each tree on the way.
+func committedHash(head *object.Tree, name string, dirs map[string]*object.Tree) plumbing.Hash {
+	if head == nil {
+		return plumbing.ZeroHash
+	}
+	dir, base := path.Split(name)
+	dir = strings.TrimSuffix(dir, "/")
+	t, ok := dirs[dir]
+	if !ok {
+		t = head
+		if dir != "" {
+			var err error
+			if t, err = head.Tree(dir); err != nil {
+				t = nil
+			}
+		}
+		dirs[dir] = t
+	}
+	if t == nil {
+		return plumbing.ZeroHash
+	}
+	e, err := t.FindEntry(base)
+	if err != nil || !e.Mode.IsFile() {
+		return plumbing.ZeroHash
+	}
+	return e.Hash
 }
 
 // addBlob stores data as name's blob and points the index entry at it.

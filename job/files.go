@@ -143,7 +143,7 @@ func addHistory(repo string, ours collectors.History, now time.Time, keepDays in
 			return fmt.Errorf("report repository: %w", err)
 		}
 	}
-	out, err := gitrepo.Marshal(gitrepo.Update(theirs, ours, now, keepDays), now)
+	out, err := gitrepo.Marshal(gitrepo.Update(theirs, ours, now, keepDays))
 	if err != nil {
 		return fmt.Errorf("%s: %w", gitrepo.FileName, err)
 	}
@@ -214,7 +214,20 @@ func writeIndex(repo, day string, r templates.Report) error {
 	if err != nil {
 		return fmt.Errorf("index of reports: %w", err)
 	}
+	path := filepath.Join(repo, "README.md")
 	var b bytes.Buffer
+	if len(days) > 0 && days[0] > day {
+		// A report of an earlier day (a replayed week): the latest report's
+		// summary stays, and the list gains the day.
+		old, err := os.ReadFile(path)
+		if err == nil {
+			if head, _, ok := bytes.Cut(old, []byte(listHeading)); ok {
+				b.Write(head)
+				writeList(&b, days)
+				return writeAtomic(path, b.Bytes())
+			}
+		}
+	}
 	fmt.Fprintf(&b, "# Capacity reports: %s\n\n", templates.Inline(r.Cluster))
 	fmt.Fprintf(&b, "Written by capplan every week. Latest: [%s](%s/report.md).\n\n", r.Date, day)
 	b.WriteString("| resource | now | runway | status |\n|---|---:|---|---|\n")
@@ -228,11 +241,19 @@ func writeIndex(repo, day string, r templates.Report) error {
 	if len(r.Gaps) > 0 {
 		fmt.Fprintf(&b, "\nThe latest report is incomplete: %d stage(s) failed; see its first lines.\n", len(r.Gaps))
 	}
-	b.WriteString("\n## All reports\n\n")
+	b.WriteString("\n")
+	writeList(&b, days)
+	return writeAtomic(path, b.Bytes())
+}
+
+const listHeading = "## All reports\n"
+
+// writeList lists every report, newest first.
+func writeList(b *bytes.Buffer, days []string) {
+	b.WriteString(listHeading + "\n")
 	for _, d := range days {
-		fmt.Fprintf(&b, "- [%s](%s/report.md)\n", filepath.Base(d), d)
+		fmt.Fprintf(b, "- [%s](%s/report.md)\n", filepath.Base(d), d)
 	}
-	return writeAtomic(filepath.Join(repo, "README.md"), b.Bytes())
 }
 
 // commitMessage summarises the report: its day, then the resources that

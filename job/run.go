@@ -116,7 +116,7 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	interrupted := ctx.Err() != nil && !dryRun
 	var historyJSON []byte
 	if dryRun || c.Git.URL != "" || interrupted {
-		historyJSON, err = gitrepo.Marshal(gitrepo.Update(collectors.History{}, hist, now, c.Git.KeepDays), now)
+		historyJSON, err = gitrepo.Marshal(gitrepo.Update(collectors.History{}, hist, now, c.Git.KeepDays))
 		if err != nil {
 			gaps = append(gaps, templates.Gap{Stage: "render", Error: "history.json: " + err.Error()})
 		}

@@ -139,6 +139,9 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 	snap.Notes = append(snap.Notes, notes...)
 	past, notes := collectors.Merge(recorded...)
 	snap.Notes = append(snap.Notes, notes...)
+	// A report of an earlier day (a replayed week) plans on what was
+	// known then: recorded days from its own day on are left out.
+	past = before(past, now)
 	hist, notes := collectors.Stitch(past, live)
 	snap.Notes = append(snap.Notes, notes...)
 	if s.CephDF != "" {
@@ -189,6 +192,22 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 		snap.Sources[k] = red.String(v)
 	}
 	return snap, redactHistory(hist, red), gaps
+}
+
+// before is h without the days from now's (UTC) day on.
+func before(h collectors.History, now time.Time) collectors.History {
+	day := now.UTC().Truncate(24 * time.Hour)
+	out := collectors.History{Series: make([]collectors.Series, 0, len(h.Series))}
+	for _, s := range h.Series {
+		n := len(s.Days)
+		for n > 0 && !s.Days[n-1].Date.Before(day) {
+			n--
+		}
+		// A series left with no day is kept: it says it was recorded.
+		s.Days = s.Days[:n]
+		out.Series = append(out.Series, s)
+	}
+	return out
 }
 
 // cluster snapshots the cluster through its API server and reads Ceph

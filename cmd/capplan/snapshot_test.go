@@ -152,7 +152,7 @@ func TestSnapshotHistoryWithoutDays(t *testing.T) {
 	gittest.Need(t)
 	dir := t.TempDir()
 	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
-	history := `{"schema":"capplan.history/v2","updated":"2026-11-23","series":[
+	history := `{"schema":"capplan.history/v2","through":"2026-11-22","series":[
 {"name":"network/receive","unit":"bytes/s","source":"prometheus","days":[]}
 ]}
 `

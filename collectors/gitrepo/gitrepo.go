@@ -53,8 +53,8 @@ func Dir(day time.Time) string {
 // run changes a few lines per series and git's delta stays small.
 type file struct {
 	Schema string `json:"schema"`
-	// Updated is the day of the last report that wrote the file.
-	Updated string   `json:"updated"`
+	// Through is the last day the file holds.
+	Through string   `json:"through"`
 	Series  []series `json:"series"`
 }
 
@@ -73,10 +73,16 @@ type fileDay struct {
 	Peak float64 `json:"peak"`
 }
 
-// Marshal renders h as history.json, updated on the day of updated.
-func Marshal(h collectors.History, updated time.Time) ([]byte, error) {
+// Marshal renders h as history.json.
+func Marshal(h collectors.History) ([]byte, error) {
 	var b bytes.Buffer
-	head, err := json.Marshal(map[string]string{"schema": Schema, "updated": updated.UTC().Format(time.DateOnly)})
+	var through time.Time
+	for _, s := range h.Series {
+		if n := len(s.Days); n > 0 && s.Days[n-1].Date.After(through) {
+			through = s.Days[n-1].Date
+		}
+	}
+	head, err := json.Marshal(map[string]string{"schema": Schema, "through": through.UTC().Format(time.DateOnly)})
 	if err != nil {
 		return nil, err
 	}
@@ -258,21 +264,32 @@ func dayLine(line []byte) (collectors.Day, []byte, bool) {
 }
 
 // Update is the history the file holds after a run: older (the file's)
-// continued with newer (the run's), newer winning on the days both have
-// and naming each series' source, less the days more than keepDays
-// before last. Series only older has are kept.
+// continued with newer (the run's), newer winning on the days both have,
+// less the days more than keepDays before last. Series only older has are
+// kept. A series is said to come from the source of whichever holds its
+// latest day (a replayed earlier week does not rename it).
 func Update(older, newer collectors.History, last time.Time, keepDays int) collectors.History {
 	cut := last.UTC().Truncate(24*time.Hour).AddDate(0, 0, -keepDays)
+	lastDay := func(s collectors.Series) time.Time {
+		if len(s.Days) == 0 {
+			return time.Time{}
+		}
+		return s.Days[len(s.Days)-1].Date
+	}
 	sources := map[string]string{}
+	olderEnd := map[string]time.Time{}
+	for _, s := range older.Series {
+		olderEnd[s.Name], sources[s.Name] = lastDay(s), s.Source
+	}
 	for _, s := range newer.Series {
-		sources[s.Name] = s.Source
+		if end, ok := olderEnd[s.Name]; !ok || !lastDay(s).Before(end) {
+			sources[s.Name] = s.Source
+		}
 	}
 	merged, _ := collectors.Stitch(older, newer)
 	var out collectors.History
 	for _, s := range merged.Series {
-		if src, ok := sources[s.Name]; ok {
-			s.Source = src
-		}
+		s.Source = sources[s.Name]
 		i, _ := slices.BinarySearchFunc(s.Days, cut, func(d collectors.Day, t time.Time) int { return d.Date.Compare(t) })
 		if s.Days = s.Days[i:]; len(s.Days) > 0 {
 			out.Series = append(out.Series, s)

@@ -134,7 +134,7 @@ func TestHistoryFile(t *testing.T) {
 	if !s.Days[0].Date.Equal(day(4, 23)) || !s.Days[len(s.Days)-1].Date.Equal(day(11, 8)) {
 		t.Fatalf("cpu/usage from %s to %s", s.Days[0].Date, s.Days[len(s.Days)-1].Date)
 	}
-	data, err := Marshal(h, day(11, 9))
+	data, err := Marshal(h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestHistoryFile(t *testing.T) {
 		}
 	}
 	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil || doc["schema"] != Schema || doc["updated"] != "2026-11-09" {
+	if err := json.Unmarshal(data, &doc); err != nil || doc["schema"] != Schema || doc["through"] != "2026-11-08" {
 		t.Errorf("document %v, %v", doc["schema"], err)
 	}
 	if _, err := Unmarshal([]byte(`{"schema":"capplan.history/v9","series":[]}`), "x/history.json"); err == nil || !strings.Contains(err.Error(), "x/history.json") {
@@ -199,7 +199,7 @@ func TestReadLinesAgreesWithJSON(t *testing.T) {
 	h := weekly(1, day(1, 1), day(3, 1))
 	h.Series = append(h.Series, collectors.Series{Name: "empty", Unit: collectors.Bytes, Source: "x"},
 		collectors.Series{Name: `odd "name"`, Unit: collectors.Bytes, Source: "y", Days: []collectors.Day{{Date: day(2, 1), Mean: -1e-300, Peak: 1e300}}})
-	data, err := Marshal(h, day(3, 2))
+	data, err := Marshal(h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestReadLinesAgreesWithJSON(t *testing.T) {
 		t.Error("the line reader took a series without days, which it leaves to encoding/json")
 	}
 	h.Series = h.Series[:1]
-	data, _ = Marshal(h, day(3, 2))
+	data, _ = Marshal(h)
 	if _, ok := readLines(data); !ok {
 		t.Error("the line reader declined Marshal's layout")
 	}
@@ -244,7 +244,7 @@ func TestMarshalWritesAsEncodingJSON(t *testing.T) {
 	for i, v := range []float64{0, math.Copysign(0, -1), 1e-7, 1.5e-6, 123.456, 1e20, 1e21, 1.2345678901234567e22, -3.25e-9, 1.0 / 3} {
 		s.Days = append(s.Days, collectors.Day{Date: day(1, 1).AddDate(0, 0, i), Mean: v, Peak: -v})
 	}
-	data, err := Marshal(collectors.History{Series: []collectors.Series{s}}, day(2, 1))
+	data, err := Marshal(collectors.History{Series: []collectors.Series{s}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestMarshalWritesAsEncodingJSON(t *testing.T) {
 		}
 	}
 	s.Days[0].Mean = math.NaN()
-	if _, err := Marshal(collectors.History{Series: []collectors.Series{s}}, day(2, 1)); err == nil || !strings.Contains(err.Error(), "x on 2026-01-01") {
+	if _, err := Marshal(collectors.History{Series: []collectors.Series{s}}); err == nil || !strings.Contains(err.Error(), "x on 2026-01-01") {
 		t.Errorf("NaN: %v", err)
 	}
 }

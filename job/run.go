@@ -98,8 +98,11 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		gaps = append(gaps, templates.Gap{Stage: "plan", Error: err.Error()})
 	}
 
+	// The stage gets its own copy of the gaps so far: a stage given up on
+	// goes on running while this one appends to them.
+	sofar := slices.Clone(gaps)
 	rd, err := within(ctx, c.Timeouts.Render.Duration, func() rendered {
-		return render(snap, hist, p, now, c.TemplateDir, slices.Clone(gaps))
+		return render(snap, hist, p, now, c.TemplateDir, sofar)
 	})
 	report := rd.report
 	gaps = append(gaps, rd.gaps...)

@@ -137,11 +137,7 @@ func NewRedactor(urls []string, secrets ...string) Redactor {
 func urlSecrets(raw string) []string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		// What cannot be parsed is removed whole, but for its scheme.
-		if _, rest, ok := strings.Cut(raw, "://"); ok {
-			return []string{rest}
-		}
-		return []string{raw}
+		return unparsedSecrets(raw)
 	}
 	var out []string
 	if u.User != nil {
@@ -153,14 +149,49 @@ func urlSecrets(raw string) []string {
 			out = append(out, u.User.Username())
 		}
 	}
-	if q, err := url.ParseQuery(u.RawQuery); err == nil {
-		for name, vs := range q {
-			if credentialParam(name) {
-				out = append(out, vs...)
-			}
+	if u.RawQuery != "" {
+		out = append(out, querySecrets(u.RawQuery)...)
+	}
+	return out
+}
+
+// unparsedSecrets are what RedactURL hides of a URL that does not parse
+// (host:port, as OLLAMA_HOST is often written, or user@host:path): the
+// user info before the host and the query.
+func unparsedSecrets(raw string) []string {
+	rest := raw
+	if _, r, ok := strings.Cut(raw, "://"); ok {
+		rest = r
+	}
+	host, path := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	var out []string
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		out = append(out, host[:i])
+		if _, password, ok := strings.Cut(host[:i], ":"); ok {
+			out = append(out, password)
 		}
-	} else if u.RawQuery != "" {
-		out = append(out, u.RawQuery)
+	}
+	if i := strings.IndexAny(path, "?#"); i >= 0 && i+1 < len(path) {
+		out = append(out, querySecrets(path[i+1:])...)
+	}
+	return out
+}
+
+// querySecrets are the values of a query's credential-like parameters;
+// the whole query when it does not parse.
+func querySecrets(raw string) []string {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return []string{raw}
+	}
+	var out []string
+	for name, vs := range q {
+		if credentialParam(name) {
+			out = append(out, vs...)
+		}
 	}
 	return out
 }

@@ -56,6 +56,12 @@ func TestRedactor(t *testing.T) {
 	if got := string(r.Bytes([]byte(`{"s":"S3cret/PW"}`))); got != `{"s":"xxxxx"}` {
 		t.Errorf("Bytes: %s", got)
 	}
+	// Addresses that do not parse as URLs are not secrets; their user info
+	// and query are.
+	odd := NewRedactor([]string{"127.0.0.1:11434", "http://bob:pa%zz@host/p?sig=s1gnature"})
+	if got := odd.String("no Ollama answered at 127.0.0.1:11434; bob:pa%zz and s1gnature"); got != "no Ollama answered at 127.0.0.1:11434; xxxxx and xxxxx" {
+		t.Errorf("unparsed URLs: %q", got)
+	}
 	var zero Redactor
 	if zero.String("T0ken") != "T0ken" || zero.Error(nil) != nil {
 		t.Error("the zero Redactor changes text")

@@ -38,7 +38,7 @@ func TestDemoCommand(t *testing.T) {
 	}
 	day := time.Now().UTC().Format(time.DateOnly)
 	want := "Report: " + filepath.Join(dir, "reports", day[:4], day, "report.md")
-	if !strings.Contains(stdout, want) || !strings.Contains(stdout, "Narrative: written by rules (no Ollama answered at") {
+	if !strings.Contains(stdout, want) || !strings.Contains(stdout, "Narrative: written by rules (no Ollama answered at "+os.Getenv("OLLAMA_HOST")+" (") {
 		t.Errorf("stdout %q, want %q and the narrative's source", stdout, want)
 	}
 	if out := gittest.Run(t, dir, "log", "--oneline"); !strings.Contains(out, "Capacity report "+day) {

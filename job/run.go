@@ -111,20 +111,6 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		report = templates.Build(templates.Input{Snapshot: snap, History: hist, Generated: now})
 	}
 
-	// The history is a file of the report's where it is written or kept
-	// as it is: a dry run's output, a report kept in pending/. A local
-	// repository's history.json is continued from hist directly.
-	// A run told to stop (SIGTERM, the Job's deadline) has stages cut
-	// short: its report is kept, never published as the week's.
-	interrupted := ctx.Err() != nil && !dryRun
-	var historyJSON []byte
-	if dryRun || c.Git.URL != "" || interrupted {
-		historyJSON, err = gitrepo.Marshal(gitrepo.Update(collectors.History{}, hist, now, c.Git.KeepDays))
-		if err != nil {
-			gaps = append(gaps, templates.Gap{Stage: "render", Error: "history.json: " + err.Error()})
-		}
-	}
-
 	report.Gaps = gaps
 	narrative := templates.Narrative{Source: "deterministic", Reason: "Ollama is disabled in the configuration"}
 	if c.quiet != "" {
@@ -137,9 +123,23 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	} else {
 		narrative.Text = narrate.Deterministic(report)
 	}
+	// A run told to stop (SIGTERM, the Job's deadline) has had stages cut
+	// short, the narrative last: its report is kept, never published as
+	// the week's.
+	interrupted := ctx.Err() != nil && !dryRun
 	if interrupted {
 		report.Gaps = append(report.Gaps, templates.Gap{Stage: "run", Error: fmt.Sprintf(
 			"interrupted (%v): this report was kept, not published", context.Cause(ctx))})
+	}
+	// The history is a file of the report's where it is written or kept
+	// as it is: a dry run's output, a report kept in pending/. A local
+	// repository's history.json is continued from hist directly.
+	var historyJSON []byte
+	if dryRun || c.Git.URL != "" || interrupted {
+		historyJSON, err = gitrepo.Marshal(gitrepo.Update(collectors.History{}, hist, now, c.Git.KeepDays))
+		if err != nil {
+			report.Gaps = append(report.Gaps, templates.Gap{Stage: "render", Error: "history.json: " + err.Error()})
+		}
 	}
 	report.Narrative = &narrative
 	redactReport(&report, red)

@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/capplan/capplan/collectors"
@@ -123,6 +124,14 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	if err != nil {
 		return p, fmt.Errorf("%s: forecast of daily peaks: %w", s.Name, err)
 	}
+	// A quantity that has never been negative (cores, bytes) cannot
+	// become so: its forecast and bounds stop at zero.
+	nonNegative := !slices.ContainsFunc(means, func(v float64) bool { return v < 0 }) &&
+		!slices.ContainsFunc(peaks, func(v float64) bool { return v < 0 })
+	if nonNegative {
+		floor(&mean.Forecast)
+		floor(&peak.Forecast)
+	}
 	p.Mean, p.Peak, p.Method, p.PeakMethod = mean.Forecast, peak.Forecast, mean.Method, peak.Method
 	p.AtHorizon = mean.Mean[len(mean.Mean)-1]
 	p.Times = make([]time.Time, horizon)
@@ -131,6 +140,10 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	}
 	if err := p.monthly(means, peaks, s.Days[0].Date, months, fc); err != nil {
 		return p, err
+	}
+	if nonNegative {
+		floor(&p.MonthlyMean)
+		floor(&p.MonthlyPeak)
 	}
 	if err := p.backtest(means, opts, fc); err != nil {
 		return p, err
@@ -207,6 +220,20 @@ func regularDays(s collectors.Series) (means, peaks []float64, filled int, err e
 		return nil, nil, 0, err
 	}
 	return rm.Values, rp.Values, len(rm.Filled), nil
+}
+
+// floor raises every value of fc below zero, mean and bounds, to zero.
+func floor(fc *forecast.Forecast) {
+	up := func(vs []float64) {
+		for i, v := range vs {
+			vs[i] = math.Max(v, 0)
+		}
+	}
+	up(fc.Mean)
+	for i := range fc.Lower {
+		up(fc.Lower[i])
+		up(fc.Upper[i])
+	}
 }
 
 // monthly forecasts the monthly means of the daily means and the monthly

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -154,5 +155,42 @@ func TestProjectMonthly(t *testing.T) {
 	}
 	if beyond.Month != nil || beyond.RunwayMonths(today) != nil {
 		t.Errorf("beyond: %+v", beyond)
+	}
+}
+
+// TestProjectFloorsNonNegative: a shrinking quantity that was never
+// negative is not forecast below zero, nor are its bounds; one that was
+// negative keeps its forecast as it is.
+func TestProjectFloorsNonNegative(t *testing.T) {
+	s := collectors.Series{Name: "ceph/stored", Unit: collectors.Bytes}
+	for d := range 300 {
+		m := float64(300 - d) // 1 on the last day, then below zero
+		s.Days = append(s.Days, collectors.Day{Date: date(2026, 11, 22).AddDate(0, 0, d-299), Mean: m, Peak: m})
+	}
+	p, err := Project(s, 1000, nil, today, 90, 12, linear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fc := range []forecast.Forecast{p.Mean, p.Peak, p.MonthlyMean, p.MonthlyPeak} {
+		if len(fc.Mean) == 0 {
+			t.Fatal("no forecast")
+		}
+		for _, vs := range append(append([][]float64{fc.Mean}, fc.Lower...), fc.Upper...) {
+			if slices.Min(vs) < 0 {
+				t.Fatalf("a forecast of a never negative quantity goes to %v", slices.Min(vs))
+			}
+		}
+	}
+	// Day 1: 1 - 1 = 0, its 95% bounds -8 and 8: floored to 0 and 8.
+	if p.Mean.Mean[0] != 0 || p.Mean.Lower[1][0] != 0 || p.Mean.Upper[1][0] != 8 || p.AtHorizon != 0 {
+		t.Errorf("day 1: %v [%v, %v], at the horizon %v", p.Mean.Mean[0], p.Mean.Lower[1][0], p.Mean.Upper[1][0], p.AtHorizon)
+	}
+	s.Days[0].Mean = -1
+	p, err = Project(s, 1000, nil, today, 90, 12, linear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Mean.Lower[1][0] != -8 {
+		t.Errorf("a quantity that was negative was floored: %v", p.Mean.Lower[1][0])
 	}
 }

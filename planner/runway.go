@@ -41,20 +41,29 @@ type Crossing struct {
 	Month *time.Time `json:"month,omitempty"`
 }
 
-// RunwayMonths is the runway in months of 30.44 days: from the daily
-// crossing, or else from the first day of the monthly one; nil when
-// neither horizon reaches the level.
-func (c Crossing) RunwayMonths(today time.Time) *float64 {
-	var days float64
+// Runway is the runway in whole days: the daily crossing's, or else the
+// days to the first day of the monthly one; nil when neither horizon
+// reaches the level.
+func (c Crossing) Runway(today time.Time) *int {
+	var days int
 	switch {
 	case c.RunwayDays != nil:
-		days = float64(*c.RunwayDays)
+		days = *c.RunwayDays
 	case c.Month != nil:
-		days = math.Max(0, c.Month.Sub(today).Hours()/24)
+		days = max(0, int(math.Round(c.Month.Sub(today).Hours()/24)))
 	default:
 		return nil
 	}
-	m := days / 30.44
+	return &days
+}
+
+// RunwayMonths is Runway in months of 30.44 days.
+func (c Crossing) RunwayMonths(today time.Time) *float64 {
+	days := c.Runway(today)
+	if days == nil {
+		return nil
+	}
+	m := float64(*days) / 30.44
 	return &m
 }
 

@@ -92,18 +92,29 @@ func Funcs() template.FuncMap {
 			}
 			return runwayText(*days)
 		},
+		// first is the soonest crossing: by its day, or the first day of
+		// its month when only the monthly forecast reaches it; the list's
+		// order on a tie.
 		"first": func(res Resource) string {
-			for _, c := range res.Crossings {
+			var soonest *planner.Crossing
+			when := func(c planner.Crossing) *time.Time {
 				if c.Date != nil {
-					return c.Name + " " + c.Date.Format(time.DateOnly)
+					return c.Date
+				}
+				return c.Month
+			}
+			for i, c := range res.Crossings {
+				if t := when(c); t != nil && (soonest == nil || t.Before(*when(*soonest))) {
+					soonest = &res.Crossings[i]
 				}
 			}
-			for _, c := range res.Crossings {
-				if c.Month != nil {
-					return c.Name + " " + c.Month.Format("2006-01")
-				}
+			switch {
+			case soonest == nil:
+				return "none within 12 months"
+			case soonest.Date != nil:
+				return soonest.Name + " " + soonest.Date.Format(time.DateOnly)
 			}
-			return "none within 12 months"
+			return soonest.Name + " " + soonest.Month.Format("2006-01")
 		},
 		"crossing": func(c planner.Crossing) string {
 			switch {
@@ -121,11 +132,11 @@ func Funcs() template.FuncMap {
 			if err != nil {
 				return "—"
 			}
-			m := c.RunwayMonths(today)
-			if m == nil {
+			d := c.Runway(today)
+			if d == nil {
 				return "beyond the forecasts"
 			}
-			return runwayText(*m * 30.44)
+			return runwayText(float64(*d))
 		},
 	}
 }

@@ -205,8 +205,9 @@ func Build(in Input) Report {
 			Daily: points(p.Times, p.Mean), Monthly: points(p.Months, p.MonthlyMean),
 		}
 		for _, c := range p.Crossings {
-			if m := c.RunwayMonths(in.Plan.Today); m != nil {
-				days := *m * 30.44
+			if d := c.Runway(in.Plan.Today); d != nil {
+				// Whole days, as the crossing has them: 63, not 63.00000000000001.
+				days := float64(*d)
 				if res.Runway == nil || days < *res.Runway {
 					res.Runway = &days
 				}

@@ -60,3 +60,40 @@ func TestReportMatchesSchema(t *testing.T) {
 		t.Error("a report without resources passed the schema")
 	}
 }
+
+// TestRunwayInWholeDays: a runway is a whole number of days, not a
+// number of months turned back into days (63.00000000000001).
+func TestRunwayInWholeDays(t *testing.T) {
+	today := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	days, month := 63, time.Date(2027, 12, 1, 0, 0, 0, 0, time.UTC)
+	r := Build(Input{Generated: today, Plan: planner.Plan{Today: today, Projections: []planner.Projection{
+		{Resource: "cpu/requests", Unit: "cores", Capacity: 1, Crossings: []planner.Crossing{{RunwayDays: &days}}},
+		{Resource: "memory/requests", Unit: "bytes", Capacity: 1, Crossings: []planner.Crossing{{Month: &month}}},
+	}}})
+	if got := *r.Resources[0].Runway; got != 63 {
+		t.Errorf("daily crossing: runway %v days, want 63", got)
+	}
+	if got := *r.Resources[1].Runway; got != 366 {
+		t.Errorf("monthly crossing on 2027-12: runway %v days, want 366", got)
+	}
+}
+
+// TestFirstThresholdIsTheSoonest: the summary's first threshold is the
+// soonest crossing, not the first in the list that has a date.
+func TestFirstThresholdIsTheSoonest(t *testing.T) {
+	first := Funcs()["first"].(func(Resource) string)
+	day := func(m time.Month, d int) *time.Time { t := time.Date(2027, m, d, 0, 0, 0, 0, time.UTC); return &t }
+	for _, tc := range []struct {
+		crossings []planner.Crossing
+		want      string
+	}{
+		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "average"}, Date: day(2, 10)}, {Threshold: planner.Threshold{Name: "peak"}, Date: day(1, 15)}}, "peak 2027-01-15"},
+		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "peak"}, Date: day(5, 1)}, {Threshold: planner.Threshold{Name: "average"}, Month: day(3, 1)}}, "average 2027-03"},
+		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "a"}, Date: day(1, 15)}, {Threshold: planner.Threshold{Name: "b"}, Date: day(1, 15)}}, "a 2027-01-15"},
+		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "never"}}}, "none within 12 months"},
+	} {
+		if got := first(Resource{Crossings: tc.crossings}); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.crossings, got, tc.want)
+		}
+	}
+}

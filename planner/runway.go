@@ -202,10 +202,33 @@ func (p Projection) reach(peak bool, level float64) (already bool, day, month *t
 	daily, monthly := p.lines(peak)
 	if x, ok := forecast.FirstCrossing(daily, p.Times, forecast.Bound{}, level, true); ok {
 		day = &x.Time
-	} else if x, ok := forecast.FirstCrossing(monthly, p.Months, forecast.Bound{}, level, true); ok {
-		month = &x.Time
+		return last >= level, day, nil
 	}
-	return last >= level, day, month
+	// The monthly forecast speaks only of the months the daily one does
+	// not cover: a month that starts inside the daily horizon was seen day
+	// by day, and the daily forecast stayed below the level.
+	first := 0
+	if n := len(p.Times); n > 0 {
+		for first < len(p.Months) && !p.Months[first].After(p.Times[n-1]) {
+			first++
+		}
+	}
+	if first < len(p.Months) {
+		if x, ok := forecast.FirstCrossing(after(monthly, first), p.Months[first:], forecast.Bound{}, level, true); ok {
+			month = &x.Time
+		}
+	}
+	return last >= level, nil, month
+}
+
+// after is fc from step k on.
+func after(fc forecast.Forecast, k int) forecast.Forecast {
+	out := forecast.Forecast{Levels: fc.Levels, Mean: fc.Mean[k:]}
+	for i := range fc.Lower {
+		out.Lower = append(out.Lower, fc.Lower[i][k:])
+		out.Upper = append(out.Upper, fc.Upper[i][k:])
+	}
+	return out
 }
 
 // regularDays puts the series' means and peaks on consecutive days,

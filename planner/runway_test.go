@@ -194,3 +194,37 @@ func TestProjectFloorsNonNegative(t *testing.T) {
 		t.Errorf("a quantity that was negative was floored: %v", p.Mean.Lower[1][0])
 	}
 }
+
+// TestMonthlyCrossingOnlyBeyondTheDailyHorizon: a month that starts inside
+// the daily horizon was seen day by day; when the daily forecast stays
+// below the level there, the monthly one speaks from the first month
+// after it (issue: "2027-02, 63 days" where the daily forecast stayed
+// below).
+func TestMonthlyCrossingOnlyBeyondTheDailyHorizon(t *testing.T) {
+	flatThenStep := func(y []float64, opts forecast.Options) (forecast.Result, error) {
+		fc := forecast.Forecast{Levels: []float64{80}, Lower: make([][]float64, 1), Upper: make([][]float64, 1)}
+		for k := range opts.Horizon {
+			v := 10.0
+			if opts.Periods[0] == 12 && k >= 2 { // monthly: 90 from the third month on
+				v = 90
+			}
+			fc.Mean = append(fc.Mean, v)
+			fc.Lower[0], fc.Upper[0] = append(fc.Lower[0], v-1), append(fc.Upper[0], v+1)
+		}
+		return forecast.Result{Forecast: fc, Method: "step"}, nil
+	}
+	// The history ends at 60, below the level of 80.
+	p, err := Project(growing(), 200, []Threshold{{Name: "average 40%", Fraction: 0.4}}, today, 90, 12, flatThenStep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Months: 2026-11 … ; the daily forecast ends 2027-02-20, so January
+	// and February 2027 were seen day by day, below 80: March is the first.
+	c := p.Crossings[0]
+	if c.Date != nil || c.Month == nil || !c.Month.Equal(date(2027, 3, 1)) {
+		t.Fatalf("crossing %+v, want the monthly one of 2027-03", c)
+	}
+	if d := c.Runway(today); d == nil || *d != 98 {
+		t.Errorf("runway %v, want 98 days (2026-11-23 to 2027-03-01)", d)
+	}
+}

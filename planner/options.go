@@ -72,7 +72,8 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 	if len(p.Projections) == 0 {
 		return nil, fmt.Errorf("options: no projections to evaluate against")
 	}
-	horizon := float64(months) * 30.44
+	// Whole days, as every runway: 365, not 365.28000000000003.
+	horizon := math.Round(float64(months) * 30.44)
 	base := evaluate(p, added{}, horizon)
 	var evals []Evaluation
 	add := func(name string, cost float64, a added) {

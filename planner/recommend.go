@@ -39,6 +39,18 @@ type Recommendation struct {
 // horizon, a warning; within the monthly one, information.
 const criticalDays = 30
 
+// bySeverity is how severe a runway of days is: critical under
+// criticalDays, a warning within the daily horizon, else information.
+func bySeverity(days, horizon int) Severity {
+	switch {
+	case days < criticalDays:
+		return Critical
+	case days < horizon:
+		return Warning
+	}
+	return Info
+}
+
 // Recommend lists what the plan says, most severe and soonest first. Every
 // message carries its numbers: level, unit, dates and runway, and for a
 // threshold that will be reached, the capacity that keeps the forecast's
@@ -58,15 +70,16 @@ func Recommend(p Plan, buffer float64) []Recommendation {
 				}
 				r.Message = fmt.Sprintf("%s is past its %s threshold %s: %s on the last day", pr.Resource, c.Name, level, Quantity(now, pr.Unit))
 			case c.Date != nil:
-				r.Severity, r.Runway, r.Date = Warning, c.RunwayDays, c.Date
-				if *c.RunwayDays < criticalDays {
-					r.Severity = Critical
-				}
+				r.Severity, r.Runway, r.Date = bySeverity(*c.RunwayDays, len(pr.Times)), c.RunwayDays, c.Date
 				r.Message = fmt.Sprintf("%s reaches its %s threshold %s on %s (as early as %s): %d days of runway",
 					pr.Resource, c.Name, level, c.Date.Format(time.DateOnly), c.Earliest.Format(time.DateOnly), *c.RunwayDays)
 			case c.Month != nil:
-				r.Severity, r.Date = Info, c.Month
-				r.Message = fmt.Sprintf("%s reaches its %s threshold %s in %s, by the monthly forecast", pr.Resource, c.Name, level, c.Month.Format("2006-01"))
+				// The runway, not the forecast that found it, says how
+				// severe it is.
+				r.Runway, r.Date = c.Runway(p.Today), c.Month
+				r.Severity = bySeverity(*r.Runway, len(pr.Times))
+				r.Message = fmt.Sprintf("%s reaches its %s threshold %s in %s, by the monthly forecast: %d days of runway",
+					pr.Resource, c.Name, level, c.Month.Format("2006-01"), *r.Runway)
 			default:
 				continue
 			}

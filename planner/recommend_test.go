@@ -3,6 +3,7 @@ package planner
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRecommend(t *testing.T) {
@@ -38,9 +39,28 @@ func TestRecommend(t *testing.T) {
 		"warning losing b: with 3 hosts and 3 copies, losing one leaves 2",
 		// Monthly means: October 2026 (days 312-342) 55.375, March (98-128)
 		// 28.625, so 3.8214 a month; 99 is 11.4 months past October.
-		"info cpu/usage reaches its never threshold 99.00 cores (99% of 100.00 cores) in 2027-10, by the monthly forecast; to stay below it through the forecast with a 20% growth buffer: 122.71 cores of capacity (+22.71 cores)",
+		"info cpu/usage reaches its never threshold 99.00 cores (99% of 100.00 cores) in 2027-10, by the monthly forecast: 312 days of runway; to stay below it through the forecast with a 20% growth buffer: 122.71 cores of capacity (+22.71 cores)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSeverityFromTheRunway: a crossing is as severe as its runway is
+// short, whichever forecast found it (monthly ones were always "info").
+func TestSeverityFromTheRunway(t *testing.T) {
+	month := func(m int) *time.Time { d := date(2026, 12, 1).AddDate(0, m, 0); return &d }
+	p := Projection{Resource: "cpu/usage", Unit: "cores", Capacity: 100, Times: make([]time.Time, 60), Crossings: []Crossing{
+		{Threshold: Threshold{Name: "in 8 days"}, Level: 70, Month: month(0)},   // 2026-12-01
+		{Threshold: Threshold{Name: "in 39 days"}, Level: 80, Month: month(1)},  // 2027-01-01
+		{Threshold: Threshold{Name: "in 159 days"}, Level: 90, Month: month(5)}, // 2027-05-01
+	}}
+	recs := Recommend(Plan{Today: today, Projections: []Projection{p}}, 0.2)
+	want := map[string]Severity{"in 8 days": Critical, "in 39 days": Warning, "in 159 days": Info}
+	days := map[string]int{"in 8 days": 8, "in 39 days": 39, "in 159 days": 159}
+	for _, r := range recs {
+		if r.Severity != want[r.Threshold] || r.Runway == nil || *r.Runway != days[r.Threshold] {
+			t.Errorf("%s: %s, runway %v; want %s, %d days", r.Threshold, r.Severity, r.Runway, want[r.Threshold], days[r.Threshold])
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/capplan/capplan/collectors"
 )
@@ -16,8 +17,10 @@ type Change struct {
 }
 
 // Compare says what changed from the previous plan and snapshot to the
-// current ones: runways that moved by a day or more, thresholds newly
-// within the forecast, new top consumers, new namespaces; each runway move
+// current ones: crossings that moved by a day (or, by the monthly
+// forecast, a month) or more, appeared, disappeared, were passed or are no
+// longer passed; new top consumers, new namespaces. A crossing past on
+// both days moved with the calendar only and is not a change. Each move
 // is explained by added capacity, a change in growth rate, or new
 // workloads where the numbers show one.
 func Compare(prev, cur Plan, prevSnap, curSnap collectors.Snapshot) []Change {
@@ -32,25 +35,13 @@ func Compare(prev, cur Plan, prevSnap, curSnap collectors.Snapshot) []Change {
 		if !ok {
 			continue
 		}
-		for i, c := range p.Crossings {
-			if i >= len(old.Crossings) || old.Crossings[i].Name != c.Name {
-				break
+		for _, c := range p.Crossings {
+			i := slices.IndexFunc(old.Crossings, func(o Crossing) bool { return o.Name == c.Name })
+			if i < 0 {
+				continue
 			}
-			o := old.Crossings[i]
-			switch {
-			case c.RunwayDays != nil && o.RunwayDays == nil:
-				out = append(out, Change{Resource: p.Resource,
-					What: fmt.Sprintf("now reaches its %s threshold within the forecast: on %s, runway %d days", c.Name, c.Date.Format("2006-01-02"), *c.RunwayDays),
-					Why:  why(old, p, newNamespaces)})
-			case c.RunwayDays != nil && o.RunwayDays != nil:
-				// A week later the same date means 7 fewer days of runway:
-				// compare dates, not runways.
-				moved := int(math.Round(c.Date.Sub(*o.Date).Hours() / 24))
-				if moved != 0 {
-					out = append(out, Change{Resource: p.Resource,
-						What: fmt.Sprintf("%s threshold date moved by %+d days, from %s to %s", c.Name, moved, o.Date.Format("2006-01-02"), c.Date.Format("2006-01-02")),
-						Why:  why(old, p, newNamespaces)})
-				}
+			if what := moved(old.Crossings[i], c, cur.Today); what != "" {
+				out = append(out, Change{Resource: p.Resource, What: what, Why: why(old, p, newNamespaces)})
 			}
 		}
 	}
@@ -67,6 +58,55 @@ func Compare(prev, cur Plan, prevSnap, curSnap collectors.Snapshot) []Change {
 		out = append(out, Change{Resource: "namespaces", What: "new namespace " + ns})
 	}
 	return out
+}
+
+// moved says how crossing c moved from o, last week's, or "" when it did
+// not. A week later the same date means 7 fewer days of runway: dates are
+// compared, not runways.
+func moved(o, c Crossing, today time.Time) string {
+	const day = "2006-01-02"
+	when := func(x Crossing) string {
+		switch {
+		case x.Date != nil:
+			return "on " + x.Date.Format(day)
+		case x.Month != nil:
+			return "in " + x.Month.Format("2006-01") + " by the monthly forecast"
+		}
+		return "beyond the forecasts"
+	}
+	runway := func(x Crossing) string {
+		if d := x.Runway(today); d != nil {
+			return fmt.Sprintf(", runway %d days", *d)
+		}
+		return ""
+	}
+	switch {
+	case o.Already && c.Already:
+		return ""
+	case c.Already:
+		return fmt.Sprintf("now past its %s threshold (last week: %s)", c.Name, when(o))
+	case o.Already:
+		return fmt.Sprintf("no longer past its %s threshold: %s%s", c.Name, when(c), runway(c))
+	case c.Date != nil && o.Date != nil:
+		if d := int(math.Round(c.Date.Sub(*o.Date).Hours() / 24)); d != 0 {
+			return fmt.Sprintf("%s threshold date moved by %+d days, from %s to %s", c.Name, d, o.Date.Format(day), c.Date.Format(day))
+		}
+		return ""
+	case c.Month != nil && o.Month != nil:
+		if !c.Month.Equal(*o.Month) {
+			return fmt.Sprintf("%s threshold moved from %s to %s by the monthly forecast", c.Name, o.Month.Format("2006-01"), c.Month.Format("2006-01"))
+		}
+		return ""
+	case c.Date == nil && c.Month == nil:
+		if o.Date == nil && o.Month == nil {
+			return ""
+		}
+		return fmt.Sprintf("no longer reaches its %s threshold within the forecasts (last week: %s)", c.Name, when(o))
+	case o.Date == nil && o.Month == nil:
+		return fmt.Sprintf("now reaches its %s threshold within the forecasts: %s%s", c.Name, when(c), runway(c))
+	}
+	// From the daily forecast to the monthly one, or back.
+	return fmt.Sprintf("%s threshold now %s%s (last week: %s)", c.Name, when(c), runway(c), when(o))
 }
 
 // why explains a moved projection by the numbers: capacity, growth rate

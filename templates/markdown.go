@@ -110,13 +110,13 @@ func Funcs() template.FuncMap {
 			}
 			switch {
 			case soonest == nil:
-				return "none within 12 months"
+				return "none " + seen(res)
 			case soonest.Date != nil:
 				return soonest.Name + " " + soonest.Date.Format(time.DateOnly)
 			}
 			return soonest.Name + " " + soonest.Month.Format("2006-01")
 		},
-		"crossing": func(c planner.Crossing) string {
+		"crossing": func(c planner.Crossing, res Resource) string {
 			switch {
 			case c.Already:
 				return "already passed"
@@ -125,7 +125,7 @@ func Funcs() template.FuncMap {
 			case c.Month != nil:
 				return c.Month.Format("2006-01") + " (monthly forecast)"
 			}
-			return "not within 12 months"
+			return "not " + seen(res)
 		},
 		"crossingRunway": func(c planner.Crossing, date string) string {
 			today, err := time.Parse(time.DateOnly, date)
@@ -139,6 +139,16 @@ func Funcs() template.FuncMap {
 			return runwayText(float64(*d))
 		},
 	}
+}
+
+// seen says how far a resource's forecasts see: 12 months when there is
+// a monthly forecast, else only the daily horizon, which a history too
+// short for a 12-month view leaves.
+func seen(res Resource) string {
+	if len(res.Monthly) > 0 {
+		return fmt.Sprintf("within %d months", len(res.Monthly))
+	}
+	return fmt.Sprintf("within the %d days forecast (too little history for a 12-month view)", res.HorizonDays)
 }
 
 // Dollars writes an amount in whole dollars with thousands separators.

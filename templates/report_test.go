@@ -92,8 +92,27 @@ func TestFirstThresholdIsTheSoonest(t *testing.T) {
 		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "a"}, Date: day(1, 15)}, {Threshold: planner.Threshold{Name: "b"}, Date: day(1, 15)}}, "a 2027-01-15"},
 		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "never"}}}, "none within 12 months"},
 	} {
-		if got := first(Resource{Crossings: tc.crossings}); got != tc.want {
+		if got := first(Resource{Crossings: tc.crossings, Monthly: make(Steps, 12)}); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.crossings, got, tc.want)
 		}
+	}
+}
+
+// TestHowFarTheForecastsSee: without a monthly forecast (a short history)
+// the report says how far it could see, never "none within 12 months".
+func TestHowFarTheForecastsSee(t *testing.T) {
+	funcs := Funcs()
+	first := funcs["first"].(func(Resource) string)
+	crossing := funcs["crossing"].(func(planner.Crossing, Resource) string)
+	short := Resource{HorizonDays: 90, Crossings: []planner.Crossing{{}}}
+	long := Resource{HorizonDays: 90, Crossings: []planner.Crossing{{}}, Monthly: make(Steps, 12)}
+	if got, want := first(short), "none within the 90 days forecast (too little history for a 12-month view)"; got != want {
+		t.Errorf("short history: %q, want %q", got, want)
+	}
+	if got, want := crossing(planner.Crossing{}, short), "not within the 90 days forecast (too little history for a 12-month view)"; got != want {
+		t.Errorf("short history: %q, want %q", got, want)
+	}
+	if got := first(long); got != "none within 12 months" {
+		t.Errorf("12 months: %q", got)
 	}
 }

@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/capplan/capplan/collectors"
 )
@@ -52,14 +53,31 @@ func LoseLargestNode(s collectors.Snapshot) (NPlusOne, error) {
 	if len(s.Nodes) == 0 {
 		return out, fmt.Errorf("N+1: the snapshot has no nodes")
 	}
-	largest := 0
+	// Only nodes that are Ready and take pods are capacity: a NotReady or
+	// cordoned node can neither be lost nor take the lost node's pods.
+	largest := -1
 	var total, requests collectors.Resources
+	var left []string
 	for i, n := range s.Nodes {
+		if !n.Ready || !n.Schedulable {
+			left = append(left, n.Name)
+			continue
+		}
 		total = total.Add(n.Allocatable)
+		if largest < 0 {
+			largest = i
+			continue
+		}
 		a, b := n.Allocatable, s.Nodes[largest].Allocatable
 		if a.MemoryBytes > b.MemoryBytes || (a.MemoryBytes == b.MemoryBytes && a.CPUCores > b.CPUCores) {
 			largest = i
 		}
+	}
+	if largest < 0 {
+		return out, fmt.Errorf("N+1: no node is Ready and schedulable")
+	}
+	if len(left) > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("not counted as capacity, NotReady or cordoned: %s", strings.Join(left, ", ")))
 	}
 	for _, ns := range s.Namespaces {
 		requests = requests.Add(ns.Requests)

@@ -13,7 +13,7 @@ import (
 const gib = 1 << 30
 
 func node(name string, cores float64, memGiB int64) collectors.Node {
-	return collectors.Node{Name: name, Allocatable: collectors.Resources{CPUCores: cores, MemoryBytes: memGiB * gib}}
+	return collectors.Node{Name: name, Ready: true, Schedulable: true, Allocatable: collectors.Resources{CPUCores: cores, MemoryBytes: memGiB * gib}}
 }
 
 func TestLoseLargestNode(t *testing.T) {
@@ -37,6 +37,20 @@ func TestLoseLargestNode(t *testing.T) {
 	}
 	if _, err := LoseLargestNode(collectors.Snapshot{}); err == nil {
 		t.Error("no nodes: want an error")
+	}
+	// b cordoned, c NotReady: neither is capacity; a is the one to lose,
+	// leaving nothing for 23 cores and 70 GiB.
+	s.Nodes[1].Schedulable, s.Nodes[2].Ready = false, false
+	n, err = LoseLargestNode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.LostNode != "a" || n.CPU.Remaining != 0 || n.Memory.Fits || len(n.Notes) != 1 || n.Notes[0] != "not counted as capacity, NotReady or cordoned: b, c" {
+		t.Errorf("with b cordoned and c NotReady: %+v", n)
+	}
+	s.Nodes[0].Ready = false
+	if _, err := LoseLargestNode(s); err == nil || !strings.Contains(err.Error(), "no node is Ready and schedulable") {
+		t.Errorf("no usable node: %v", err)
 	}
 }
 

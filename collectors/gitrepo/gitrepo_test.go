@@ -198,7 +198,7 @@ func TestHistoryFile(t *testing.T) {
 func TestReadLinesAgreesWithJSON(t *testing.T) {
 	h := weekly(1, day(1, 1), day(3, 1))
 	h.Series = append(h.Series, collectors.Series{Name: "empty", Unit: collectors.Bytes, Source: "x"},
-		collectors.Series{Name: `odd "name"`, Unit: collectors.Bytes, Source: "y", Days: []collectors.Day{{Date: day(2, 1), Mean: -1e-300, Peak: 1e300}}})
+		collectors.Series{Name: `odd "name"`, Unit: collectors.Bytes, Source: "y", Days: []collectors.Day{{Date: day(2, 1), Mean: -1e-300, Peak: 1e300}, {Date: day(2, 2), Mean: 5.5, Peak: 5.5}}})
 	data, err := Marshal(h)
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +217,11 @@ func TestReadLinesAgreesWithJSON(t *testing.T) {
 			t.Fatalf("series %d: %+v", i, g)
 		}
 		for j, d := range s.Days {
-			if g.Days[j].Date.Format(time.DateOnly) != d.Date || g.Days[j].Mean != d.Mean || g.Days[j].Peak != d.Peak {
+			peak := d.Mean
+			if d.Peak != nil {
+				peak = *d.Peak
+			}
+			if g.Days[j].Date.Format(time.DateOnly) != d.Date || g.Days[j].Mean != d.Mean || g.Days[j].Peak != peak {
 				t.Fatalf("%s day %d: %+v, want %+v", s.Name, j, g.Days[j], d)
 			}
 		}
@@ -225,10 +229,13 @@ func TestReadLinesAgreesWithJSON(t *testing.T) {
 	if _, ok := readLines(data); ok {
 		t.Error("the line reader took a series without days, which it leaves to encoding/json")
 	}
-	h.Series = h.Series[:1]
+	if !strings.Contains(string(data), `{"date":"2026-02-02","mean":5.5}`) {
+		t.Errorf("a peak equal to the mean is written:\n%s", data)
+	}
+	h.Series = append(h.Series[:1], h.Series[2])
 	data, _ = Marshal(h)
-	if _, ok := readLines(data); !ok {
-		t.Error("the line reader declined Marshal's layout")
+	if got, ok := readLines(data); !ok || got.Series[1].Days[1].Peak != 5.5 {
+		t.Errorf("the line reader declined Marshal's layout, or read the left-out peak wrong: %v", ok)
 	}
 	for _, bad := range []string{strings.Replace(string(data), `"mean":`, `"mean": `, 1), strings.Replace(string(data), "]}\n]}", "]}", 1)} {
 		if _, ok := readLines([]byte(bad)); ok {
@@ -250,7 +257,11 @@ func TestMarshalWritesAsEncodingJSON(t *testing.T) {
 	}
 	lines := strings.Split(string(data), "\n")[2:]
 	for i, d := range s.Days {
-		want, err := json.Marshal(fileDay{d.Date.Format(time.DateOnly), d.Mean, d.Peak})
+		var peak *float64 // left out where it is the mean
+		if d.Peak != d.Mean {
+			peak = &d.Peak
+		}
+		want, err := json.Marshal(fileDay{d.Date.Format(time.DateOnly), d.Mean, peak})
 		if err != nil {
 			t.Fatal(err)
 		}

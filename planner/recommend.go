@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -134,10 +135,14 @@ func Quantity(v float64, unit string) string {
 	case collectors.Cores:
 		return fmt.Sprintf("%.2f cores", v)
 	case collectors.Bytes:
-		if v >= 1<<40 {
+		switch a := math.Abs(v); {
+		case a >= 1<<40:
 			return fmt.Sprintf("%.2f TiB", v/(1<<40))
+		case a >= 1<<30, a == 0:
+			return fmt.Sprintf("%.1f GiB", v/(1<<30))
 		}
-		return fmt.Sprintf("%.1f GiB", v/(1<<30))
+		// Below a GiB, MiB: a small pool is not "0.0 GiB".
+		return fmt.Sprintf("%.1f MiB", v/(1<<20))
 	case collectors.BytesPerSecond:
 		return fmt.Sprintf("%.1f MB/s", v/1e6)
 	}

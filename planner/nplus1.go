@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/capplan/capplan/collectors"
 )
@@ -36,11 +37,52 @@ type CephLoss struct {
 
 // NPlusOne is the outcome of losing the largest node.
 type NPlusOne struct {
-	LostNode string    `json:"lost_node"`
-	CPU      Fit       `json:"cpu"`
-	Memory   Fit       `json:"memory"`
-	Ceph     *CephLoss `json:"ceph,omitempty"`
-	Notes    []string  `json:"notes,omitempty"`
+	LostNode string `json:"lost_node"`
+	CPU      Fit    `json:"cpu"`
+	Memory   Fit    `json:"memory"`
+	// CPUUse and MemoryUse set what the cluster uses on weekdays against
+	// what is left; nil without usage history.
+	CPUUse    *UseFit   `json:"cpu_use,omitempty"`
+	MemoryUse *UseFit   `json:"memory_use,omitempty"`
+	Ceph      *CephLoss `json:"ceph,omitempty"`
+	Notes     []string  `json:"notes,omitempty"`
+}
+
+// UseFit is the weekdays of the last week of usage history (Monday to
+// Friday, when the load is highest) against the allocatable left after
+// losing the node: the mean of their daily means, and their highest daily
+// peak. Requests can fit while the load does not.
+type UseFit struct {
+	Days      int     `json:"days"`
+	Mean      float64 `json:"mean"`
+	Peak      float64 `json:"peak"`
+	Remaining float64 `json:"remaining"`
+	MeanFits  bool    `json:"mean_fits"`
+	PeakFits  bool    `json:"peak_fits"`
+}
+
+// weekdayUse is s's last seven days' weekdays against remaining; nil when
+// s has none.
+func weekdayUse(s collectors.Series, remaining float64) *UseFit {
+	if len(s.Days) == 0 {
+		return nil
+	}
+	from := s.Days[len(s.Days)-1].Date.AddDate(0, 0, -6)
+	u := &UseFit{Remaining: remaining}
+	for _, d := range s.Days {
+		if d.Date.Before(from) || d.Date.Weekday() == time.Saturday || d.Date.Weekday() == time.Sunday {
+			continue
+		}
+		u.Days++
+		u.Mean += d.Mean
+		u.Peak = math.Max(u.Peak, d.Peak)
+	}
+	if u.Days == 0 {
+		return nil
+	}
+	u.Mean /= float64(u.Days)
+	u.MeanFits, u.PeakFits = u.Mean <= remaining, u.Peak <= remaining
+	return u
 }
 
 // LoseLargestNode checks whether the cluster survives losing its largest

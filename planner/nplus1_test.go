@@ -105,3 +105,27 @@ func TestDemoNPlusOne(t *testing.T) {
 		t.Errorf("%+v, Ceph %+v", n, n.Ceph)
 	}
 }
+
+// TestWeekdayUse: the last seven days' weekdays, their mean of daily
+// means and highest peak, against what is left.
+func TestWeekdayUse(t *testing.T) {
+	s := collectors.Series{Name: "cpu/usage", Unit: collectors.Cores}
+	// 2026-11-09 (Mon) to 2026-11-22 (Sun): the last week's weekdays are
+	// 16-20 with means 10..14 and peaks 20..24; the weekend is busier
+	// still and does not count, nor does the week before.
+	for d := range 14 {
+		day := date(2026, 11, 9).AddDate(0, 0, d)
+		m, p := 100.0, 100.0
+		if d >= 7 && d < 12 {
+			m, p = float64(10+d-7), float64(20+d-7)
+		}
+		s.Days = append(s.Days, collectors.Day{Date: day, Mean: m, Peak: p})
+	}
+	u := weekdayUse(s, 23)
+	if u == nil || u.Days != 5 || u.Mean != 12 || u.Peak != 24 || !u.MeanFits || u.PeakFits || u.Remaining != 23 {
+		t.Fatalf("%+v", u)
+	}
+	if weekdayUse(collectors.Series{}, 23) != nil {
+		t.Error("no history: want nil")
+	}
+}

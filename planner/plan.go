@@ -111,6 +111,8 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		plan.Projections = append(plan.Projections, p)
 	}
 	if n, err := LoseLargestNode(s); err == nil {
+		n.CPUUse = weekdayUse(series["cpu/usage"], n.CPU.Remaining)
+		n.MemoryUse = weekdayUse(series["memory/usage"], n.Memory.Remaining)
 		plan.NPlusOne = &n
 	} else {
 		plan.Notes = append(plan.Notes, err.Error())

@@ -280,6 +280,14 @@ func NewFigures(r templates.Report, prompt string) Figures {
 		for _, v := range []float64{n.Memory.Requests, n.Memory.Remaining, n.Memory.Headroom, -n.Memory.Headroom} {
 			add(bytesKind, v)
 		}
+		if u := n.CPUUse; u != nil {
+			add(cores, u.Mean)
+			add(cores, u.Peak)
+		}
+		if u := n.MemoryUse; u != nil {
+			add(bytesKind, u.Mean)
+			add(bytesKind, u.Peak)
+		}
 	}
 	for _, rec := range r.Recommendations {
 		quantity(rec.Unit, rec.Level)

@@ -138,7 +138,19 @@ func risks(r templates.Report) string {
 			}
 			return fmt.Sprintf("%s does not fit, short by %s", name, planner.Quantity(-f.Headroom, unit))
 		}
-		s := fmt.Sprintf("Losing %s, the largest node: %s; %s", n.LostNode, fit("CPU", n.CPU, "cores"), fit("memory", n.Memory, "bytes"))
+		// Requests that fit say nothing of the load: say where the
+		// weekdays' use would not.
+		use := func(name string, u *planner.UseFit, unit string) string {
+			switch {
+			case u == nil || u.PeakFits:
+				return ""
+			case u.MeanFits:
+				return fmt.Sprintf(", but weekday peaks (up to %s, with %s left) would not", planner.Quantity(u.Peak, unit), planner.Quantity(u.Remaining, unit))
+			}
+			return fmt.Sprintf(", but weekday use (%s on average, with %s left) would not", planner.Quantity(u.Mean, unit), planner.Quantity(u.Remaining, unit))
+		}
+		s := fmt.Sprintf("Losing %s, the largest node: %s%s; %s%s", n.LostNode,
+			fit("CPU", n.CPU, "cores"), use("CPU", n.CPUUse, "cores"), fit("memory", n.Memory, "bytes"), use("memory", n.MemoryUse, "bytes"))
 		if n.Ceph != nil {
 			s += "; Ceph: " + n.Ceph.Message
 		}

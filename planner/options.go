@@ -58,9 +58,19 @@ type Evaluation struct {
 }
 
 // added is the capacity a purchase adds: cluster-wide and to every node.
+// spread is how many times more nodes share the load of each ((n+1)/n for
+// a node more; 1 for none): a node's own capacity is not raised by a new
+// node, but its load is spread thinner.
 type added struct {
 	cpu, mem, raw       float64
 	nodeCPU, nodeMemory float64
+	spread              float64
+}
+
+// plus is a and b bought together.
+func (a added) plus(b added) added {
+	return added{a.cpu + b.cpu, a.mem + b.mem, a.raw + b.raw, a.nodeCPU + b.nodeCPU, a.nodeMemory + b.nodeMemory,
+		a.spread + b.spread - 1}
 }
 
 // Options evaluates every catalogue option and every combination of two,
@@ -74,7 +84,7 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 	}
 	// Whole days, as every runway: 365, not 365.28000000000003.
 	horizon := math.Round(float64(months) * 30.44)
-	base := evaluate(p, added{}, horizon)
+	base := evaluate(p, added{spread: 1}, horizon)
 	var evals []Evaluation
 	add := func(name string, cost float64, a added) {
 		e := evaluate(p, a, horizon)
@@ -88,7 +98,7 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 	units := make([]added, len(catalogue))
 	costs := make([]float64, len(catalogue))
 	for i, o := range catalogue {
-		a, cost, err := o.capacity(s)
+		a, cost, err := o.capacity(s, len(s.Nodes))
 		if err != nil {
 			return nil, err
 		}
@@ -97,9 +107,21 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 	}
 	for i := range catalogue {
 		for j := i + 1; j < len(catalogue); j++ {
-			a := added{units[i].cpu + units[j].cpu, units[i].mem + units[j].mem, units[i].raw + units[j].raw,
-				units[i].nodeCPU + units[j].nodeCPU, units[i].nodeMemory + units[j].nodeMemory}
-			add(catalogue[i].Name+" + "+catalogue[j].Name, costs[i]+costs[j], a)
+			a, ca := units[i], costs[i]
+			b, cb := units[j], costs[j]
+			// Bought with a node, an upgrade for every node is one for
+			// the new node too.
+			var err error
+			switch {
+			case catalogue[i].Node && catalogue[j].PerNode:
+				b, cb, err = catalogue[j].capacity(s, len(s.Nodes)+1)
+			case catalogue[j].Node && catalogue[i].PerNode:
+				a, ca, err = catalogue[i].capacity(s, len(s.Nodes)+1)
+			}
+			if err != nil {
+				return nil, err
+			}
+			add(catalogue[i].Name+" + "+catalogue[j].Name, ca+cb, a.plus(b))
 		}
 	}
 	slices.SortStableFunc(evals, func(a, b Evaluation) int {
@@ -116,8 +138,9 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 	return evals, nil
 }
 
-// capacity is what buying o adds to the cluster s, and its total cost.
-func (o Option) capacity(s collectors.Snapshot) (added, float64, error) {
+// capacity is what buying o adds to the cluster s, and its total cost,
+// a per-node option bought for nodes nodes.
+func (o Option) capacity(s collectors.Snapshot, nodes int) (added, float64, error) {
 	n := float64(len(s.Nodes))
 	switch {
 	case o.Node:
@@ -130,23 +153,25 @@ func (o Option) capacity(s collectors.Snapshot) (added, float64, error) {
 				largest = a
 			}
 		}
-		a := added{cpu: largest.CPUCores + o.CPUCores, mem: float64(largest.MemoryBytes + o.MemoryBytes), raw: float64(o.RawBytes)}
+		a := added{cpu: largest.CPUCores + o.CPUCores, mem: float64(largest.MemoryBytes + o.MemoryBytes), raw: float64(o.RawBytes),
+			spread: (n + 1) / n}
 		if s.Ceph != nil {
 			a.raw += float64(s.Ceph.TotalBytes) / n
 		}
 		return a, o.Cost, nil
 	case o.PerNode:
-		return added{cpu: n * o.CPUCores, mem: n * float64(o.MemoryBytes), raw: n * float64(o.RawBytes),
-			nodeCPU: o.CPUCores, nodeMemory: float64(o.MemoryBytes)}, n * o.Cost, nil
+		k := float64(nodes)
+		return added{cpu: k * o.CPUCores, mem: k * float64(o.MemoryBytes), raw: k * float64(o.RawBytes),
+			nodeCPU: o.CPUCores, nodeMemory: float64(o.MemoryBytes), spread: 1}, k * o.Cost, nil
 	}
-	return added{cpu: o.CPUCores, mem: float64(o.MemoryBytes), raw: float64(o.RawBytes)}, o.Cost, nil
+	return added{cpu: o.CPUCores, mem: float64(o.MemoryBytes), raw: float64(o.RawBytes), spread: 1}, o.Cost, nil
 }
 
 // evaluate computes every projection's runway with capacity a added.
 func evaluate(p Plan, a added, horizon float64) Evaluation {
 	e := Evaluation{Runway: math.Inf(1), Runways: map[string]float64{}}
 	for _, pr := range p.Projections {
-		capacity := pr.Capacity + extra(pr, a)
+		capacity := withAdded(pr, a)
 		days, beyond := runway(pr, capacity, p.Today, horizon)
 		e.Runways[pr.Resource] = days
 		if days < e.Runway || (days == e.Runway && pr.Resource < e.Binding) {
@@ -156,22 +181,24 @@ func evaluate(p Plan, a added, horizon float64) Evaluation {
 	return e
 }
 
-// extra is the capacity a adds to the resource of projection pr.
-func extra(pr Projection, a added) float64 {
-	name := pr.Resource
+// withAdded is the resource of projection pr's capacity with a bought. A
+// node's load spread over more nodes is as if its capacity grew by as
+// much: the thresholds are fractions of it.
+func withAdded(pr Projection, a added) float64 {
+	name, c := pr.Resource, pr.Capacity
 	switch {
 	case strings.HasPrefix(name, "node/") && strings.HasSuffix(name, "/cpu/usage"):
-		return a.nodeCPU
+		return (c + a.nodeCPU) * a.spread
 	case strings.HasPrefix(name, "node/") && strings.HasSuffix(name, "/memory/usage"):
-		return a.nodeMemory
+		return (c + a.nodeMemory) * a.spread
 	case strings.HasPrefix(name, "cpu/"):
-		return a.cpu
+		return c + a.cpu
 	case strings.HasPrefix(name, "memory/"):
-		return a.mem
+		return c + a.mem
 	case pr.RawPerUnit > 0:
-		return a.raw / pr.RawPerUnit
+		return c + a.raw/pr.RawPerUnit
 	}
-	return 0
+	return c
 }
 
 // runway is the days from today until any threshold of pr is reached at

@@ -61,11 +61,12 @@ func TestOptions(t *testing.T) {
 	if e := got["node"]; e.Beyond || e.Runway != 89 || e.Binding != "memory/usage" || math.Abs(e.CostPerMonth-1500/(70/30.44)) > 1e-6 {
 		t.Errorf("node %+v", e)
 	}
-	// Both add 60 GiB: 112 GiB is past the daily horizon and there is no
-	// monthly forecast, so the horizon (12 months, 365 whole days) counts and the gain is
-	// a lower bound; at $3,100 (two upgrades and a node) it is still the
-	// cheapest month of runway.
-	if e := got["memory +5 GiB a node + node"]; !e.Beyond || e.Runway != 365 || e.Cost != 3100 {
+	// Both add 65 GiB (the node's 50, and 5 on each of the three nodes
+	// there will be): 115.5 GiB is past the daily horizon and there is no
+	// monthly forecast, so the horizon (12 months, 365 whole days) counts
+	// and the gain is a lower bound; at $3,900 (three upgrades and a node),
+	// $343 a month gained, it is still the cheapest month of runway.
+	if e := got["memory +5 GiB a node + node"]; !e.Beyond || e.Runway != 365 || e.Cost != 3900 || math.Abs(e.CostPerMonth-3900/(346/30.44)) > 1e-6 {
 		t.Errorf("memory and node %+v", e)
 	}
 	// CPU is not what binds: buying it gains nothing.
@@ -79,5 +80,38 @@ func TestOptions(t *testing.T) {
 	}
 	if _, err := Options(Plan{}, snap, catalogue, 12); err == nil {
 		t.Error("no projections: want an error")
+	}
+}
+
+// TestNodeSpreadsPerNodeLoad: a node more spreads each node's load over
+// n+1 nodes, which is as if each node's capacity grew by (n+1)/n; with an
+// upgrade for every node, the upgrade is bought for the new node too.
+func TestNodeSpreadsPerNodeLoad(t *testing.T) {
+	snap := collectors.Snapshot{Nodes: []collectors.Node{node("a", 16, 50), node("b", 16, 50)}}
+	add := func(o Option, nodes int) added {
+		a, _, err := o.capacity(snap, nodes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	nodeOpt := add(Option{Name: "node", Node: true}, 2)
+	upgrade, cost, _ := Option{Name: "mem", PerNode: true, Cost: 800, MemoryBytes: 5 << 30}.capacity(snap, 3)
+	perNode := Projection{Resource: "node/a/memory/usage", Capacity: 50 * gib}
+	for _, tc := range []struct {
+		a    added
+		want float64
+	}{
+		{added{spread: 1}, 50 * gib},
+		{nodeOpt, 75 * gib},                 // 50 x 3/2
+		{nodeOpt.plus(upgrade), 82.5 * gib}, // (50 + 5) x 3/2
+		{add(Option{PerNode: true, MemoryBytes: 5 << 30}, 2), 55 * gib},
+	} {
+		if got := withAdded(perNode, tc.a); got != tc.want {
+			t.Errorf("%+v: %v GiB, want %v", tc.a, got/gib, tc.want/gib)
+		}
+	}
+	if cost != 2400 || upgrade.mem != 15*gib {
+		t.Errorf("an upgrade for 3 nodes: $%v, %v GiB", cost, upgrade.mem/gib)
 	}
 }

@@ -64,22 +64,37 @@ func RedactURL(raw string) string {
 }
 
 func redactUnparsed(raw string) string {
+	u := split(raw)
+	if u.user != "" {
+		u.host = Redacted + "@" + u.host
+	}
+	if u.query != "" {
+		u.path += "?" + Redacted
+	}
+	return u.scheme + u.host + u.path
+}
+
+// unparsed is a URL that net/url does not take, cut where its parts
+// would be: scheme://user@host/path?query.
+type unparsed struct{ scheme, user, host, path, query string }
+
+func split(raw string) unparsed {
+	var u unparsed
 	rest := raw
-	scheme := ""
 	if i := strings.Index(raw, "://"); i >= 0 {
-		scheme, rest = raw[:i+3], raw[i+3:]
+		u.scheme, rest = raw[:i+3], raw[i+3:]
 	}
-	host, path := rest, ""
+	u.host = rest
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		host, path = rest[:i], rest[i:]
+		u.host, u.path = rest[:i], rest[i:]
 	}
-	if i := strings.LastIndex(host, "@"); i >= 0 {
-		host = Redacted + host[i:]
+	if i := strings.LastIndex(u.host, "@"); i >= 0 {
+		u.user, u.host = u.host[:i], u.host[i+1:]
 	}
-	if i := strings.IndexAny(path, "?#"); i >= 0 {
-		path = path[:i] + "?" + Redacted
+	if i := strings.IndexAny(u.path, "?#"); i >= 0 {
+		u.path, u.query = u.path[:i], u.path[i+1:]
 	}
-	return scheme + host + path
+	return u
 }
 
 // Redactor removes known secrets from text: the credentials written into
@@ -159,23 +174,16 @@ func urlSecrets(raw string) []string {
 // (host:port, as OLLAMA_HOST is often written, or user@host:path): the
 // user info before the host and the query.
 func unparsedSecrets(raw string) []string {
-	rest := raw
-	if _, r, ok := strings.Cut(raw, "://"); ok {
-		rest = r
-	}
-	host, path := rest, ""
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		host, path = rest[:i], rest[i:]
-	}
+	u := split(raw)
 	var out []string
-	if i := strings.LastIndex(host, "@"); i >= 0 {
-		out = append(out, host[:i])
-		if _, password, ok := strings.Cut(host[:i], ":"); ok {
+	if u.user != "" {
+		out = append(out, u.user)
+		if _, password, ok := strings.Cut(u.user, ":"); ok {
 			out = append(out, password)
 		}
 	}
-	if i := strings.IndexAny(path, "?#"); i >= 0 && i+1 < len(path) {
-		out = append(out, querySecrets(path[i+1:])...)
+	if u.query != "" {
+		out = append(out, querySecrets(u.query)...)
 	}
 	return out
 }

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -98,9 +97,15 @@ func readDay(dir string) ([]File, error) {
 	return files, nil
 }
 
-// generatedLine is report.json's time of writing, the one line that a
-// rerun on the same data changes.
-var generatedLine = regexp.MustCompile(`(?m)^ "generated": "[^"]*",$`)
+// keepPending replaces the report of now's day in dir/pending with files,
+// and returns where: a report waits there until it is published.
+func keepPending(dir string, now time.Time, files []File) (string, error) {
+	kept := filepath.Join(dir, "pending", filepath.FromSlash(gitrepo.Dir(now)))
+	if err := os.RemoveAll(kept); err != nil {
+		return kept, err
+	}
+	return kept, WriteFiles(kept, files)
+}
 
 // sameReport tells whether two reports' files are the same but for when
 // report.json was generated.
@@ -118,7 +123,7 @@ func sameReport(a, b []File) bool {
 			return false
 		}
 		if f.Name == "report.json" {
-			old, f.Data = generatedLine.ReplaceAll(old, nil), generatedLine.ReplaceAll(f.Data, nil)
+			old, f.Data = templates.Ungenerated(old), templates.Ungenerated(f.Data)
 		}
 		if !bytes.Equal(old, f.Data) {
 			return false

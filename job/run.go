@@ -168,11 +168,8 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		return res, nil
 	}
 	if interrupted {
-		kept := filepath.Join(c.workDir(), "pending", filepath.FromSlash(gitrepo.Dir(now)))
-		if err := os.RemoveAll(kept); err != nil {
-			return res, fmt.Errorf("%w: interrupted, and the report could not be kept: %v", ErrNotPublished, err)
-		}
-		if err := WriteFiles(kept, files); err != nil {
+		kept, err := keepPending(c.workDir(), now, files)
+		if err != nil {
 			return res, fmt.Errorf("%w: interrupted, and the report could not be kept: %v", ErrNotPublished, err)
 		}
 		res.Dir, res.Duration = kept, time.Since(start)
@@ -318,11 +315,8 @@ func (c Config) publish(ctx context.Context, r templates.Report, files []File, h
 	// With a remote, the report waits in pending/ until it is pushed, so
 	// that a run that cannot push leaves it for the next one.
 	pending := filepath.Join(o.Dir, "pending")
-	keptDir := filepath.Join(pending, filepath.FromSlash(day))
-	if err := os.RemoveAll(keptDir); err != nil {
-		return Result{}, fmt.Errorf("%w: %v", ErrNotPublished, err)
-	}
-	if err := WriteFiles(keptDir, files); err != nil {
+	keptDir, err := keepPending(o.Dir, now, files)
+	if err != nil {
 		return Result{}, fmt.Errorf("%w: %v", ErrNotPublished, err)
 	}
 	days, err := pendingDays(pending)
@@ -331,15 +325,16 @@ func (c Config) publish(ctx context.Context, r templates.Report, files []File, h
 	}
 	var waiting []kept
 	for _, d := range days {
+		if d == day {
+			// This run's report, at hand.
+			waiting = append(waiting, kept{day, files, &hist})
+			continue
+		}
 		dayFiles, err := readDay(filepath.Join(pending, filepath.FromSlash(d)))
 		if err != nil {
 			return Result{Dir: keptDir}, fmt.Errorf("%w: %v", ErrNotPublished, err)
 		}
-		k := kept{day: d, files: dayFiles}
-		if d == day {
-			k.history = &hist
-		}
-		waiting = append(waiting, k)
+		waiting = append(waiting, kept{day: d, files: dayFiles})
 	}
 	if o.Auth, err = c.auth(); err != nil {
 		return Result{Dir: keptDir}, ConfigError{err}

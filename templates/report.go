@@ -7,6 +7,7 @@ package templates
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -252,6 +253,15 @@ func (r Report) JSON() ([]byte, error) {
 		return nil, err
 	}
 	return append(oneLineArrays(b), '\n'), nil
+}
+
+// generatedLine is report.json's time of writing, as JSON writes it.
+var generatedLine = regexp.MustCompile(`(?m)^ "generated": "[^"]*",\n`)
+
+// Ungenerated is report.json without the time it was written: the one
+// line a rerun on the same data changes.
+func Ungenerated(reportJSON []byte) []byte {
+	return generatedLine.ReplaceAll(reportJSON, nil)
 }
 
 // Previous reads an earlier report.json back into what the week-over-week

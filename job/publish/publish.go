@@ -372,15 +372,18 @@ func stage(repo *git.Repository, wt *git.Worktree, paths []string) (bool, error)
 		}
 		// The index is written once below, not once a file as
 		// Worktree.Add does: it lists every report ever written.
-		if have, ok := indexed[name]; !ok || have != want {
+		have, tracked := indexed[name]
+		switch {
+		case want.IsZero() && tracked:
+			if _, err := idx.Remove(name); err != nil {
+				return false, fmt.Errorf("stage the removal of %s: %w", name, err)
+			}
 			staged = true
-			if want.IsZero() {
-				if _, err := idx.Remove(name); err != nil {
-					return false, fmt.Errorf("stage the removal of %s: %w", name, err)
-				}
-			} else if err := addBlob(repo, idx, name, data, fi); err != nil {
+		case !want.IsZero() && (!tracked || have != want):
+			if err := addBlob(repo, idx, name, data, fi); err != nil {
 				return false, fmt.Errorf("stage %s: %w", name, err)
 			}
+			staged = true
 		}
 		if committedHash(head, name, dirs) != want {
 			changed = true

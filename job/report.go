@@ -41,7 +41,9 @@ type planned struct {
 // makePlan forecasts every resource and plans; a part that fails is a gap.
 func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, now time.Time, prev *Previous) planned {
 	p := planned{plan: planner.Make(s, h, cfg, now, forecast.Predict)}
-	if len(p.plan.Projections) > 0 {
+	// Options are priced against the cluster's nodes: without a snapshot
+	// (a history planned alone) there are none to price.
+	if len(p.plan.Projections) > 0 && len(s.Nodes) > 0 {
 		var err error
 		if p.options, err = planner.Options(p.plan, s, cfg.Catalogue, cfg.Months); err != nil {
 			p.gaps = append(p.gaps, templates.Gap{Stage: "plan", Error: "expansion options: " + err.Error()})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"k8s.io/client-go/dynamic"
@@ -89,8 +91,10 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 	// ceph df (in Rook's toolbox, or a file), the Ceph mgr's metrics in
 	// Prometheus, and last the demo.
 	var cephs []cephSource
-	if !s.Demo {
+	if s.readsCluster() {
 		cephs = s.cluster(ctx, now, &snap, gap)
+	} else if !s.Demo {
+		snap.Sources["kubernetes"] = "none: a history file without a kubeconfig or context is planned alone, against the planner configuration's capacities"
 	}
 	// Histories in order of preference where they tie: live Prometheus,
 	// then a file, then the demo; recorded ones extend them.
@@ -179,8 +183,11 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 			snap.Sources["volume usage"] = "prometheus " + collectors.RedactURL(s.Prometheus.URL)
 		}
 	}
-	if s.ClusterName != "" {
+	switch {
+	case s.ClusterName != "":
 		snap.Cluster = s.ClusterName
+	case snap.Cluster == "" && s.HistoryCSV != "":
+		snap.Cluster = filepath.Base(s.HistoryCSV)
 	}
 	// Client libraries echo the URLs they were given in their errors.
 	red := s.redactor()
@@ -192,6 +199,21 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 		snap.Sources[k] = red.String(v)
 	}
 	return snap, redactHistory(hist, red), gaps
+}
+
+// readsCluster tells whether the snapshot is taken from a Kubernetes API
+// server: with a kubeconfig or context given, inside a pod, or when no
+// history file is given (the default kubeconfig is then the only source
+// meant). A history file alone is planned without a cluster, against the
+// planner configuration's capacities.
+func (s Sources) readsCluster() bool {
+	switch {
+	case s.Demo:
+		return false
+	case s.Kubeconfig != "" || s.Context != "" || os.Getenv("KUBERNETES_SERVICE_HOST") != "":
+		return true
+	}
+	return s.HistoryCSV == "" && s.HistoryGit == ""
 }
 
 // before is h without the days from now's (UTC) day on.

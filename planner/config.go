@@ -7,7 +7,10 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"os"
+	"slices"
 
 	"sigs.k8s.io/yaml"
 )
@@ -45,6 +48,11 @@ type Config struct {
 	Catalogue []Option `json:"catalogue"`
 	// Inventory is the hardware in service, for the refresh timeline.
 	Inventory []Item `json:"inventory,omitempty"`
+	// Capacities are capacities by series name, in the series' unit
+	// (cores, bytes, bytes per second): they replace the snapshot's and
+	// plan series the snapshot does not know, so that a history alone
+	// can be planned.
+	Capacities map[string]float64 `json:"capacities,omitempty"`
 }
 
 // DefaultConfig follows common practice: CPU at 70% of allocatable on
@@ -116,6 +124,14 @@ func (c Config) Validate() error {
 	}
 	if c.Months < 1 || c.Months > 60 {
 		errs = append(errs, fmt.Errorf("months is %d: want 1 to 60", c.Months))
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Capacities)) {
+		switch v := c.Capacities[name]; {
+		case !(v > 0) || math.IsInf(v, 0):
+			errs = append(errs, fmt.Errorf("capacities %q is %v: want a positive number in the series' unit", name, v))
+		case kindOf(name) == "":
+			errs = append(errs, fmt.Errorf("capacities %q: cannot tell which thresholds apply; name it cpu/..., memory/..., disk/..., ceph/..., volumes/... or network/...", name))
+		}
 	}
 	for _, it := range c.Inventory {
 		if _, err := it.due(); err != nil {

@@ -2,7 +2,9 @@ package planner
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,9 +40,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		series[hs.Name] = hs
 	}
 	var targets []target
-	t := cfg.Thresholds
-	cpu := []Threshold{{Name: "CPU average", Fraction: t.CPUAverage}, {Name: "CPU peak", Fraction: t.CPUPeak, Peak: true}}
-	mem := []Threshold{{Name: "memory average", Fraction: t.MemoryAverage}, {Name: "memory peak", Fraction: t.MemoryPeak, Peak: true}}
+	cpu, mem := cfg.thresholds("cpu", nil), cfg.thresholds("memory", nil)
 	var alloc collectors.Resources
 	for _, n := range s.Nodes {
 		alloc = alloc.Add(n.Allocatable)
@@ -58,13 +58,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 			target{prefix + "memory/usage", float64(n.Allocatable.MemoryBytes), mem, 0})
 	}
 	if c := s.Ceph; c != nil {
-		// Ceph's own ratios are hard limits: the plan's storage
-		// thresholds are never later than them.
-		expand, critical := math.Min(t.StorageExpand, c.NearfullRatio), math.Min(t.StorageCritical, c.FullRatio)
-		if expand >= critical {
-			expand = critical * t.StorageExpand / t.StorageCritical
-		}
-		storage := []Threshold{{Name: "storage expansion", Fraction: expand}, {Name: "storage critical", Fraction: critical}}
+		storage := cfg.thresholds("storage", c)
 		targets = append(targets, target{"ceph/raw_used", float64(c.TotalBytes), storage, 1})
 		replication := 0.0
 		if c.UsableBytes > 0 {
@@ -84,22 +78,23 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 			targets = append(targets, target{"ceph/pool/" + p.Name + "/stored", float64(p.StoredBytes + p.MaxAvailBytes), storage, r})
 		}
 	}
-	if cfg.NetworkBytesPerSecond > 0 {
-		targets = append(targets, target{"network/receive", cfg.NetworkBytesPerSecond,
-			[]Threshold{{Name: "network average", Fraction: t.NetworkAverage}, {Name: "network peak", Fraction: t.NetworkPeak, Peak: true}}, 0})
-	} else if _, ok := series["network/receive"]; ok {
+	if cfg.NetworkBytesPerSecond > 0 && cfg.Capacities["network/receive"] == 0 {
+		targets = append(targets, target{"network/receive", cfg.NetworkBytesPerSecond, cfg.thresholds("network", nil), 0})
+	} else if _, ok := series["network/receive"]; ok && cfg.Capacities["network/receive"] == 0 {
 		plan.Notes = append(plan.Notes, "network/receive: no network capacity configured (network_bytes_per_second), not projected")
 	}
+	targets = withCapacities(targets, cfg, s.Ceph)
 	for _, tg := range targets {
 		hs, ok := series[tg.series]
 		switch {
 		case !ok:
-			if !strings.HasPrefix(tg.series, "node/") {
+			// Without a cluster only the history's series are expected.
+			if !strings.HasPrefix(tg.series, "node/") && (len(s.Nodes) > 0 || s.Ceph != nil) {
 				plan.Notes = append(plan.Notes, fmt.Sprintf("%s: no history, not projected", tg.series))
 			}
 			continue
 		case !(tg.capacity > 0):
-			plan.Notes = append(plan.Notes, fmt.Sprintf("%s: no capacity to plan against, not projected", tg.series))
+			plan.Notes = append(plan.Notes, fmt.Sprintf("%s: no capacity to plan against (capacities in the planner configuration can give one), not projected", tg.series))
 			continue
 		}
 		p, err := Project(hs, tg.capacity, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, fc)
@@ -110,6 +105,23 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		p.RawPerUnit = tg.rawPerUnit
 		plan.Projections = append(plan.Projections, p)
 	}
+	if len(s.Nodes) == 0 && s.Ceph == nil {
+		// Planned from a history alone: each series without a capacity
+		// is named, and there is no node to lose.
+		planned := map[string]bool{}
+		for _, tg := range targets {
+			planned[tg.series] = true
+		}
+		for _, hs := range h.Series {
+			if !planned[hs.Name] {
+				plan.Notes = append(plan.Notes, fmt.Sprintf("%s: no capacity to plan against (capacities in the planner configuration can give one), not projected", hs.Name))
+			}
+		}
+		return plan
+	}
+	if len(s.Nodes) == 0 {
+		return plan
+	}
 	if n, err := LoseLargestNode(s); err == nil {
 		n.CPUUse = weekdayUse(series["cpu/usage"], n.CPU.Remaining)
 		n.MemoryUse = weekdayUse(series["memory/usage"], n.Memory.Remaining)
@@ -118,4 +130,71 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		plan.Notes = append(plan.Notes, err.Error())
 	}
 	return plan
+}
+
+// withCapacities applies the configured capacities: a target's capacity is
+// replaced, and a series no target names becomes one, with the thresholds
+// of its kind. Targets are kept in their order, the added ones sorted by
+// name after them.
+func withCapacities(targets []target, cfg Config, c *collectors.Ceph) []target {
+	if len(cfg.Capacities) == 0 {
+		return targets
+	}
+	known := map[string]bool{}
+	for i, tg := range targets {
+		known[tg.series] = true
+		if v, ok := cfg.Capacities[tg.series]; ok {
+			targets[i].capacity = v
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(cfg.Capacities)) {
+		if known[name] {
+			continue
+		}
+		targets = append(targets, target{series: name, capacity: cfg.Capacities[name], thresholds: cfg.thresholds(kindOf(name), c)})
+	}
+	return targets
+}
+
+// kindOf is which thresholds apply to a series, told by the first part of
+// its name (by "/") that names a kind: "cpu", "memory", "storage" (disk,
+// ceph, volumes, filesystem, storage) or "network"; "" when none does.
+func kindOf(series string) string {
+	for _, part := range strings.Split(series, "/") {
+		switch strings.ToLower(part) {
+		case "cpu":
+			return "cpu"
+		case "memory", "mem":
+			return "memory"
+		case "ceph", "volumes", "disk", "filesystem", "storage":
+			return "storage"
+		case "network", "net":
+			return "network"
+		}
+	}
+	return ""
+}
+
+// thresholds are the thresholds of a kind of resource; Ceph's own ratios,
+// when known, bound the storage ones.
+func (cfg Config) thresholds(kind string, c *collectors.Ceph) []Threshold {
+	t := cfg.Thresholds
+	switch kind {
+	case "cpu":
+		return []Threshold{{Name: "CPU average", Fraction: t.CPUAverage}, {Name: "CPU peak", Fraction: t.CPUPeak, Peak: true}}
+	case "memory":
+		return []Threshold{{Name: "memory average", Fraction: t.MemoryAverage}, {Name: "memory peak", Fraction: t.MemoryPeak, Peak: true}}
+	case "network":
+		return []Threshold{{Name: "network average", Fraction: t.NetworkAverage}, {Name: "network peak", Fraction: t.NetworkPeak, Peak: true}}
+	}
+	expand, critical := t.StorageExpand, t.StorageCritical
+	if c != nil {
+		// Ceph's own ratios are hard limits: the plan's storage
+		// thresholds are never later than them.
+		expand, critical = math.Min(expand, c.NearfullRatio), math.Min(critical, c.FullRatio)
+		if expand >= critical {
+			expand = critical * t.StorageExpand / t.StorageCritical
+		}
+	}
+	return []Threshold{{Name: "storage expansion", Fraction: expand}, {Name: "storage critical", Fraction: critical}}
 }

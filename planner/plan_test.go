@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -87,5 +89,51 @@ func TestMakePlanNetworkNeedsACapacity(t *testing.T) {
 	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "network/receive" })
 	if i < 0 || plan.Projections[i].Capacity != 100 || len(plan.Projections[i].Crossings) != 2 {
 		t.Errorf("network projection missing or wrong: %v", plan.Projections)
+	}
+}
+
+func TestMakePlanFromCapacities(t *testing.T) {
+	cpu, disk, other := growing(), growing(), growing()
+	cpu.Name, disk.Name, other.Name = "cpu/usage", "disk/used", "temperature"
+	hist := collectors.History{Series: []collectors.Series{cpu, disk, other}}
+	cfg := DefaultConfig()
+	cfg.Capacities = map[string]float64{"cpu/usage": 36, "disk/used": 1000}
+	plan := Make(collectors.Snapshot{}, hist, cfg, today, linear)
+	got := map[string]Projection{}
+	for _, p := range plan.Projections {
+		got[p.Resource] = p
+	}
+	if p := got["cpu/usage"]; p.Capacity != 36 || len(p.Crossings) != 2 || !p.Crossings[1].Peak {
+		t.Errorf("cpu/usage %v with %+v, want 36 with the CPU thresholds", p.Capacity, p.Crossings)
+	}
+	if p := got["disk/used"]; p.Capacity != 1000 || len(p.Crossings) != 2 || p.Crossings[0].Name != "storage expansion" {
+		t.Errorf("disk/used %v with %+v, want 1000 with the storage thresholds", p.Capacity, p.Crossings)
+	}
+	// Without a cluster, only the history's series are spoken of.
+	want := []string{"temperature: no capacity to plan against (capacities in the planner configuration can give one), not projected"}
+	if !slices.Equal(plan.Notes, want) || plan.NPlusOne != nil {
+		t.Errorf("notes %q, N+1 %v; want %q and none", plan.Notes, plan.NPlusOne, want)
+	}
+	// A configured capacity replaces the snapshot's.
+	snap, h := demo.Cluster(1, today.Add(8*time.Hour))
+	cfg.Capacities = map[string]float64{"cpu/usage": 99}
+	plan = Make(snap, h, cfg, today, linear)
+	if i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "cpu/usage" }); i < 0 || plan.Projections[i].Capacity != 99 {
+		t.Errorf("cpu/usage not planned against the configured 99 cores")
+	}
+}
+
+func TestCapacitiesValidated(t *testing.T) {
+	for capacities, want := range map[string]string{
+		`{"cpu/usage": 0}`:   `capacities "cpu/usage" is 0`,
+		`{"temperature": 3}`: `capacities "temperature": cannot tell which thresholds apply`,
+	} {
+		path := filepath.Join(t.TempDir(), "planner.yaml")
+		if err := os.WriteFile(path, []byte("capacities: "+capacities+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadConfig(path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", capacities, err, want)
+		}
 	}
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPlanDemo(t *testing.T) {
@@ -43,6 +45,52 @@ func TestPlanDemo(t *testing.T) {
 		code, _, stderr := capplan(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+}
+
+// A history file alone is planned against the configured capacities, with
+// no cluster: the sections that need one say so.
+func TestPlanHistoryWithoutACluster(t *testing.T) {
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("series,timestamp,value\n")
+	for d := range 60 {
+		for h := 0; h < 24; h += 6 {
+			fmt.Fprintf(&csv, "cpu/usage,%s,%g\n", time.Date(2026, 9, 1, h, 0, 0, 0, time.UTC).AddDate(0, 0, d).Format(time.RFC3339), 10+0.1*float64(d)+float64(h)/6)
+		}
+	}
+	history, config := filepath.Join(dir, "history.csv"), filepath.Join(dir, "planner.yaml")
+	if err := os.WriteFile(history, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(config, []byte("capacities: {\"cpu/usage\": 36}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A kubeconfig in the environment is not read for a history file.
+	t.Setenv("KUBECONFIG", filepath.Join(dir, "no-such-kubeconfig"))
+	t.Setenv("KUBERNETES_SERVICE_HOST", "")
+	out := filepath.Join(dir, "report")
+	code, stdout, stderr := capplan(t, "plan", "--history-csv", history, "--config", config, "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "1 resources") {
+		t.Errorf("stdout %q", stdout)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"# Capacity report: history.csv, ",
+		"| [cpu/usage](#cpuusage) | ",
+		"36.00 cores",
+		"No cluster snapshot",
+		"kubernetes: none: a history file without a kubeconfig or context",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
 		}
 	}
 }

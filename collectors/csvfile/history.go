@@ -2,6 +2,7 @@ package csvfile
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/capplan/capplan/collectors"
@@ -23,6 +24,8 @@ var seedColumns = map[string]struct {
 // day's mean and peak of the observations that fall in it. The seed's
 // columns become capplan's series (cpu in cores; memory and disk in GiB,
 // converted to bytes; network in MB/s, converted to bytes per second);
+// capplan's own series names (cpu/usage, node/NAME/memory/usage,
+// ceph/stored...) are in capplan's units: cores, bytes, bytes per second;
 // other names are kept as they are, in the file's own unit, and noted.
 // Days without observations are left out and counted in a note.
 func History(series []Series, source string) (collectors.History, []collectors.Note) {
@@ -32,6 +35,8 @@ func History(series []Series, source string) (collectors.History, []collectors.N
 		name, unit, scale := in.Name, "", 1.0
 		if c, ok := seedColumns[in.Name]; ok {
 			name, unit, scale = c.series, c.unit, c.scale
+		} else if u := unitOf(in.Name); u != "" {
+			unit = u
 		} else {
 			notes = append(notes, collectors.Note{Source: source, Message: fmt.Sprintf("series %q kept under its own name, in the file's unit", in.Name)})
 		}
@@ -69,4 +74,26 @@ func History(series []Series, source string) (collectors.History, []collectors.N
 		h.Series = append(h.Series, out)
 	}
 	return h, notes
+}
+
+// unitOf is the unit of one of capplan's series names: by its first part,
+// or by its third for a node's ("node/NAME/cpu/usage"); "" for others.
+func unitOf(name string) string {
+	parts := strings.Split(name, "/")
+	if len(parts) < 2 {
+		return ""
+	}
+	kind := parts[0]
+	if kind == "node" && len(parts) >= 4 {
+		kind = parts[2]
+	}
+	switch kind {
+	case "cpu":
+		return collectors.Cores
+	case "memory", "ceph", "volumes", "disk":
+		return collectors.Bytes
+	case "network":
+		return collectors.BytesPerSecond
+	}
+	return ""
 }

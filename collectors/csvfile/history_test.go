@@ -44,3 +44,27 @@ func TestHistory(t *testing.T) {
 		}
 	}
 }
+
+func TestHistoryKnowsCapplanUnits(t *testing.T) {
+	in := "series,timestamp,value\n" +
+		"cpu/usage,2026-01-01T00:00:00Z,1\n" +
+		"node/a/memory/usage,2026-01-01T00:00:00Z,1\n" +
+		"ceph/stored,2026-01-01T00:00:00Z,1\n" +
+		"network/receive,2026-01-01T00:00:00Z,1\n" +
+		"queue/depth,2026-01-01T00:00:00Z,1\n"
+	series, err := Read(strings.NewReader(in), "long.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, notes := History(series, "csv file long.csv")
+	want := map[string]string{"cpu/usage": collectors.Cores, "node/a/memory/usage": collectors.Bytes, "ceph/stored": collectors.Bytes,
+		"network/receive": collectors.BytesPerSecond, "queue/depth": ""}
+	for _, s := range h.Series {
+		if s.Unit != want[s.Name] {
+			t.Errorf("%s in %q, want %q", s.Name, s.Unit, want[s.Name])
+		}
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0].Message, `"queue/depth" kept under its own name`) {
+		t.Errorf("notes %v, want one on queue/depth", notes)
+	}
+}

@@ -42,40 +42,6 @@ func TestAggregate(t *testing.T) {
 	}
 }
 
-func TestFirstCrossing(t *testing.T) {
-	fc := Forecast{
-		Mean:   []float64{50, 60, 70, 80},
-		Levels: []float64{80},
-		Lower:  [][]float64{{45, 50, 55, 60}},
-		Upper:  [][]float64{{55, 70, 85, 100}},
-	}
-	times := []time.Time{time.Date(2027, 3, 11, 0, 0, 0, 0, time.UTC), time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC),
-		time.Date(2027, 3, 13, 0, 0, 0, 0, time.UTC), time.Date(2027, 3, 14, 0, 0, 0, 0, time.UTC)}
-	tests := []struct {
-		name   string
-		b      Bound
-		thr    float64
-		rising bool
-		step   int
-		ok     bool
-	}{
-		{"mean reaches 70", Bound{}, 70, true, 2, true},
-		{"upper 80 is earlier", Bound{Level: 80, Upper: true}, 70, true, 1, true},
-		{"never", Bound{}, 90, true, 0, false},
-		{"already over", Bound{}, 40, true, 0, true},
-		{"falling lower bound", Bound{Level: 80}, 48, false, 0, true},
-		{"missing level", Bound{Level: 95, Upper: true}, 70, true, 0, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, ok := FirstCrossing(fc, times, tt.b, tt.thr, tt.rising)
-			if ok != tt.ok || (ok && (c.Step != tt.step || !c.Time.Equal(times[tt.step]))) {
-				t.Errorf("got %+v, %v; want step %d, %v", c, ok, tt.step, tt.ok)
-			}
-		})
-	}
-}
-
 func TestBacktest(t *testing.T) {
 	// A straight line is forecast perfectly by a trend model, so its
 	// expected error must be (almost) zero; noise makes it grow with the

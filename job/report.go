@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
-	"github.com/capplan/capplan/forecast"
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
@@ -40,7 +39,7 @@ type planned struct {
 
 // makePlan forecasts every resource and plans; a part that fails is a gap.
 func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, now time.Time, prev *Previous) planned {
-	p := planned{plan: planner.Make(s, h, cfg, now, forecast.Predict)}
+	p := planned{plan: planner.Make(s, h, cfg, now, planner.DefaultModels())}
 	// Options are priced against the cluster's nodes: without a snapshot
 	// (a history planned alone) there are none to price.
 	if len(p.plan.Projections) > 0 && len(s.Nodes) > 0 {
@@ -57,7 +56,7 @@ func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, n
 		p.changes = planner.Compare(prev.Plan, p.plan, prev.Snapshot, s)
 		p.comparedWith = prev.Plan.Today.Format(time.DateOnly)
 	}
-	p.recommendations = planner.Recommend(p.plan, cfg.Thresholds.GrowthBuffer)
+	p.recommendations = planner.Recommend(p.plan, cfg.TargetMonths)
 	return p
 }
 

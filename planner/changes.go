@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
 
 	"github.com/capplan/capplan/collectors"
 )
@@ -17,9 +16,8 @@ type Change struct {
 }
 
 // Compare says what changed from the previous plan and snapshot to the
-// current ones: crossings that moved by a day (or, by the monthly
-// forecast, a month) or more, appeared, disappeared, were passed or are no
-// longer passed; new top consumers, new namespaces. A crossing past on
+// current ones: crossing dates that moved by a week or more, appeared,
+// disappeared, were passed or are no longer passed; new top consumers, new namespaces. A crossing past on
 // both days moved with the calendar only and is not a change. Each move
 // is explained by added capacity, a change in growth rate, or new
 // workloads where the numbers show one.
@@ -40,7 +38,7 @@ func Compare(prev, cur Plan, prevSnap, curSnap collectors.Snapshot) []Change {
 			if i < 0 {
 				continue
 			}
-			if what := moved(old.Crossings[i], c, cur.Today); what != "" {
+			if what := moved(old.Crossings[i], c); what != "" {
 				out = append(out, Change{Resource: p.Resource, What: what, Why: why(old, p, newNamespaces)})
 			}
 		}
@@ -62,21 +60,19 @@ func Compare(prev, cur Plan, prevSnap, curSnap collectors.Snapshot) []Change {
 
 // moved says how crossing c moved from o, last week's, or "" when it did
 // not. A week later the same date means 7 fewer days of runway: dates are
-// compared, not runways.
-func moved(o, c Crossing, today time.Time) string {
+// compared, not runways. A date is the median of simulated futures, and a
+// week of history moves it a little: moves under a week are not changes.
+func moved(o, c Crossing) string {
 	const day = "2006-01-02"
 	when := func(x Crossing) string {
-		switch {
-		case x.Date != nil:
+		if x.Date != nil {
 			return "on " + x.Date.Format(day)
-		case x.Month != nil:
-			return "in " + x.Month.Format("2006-01") + " by the monthly forecast"
 		}
 		return "beyond the forecasts"
 	}
 	runway := func(x Crossing) string {
-		if d := x.Runway(today); d != nil {
-			return fmt.Sprintf(", runway %d days", *d)
+		if x.RunwayDays != nil {
+			return fmt.Sprintf(", runway %d days", *x.RunwayDays)
 		}
 		return ""
 	}
@@ -88,25 +84,16 @@ func moved(o, c Crossing, today time.Time) string {
 	case o.Already:
 		return fmt.Sprintf("no longer past its %s threshold: %s%s", c.Name, when(c), runway(c))
 	case c.Date != nil && o.Date != nil:
-		if d := int(math.Round(c.Date.Sub(*o.Date).Hours() / 24)); d != 0 {
+		if d := int(math.Round(c.Date.Sub(*o.Date).Hours() / 24)); d >= 7 || d <= -7 {
 			return fmt.Sprintf("%s threshold date moved by %+d days, from %s to %s", c.Name, d, o.Date.Format(day), c.Date.Format(day))
 		}
 		return ""
-	case c.Month != nil && o.Month != nil:
-		if !c.Month.Equal(*o.Month) {
-			return fmt.Sprintf("%s threshold moved from %s to %s by the monthly forecast", c.Name, o.Month.Format("2006-01"), c.Month.Format("2006-01"))
-		}
+	case c.Date == nil && o.Date == nil:
 		return ""
-	case c.Date == nil && c.Month == nil:
-		if o.Date == nil && o.Month == nil {
-			return ""
-		}
+	case c.Date == nil:
 		return fmt.Sprintf("no longer reaches its %s threshold within the forecasts (last week: %s)", c.Name, when(o))
-	case o.Date == nil && o.Month == nil:
-		return fmt.Sprintf("now reaches its %s threshold within the forecasts: %s%s", c.Name, when(c), runway(c))
 	}
-	// From the daily forecast to the monthly one, or back.
-	return fmt.Sprintf("%s threshold now %s%s (last week: %s)", c.Name, when(c), runway(c), when(o))
+	return fmt.Sprintf("now reaches its %s threshold within the forecasts: %s%s", c.Name, when(c), runway(c))
 }
 
 // why explains a moved projection by the numbers: capacity, growth rate

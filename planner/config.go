@@ -30,8 +30,6 @@ type Thresholds struct {
 	// Network throughput against the capacity given in Config.
 	NetworkAverage float64 `json:"network_average"`
 	NetworkPeak    float64 `json:"network_peak"`
-	// GrowthBuffer is added on top of every recommended capacity.
-	GrowthBuffer float64 `json:"growth_buffer"`
 }
 
 // Config is the planner's configuration, read from YAML over the defaults.
@@ -40,6 +38,10 @@ type Config struct {
 	// HorizonDays is the daily forecast's length; Months the monthly one's.
 	HorizonDays int `json:"horizon_days"`
 	Months      int `json:"months"`
+	// TargetMonths is the runway wanted: a recommendation's capacity keeps
+	// the forecast below its threshold that long. The threshold is the
+	// only headroom.
+	TargetMonths int `json:"target_months"`
 	// NetworkBytesPerSecond is what the cluster's network carries (the
 	// snapshot cannot know it); 0 leaves network throughput unplanned.
 	NetworkBytesPerSecond float64 `json:"network_bytes_per_second"`
@@ -58,8 +60,8 @@ type Config struct {
 // DefaultConfig follows common practice: CPU at 70% of allocatable on
 // average or 85% at peak, memory at 80% / 90% (memory cannot be
 // overcommitted the way CPU can be throttled), storage expansion at 70%
-// and critical at 85% of usable, a 20% growth buffer; 90 days daily and 12
-// months monthly.
+// and critical at 85% of usable; 90 days daily and 12 months monthly, and
+// capacity sized for a year.
 func DefaultConfig() Config {
 	return Config{
 		Thresholds: Thresholds{
@@ -67,11 +69,11 @@ func DefaultConfig() Config {
 			MemoryAverage: 0.80, MemoryPeak: 0.90,
 			StorageExpand: 0.70, StorageCritical: 0.85,
 			NetworkAverage: 0.70, NetworkPeak: 0.85,
-			GrowthBuffer: 0.20,
 		},
-		HorizonDays: 90,
-		Months:      12,
-		Catalogue:   DefaultCatalogue(),
+		HorizonDays:  90,
+		Months:       12,
+		TargetMonths: 12,
+		Catalogue:    DefaultCatalogue(),
 	}
 }
 
@@ -113,9 +115,6 @@ func (c Config) Validate() error {
 	if t.StorageExpand >= t.StorageCritical {
 		errs = append(errs, fmt.Errorf("thresholds.storage_expand (%v) must be below storage_critical (%v)", t.StorageExpand, t.StorageCritical))
 	}
-	if t.GrowthBuffer < 0 || t.GrowthBuffer > 5 {
-		errs = append(errs, fmt.Errorf("thresholds.growth_buffer is %v: want a fraction, 0.2 for 20%%", t.GrowthBuffer))
-	}
 	if c.HorizonDays < 7 || c.HorizonDays > 730 {
 		errs = append(errs, fmt.Errorf("horizon_days is %d: want 7 to 730", c.HorizonDays))
 	}
@@ -124,6 +123,9 @@ func (c Config) Validate() error {
 	}
 	if c.Months < 1 || c.Months > 60 {
 		errs = append(errs, fmt.Errorf("months is %d: want 1 to 60", c.Months))
+	}
+	if c.TargetMonths < 1 || c.TargetMonths > c.Months {
+		errs = append(errs, fmt.Errorf("target_months is %d: want 1 to months (%d)", c.TargetMonths, c.Months))
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Capacities)) {
 		switch v := c.Capacities[name]; {

@@ -43,12 +43,15 @@ type Evaluation struct {
 	Option string  `json:"option"`
 	Cost   float64 `json:"cost"` // dollars in all
 	// Runway is the cluster's: the shortest runway of any resource, in
-	// days, after the purchase; Binding names that resource.
+	// days, after the purchase; Binding names that resource, "" when none
+	// reaches a threshold within the view.
 	Runway  float64 `json:"runway_days"`
 	Binding string  `json:"binding"`
 	// Beyond is true when no resource's forecast reaches a threshold
 	// within the horizon: the runway is at least that long.
 	Beyond bool `json:"beyond_horizon"`
+	// Nodes is how many nodes the option buys.
+	Nodes int `json:"nodes,omitempty"`
 	// GainMonths is the runway gained over buying nothing (at least that
 	// much when Beyond), CostPerMonth the dollars per month gained.
 	GainMonths   float64 `json:"gain_months"`
@@ -86,9 +89,9 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 	horizon := math.Round(float64(months) * 30.44)
 	base := evaluate(p, added{spread: 1}, horizon)
 	var evals []Evaluation
-	add := func(name string, cost float64, a added) {
+	add := func(name string, cost float64, a added, nodes int) {
 		e := evaluate(p, a, horizon)
-		e.Option, e.Cost = name, cost
+		e.Option, e.Cost, e.Nodes = name, cost, nodes
 		e.GainMonths = (e.Runway - base.Runway) / 30.44
 		if e.GainMonths > 0 {
 			e.CostPerMonth = cost / e.GainMonths
@@ -103,7 +106,7 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 			return nil, err
 		}
 		units[i], costs[i] = a, cost
-		add(o.Name, cost, a)
+		add(o.Name, cost, a, nodesOf(o))
 	}
 	for i := range catalogue {
 		for j := i + 1; j < len(catalogue); j++ {
@@ -121,7 +124,7 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 			if err != nil {
 				return nil, err
 			}
-			add(catalogue[i].Name+" + "+catalogue[j].Name, ca+cb, a.plus(b))
+			add(catalogue[i].Name+" + "+catalogue[j].Name, ca+cb, a.plus(b), nodesOf(catalogue[i])+nodesOf(catalogue[j]))
 		}
 	}
 	slices.SortStableFunc(evals, func(a, b Evaluation) int {
@@ -136,6 +139,14 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 		return cmp.Compare(a.Cost, b.Cost)
 	})
 	return evals, nil
+}
+
+// nodesOf is how many nodes buying o buys.
+func nodesOf(o Option) int {
+	if o.Node {
+		return 1
+	}
+	return 0
 }
 
 // capacity is what buying o adds to the cluster s, and its total cost,
@@ -178,6 +189,10 @@ func evaluate(p Plan, a added, horizon float64) Evaluation {
 			e.Runway, e.Binding, e.Beyond = days, pr.Resource, beyond
 		}
 	}
+	if e.Beyond {
+		// No resource reaches a threshold within the view: none binds.
+		e.Binding = ""
+	}
 	return e
 }
 
@@ -202,23 +217,19 @@ func withAdded(pr Projection, a added) float64 {
 }
 
 // runway is the days from today until any threshold of pr is reached at
-// capacity, by the daily forecast, else the monthly one; horizon (and
-// beyond true) when neither reaches one.
+// capacity; horizon (and beyond true) when none is within the view.
 func runway(pr Projection, capacity float64, today time.Time, horizon float64) (float64, bool) {
-	best, beyond := horizon, true
-	for _, c := range pr.Crossings {
-		already, day, month := pr.reach(c.Peak, c.Fraction*capacity)
-		days := math.Inf(1)
-		switch {
-		case already:
-			days = 0
-		case day != nil:
-			days = math.Max(0, math.Round(day.Sub(today).Hours()/24))
-		case month != nil:
-			days = math.Max(0, month.Sub(today).Hours()/24)
+	cs := slices.Clone(pr.Crossings)
+	if capacity != pr.Capacity {
+		if err := pr.reach(cs, capacity/pr.Capacity, today); err != nil {
+			// The same series were dated at today's capacity.
+			return horizon, true
 		}
-		if days < best {
-			best, beyond = days, false
+	}
+	best, beyond := horizon, true
+	for _, c := range cs {
+		if c.RunwayDays != nil && float64(*c.RunwayDays) < best {
+			best, beyond = float64(*c.RunwayDays), false
 		}
 	}
 	return best, beyond

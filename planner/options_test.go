@@ -21,7 +21,7 @@ func steep() collectors.Series {
 func TestOptions(t *testing.T) {
 	// Memory is the binding resource: 70% of 100 GiB is reached after 20
 	// steps, a runway of 19 days from today. CPU is flat and never binds.
-	memory, err := Project(steep(), 100*gib, []Threshold{{Name: "memory average", Fraction: 0.7}}, today, 90, 12, linear)
+	memory, err := Project(steep(), 100*gib, []Threshold{{Name: "memory average", Fraction: 0.7}}, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestOptions(t *testing.T) {
 	for i := range flat.Days {
 		flat.Days[i].Mean, flat.Days[i].Peak = 4, 4
 	}
-	cpu, err := Project(flat, 32, []Threshold{{Name: "CPU average", Fraction: 0.7}}, today, 90, 12, linear)
+	cpu, err := Project(flat, 32, []Threshold{{Name: "CPU average", Fraction: 0.7}}, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,11 +62,10 @@ func TestOptions(t *testing.T) {
 		t.Errorf("node %+v", e)
 	}
 	// Both add 65 GiB (the node's 50, and 5 on each of the three nodes
-	// there will be): 115.5 GiB is past the daily horizon and there is no
-	// monthly forecast, so the horizon (12 months, 365 whole days) counts
-	// and the gain is a lower bound; at $3,900 (three upgrades and a node),
-	// $343 a month gained, it is still the cheapest month of runway.
-	if e := got["memory +5 GiB a node + node"]; !e.Beyond || e.Runway != 365 || e.Cost != 3900 || math.Abs(e.CostPerMonth-3900/(346/30.44)) > 1e-6 {
+	// there will be): 115.5 GiB at 70%, 55.5 above the last day's 60 at
+	// 0.5 a day, after 111 steps: runway 110 days, within the 12-month
+	// view, 91 gained for $3,900 (three upgrades and a node).
+	if e := got["memory +5 GiB a node + node"]; e.Beyond || e.Runway != 110 || e.Cost != 3900 || math.Abs(e.CostPerMonth-3900/(91/30.44)) > 1e-6 {
 		t.Errorf("memory and node %+v", e)
 	}
 	// CPU is not what binds: buying it gains nothing.
@@ -74,8 +73,10 @@ func TestOptions(t *testing.T) {
 		t.Errorf("cpu %+v", e)
 	}
 	// Combinations are evaluated too; the ranking puts the cheapest month
-	// of runway first and what gains nothing last.
-	if len(evals) != 6 || order[0] != "memory +5 GiB a node + node" || order[len(order)-1] != "cpu" {
+	// of runway first (the node: $652 a month, against $1,305 with the
+	// upgrades and $3,478 for the upgrades alone) and what gains nothing
+	// last.
+	if len(evals) != 6 || order[0] != "node" || order[len(order)-1] != "cpu" {
 		t.Errorf("ranking %v", order)
 	}
 	if _, err := Options(Plan{}, snap, catalogue, 12); err == nil {

@@ -33,7 +33,7 @@ type target struct {
 // capacity, each pool against what it can hold. A resource whose history
 // or capacity is missing is left out with a note; a forecast that fails
 // leaves a note too, so one bad series does not lose the plan.
-func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Time, fc Forecaster) Plan {
+func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Time, models Models) Plan {
 	plan := Plan{Today: today.UTC().Truncate(24 * time.Hour)}
 	series := map[string]collectors.Series{}
 	for _, hs := range h.Series {
@@ -97,7 +97,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 			plan.Notes = append(plan.Notes, fmt.Sprintf("%s: no capacity to plan against (capacities in the planner configuration can give one), not projected", tg.series))
 			continue
 		}
-		p, err := Project(hs, tg.capacity, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, fc)
+		p, err := Project(hs, tg.capacity, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, models)
 		if err != nil {
 			plan.Notes = append(plan.Notes, err.Error())
 			continue

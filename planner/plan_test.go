@@ -15,7 +15,7 @@ import (
 func TestMakePlanOnTheDemo(t *testing.T) {
 	snap, hist := demo.Cluster(1, today.Add(8*time.Hour))
 	snap.Ceph.SetUsable()
-	plan := Make(snap, hist, DefaultConfig(), today, linear)
+	plan := Make(snap, hist, DefaultConfig(), today, exact)
 	got := map[string]Projection{}
 	for _, p := range plan.Projections {
 		got[p.Resource] = p
@@ -61,7 +61,7 @@ func TestMakePlanRespectsCephRatios(t *testing.T) {
 	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 100, NearfullRatio: 0.6, FullRatio: 0.8}}
 	hist := collectors.History{Series: []collectors.Series{growing()}}
 	hist.Series[0].Name = "ceph/raw_used"
-	plan := Make(snap, hist, DefaultConfig(), today, linear)
+	plan := Make(snap, hist, DefaultConfig(), today, exact)
 	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "ceph/raw_used" })
 	if i < 0 {
 		t.Fatalf("no ceph/raw_used projection: %v", plan.Notes)
@@ -79,13 +79,13 @@ func TestMakePlanNetworkNeedsACapacity(t *testing.T) {
 	net := growing()
 	net.Name, net.Unit = "network/receive", collectors.BytesPerSecond
 	hist := collectors.History{Series: []collectors.Series{net}}
-	plan := Make(collectors.Snapshot{}, hist, DefaultConfig(), today, linear)
+	plan := Make(collectors.Snapshot{}, hist, DefaultConfig(), today, exact)
 	if !slices.ContainsFunc(plan.Notes, func(n string) bool { return strings.Contains(n, "network/receive: no network capacity configured") }) {
 		t.Errorf("notes %v", plan.Notes)
 	}
 	cfg := DefaultConfig()
 	cfg.NetworkBytesPerSecond = 100
-	plan = Make(collectors.Snapshot{}, hist, cfg, today, linear)
+	plan = Make(collectors.Snapshot{}, hist, cfg, today, exact)
 	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "network/receive" })
 	if i < 0 || plan.Projections[i].Capacity != 100 || len(plan.Projections[i].Crossings) != 2 {
 		t.Errorf("network projection missing or wrong: %v", plan.Projections)
@@ -98,7 +98,7 @@ func TestMakePlanFromCapacities(t *testing.T) {
 	hist := collectors.History{Series: []collectors.Series{cpu, disk, other}}
 	cfg := DefaultConfig()
 	cfg.Capacities = map[string]float64{"cpu/usage": 36, "disk/used": 1000}
-	plan := Make(collectors.Snapshot{}, hist, cfg, today, linear)
+	plan := Make(collectors.Snapshot{}, hist, cfg, today, exact)
 	got := map[string]Projection{}
 	for _, p := range plan.Projections {
 		got[p.Resource] = p
@@ -117,7 +117,7 @@ func TestMakePlanFromCapacities(t *testing.T) {
 	// A configured capacity replaces the snapshot's.
 	snap, h := demo.Cluster(1, today.Add(8*time.Hour))
 	cfg.Capacities = map[string]float64{"cpu/usage": 99}
-	plan = Make(snap, h, cfg, today, linear)
+	plan = Make(snap, h, cfg, today, exact)
 	if i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "cpu/usage" }); i < 0 || plan.Projections[i].Capacity != 99 {
 		t.Errorf("cpu/usage not planned against the configured 99 cores")
 	}

@@ -30,14 +30,14 @@ type Recommendation struct {
 	Unit      string     `json:"unit,omitempty"`
 	Date      *time.Time `json:"date,omitempty"`
 	Runway    *int       `json:"runway_days,omitempty"`
-	// Needed is the capacity that keeps the forecast below the threshold,
-	// growth buffer included; 0 when not computed.
+	// Needed is the capacity that keeps the forecast at or below the
+	// threshold for the target months; 0 when not computed.
 	Needed  float64 `json:"needed,omitempty"`
 	Message string  `json:"message"`
 }
 
 // Urgency: a crossing within this many days is critical; within the daily
-// horizon, a warning; within the monthly one, information.
+// horizon, a warning; within the view (12 months), information.
 const criticalDays = 30
 
 // bySeverity is how severe a runway of days is: critical under
@@ -54,9 +54,9 @@ func bySeverity(days, horizon int) Severity {
 
 // Recommend lists what the plan says, most severe and soonest first. Every
 // message carries its numbers: level, unit, dates and runway, and for a
-// threshold that will be reached, the capacity that keeps the forecast's
-// highest value below it with a growth buffer on top (0.2 for 20%).
-func Recommend(p Plan, buffer float64) []Recommendation {
+// threshold that will be reached, the capacity that keeps the forecast
+// below it for months (the target), and which forecast said so.
+func Recommend(p Plan, months int) []Recommendation {
 	var out []Recommendation
 	for _, pr := range p.Projections {
 		for _, c := range pr.Crossings {
@@ -65,29 +65,21 @@ func Recommend(p Plan, buffer float64) []Recommendation {
 			switch {
 			case c.Already:
 				r.Severity, r.Runway, r.Date = Critical, c.RunwayDays, c.Date
-				now := pr.Today
+				now := fmt.Sprintf("%s on average over the last week", Quantity(pr.Today, pr.Unit))
 				if c.Peak {
-					now = pr.TodayPeak
+					now = fmt.Sprintf("its highest daily peak of the last week %s", Quantity(pr.TodayPeak, pr.Unit))
 				}
-				r.Message = fmt.Sprintf("%s is past its %s threshold %s: %s on the last day", pr.Resource, c.Name, level, Quantity(now, pr.Unit))
+				r.Message = fmt.Sprintf("%s reached its %s threshold %s on a day of the last week: %s", pr.Resource, c.Name, level, now)
 			case c.Date != nil:
 				r.Severity, r.Runway, r.Date = bySeverity(*c.RunwayDays, len(pr.Times)), c.RunwayDays, c.Date
 				r.Message = fmt.Sprintf("%s reaches its %s threshold %s on %s (as early as %s): %d days of runway",
 					pr.Resource, c.Name, level, c.Date.Format(time.DateOnly), c.Earliest.Format(time.DateOnly), *c.RunwayDays)
-			case c.Month != nil:
-				// The runway, not the forecast that found it, says how
-				// severe it is.
-				r.Runway, r.Date = c.Runway(p.Today), c.Month
-				r.Severity = bySeverity(*r.Runway, len(pr.Times))
-				r.Message = fmt.Sprintf("%s reaches its %s threshold %s in %s, by the monthly forecast: %d days of runway",
-					pr.Resource, c.Name, level, c.Month.Format("2006-01"), *r.Runway)
 			default:
 				continue
 			}
-			if need := needed(pr, c, buffer); need > pr.Capacity {
+			if need, basis := needed(pr, c, months); need > pr.Capacity {
 				r.Needed = need
-				r.Message += fmt.Sprintf("; to stay below it through the forecast with a %.0f%% growth buffer: %s of capacity (+%s)",
-					100*buffer, Quantity(need, pr.Unit), Quantity(need-pr.Capacity, pr.Unit))
+				r.Message += fmt.Sprintf("; capacity to stay below it %s: %s (+%s)", basis, Quantity(need, pr.Unit), Quantity(need-pr.Capacity, pr.Unit))
 			}
 			out = append(out, r)
 		}
@@ -149,19 +141,32 @@ func Quantity(v float64, unit string) string {
 	return fmt.Sprintf("%.4g %s", v, unit)
 }
 
-// needed is the capacity at which c's threshold stays above the highest
-// value of the forecast (its monthly horizon when there is one), with the
-// growth buffer on top.
-func needed(pr Projection, c Crossing, buffer float64) float64 {
-	daily, monthly := pr.Mean.Mean, pr.MonthlyMean.Mean
+// needed is the capacity at which c's threshold stays at or above the
+// forecast for months: the highest value of the daily forecast and of the
+// monthly one's months after it, to the target month, over the
+// threshold's fraction (the threshold is the only headroom). basis names
+// the forecast and how far it reached; without a monthly forecast (a short
+// history) the daily horizon is as far as it goes, and basis says so.
+func needed(pr Projection, c Crossing, months int) (capacity float64, basis string) {
+	daily, monthly, method, monthlyMethod, what := pr.Mean, pr.MonthlyMean, pr.Method, pr.MonthlyMethod, "daily means"
 	if c.Peak {
-		daily, monthly = pr.Peak.Mean, pr.MonthlyPeak.Mean
+		daily, monthly, method, monthlyMethod, what = pr.Peak, pr.MonthlyPeak, pr.PeakMethod, pr.MonthlyPeakMethod, "daily peaks"
 	}
-	highest := 0.0
-	for _, line := range [][]float64{daily, monthly} {
-		for _, v := range line {
-			highest = max(highest, v)
+	if len(daily.Mean) == 0 || len(pr.Times) == 0 {
+		return 0, ""
+	}
+	highest := slices.Max(daily.Mean)
+	end := pr.Times[len(pr.Times)-1]
+	basis = fmt.Sprintf("through %s by the daily forecast of %s (%s)", end.Format(time.DateOnly), what, method)
+	if len(pr.Months) >= months && len(monthly.Mean) >= months {
+		for k := range months {
+			if pr.Months[k].After(end) {
+				highest = max(highest, monthly.Mean[k])
+			}
 		}
+		basis = fmt.Sprintf("through %s by the monthly forecast of %s (%s)", pr.Months[months-1].Format("2006-01"), what, monthlyMethod)
+	} else {
+		basis += fmt.Sprintf("; the history is too short for a %d-month forecast", months)
 	}
-	return highest / c.Fraction * (1 + buffer)
+	return highest / c.Fraction, basis
 }

@@ -49,26 +49,15 @@ func Timeline(inventory []Item, p Plan) ([]Event, error) {
 		var first *Crossing
 		for i := range pr.Crossings {
 			c := &pr.Crossings[i]
-			when := c.Date
-			if when == nil {
-				when = c.Month
-			}
-			if when != nil && (first == nil || when.Before(*firstDate(first))) {
+			if c.Date != nil && (first == nil || c.Date.Before(*first.Date)) {
 				first = c
 			}
 		}
 		if first != nil {
-			out = append(out, Event{Date: *firstDate(first), Kind: "capacity",
+			out = append(out, Event{Date: *first.Date, Kind: "capacity",
 				What: fmt.Sprintf("%s reaches its %s threshold (%s)", pr.Resource, first.Name, Quantity(first.Level, pr.Unit))})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Event) int { return a.Date.Compare(b.Date) })
 	return out, nil
-}
-
-func firstDate(c *Crossing) *time.Time {
-	if c.Date != nil {
-		return c.Date
-	}
-	return c.Month
 }

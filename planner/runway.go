@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/forecast"
 )
@@ -14,6 +16,22 @@ import (
 // for reports; tests inject exact ones so that planner rules can be checked
 // against hand-computed dates.
 type Forecaster func(y []float64, opts forecast.Options) (forecast.Result, error)
+
+// Passer says when a regular series first reaches each level:
+// forecast.FirstPassage for reports, exact stand-ins in tests.
+type Passer func(y []float64, levels []float64, opts forecast.PassageOptions) ([]forecast.Passage, error)
+
+// Models are the forecaster of the lines drawn and the passer of the
+// dates.
+type Models struct {
+	Forecast Forecaster
+	Passage  Passer
+}
+
+// DefaultModels are the ones reports use.
+func DefaultModels() Models {
+	return Models{Forecast: forecast.Predict, Passage: forecast.FirstPassage}
+}
 
 // Threshold is a line a resource should stay below.
 type Threshold struct {
@@ -26,44 +44,29 @@ type Threshold struct {
 type Crossing struct {
 	Threshold
 	Level float64 `json:"level"` // the threshold in the resource's unit
-	// Already is true when the last day is at or above it.
+	// Already is true when a day of the last week was at or above it
+	// (its daily mean, or its daily peak for a peak threshold).
 	Already bool `json:"already"`
-	// Date is the first day the forecast (mean of the daily means, or of
-	// the daily peaks) reaches the level; nil beyond the horizon.
+	// Date is the day by which half of the simulated futures have had a
+	// day at or above the level (forecast.FirstPassage); nil when fewer
+	// than half do within the view (12 months).
 	Date *time.Time `json:"date,omitempty"`
-	// Earliest is the first day the upper bound of the 80% interval does:
-	// the "as early as" date.
+	// Earliest is the day by which one future in ten has: the "as early
+	// as" date.
 	Earliest *time.Time `json:"earliest,omitempty"`
-	// RunwayDays is the days from today to Date; nil beyond the horizon.
+	// RunwayDays is the days from today to Date; nil without a Date.
 	RunwayDays *int `json:"runway_days,omitempty"`
-	// Month is, when the daily horizon does not reach the level, the first
-	// month whose monthly forecast does; nil when neither does.
-	Month *time.Time `json:"month,omitempty"`
+	// Chance is the share of the futures that reach the level within the
+	// view.
+	Chance float64 `json:"chance"`
 }
 
-// Runway is the runway in whole days: the daily crossing's, or else the
-// days to the first day of the monthly one; nil when neither horizon
-// reaches the level.
-func (c Crossing) Runway(today time.Time) *int {
-	var days int
-	switch {
-	case c.RunwayDays != nil:
-		days = *c.RunwayDays
-	case c.Month != nil:
-		days = max(0, int(math.Round(c.Month.Sub(today).Hours()/24)))
-	default:
+// RunwayMonths is the runway in months of 30.44 days; nil without one.
+func (c Crossing) RunwayMonths() *float64 {
+	if c.RunwayDays == nil {
 		return nil
 	}
-	return &days
-}
-
-// RunwayMonths is Runway in months of 30.44 days.
-func (c Crossing) RunwayMonths(today time.Time) *float64 {
-	days := c.Runway(today)
-	if days == nil {
-		return nil
-	}
-	m := float64(*days) / 30.44
+	m := float64(*c.RunwayDays) / 30.44
 	return &m
 }
 
@@ -72,10 +75,14 @@ type Projection struct {
 	Resource string  `json:"resource"`
 	Unit     string  `json:"unit"`
 	Capacity float64 `json:"capacity"`
-	// Today and TodayPeak are the last day's mean and peak.
+	// Today is the mean of the last week's daily means (at most 7 days),
+	// TodayPeak its highest daily peak: one day is a weekday or not.
 	Today     float64 `json:"today"`
 	TodayPeak float64 `json:"today_peak"`
-	// AtHorizon is the forecast mean at the end of the horizon.
+	// ViewDays is how far the crossing dates look: the monthly
+	// forecast's months of 30.44 days.
+	ViewDays int `json:"view_days"`
+	// AtHorizon is the forecast's mean over the horizon's last week.
 	AtHorizon  float64           `json:"at_horizon"`
 	Method     string            `json:"method"`      // forecast of the daily means
 	PeakMethod string            `json:"peak_method"` // forecast of the daily peaks
@@ -83,11 +90,13 @@ type Projection struct {
 	Mean       forecast.Forecast `json:"mean"`
 	Peak       forecast.Forecast `json:"peak"`
 	// Months are the monthly forecast's months: of the means of the daily
-	// means, and of the highest daily peak.
-	Months      []time.Time       `json:"months"`
-	MonthlyMean forecast.Forecast `json:"monthly_mean"`
-	MonthlyPeak forecast.Forecast `json:"monthly_peak"`
-	Crossings   []Crossing        `json:"crossings"`
+	// means, and of the highest daily peak, with their methods.
+	Months            []time.Time       `json:"months"`
+	MonthlyMean       forecast.Forecast `json:"monthly_mean"`
+	MonthlyPeak       forecast.Forecast `json:"monthly_peak"`
+	MonthlyMethod     string            `json:"monthly_method,omitempty"`
+	MonthlyPeakMethod string            `json:"monthly_peak_method,omitempty"`
+	Crossings         []Crossing        `json:"crossings"`
 	// HorizonError is the mean absolute error of the forecast of daily
 	// means at the horizon's last day, measured by refitting on the history
 	// cut back by one and by two horizons: the error a reader should expect
@@ -100,6 +109,12 @@ type Projection struct {
 	// that added raw capacity can be turned into added capacity here.
 	RawPerUnit float64  `json:"raw_per_unit,omitempty"`
 	Notes      []string `json:"notes,omitempty"`
+
+	// The daily means and peaks, the day after the last and the passer,
+	// for dates at other capacities (options).
+	means, peaks []float64
+	next         time.Time
+	passage      Passer
 }
 
 // Project forecasts the daily means and peaks of s for horizon days after
@@ -107,10 +122,11 @@ type Projection struct {
 // the last complete month, and finds when each threshold is crossed. today
 // is the day the plan is made (runway counts from it); the history should
 // end on the day before.
-func Project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon, months int, fc Forecaster) (Projection, error) {
+func Project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon, months int, models Models) (Projection, error) {
 	p := Projection{Resource: s.Name, Unit: s.Unit, Capacity: capacity}
-	if len(s.Days) < 2 {
-		return p, fmt.Errorf("%s: %d day(s) of history, need at least 2", s.Name, len(s.Days))
+	fc := models.Forecast
+	if len(s.Days) < 3 {
+		return p, fmt.Errorf("%s: %d day(s) of history, need at least 3", s.Name, len(s.Days))
 	}
 	if !(capacity > 0) {
 		return p, fmt.Errorf("%s: capacity %v, need a positive capacity to plan against", s.Name, capacity)
@@ -123,7 +139,8 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 		p.Notes = append(p.Notes, fmt.Sprintf("%d missing day(s) filled by linear interpolation", filled))
 	}
 	last := s.Days[len(s.Days)-1]
-	p.Today, p.TodayPeak = last.Mean, last.Peak
+	week := len(means) - min(7, len(means))
+	p.Today, p.TodayPeak = stat.Mean(means[week:], nil), slices.Max(peaks[week:])
 	opts := forecast.Options{Horizon: horizon, Periods: []int{7}}
 	mean, err := fc(means, opts)
 	if err != nil {
@@ -142,7 +159,9 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 		floor(&peak.Forecast)
 	}
 	p.Mean, p.Peak, p.Method, p.PeakMethod = mean.Forecast, peak.Forecast, mean.Method, peak.Method
-	p.AtHorizon = mean.Mean[len(mean.Mean)-1]
+	// The horizon's last week, as "now" is the history's: one day is a
+	// weekday or not.
+	p.AtHorizon = stat.Mean(mean.Mean[horizon-min(7, horizon):], nil)
 	p.Times = make([]time.Time, horizon)
 	for k := range p.Times {
 		p.Times[k] = last.Date.AddDate(0, 0, k+1)
@@ -158,77 +177,74 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 		return p, err
 	}
 	today = today.UTC().Truncate(24 * time.Hour)
-	for _, th := range thresholds {
-		c := Crossing{Threshold: th, Level: th.Fraction * capacity}
-		already, day, month := p.reach(th.Peak, c.Level)
-		c.Already = already
-		if day != nil {
-			c.Date = day
-			days := max(0, int(math.Round(day.Sub(today).Hours()/24)))
-			c.RunwayDays = &days
-		} else {
-			c.Month = month
-		}
-		daily, _ := p.lines(th.Peak)
-		if x, ok := forecast.FirstCrossing(daily, p.Times, forecast.Bound{Level: 80, Upper: true}, c.Level, true); ok {
-			c.Earliest = &x.Time
-		}
-		if c.Already {
-			zero := 0
-			c.RunwayDays, c.Date, c.Earliest = &zero, &today, &today
-		}
-		p.Crossings = append(p.Crossings, c)
+	p.ViewDays = int(math.Round(float64(months) * 30.44))
+	p.means, p.peaks, p.next, p.passage = means, peaks, last.Date.AddDate(0, 0, 1), models.Passage
+	if len(means) < 90 {
+		p.Notes = append(p.Notes, fmt.Sprintf("%d days of history: dates months away rest on little evidence, as their \"as early as\" shows", len(means)))
+	}
+	p.Crossings = make([]Crossing, len(thresholds))
+	for i, th := range thresholds {
+		p.Crossings[i] = Crossing{Threshold: th, Level: th.Fraction * capacity}
+	}
+	if err := p.reach(p.Crossings, 1, today); err != nil {
+		return p, err
 	}
 	return p, nil
 }
 
-// lines returns the daily and monthly forecasts a threshold is compared
-// with: those of the daily means, or of the daily peaks.
-func (p Projection) lines(peak bool) (daily, monthly forecast.Forecast) {
-	if peak {
-		return p.Peak, p.MonthlyPeak
-	}
-	return p.Mean, p.MonthlyMean
-}
-
-// reach says whether the last day was already at or above level, and else
-// the first day the daily forecast reaches it or, failing that, the first
-// month the monthly forecast does (nil when neither does).
-func (p Projection) reach(peak bool, level float64) (already bool, day, month *time.Time) {
-	last := p.Today
-	if peak {
-		last = p.TodayPeak
-	}
-	daily, monthly := p.lines(peak)
-	if x, ok := forecast.FirstCrossing(daily, p.Times, forecast.Bound{}, level, true); ok {
-		day = &x.Time
-		return last >= level, day, nil
-	}
-	// The monthly forecast speaks only of the months the daily one does
-	// not cover: a month that starts inside the daily horizon was seen day
-	// by day, and the daily forecast stayed below the level.
-	first := 0
-	if n := len(p.Times); n > 0 {
-		for first < len(p.Months) && !p.Months[first].After(p.Times[n-1]) {
-			first++
+// reach dates each crossing with the thresholds at scale times their
+// level (a capacity grown by that factor): reached in the last week, or
+// the first passage of the daily means (or peaks) over the view.
+func (p Projection) reach(cs []Crossing, scale float64, today time.Time) error {
+	// The futures start the day after the history; today is usually
+	// that day, and the view counts from today.
+	skip := max(0, int(math.Round(today.Sub(p.next).Hours()/24)))
+	for _, peak := range []bool{false, true} {
+		y := p.means
+		if peak {
+			y = p.peaks
+		}
+		var idx []int
+		var levels []float64
+		for i, c := range cs {
+			if c.Peak == peak {
+				idx, levels = append(idx, i), append(levels, c.Fraction*p.Capacity*scale)
+			}
+		}
+		if len(idx) == 0 {
+			continue
+		}
+		ps, err := p.passage(y, levels, forecast.PassageOptions{Horizon: skip + p.ViewDays, Period: 7})
+		if err != nil {
+			return fmt.Errorf("%s: dates of the daily %s: %w", p.Resource, map[bool]string{false: "means", true: "peaks"}[peak], err)
+		}
+		recent := slices.Max(y[len(y)-min(7, len(y)):])
+		for j, i := range idx {
+			c := &cs[i]
+			c.Already, c.Date, c.Earliest, c.RunwayDays, c.Chance = recent >= levels[j], nil, nil, nil, ps[j].Probability
+			day := func(step int) *time.Time {
+				if step < 0 {
+					return nil
+				}
+				d := p.next.AddDate(0, 0, step)
+				if d.Before(today) {
+					d = today
+				}
+				return &d
+			}
+			if c.Already {
+				zero := 0
+				c.Date, c.Earliest, c.RunwayDays, c.Chance = &today, &today, &zero, 1
+				continue
+			}
+			c.Date, c.Earliest = day(ps[j].Median), day(ps[j].Early)
+			if c.Date != nil {
+				days := int(math.Round(c.Date.Sub(today).Hours() / 24))
+				c.RunwayDays = &days
+			}
 		}
 	}
-	if first < len(p.Months) {
-		if x, ok := forecast.FirstCrossing(after(monthly, first), p.Months[first:], forecast.Bound{}, level, true); ok {
-			month = &x.Time
-		}
-	}
-	return last >= level, nil, month
-}
-
-// after is fc from step k on.
-func after(fc forecast.Forecast, k int) forecast.Forecast {
-	out := forecast.Forecast{Levels: fc.Levels, Mean: fc.Mean[k:]}
-	for i := range fc.Lower {
-		out.Lower = append(out.Lower, fc.Lower[i][k:])
-		out.Upper = append(out.Upper, fc.Upper[i][k:])
-	}
-	return out
+	return nil
 }
 
 // regularDays puts the series' means and peaks on consecutive days,
@@ -311,6 +327,7 @@ func (p *Projection) monthly(means, peaks []float64, start time.Time, months int
 		return fmt.Errorf("%s: monthly forecast of peaks: %w", p.Resource, err)
 	}
 	p.MonthlyMean, p.MonthlyPeak = mean.Forecast, peak.Forecast
+	p.MonthlyMethod, p.MonthlyPeakMethod = mean.Method, peak.Method
 	p.Months = make([]time.Time, months)
 	for k := range p.Months {
 		p.Months[k] = at[len(at)-1].AddDate(0, k+1, 0)

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -31,6 +30,32 @@ func linear(y []float64, opts forecast.Options) (forecast.Result, error) {
 	return forecast.Result{Forecast: fc, Method: "linear"}, nil
 }
 
+// linePassage dates by the same line as linear: the first step its mean
+// reaches a level, and "as early as" the first its 80% bound (+5) does.
+func linePassage(y []float64, levels []float64, opts forecast.PassageOptions) ([]forecast.Passage, error) {
+	n := len(y)
+	slope := (y[n-1] - y[n-8]) / 7
+	first := func(level float64) int {
+		for k := range opts.Horizon {
+			if y[n-1]+slope*float64(k+1) >= level {
+				return k
+			}
+		}
+		return -1
+	}
+	out := make([]forecast.Passage, len(levels))
+	for i, l := range levels {
+		out[i] = forecast.Passage{Median: first(l), Early: first(l - 5)}
+		if out[i].Median >= 0 {
+			out[i].Probability = 1
+		}
+	}
+	return out, nil
+}
+
+// exact are the stand-ins whose dates can be computed by hand.
+var exact = Models{Forecast: linear, Passage: linePassage}
+
 // growing is a year of daily history ending the day before today: means
 // 14.5 + 0.125 d, reaching 60 on the last day; peaks 1.2 times the means.
 func growing() collectors.Series {
@@ -47,8 +72,8 @@ func TestProjectCrossings(t *testing.T) {
 		{Name: "average 70%", Fraction: 0.70},
 		{Name: "peak 85%", Fraction: 0.85, Peak: true},
 		{Name: "already", Fraction: 0.50},
-		{Name: "never", Fraction: 0.99},
-	}, today, 90, 12, linear)
+		{Name: "far", Fraction: 0.99},
+	}, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +82,10 @@ func TestProjectCrossings(t *testing.T) {
 	if p.BacktestOrigins != 2 || p.HorizonError > 1e-9 {
 		t.Errorf("backtest: %d origins, error %v; want 2 and 0", p.BacktestOrigins, p.HorizonError)
 	}
-	if p.Today != 60 || p.TodayPeak != 72 || p.AtHorizon != 60+0.125*90 || len(p.Times) != 90 || !p.Times[0].Equal(date(2026, 11, 23)) {
+	// "Now" is the last week: the mean of its daily means (59.25 to 60,
+	// 59.625) and its highest daily peak (72); "in 90 days" the forecast's
+	// last week, days 84 to 90 (70.5 to 71.25, 70.875).
+	if p.Today != 59.625 || p.TodayPeak != 72 || p.AtHorizon != 70.875 || len(p.Times) != 90 || !p.Times[0].Equal(date(2026, 11, 23)) {
 		t.Fatalf("today %v/%v, at horizon %v, %d steps from %s", p.Today, p.TodayPeak, p.AtHorizon, len(p.Times), p.Times[0])
 	}
 	check := func(c Crossing, date, earliest *time.Time, runway *int) {
@@ -79,8 +107,10 @@ func TestProjectCrossings(t *testing.T) {
 	if c := p.Crossings[2]; !c.Already || *c.RunwayDays != 0 || !c.Date.Equal(today) {
 		t.Errorf("already crossed: %+v", c)
 	}
-	check(p.Crossings[3], nil, nil, nil)
-	if m := p.Crossings[0].RunwayMonths(today); m == nil || *m < 2.59 || *m > 2.6 {
+	// 99 is within the 12-month view: 312 steps on (see
+	// TestProjectDatesBeyondTheDailyHorizon).
+	check(p.Crossings[3], ptr(date(2027, 9, 30)), ptr(date(2027, 8, 21)), days(311))
+	if m := p.Crossings[0].RunwayMonths(); m == nil || *m < 2.59 || *m > 2.6 {
 		t.Errorf("runway %v months, want 79/30.44", m)
 	}
 }
@@ -95,7 +125,7 @@ func deref(p *int) any {
 func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 	s := growing()
 	s.Days = append(s.Days[:200], s.Days[201:]...)
-	p, err := Project(s, 100, nil, today, 30, 12, linear)
+	p, err := Project(s, 100, nil, today, 30, 12, exact)
 	if err != nil || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "1 missing day(s) filled") {
 		t.Errorf("gap: error %v, notes %v", err, p.Notes)
 	}
@@ -105,9 +135,9 @@ func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 		want     string
 	}{
 		{growing(), 0, "cpu/usage: capacity 0"},
-		{collectors.Series{Name: "ceph/stored", Days: growing().Days[:1]}, 10, "ceph/stored: 1 day(s) of history"},
+		{collectors.Series{Name: "ceph/stored", Days: growing().Days[:2]}, 10, "ceph/stored: 2 day(s) of history, need at least 3"},
 	} {
-		if _, err := Project(tc.s, tc.capacity, nil, today, 30, 12, linear); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := Project(tc.s, tc.capacity, nil, today, 30, 12, exact); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want %q", err, tc.want)
 		}
 	}
@@ -116,7 +146,7 @@ func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 // The real forecaster on a clean linear series finds the same date within
 // a few days: the planner does not depend on the test's stand-in.
 func TestProjectWithPredict(t *testing.T) {
-	p, err := Project(growing(), 100, []Threshold{{Name: "average 70%", Fraction: 0.70}}, today, 90, 12, forecast.Predict)
+	p, err := Project(growing(), 100, []Threshold{{Name: "average 70%", Fraction: 0.70}}, today, 90, 12, DefaultModels())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,34 +156,26 @@ func TestProjectWithPredict(t *testing.T) {
 	}
 }
 
-// Beyond the daily horizon the monthly forecast gives the month. A history
-// constant within each month, 3 higher every month, ending with 22 days of
-// November: the complete months end in October at 30 + 3 x 23 = 99.
-func TestProjectMonthly(t *testing.T) {
-	s := collectors.Series{Name: "memory/usage", Unit: collectors.Bytes}
-	first := date(2024, 11, 1)
-	for d := first; d.Before(today); d = d.AddDate(0, 0, 1) {
-		m := (d.Year()-2024)*12 + int(d.Month()) - 11
-		v := 30 + 3*float64(m)
-		s.Days = append(s.Days, collectors.Day{Date: d, Mean: v, Peak: v})
-	}
-	p, err := Project(s, 200, []Threshold{{Name: "far", Fraction: 0.6}, {Name: "beyond", Fraction: 0.9}}, today, 30, 12, linear)
+// Dates look 12 months ahead, past the daily forecast's horizon: the
+// first passage is simulated day by day over the whole view.
+func TestProjectDatesBeyondTheDailyHorizon(t *testing.T) {
+	p, err := Project(growing(), 100, []Threshold{{Name: "far", Fraction: 0.99}, {Name: "beyond", Fraction: 1.2}}, today, 30, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Months) != 12 || !p.Months[0].Equal(date(2026, 11, 1)) {
-		t.Fatalf("months %v, want 12 from 2026-11", p.Months)
+	if p.ViewDays != 365 || len(p.Times) != 30 {
+		t.Fatalf("view %d days, daily horizon %d; want 365 and 30", p.ViewDays, len(p.Times))
 	}
-	// 120 is 7 months past October's 99 (102, 105, ... 120 in May 2027);
-	// 180 is out of reach within 12 months (135 in October 2027).
+	// 99 is 39 above the last day's 60 at 0.125 a day: 312 days on, the
+	// 312th day from today (2026-11-23 + 311 = 2027-09-30); as early as
+	// 94 (99 - 5), 272 days on.
 	far, beyond := p.Crossings[0], p.Crossings[1]
-	if far.Date != nil || far.Month == nil || !far.Month.Equal(date(2027, 5, 1)) {
-		t.Errorf("far: daily %v, month %v; want no daily crossing and 2027-05", far.Date, far.Month)
+	if far.Date == nil || !far.Date.Equal(date(2027, 9, 30)) || *far.RunwayDays != 311 || !far.Earliest.Equal(date(2027, 8, 21)) {
+		t.Errorf("far: %v (runway %v, as early as %v), want 2027-09-30, 311 days, 2027-08-21", far.Date, deref(far.RunwayDays), far.Earliest)
 	}
-	if m := far.RunwayMonths(today); m == nil || math.Abs(*m-159/30.44) > 1e-9 {
-		t.Errorf("far: runway %v months, want 159 days (to 2027-05-01) / 30.44", m)
-	}
-	if beyond.Month != nil || beyond.RunwayMonths(today) != nil {
+	// 120 would take 480 days: beyond the view, but "as early as" 440
+	// days is beyond it too.
+	if beyond.Date != nil || beyond.RunwayDays != nil || beyond.Earliest != nil {
 		t.Errorf("beyond: %+v", beyond)
 	}
 }
@@ -167,7 +189,7 @@ func TestProjectFloorsNonNegative(t *testing.T) {
 		m := float64(300 - d) // 1 on the last day, then below zero
 		s.Days = append(s.Days, collectors.Day{Date: date(2026, 11, 22).AddDate(0, 0, d-299), Mean: m, Peak: m})
 	}
-	p, err := Project(s, 1000, nil, today, 90, 12, linear)
+	p, err := Project(s, 1000, nil, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,45 +208,11 @@ func TestProjectFloorsNonNegative(t *testing.T) {
 		t.Errorf("day 1: %v [%v, %v], at the horizon %v", p.Mean.Mean[0], p.Mean.Lower[1][0], p.Mean.Upper[1][0], p.AtHorizon)
 	}
 	s.Days[0].Mean = -1
-	p, err = Project(s, 1000, nil, today, 90, 12, linear)
+	p, err = Project(s, 1000, nil, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Mean.Lower[1][0] != -8 {
 		t.Errorf("a quantity that was negative was floored: %v", p.Mean.Lower[1][0])
-	}
-}
-
-// TestMonthlyCrossingOnlyBeyondTheDailyHorizon: a month that starts inside
-// the daily horizon was seen day by day; when the daily forecast stays
-// below the level there, the monthly one speaks from the first month
-// after it (issue: "2027-02, 63 days" where the daily forecast stayed
-// below).
-func TestMonthlyCrossingOnlyBeyondTheDailyHorizon(t *testing.T) {
-	flatThenStep := func(y []float64, opts forecast.Options) (forecast.Result, error) {
-		fc := forecast.Forecast{Levels: []float64{80}, Lower: make([][]float64, 1), Upper: make([][]float64, 1)}
-		for k := range opts.Horizon {
-			v := 10.0
-			if opts.Periods[0] == 12 && k >= 2 { // monthly: 90 from the third month on
-				v = 90
-			}
-			fc.Mean = append(fc.Mean, v)
-			fc.Lower[0], fc.Upper[0] = append(fc.Lower[0], v-1), append(fc.Upper[0], v+1)
-		}
-		return forecast.Result{Forecast: fc, Method: "step"}, nil
-	}
-	// The history ends at 60, below the level of 80.
-	p, err := Project(growing(), 200, []Threshold{{Name: "average 40%", Fraction: 0.4}}, today, 90, 12, flatThenStep)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Months: 2026-11 … ; the daily forecast ends 2027-02-20, so January
-	// and February 2027 were seen day by day, below 80: March is the first.
-	c := p.Crossings[0]
-	if c.Date != nil || c.Month == nil || !c.Month.Equal(date(2027, 3, 1)) {
-		t.Fatalf("crossing %+v, want the monthly one of 2027-03", c)
-	}
-	if d := c.Runway(today); d == nil || *d != 98 {
-		t.Errorf("runway %v, want 98 days (2026-11-23 to 2027-03-01)", d)
 	}
 }

@@ -10,8 +10,11 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/forecast"
 	"github.com/capplan/capplan/planner"
 )
 
@@ -23,42 +26,59 @@ var (
 	meanColor    = color.NRGBA{R: 0x1f, G: 0x6f, B: 0xb4, A: 0xff}
 	band80       = color.NRGBA{R: 0x1f, G: 0x6f, B: 0xb4, A: 0x66}
 	band95       = color.NRGBA{R: 0x1f, G: 0x6f, B: 0xb4, A: 0x2a}
+	bandMonthly  = color.NRGBA{R: 0x1f, G: 0x6f, B: 0xb4, A: 0x40}
+	peakColor    = color.NRGBA{R: 0x8e, G: 0x44, B: 0xad, A: 0xff}
 	warnColor    = color.NRGBA{R: 0xd9, G: 0x8c, B: 0x00, A: 0xff}
 	critColor    = color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
 )
 
-// Chart draws one resource as SVG: the last half year of daily means, the
-// forecast mean with its 80% and 95% bands, each threshold on daily means
-// as a line, and today. Values are in cores, GiB or TiB.
+// Chart draws one resource as SVG: the last half year of daily means and
+// (where a threshold is on them) daily peaks, the daily forecast of each (the means with their 80% and
+// 95% bands), the monthly forecast of the means beyond it with its 80%
+// band, every threshold (solid on daily means, dotted on daily peaks), the
+// day each is reached and "as early as" marked on its line, and today.
+// The legend stands beside the plot, not over the data; the methods are
+// named in the report's text. Values are in cores, GiB or TiB.
 func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, error) {
 	scale, unit := axisUnit(p.Unit, p.Capacity)
 	pl := plot.New()
 	pl.Title.Text = p.Resource
 	pl.X.Label.Text = "date (UTC)"
-	pl.Y.Label.Text = unit + " (daily mean)"
-	pl.X.Tick.Marker = plot.TimeTicks{Format: "2006-01-02"}
-	pl.Legend.Top, pl.Legend.Left = true, true
+	pl.Y.Label.Text = unit
+	pl.X.Tick.Marker = plot.TimeTicks{Format: "2006-01"}
+	legend := plot.NewLegend()
+	legend.Top, legend.Left = true, true
+	legend.ThumbnailWidth = vg.Points(18)
+	legend.TextStyle.Font.Size = vg.Points(8)
+	legend.Padding = vg.Points(2)
 	x := func(t time.Time) float64 { return float64(t.Unix()) }
-
-	days := h.Days
-	if len(days) > chartDays {
-		days = days[len(days)-chartDays:]
+	top := 0.0 // the highest value that must show
+	line := func(xys plotter.XYs, col color.Color, width float64, dashes []vg.Length, name string) error {
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return err
+		}
+		l.Color, l.Width, l.Dashes = col, vg.Points(width), dashes
+		pl.Add(l)
+		if name != "" {
+			legend.Add(name, l)
+		}
+		for _, v := range xys {
+			top = max(top, v.Y)
+		}
+		return nil
 	}
-	past := make(plotter.XYs, len(days))
-	for i, d := range days {
-		past[i] = plotter.XY{X: x(d.Date), Y: d.Mean / scale}
-	}
-	band := func(level int, fill color.Color, name string) error {
-		i := slices.Index(p.Mean.Levels, float64(level))
-		if i < 0 {
+	band := func(times []time.Time, fc forecast.Forecast, level int, fill color.Color, name string) error {
+		i := slices.Index(fc.Levels, float64(level))
+		if i < 0 || len(times) == 0 {
 			return nil
 		}
-		poly := make(plotter.XYs, 0, 2*len(p.Times))
-		for k, t := range p.Times {
-			poly = append(poly, plotter.XY{X: x(t), Y: p.Mean.Upper[i][k] / scale})
+		poly := make(plotter.XYs, 0, 2*len(times))
+		for k, t := range times {
+			poly = append(poly, plotter.XY{X: x(t), Y: fc.Upper[i][k] / scale})
 		}
-		for k := len(p.Times) - 1; k >= 0; k-- {
-			poly = append(poly, plotter.XY{X: x(p.Times[k]), Y: p.Mean.Lower[i][k] / scale})
+		for k := len(times) - 1; k >= 0; k-- {
+			poly = append(poly, plotter.XY{X: x(times[k]), Y: fc.Lower[i][k] / scale})
 		}
 		g, err := plotter.NewPolygon(poly)
 		if err != nil {
@@ -66,77 +86,142 @@ func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, 
 		}
 		g.Color, g.LineStyle.Width = fill, 0
 		pl.Add(g)
-		pl.Legend.Add(name, g)
+		if name != "" {
+			legend.Add(name, g)
+		}
 		return nil
 	}
-	if err := band(95, band95, "95% interval"); err != nil {
-		return nil, err
-	}
-	if err := band(80, band80, "80% interval"); err != nil {
-		return nil, err
-	}
-	hist, err := plotter.NewLine(past)
-	if err != nil {
-		return nil, err
-	}
-	hist.Color, hist.Width = historyColor, vg.Points(1)
-	pl.Add(hist)
-	pl.Legend.Add("daily mean", hist)
-	future := make(plotter.XYs, len(p.Times))
-	for k, t := range p.Times {
-		future[k] = plotter.XY{X: x(t), Y: p.Mean.Mean[k] / scale}
-	}
-	fc, err := plotter.NewLine(future)
-	if err != nil {
-		return nil, err
-	}
-	fc.Color, fc.Width = meanColor, vg.Points(1.5)
-	pl.Add(fc)
-	pl.Legend.Add("forecast ("+p.Method+")", fc)
-
-	first, last := x(days[0].Date), x(p.Times[len(p.Times)-1])
-	// The chart shows daily means, so only thresholds on daily means are
-	// drawn; peak thresholds are in the report's tables.
-	drawn := 0
-	for _, c := range p.Crossings {
-		if c.Peak {
-			continue
+	points := func(times []time.Time, vs []float64) plotter.XYs {
+		out := make(plotter.XYs, len(times))
+		for k, t := range times {
+			out[k] = plotter.XY{X: x(t), Y: vs[k] / scale}
 		}
+		return out
+	}
+
+	days := h.Days
+	if len(days) > chartDays {
+		days = days[len(days)-chartDays:]
+	}
+	var dates []time.Time
+	var means, peaks []float64
+	for _, d := range days {
+		dates, means, peaks = append(dates, d.Date), append(means, d.Mean), append(peaks, d.Peak)
+	}
+	// The months after the daily forecast, as the report reads them.
+	var months []time.Time
+	var monthly forecast.Forecast
+	if n := len(p.Times); n > 0 {
+		for k, m := range p.Months {
+			if m.After(p.Times[n-1]) {
+				months = p.Months[k:]
+				monthly = after(p.MonthlyMean, k)
+				break
+			}
+		}
+	}
+	if err := band(p.Times, p.Mean, 95, band95, "95% interval (daily)"); err != nil {
+		return nil, err
+	}
+	if err := band(p.Times, p.Mean, 80, band80, "80% interval"); err != nil {
+		return nil, err
+	}
+	if err := band(months, monthly, 80, bandMonthly, ""); err != nil {
+		return nil, err
+	}
+	// Peaks matter where a threshold is on them; elsewhere (storage) they
+	// are the means again.
+	withPeaks := slices.ContainsFunc(p.Crossings, func(c planner.Crossing) bool { return c.Peak })
+	if withPeaks {
+		if err := line(points(dates, peaks), peakColor, 0.8, nil, "daily peak"); err != nil {
+			return nil, err
+		}
+	}
+	if err := line(points(dates, means), historyColor, 1, nil, "daily mean"); err != nil {
+		return nil, err
+	}
+	if withPeaks {
+		if err := line(points(p.Times, p.Peak.Mean), peakColor, 1.2, []vg.Length{vg.Points(3), vg.Points(2)}, "forecast of peaks"); err != nil {
+			return nil, err
+		}
+	}
+	if err := line(points(p.Times, p.Mean.Mean), meanColor, 1.5, nil, "forecast of means"); err != nil {
+		return nil, err
+	}
+	if len(months) > 0 {
+		if err := line(points(months, monthly.Mean), meanColor, 1.5, []vg.Length{vg.Points(6), vg.Points(3)}, "monthly forecast"); err != nil {
+			return nil, err
+		}
+	}
+	first, last := x(dates[0]), x(today.AddDate(0, 0, p.ViewDays))
+	if n := len(p.Times); n > 0 && len(months) == 0 {
+		last = max(x(p.Times[n-1]), x(today.AddDate(0, 0, p.ViewDays)))
+	}
+	var reached, early plotter.XYs
+	for i, c := range p.Crossings {
 		col := warnColor
-		if drawn > 0 {
+		if i == len(p.Crossings)-1 && i > 0 {
 			col = critColor
 		}
-		drawn++
-		line, err := plotter.NewLine(plotter.XYs{{X: first, Y: c.Level / scale}, {X: last, Y: c.Level / scale}})
+		dashes := []vg.Length{vg.Points(5), vg.Points(3)}
+		if c.Peak {
+			dashes = []vg.Length{vg.Points(1), vg.Points(2)}
+		}
+		y := c.Level / scale
+		if err := line(plotter.XYs{{X: first, Y: y}, {X: last, Y: y}}, col, 1, dashes, fmt.Sprintf("%s %.0f%%", c.Name, 100*c.Fraction)); err != nil {
+			return nil, err
+		}
+		if c.Date != nil {
+			reached = append(reached, plotter.XY{X: x(*c.Date), Y: y})
+		}
+		if c.Earliest != nil && (c.Date == nil || !c.Earliest.Equal(*c.Date)) {
+			early = append(early, plotter.XY{X: x(*c.Earliest), Y: y})
+		}
+	}
+	for _, m := range []struct {
+		xys   plotter.XYs
+		shape draw.GlyphDrawer
+		name  string
+	}{{reached, draw.TriangleGlyph{}, "date reached"}, {early, draw.RingGlyph{}, "as early as"}} {
+		if len(m.xys) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(m.xys)
 		if err != nil {
 			return nil, err
 		}
-		line.Color, line.Dashes = col, []vg.Length{vg.Points(4), vg.Points(3)}
-		pl.Add(line)
-		pl.Legend.Add(fmt.Sprintf("%s (%.0f%%)", c.Name, 100*c.Fraction), line)
+		sc.GlyphStyle = draw.GlyphStyle{Color: critColor, Radius: vg.Points(4), Shape: m.shape}
+		pl.Add(sc)
+		legend.Add(m.name, sc)
 	}
-	// Room above the data for the legend, which sits top left.
-	pl.Y.Min, pl.Y.Max = 0, 1.5*pl.Y.Max
-	now, err := plotter.NewLine(plotter.XYs{{X: x(today), Y: 0}, {X: x(today), Y: pl.Y.Max}})
-	if err != nil {
+	// The data, forecasts and thresholds show whole; a 95% band that
+	// runs off further is cut at the top.
+	pl.Y.Min, pl.Y.Max = 0, 1.08*top
+	pl.X.Min, pl.X.Max = first, last
+	if err := line(plotter.XYs{{X: x(today), Y: 0}, {X: x(today), Y: pl.Y.Max}}, color.Gray{Y: 0x80}, 1, []vg.Length{vg.Points(1), vg.Points(2)}, "today "+today.Format(time.DateOnly)); err != nil {
 		return nil, err
 	}
-	now.Color, now.Dashes = color.Gray{Y: 0x80}, []vg.Length{vg.Points(1), vg.Points(2)}
-	pl.Add(now)
-	pl.Legend.Add("today "+today.Format(time.DateOnly), now)
-	pl.Legend.ThumbnailWidth = vg.Points(18)
-	pl.Legend.TextStyle.Font.Size = vg.Points(8)
-	pl.Legend.Padding = vg.Points(2)
 
-	w, err := pl.WriterTo(8*vg.Inch, 4*vg.Inch, "svg")
-	if err != nil {
-		return nil, err
-	}
+	const width, height, side = 9 * vg.Inch, 4 * vg.Inch, 2.3 * vg.Inch
+	canvas := vgsvg.New(width, height)
+	dc := draw.New(canvas)
+	pl.Draw(draw.Crop(dc, 0, -side, 0, -vg.Points(4)))
+	legend.Draw(draw.Crop(dc, width-side+vg.Points(6), 0, -vg.Points(6), -vg.Points(12)))
 	var buf bytes.Buffer
-	if _, err := w.WriteTo(&buf); err != nil {
+	if _, err := canvas.WriteTo(&buf); err != nil {
 		return nil, err
 	}
 	return compactSVG(buf.Bytes()), nil
+}
+
+// after is fc from step k on.
+func after(fc forecast.Forecast, k int) forecast.Forecast {
+	out := forecast.Forecast{Levels: fc.Levels, Mean: fc.Mean[k:]}
+	for i := range fc.Lower {
+		out.Lower = append(out.Lower, fc.Lower[i][k:])
+		out.Upper = append(out.Upper, fc.Upper[i][k:])
+	}
+	return out
 }
 
 // axisUnit picks the axis unit: cores as they are, bytes in GiB or TiB.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,63 +93,44 @@ func Funcs() template.FuncMap {
 			}
 			return runwayText(*days)
 		},
-		// first is the soonest crossing: by its day, or the first day of
-		// its month when only the monthly forecast reaches it; the list's
-		// order on a tie.
+		// first is the soonest crossing; the list's order on a tie.
 		"first": func(res Resource) string {
 			var soonest *planner.Crossing
-			when := func(c planner.Crossing) *time.Time {
-				if c.Date != nil {
-					return c.Date
-				}
-				return c.Month
-			}
 			for i, c := range res.Crossings {
-				if t := when(c); t != nil && (soonest == nil || t.Before(*when(*soonest))) {
+				if c.Date != nil && (soonest == nil || c.Date.Before(*soonest.Date)) {
 					soonest = &res.Crossings[i]
 				}
 			}
-			switch {
-			case soonest == nil:
+			if soonest == nil {
 				return "none " + seen(res)
-			case soonest.Date != nil:
-				return soonest.Name + " " + soonest.Date.Format(time.DateOnly)
 			}
-			return soonest.Name + " " + soonest.Month.Format("2006-01")
+			return soonest.Name + " " + soonest.Date.Format(time.DateOnly)
 		},
 		"crossing": func(c planner.Crossing, res Resource) string {
 			switch {
 			case c.Already:
-				return "already passed"
+				return "already reached"
 			case c.Date != nil:
 				return c.Date.Format(time.DateOnly)
-			case c.Month != nil:
-				return c.Month.Format("2006-01") + " (monthly forecast)"
 			}
 			return "not " + seen(res)
 		},
-		"crossingRunway": func(c planner.Crossing, date string) string {
-			today, err := time.Parse(time.DateOnly, date)
-			if err != nil {
-				return "—"
-			}
-			d := c.Runway(today)
-			if d == nil {
+		// view is how far the dates look: "12 months".
+		"view": func(res Resource) string { return strings.TrimPrefix(seen(res), "within ") },
+		// share is a fraction as a whole percentage.
+		"share": func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) },
+		"crossingRunway": func(c planner.Crossing) string {
+			if c.RunwayDays == nil {
 				return "beyond the forecasts"
 			}
-			return runwayText(float64(*d))
+			return runwayText(float64(*c.RunwayDays))
 		},
 	}
 }
 
-// seen says how far a resource's forecasts see: 12 months when there is
-// a monthly forecast, else only the daily horizon, which a history too
-// short for a 12-month view leaves.
+// seen says how far a resource's dates look.
 func seen(res Resource) string {
-	if len(res.Monthly) > 0 {
-		return fmt.Sprintf("within %d months", len(res.Monthly))
-	}
-	return fmt.Sprintf("within the %d days forecast (too little history for a 12-month view)", res.HorizonDays)
+	return fmt.Sprintf("within %d months", int(math.Round(float64(res.ViewDays)/30.44)))
 }
 
 // Dollars writes an amount in whole dollars with thousands separators.

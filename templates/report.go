@@ -7,6 +7,7 @@ package templates
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,10 +21,14 @@ import (
 // Schema is the version of report.json's layout. v1 also carried the
 // daily history, which now lives once in the report repository's
 // history.json.
-const Schema = "capplan.report/v2"
+const Schema = "capplan.report/v3"
 
-// schemaV1 is read back as a previous report.
-const schemaV1 = "capplan.report/v1"
+// Earlier schemas are read back as a previous report: v1 also carried the
+// history, v1 and v2 dated crossings beyond the daily horizon by a month.
+const (
+	schemaV1 = "capplan.report/v1"
+	schemaV2 = "capplan.report/v2"
+)
 
 // Report is report.json.
 type Report struct {
@@ -99,6 +104,8 @@ type Resource struct {
 	TodayPeak   float64 `json:"today_peak"`
 	AtHorizon   float64 `json:"at_horizon"`
 	HorizonDays int     `json:"horizon_days"`
+	// ViewDays is how far the crossing dates look (12 months).
+	ViewDays int `json:"view_days"`
 	// HorizonError is the forecast's mean absolute error at the horizon
 	// on earlier cuts of the history (BacktestOrigins of them).
 	HorizonError    float64            `json:"horizon_error"`
@@ -200,13 +207,13 @@ func Build(in Input) Report {
 	for _, p := range in.Plan.Projections {
 		res := Resource{
 			Name: p.Resource, Unit: p.Unit, Capacity: p.Capacity, Today: p.Today, TodayPeak: p.TodayPeak,
-			AtHorizon: p.AtHorizon, HorizonDays: len(p.Times), HorizonError: p.HorizonError, BacktestOrigins: p.BacktestOrigins,
+			AtHorizon: p.AtHorizon, HorizonDays: len(p.Times), ViewDays: p.ViewDays, HorizonError: p.HorizonError, BacktestOrigins: p.BacktestOrigins,
 			Crossings: p.Crossings, Status: "ok",
 			Source: sources[p.Resource], Method: p.Method, PeakMethod: p.PeakMethod, Notes: p.Notes,
 			Daily: points(p.Times, p.Mean), Monthly: points(p.Months, p.MonthlyMean),
 		}
 		for _, c := range p.Crossings {
-			if d := c.Runway(in.Plan.Today); d != nil {
+			if d := c.RunwayDays; d != nil {
 				// Whole days, as the crossing has them: 63, not 63.00000000000001.
 				days := float64(*d)
 				if res.Runway == nil || days < *res.Runway {
@@ -272,12 +279,34 @@ func Previous(data []byte, name string) (planner.Plan, collectors.Snapshot, erro
 	if err := json.Unmarshal(data, &r); err != nil {
 		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: %w", name, err)
 	}
-	if r.Schema != Schema && r.Schema != schemaV1 {
-		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: schema %q, this capplan reads %q and %q", name, r.Schema, Schema, schemaV1)
+	if r.Schema != Schema && r.Schema != schemaV2 && r.Schema != schemaV1 {
+		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: schema %q, this capplan reads %q, %q and %q", name, r.Schema, Schema, schemaV2, schemaV1)
 	}
 	day, err := time.Parse(time.DateOnly, r.Date)
 	if err != nil {
 		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: date %q: %w", name, r.Date, err)
+	}
+	if r.Schema != Schema {
+		// A crossing an earlier schema dated by its month counted its
+		// runway to the month's first day: so it is compared.
+		var old struct {
+			Resources []struct {
+				Crossings []struct {
+					Month *time.Time `json:"month"`
+				} `json:"crossings"`
+			} `json:"resources"`
+		}
+		if err := json.Unmarshal(data, &old); err != nil {
+			return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: %w", name, err)
+		}
+		for i, res := range old.Resources {
+			for j, c := range res.Crossings {
+				if x := &r.Resources[i].Crossings[j]; c.Month != nil && x.Date == nil {
+					days := int(math.Round(c.Month.Sub(day).Hours() / 24))
+					x.Date, x.RunwayDays = c.Month, &days
+				}
+			}
+		}
 	}
 	plan := planner.Plan{Today: day}
 	for _, res := range r.Resources {

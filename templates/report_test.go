@@ -8,7 +8,6 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/capplan/capplan/collectors/demo"
-	"github.com/capplan/capplan/forecast"
 	"github.com/capplan/capplan/planner"
 )
 
@@ -20,7 +19,7 @@ func demoInput(t testing.TB) Input {
 	snap, hist := demo.Cluster(1, generated)
 	snap.Ceph.SetUsable()
 	cfg := planner.DefaultConfig()
-	plan := planner.Make(snap, hist, cfg, generated, forecast.Predict)
+	plan := planner.Make(snap, hist, cfg, generated, planner.DefaultModels())
 	opts, err := planner.Options(plan, snap, cfg.Catalogue, cfg.Months)
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +28,7 @@ func demoInput(t testing.TB) Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Input{Snapshot: snap, History: hist, Plan: plan, Options: opts, Recommendations: planner.Recommend(plan, cfg.Thresholds.GrowthBuffer), Timeline: timeline, Generated: generated}
+	return Input{Snapshot: snap, History: hist, Plan: plan, Options: opts, Recommendations: planner.Recommend(plan, cfg.TargetMonths), Timeline: timeline, Generated: generated}
 }
 
 func TestReportMatchesSchema(t *testing.T) {
@@ -65,16 +64,12 @@ func TestReportMatchesSchema(t *testing.T) {
 // number of months turned back into days (63.00000000000001).
 func TestRunwayInWholeDays(t *testing.T) {
 	today := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
-	days, month := 63, time.Date(2027, 12, 1, 0, 0, 0, 0, time.UTC)
+	days := 63
 	r := Build(Input{Generated: today, Plan: planner.Plan{Today: today, Projections: []planner.Projection{
 		{Resource: "cpu/requests", Unit: "cores", Capacity: 1, Crossings: []planner.Crossing{{RunwayDays: &days}}},
-		{Resource: "memory/requests", Unit: "bytes", Capacity: 1, Crossings: []planner.Crossing{{Month: &month}}},
 	}}})
 	if got := *r.Resources[0].Runway; got != 63 {
-		t.Errorf("daily crossing: runway %v days, want 63", got)
-	}
-	if got := *r.Resources[1].Runway; got != 366 {
-		t.Errorf("monthly crossing on 2027-12: runway %v days, want 366", got)
+		t.Errorf("runway %v days, want 63", got)
 	}
 }
 
@@ -88,31 +83,47 @@ func TestFirstThresholdIsTheSoonest(t *testing.T) {
 		want      string
 	}{
 		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "average"}, Date: day(2, 10)}, {Threshold: planner.Threshold{Name: "peak"}, Date: day(1, 15)}}, "peak 2027-01-15"},
-		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "peak"}, Date: day(5, 1)}, {Threshold: planner.Threshold{Name: "average"}, Month: day(3, 1)}}, "average 2027-03"},
 		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "a"}, Date: day(1, 15)}, {Threshold: planner.Threshold{Name: "b"}, Date: day(1, 15)}}, "a 2027-01-15"},
 		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "never"}}}, "none within 12 months"},
 	} {
-		if got := first(Resource{Crossings: tc.crossings, Monthly: make(Steps, 12)}); got != tc.want {
+		if got := first(Resource{Crossings: tc.crossings, ViewDays: 365}); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.crossings, got, tc.want)
 		}
 	}
 }
 
-// TestHowFarTheForecastsSee: without a monthly forecast (a short history)
-// the report says how far it could see, never "none within 12 months".
+// TestHowFarTheForecastsSee: "none" says how far the dates look, in
+// months of the view.
 func TestHowFarTheForecastsSee(t *testing.T) {
 	funcs := Funcs()
 	first := funcs["first"].(func(Resource) string)
 	crossing := funcs["crossing"].(func(planner.Crossing, Resource) string)
-	short := Resource{HorizonDays: 90, Crossings: []planner.Crossing{{}}}
-	long := Resource{HorizonDays: 90, Crossings: []planner.Crossing{{}}, Monthly: make(Steps, 12)}
-	if got, want := first(short), "none within the 90 days forecast (too little history for a 12-month view)"; got != want {
-		t.Errorf("short history: %q, want %q", got, want)
+	year := Resource{HorizonDays: 90, ViewDays: 365, Crossings: []planner.Crossing{{}}}
+	half := Resource{HorizonDays: 90, ViewDays: 183, Crossings: []planner.Crossing{{}}}
+	if got, want := first(year), "none within 12 months"; got != want {
+		t.Errorf("%q, want %q", got, want)
 	}
-	if got, want := crossing(planner.Crossing{}, short), "not within the 90 days forecast (too little history for a 12-month view)"; got != want {
-		t.Errorf("short history: %q, want %q", got, want)
+	if got, want := crossing(planner.Crossing{}, half), "not within 6 months"; got != want {
+		t.Errorf("%q, want %q", got, want)
 	}
-	if got := first(long); got != "none within 12 months" {
-		t.Errorf("12 months: %q", got)
+}
+
+// TestPreviousReadsMonths: a v2 report dated a crossing beyond the daily
+// horizon by its month; read back, it is dated by the month's first day,
+// with the runway that version counted, so the week-over-week comparison
+// has a date to compare.
+func TestPreviousReadsMonths(t *testing.T) {
+	v2 := `{"schema": "capplan.report/v2", "date": "2026-11-23", "resources": [{"name": "cpu/requests", "horizon_days": 90,
+		"crossings": [{"name": "CPU average", "fraction": 0.7, "month": "2027-03-01T00:00:00Z"}, {"name": "never", "fraction": 0.9}]}]}`
+	plan, _, err := Previous([]byte(v2), "v2.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := plan.Projections[0].Crossings
+	if cs[0].Date == nil || !cs[0].Date.Equal(time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)) || cs[0].RunwayDays == nil || *cs[0].RunwayDays != 98 {
+		t.Errorf("monthly crossing read as %+v, want 2027-03-01 and 98 days", cs[0])
+	}
+	if cs[1].Date != nil || cs[1].RunwayDays != nil {
+		t.Errorf("a crossing never reached read as %+v", cs[1])
 	}
 }

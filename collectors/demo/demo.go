@@ -161,7 +161,7 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 		// The lead year holds at the history's first day.
 		d := max(day, 0)
 		weekend := date.Weekday() == time.Saturday || date.Weekday() == time.Sunday
-		var cpu, cpuPeak, mem, memPeak, cpuReq, memReq, cpuLim, memLim float64
+		var cpu, cpuSwing, mem, memSwing, cpuReq, memReq, cpuLim, memLim float64
 		for i, w := range wls {
 			week := w.weekday
 			if weekend {
@@ -172,14 +172,19 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 			m := math.Max(w.mem(d)*(1+0.3*(week-1))*(1+0.02*r.NormFloat64()), 0)
 			burst := w.burst * (1 + 0.08*r.Float64())
 			last[i] = daily{c, c * burst, m, m * (1 + (burst-1)/3)}
-			cpu, cpuPeak = cpu+c, cpuPeak+c*burst
-			mem, memPeak = mem+m, memPeak+m*(1+(burst-1)/3)
+			cpu, mem = cpu+c, mem+m
+			cpuSwing += math.Pow(c*(burst-1), 2)
+			memSwing += math.Pow(m*(burst-1)/3, 2)
 			// Requests follow what the workload was sized for, not the day's
 			// noise; they move when it is resized.
 			cr, mr := w.cpu(d)*w.requestOver, w.mem(d)*w.requestOver
 			cpuReq, memReq = cpuReq+cr, memReq+mr
 			cpuLim, memLim = cpuLim+cr*w.limitOver, memLim+mr*w.limitOver
 		}
+		// Workloads peak at different hours: the cluster's daily peak is
+		// its mean plus their swings added as independent ones (the root
+		// of the sum of their squares), not the sum of their peaks.
+		cpuPeak, memPeak := cpu+math.Sqrt(cpuSwing), mem+math.Sqrt(memSwing)
 		stored := storedGiB(d) * gib * (1 + 0.002*r.NormFloat64())
 		lastDay = d
 		if date.Before(first) {

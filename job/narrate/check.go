@@ -230,7 +230,6 @@ func NewFigures(r templates.Report, prompt string) Figures {
 			level(res, c.Level)
 			addDate(c.Date)
 			addDate(c.Earliest)
-			addDate(c.Month)
 			if c.Date != nil {
 				addDays(c.Date.Sub(today).Hours() / 24)
 			}

@@ -3,6 +3,7 @@ package narrate
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -45,22 +46,48 @@ func outlook(r templates.Report) string {
 	for i, a := range need {
 		soon[i] = describeResource(a.res, a.first)
 	}
-	ok := len(r.Resources) - len(soon)
+	// The others: those that reach a threshold beyond the daily horizon,
+	// and those that stay below within the view.
+	var later []string
+	clear := 0
+	for _, res := range r.Resources {
+		if res.Status != "ok" {
+			continue
+		}
+		if cs := soonest(res.Crossings, today); len(cs) > 0 && cs[0].Date != nil {
+			later = append(later, fmt.Sprintf("%s (%s threshold, %s)", res.Name, cs[0].Name, cs[0].Date.Format(time.DateOnly)))
+		} else {
+			clear++
+		}
+	}
 	var b strings.Builder
 	switch len(soon) {
 	case 0:
-		fmt.Fprintf(&b, "All %d resources stay below their thresholds through the forecasts.", len(r.Resources))
-		return b.String()
 	case 1:
 		b.WriteString("One resource needs attention: ")
 	default:
 		fmt.Fprintf(&b, "%d resources need attention, soonest first: ", len(soon))
 	}
-	b.WriteString(strings.Join(soon, "; ") + ".")
-	if ok > 0 {
-		fmt.Fprintf(&b, " The other %d stay below their thresholds through the forecasts.", ok)
+	if len(soon) > 0 {
+		b.WriteString(strings.Join(soon, "; ") + ". ")
 	}
-	return b.String()
+	if len(later) > 0 {
+		fmt.Fprintf(&b, "Later than %d days: %s. ", r.Resources[0].HorizonDays, strings.Join(later, ", "))
+	}
+	switch {
+	case clear == len(r.Resources):
+		fmt.Fprintf(&b, "All %d resources stay below their thresholds %s.", clear, within(r.Resources[0]))
+	case clear == 1:
+		fmt.Fprintf(&b, "One more stays below its thresholds %s.", within(r.Resources[0]))
+	case clear > 1:
+		fmt.Fprintf(&b, "The other %d stay below their thresholds %s.", clear, within(r.Resources[0]))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// within says how far the dates look, as the report does.
+func within(res templates.Resource) string {
+	return fmt.Sprintf("within %d months", int(math.Round(float64(res.ViewDays)/30.44)))
 }
 
 // describeResource says when a resource crosses its first threshold;
@@ -69,8 +96,10 @@ func describeResource(res templates.Resource, crossings []planner.Crossing) stri
 	for _, c := range crossings {
 		level := planner.Quantity(c.Level, res.Unit)
 		switch {
+		case c.Already && c.Peak:
+			return fmt.Sprintf("%s reached its %s threshold (%s) in the last week, with a highest daily peak of %s", res.Name, c.Name, level, planner.Quantity(res.TodayPeak, res.Unit))
 		case c.Already:
-			return fmt.Sprintf("%s is past its %s threshold (%s) at %s", res.Name, c.Name, level, planner.Quantity(res.Today, res.Unit))
+			return fmt.Sprintf("%s reached its %s threshold (%s) on a day of the last week, %s on average over it", res.Name, c.Name, level, planner.Quantity(res.Today, res.Unit))
 		case c.Date != nil:
 			s := fmt.Sprintf("%s reaches its %s threshold (%s) on %s", res.Name, c.Name, level, c.Date.Format(time.DateOnly))
 			if c.RunwayDays != nil {
@@ -81,8 +110,6 @@ func describeResource(res templates.Resource, crossings []planner.Crossing) stri
 				}
 			}
 			return s
-		case c.Month != nil:
-			return fmt.Sprintf("%s reaches its %s threshold (%s) in %s by the monthly forecast", res.Name, c.Name, level, c.Month.Format("2006-01"))
 		}
 	}
 	return fmt.Sprintf("%s is %s", res.Name, res.Status)
@@ -106,7 +133,7 @@ func compareCrossings(a, b []planner.Crossing, today time.Time) int {
 		if len(cs) == 0 {
 			return 0, false
 		}
-		m := cs[0].RunwayMonths(today)
+		m := cs[0].RunwayMonths()
 		if m == nil {
 			return 0, false
 		}
@@ -179,8 +206,16 @@ func actions(r templates.Report) string {
 		}
 	}
 	if best != nil {
-		parts = append(parts, fmt.Sprintf("The option that buys runway cheapest is %s: %s for %.1f months gained (%s per month of runway), after which %s binds first.",
-			best.Option, templates.Dollars(best.Cost), best.GainMonths, templates.Dollars(best.CostPerMonth), best.Binding))
+		after := "after which " + best.Binding + " binds first"
+		if best.Binding == "" {
+			after = "after which no resource reaches a threshold within the forecasts"
+		}
+		gained := fmt.Sprintf("%.1f months gained", best.GainMonths)
+		if best.Beyond {
+			gained = "at least " + gained
+		}
+		parts = append(parts, fmt.Sprintf("The option that buys runway cheapest is %s: %s for %s (%s per month of runway), %s.",
+			best.Option, templates.Dollars(best.Cost), gained, templates.Dollars(best.CostPerMonth), after))
 	}
 	if len(parts) == 0 {
 		return "Nothing to buy or change this week."

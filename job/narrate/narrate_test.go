@@ -43,7 +43,7 @@ func TestDeterministicPassesTheCheck(t *testing.T) {
 	if bad := NewFigures(r, prompt).Check(text, 1); len(bad) > 0 {
 		t.Fatalf("the deterministic narrative fails its own check: %+v\n%s", bad, text)
 	}
-	for _, want := range []string{"**Outlook:**", "**Risks:**", "**Actions:**", "cpu/usage reaches its CPU peak threshold (29.32 cores) on 2026-11-23, today", "Losing mini-1"} {
+	for _, want := range []string{"**Outlook:**", "**Risks:**", "**Actions:**", "cpu/usage reaches its CPU peak threshold (29.32 cores) on 2026-12-08, 15 days from now", "Losing mini-1"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("narrative lacks %q:\n%s", want, text)
 		}

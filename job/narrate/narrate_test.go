@@ -72,7 +72,10 @@ func TestCheck(t *testing.T) {
 		bad  []string
 	}{
 		{fmt.Sprintf("%s crosses on %s, in %.0f days.", res.Name, date, *res.Runway), nil},
-		{fmt.Sprintf("In about %.1f months.", *res.Runway/30.44), nil},
+		// The next sentence speaks of the same resource.
+		{fmt.Sprintf("%s crosses on %s. That is in about %.1f months.", res.Name, date, *res.Runway/30.44), nil},
+		// Said of nothing, a resource's figure is the cluster's: unbound.
+		{fmt.Sprintf("In about %.1f months.", *res.Runway/30.44), []string{fmt.Sprintf("%.1f months", *res.Runway/30.44)}},
 		{"Allocatable memory is 183 GiB across 3 nodes.", nil},
 		{"Allocatable memory is 196.5 GB.", nil},
 		{"Allocatable memory is 777 GiB.", []string{"777 GiB"}},
@@ -349,5 +352,36 @@ func TestDeterministicSoonestFirst(t *testing.T) {
 	u, q := strings.Index(text, "cpu/usage reaches"), strings.Index(text, "cpu/requests reaches")
 	if !strings.Contains(text, "2 resources need attention, soonest first") || u < 0 || q < 0 || u > q {
 		t.Fatalf("want cpu/usage (today) before cpu/requests (2027-03):\n%s", text)
+	}
+}
+
+// TestFabricatedDrafts: a number, its unit and date are accepted only for
+// the subject the sentence speaks of (issue: a draft of true numbers put
+// in the wrong places passed with no rejection).
+func TestFabricatedDrafts(t *testing.T) {
+	r := demo(t)
+	fs := NewFigures(r, "")
+	for _, tc := range []struct {
+		name, text string
+		bad        []string
+	}{
+		{"true", "cpu/usage reaches its CPU peak threshold (29.32 cores) on 2026-12-08, as early as 2026-11-24: 15 days of runway. " +
+			"cpu/requests reaches 24.15 cores (70%) on 2027-02-25, in 94 days. Add a node: $1,500 for at least 11.5 months gained ($130 per month). " +
+			"Losing mini-1 leaves 23.00 cores for 21.17 cores requested.", nil},
+		{"the issue's draft", "Ceph raw reaches 49% on 2027-02-01, short by 27.6 GiB, buy 3 nodes.", []string{"49%", "2027-02-01", "27.6 GiB", "3 nodes"}},
+		{"wrong resource", "memory/usage reaches its peak threshold of 29.32 cores on 2026-12-08.", []string{"29.32 cores", "2026-12-08"}},
+		{"wrong date", "cpu/usage reaches its CPU peak threshold on 2027-02-25.", []string{"2027-02-25"}},
+		{"wrong dollar amount", "Add a node for $1,200 to gain 11.5 months.", []string{"$1,200"}},
+		{"right numbers in the wrong place", "cpu/requests has 15 days of runway. memory/usage is at 61% of its capacity.", []string{"15 days", "61%"}},
+		{"GB for GiB", "memory/usage is 85.3 GB on average; 91.6 GB is the same in decimal units.", []string{"85.3 GB"}},
+		{"a date carried to the next sentence", "cpu/requests is the next to watch. It crosses on 2026-12-08.", []string{"2026-12-08"}},
+	} {
+		var got []string
+		for _, c := range fs.Check(tc.text, 1) {
+			got = append(got, c.Text)
+		}
+		if strings.Join(got, "|") != strings.Join(tc.bad, "|") {
+			t.Errorf("%s: rejected %q, want %q", tc.name, got, tc.bad)
+		}
 	}
 }

@@ -132,7 +132,7 @@ func (c Config) Validate() error {
 		case !(v > 0) || math.IsInf(v, 0):
 			errs = append(errs, fmt.Errorf("capacities %q is %v: want a positive number in the series' unit", name, v))
 		case kindOf(name) == "":
-			errs = append(errs, fmt.Errorf("capacities %q: cannot tell which thresholds apply; name it cpu/..., memory/..., disk/..., ceph/..., volumes/... or network/...", name))
+			errs = append(errs, fmt.Errorf("capacities %q: cannot tell which thresholds apply: start its name with cpu/, memory/, disk/, ceph/, volumes/ or network/", name))
 		}
 	}
 	for _, it := range c.Inventory {

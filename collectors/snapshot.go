@@ -47,15 +47,21 @@ func (r Resources) Add(o Resources) Resources {
 // Node is one node with what it offers, what is asked of it and what it
 // uses.
 type Node struct {
-	Name         string    `json:"name"`
-	Roles        []string  `json:"roles,omitempty"`
-	InstanceType string    `json:"instance_type,omitempty"`
-	Ready        bool      `json:"ready"`
-	Schedulable  bool      `json:"schedulable"`
-	Capacity     Resources `json:"capacity"`
-	Allocatable  Resources `json:"allocatable"`
-	Requests     Resources `json:"requests"`
-	Limits       Resources `json:"limits"`
+	Name         string   `json:"name"`
+	Roles        []string `json:"roles,omitempty"`
+	InstanceType string   `json:"instance_type,omitempty"`
+	Ready        bool     `json:"ready"`
+	Schedulable  bool     `json:"schedulable"`
+	// NoSchedule is true when a NoSchedule or NoExecute taint keeps pods
+	// without a toleration off the node (a control plane's, usually).
+	NoSchedule  bool      `json:"no_schedule,omitempty"`
+	Capacity    Resources `json:"capacity"`
+	Allocatable Resources `json:"allocatable"`
+	Requests    Resources `json:"requests"`
+	Limits      Resources `json:"limits"`
+	// DaemonSetRequests are the requests of the node's DaemonSet pods,
+	// which run on every node and do not move when it is lost.
+	DaemonSetRequests Resources `json:"daemonset_requests"`
 	// Usage is nil when the metrics API did not report the node.
 	Usage *Resources `json:"usage,omitempty"`
 }

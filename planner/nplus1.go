@@ -11,7 +11,10 @@ import (
 
 // Fit says whether a resource's requests still fit once a node is lost.
 type Fit struct {
-	Requests  float64 `json:"requests"`  // of all pods that hold resources
+	// Requests are those of every pod that holds resources, less the
+	// lost node's DaemonSet pods and the pods of Ready nodes that take no
+	// new ones (cordoned, tainted): they stay.
+	Requests  float64 `json:"requests"`
 	Remaining float64 `json:"remaining"` // allocatable on the nodes left
 	Fits      bool    `json:"fits"`
 	// Headroom is Remaining - Requests: negative when it does not fit.
@@ -86,23 +89,29 @@ func weekdayUse(s collectors.Series, remaining float64) *UseFit {
 }
 
 // LoseLargestNode checks whether the cluster survives losing its largest
-// node (by allocatable memory, then CPU): whether every pod's requests fit
-// on the nodes left, and whether Ceph can rebuild the lost copies. Ceph's
-// OSDs are assumed spread evenly over the nodes, which the snapshot does
-// not show; a note says so.
+// node (by allocatable memory, then CPU): whether the requests that must
+// move fit on the nodes left, and whether Ceph can rebuild the lost
+// copies. Ceph's OSDs are assumed spread evenly over the nodes, which the
+// snapshot does not show; a note says so.
 func LoseLargestNode(s collectors.Snapshot) (NPlusOne, error) {
 	var out NPlusOne
 	if len(s.Nodes) == 0 {
 		return out, fmt.Errorf("N+1: the snapshot has no nodes")
 	}
-	// Only nodes that are Ready and take pods are capacity: a NotReady or
-	// cordoned node can neither be lost nor take the lost node's pods.
+	// Only nodes that are Ready and take pods are capacity: a NotReady,
+	// cordoned or NoSchedule-tainted node can neither be lost nor take the
+	// lost node's pods.
 	largest := -1
-	var total, requests collectors.Resources
+	var total, requests, staying collectors.Resources
 	var left []string
 	for i, n := range s.Nodes {
-		if !n.Ready || !n.Schedulable {
+		if !n.Ready || !n.Schedulable || n.NoSchedule {
 			left = append(left, n.Name)
+			// The pods of a Ready node that takes no new ones stay where
+			// they are; a NotReady node's are evicted and need room.
+			if n.Ready {
+				staying = staying.Add(n.Requests)
+			}
 			continue
 		}
 		total = total.Add(n.Allocatable)
@@ -116,18 +125,24 @@ func LoseLargestNode(s collectors.Snapshot) (NPlusOne, error) {
 		}
 	}
 	if largest < 0 {
-		return out, fmt.Errorf("N+1: no node is Ready and schedulable")
+		return out, fmt.Errorf("N+1: no node is Ready, schedulable and untainted")
 	}
 	if len(left) > 0 {
-		out.Notes = append(out.Notes, fmt.Sprintf("not counted as capacity, NotReady or cordoned: %s", strings.Join(left, ", ")))
+		out.Notes = append(out.Notes, fmt.Sprintf("not counted as capacity, NotReady, cordoned or tainted NoSchedule: %s", strings.Join(left, ", ")))
 	}
 	for _, ns := range s.Namespaces {
 		requests = requests.Add(ns.Requests)
 	}
 	lost := s.Nodes[largest]
+	// The lost node's DaemonSet pods run on every node: they do not move.
+	ds := lost.DaemonSetRequests
+	if ds.CPUCores > 0 || ds.MemoryBytes > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("the DaemonSet pods of %s (%s, %s requested) do not move", lost.Name,
+			Quantity(ds.CPUCores, collectors.Cores), Quantity(float64(ds.MemoryBytes), collectors.Bytes)))
+	}
 	out.LostNode = lost.Name
-	out.CPU = fit(requests.CPUCores, total.CPUCores-lost.Allocatable.CPUCores)
-	out.Memory = fit(float64(requests.MemoryBytes), float64(total.MemoryBytes-lost.Allocatable.MemoryBytes))
+	out.CPU = fit(requests.CPUCores-staying.CPUCores-ds.CPUCores, total.CPUCores-lost.Allocatable.CPUCores)
+	out.Memory = fit(float64(requests.MemoryBytes-staying.MemoryBytes-ds.MemoryBytes), float64(total.MemoryBytes-lost.Allocatable.MemoryBytes))
 	if c := s.Ceph; c != nil && c.TotalBytes > 0 {
 		out.Ceph = cephLoss(c, len(s.Nodes))
 		out.Notes = append(out.Notes, fmt.Sprintf("Ceph's OSDs are assumed spread evenly over the %d nodes", len(s.Nodes)))

@@ -45,12 +45,38 @@ func TestLoseLargestNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.LostNode != "a" || n.CPU.Remaining != 0 || n.Memory.Fits || len(n.Notes) != 1 || n.Notes[0] != "not counted as capacity, NotReady or cordoned: b, c" {
+	if n.LostNode != "a" || n.CPU.Remaining != 0 || n.Memory.Fits || len(n.Notes) != 1 || n.Notes[0] != "not counted as capacity, NotReady, cordoned or tainted NoSchedule: b, c" {
 		t.Errorf("with b cordoned and c NotReady: %+v", n)
 	}
 	s.Nodes[0].Ready = false
-	if _, err := LoseLargestNode(s); err == nil || !strings.Contains(err.Error(), "no node is Ready and schedulable") {
+	if _, err := LoseLargestNode(s); err == nil || !strings.Contains(err.Error(), "no node is Ready, schedulable and untainted") {
 		t.Errorf("no usable node: %v", err)
+	}
+}
+
+// TestLoseLargestNodeLeavesWhatStays: a tainted control plane is no
+// capacity and its pods stay; the lost node's DaemonSet pods do not move.
+func TestLoseLargestNodeLeavesWhatStays(t *testing.T) {
+	cp, b, c := node("cp", 4, 16), node("b", 16, 64), node("c", 16, 64)
+	cp.NoSchedule, cp.Requests = true, collectors.Resources{CPUCores: 2, MemoryBytes: 4 * gib}
+	b.DaemonSetRequests = collectors.Resources{CPUCores: 1, MemoryBytes: 2 * gib}
+	s := collectors.Snapshot{
+		Nodes:      []collectors.Node{cp, b, c},
+		Namespaces: []collectors.Namespace{{Name: "x", Requests: collectors.Resources{CPUCores: 20, MemoryBytes: 70 * gib}}},
+	}
+	n, err := LoseLargestNode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b is lost (c ties, b first); 16 cores and 64 GiB left on c; to
+	// move: 20 - 2 (cp's) - 1 (b's DaemonSets) = 17 cores, 70 - 4 - 2 =
+	// 64 GiB.
+	if n.LostNode != "b" || n.CPU.Requests != 17 || n.CPU.Remaining != 16 || n.CPU.Fits || n.Memory.Requests != 64*gib || !n.Memory.Fits {
+		t.Errorf("%+v", n)
+	}
+	want := []string{"not counted as capacity, NotReady, cordoned or tainted NoSchedule: cp", "the DaemonSet pods of b (1.00 cores, 2.0 GiB requested) do not move"}
+	if strings.Join(n.Notes, "|") != strings.Join(want, "|") {
+		t.Errorf("notes %q, want %q", n.Notes, want)
 	}
 }
 

@@ -237,9 +237,15 @@ func snapshot(now time.Time, d int, wls []workload, last []daily, series map[str
 		total = total.Add(req)
 	}
 	for i, name := range nodeNames {
-		share := nodeShare[i]
-		var req, lim, use collectors.Resources
+		var req, lim, use, daemons collectors.Resources
 		for _, ns := range snap.Namespaces {
+			share := nodeShare[i]
+			if ns.Name == "kube-system" {
+				// Per-node agents (CNI, kube-proxy, node exporter): a
+				// DaemonSet's pod on every node.
+				share = 1.0 / float64(len(nodeNames))
+				daemons = daemons.Add(scale(ns.Requests, share))
+			}
 			req = req.Add(scale(ns.Requests, share))
 			lim = lim.Add(scale(ns.Limits, share))
 			use = use.Add(scale(*ns.Usage, share))
@@ -248,7 +254,7 @@ func snapshot(now time.Time, d int, wls []workload, last []daily, series map[str
 		snap.Nodes = append(snap.Nodes, collectors.Node{
 			Name: name, Roles: []string{"control-plane", "worker"}, InstanceType: "mini-pc",
 			Ready: true, Schedulable: true, Capacity: nodeCapacity, Allocatable: nodeAllocatable,
-			Requests: req, Limits: lim, Usage: &use,
+			Requests: req, Limits: lim, Usage: &use, DaemonSetRequests: daemons,
 		})
 	}
 	snap.Volumes = []collectors.VolumeClaims{

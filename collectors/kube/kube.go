@@ -213,6 +213,14 @@ func (a *aggregate) addNode(n *corev1.Node) {
 			node.Ready = cond.Status == corev1.ConditionTrue
 		}
 	}
+	for _, t := range n.Spec.Taints {
+		// The node controller's own NotReady and unreachable taints say
+		// what Ready says already.
+		if (t.Effect == corev1.TaintEffectNoSchedule || t.Effect == corev1.TaintEffectNoExecute) &&
+			t.Key != corev1.TaintNodeNotReady && t.Key != corev1.TaintNodeUnreachable && t.Key != corev1.TaintNodeUnschedulable {
+			node.NoSchedule = true
+		}
+	}
 	for label := range n.Labels {
 		if role, ok := strings.CutPrefix(label, "node-role.kubernetes.io/"); ok && role != "" {
 			node.Roles = append(node.Roles, role)
@@ -292,6 +300,9 @@ func (a *aggregate) addPod(p *corev1.Pod) {
 	}
 	node.Requests = node.Requests.Add(req)
 	node.Limits = node.Limits.Add(lim)
+	if slices.ContainsFunc(p.OwnerReferences, func(o metav1.OwnerReference) bool { return o.Kind == "DaemonSet" }) {
+		node.DaemonSetRequests = node.DaemonSetRequests.Add(req)
+	}
 }
 
 // recent says whether the pod's last condition change falls in the window.

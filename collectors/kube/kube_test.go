@@ -266,3 +266,31 @@ func TestCollectMinikubeMetrics(t *testing.T) {
 		t.Errorf("no pod metrics, yet usage %+v", empty.Namespaces[0].Usage)
 	}
 }
+
+// TestCollectTaintsAndDaemonSets: a NoSchedule taint keeps new pods off a
+// node (the node controller's own taints say what Ready says); a
+// DaemonSet's pods are counted apart on their node, as they do not move.
+func TestCollectTaintsAndDaemonSets(t *testing.T) {
+	ready := []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}}
+	cp := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "cp"}, Status: corev1.NodeStatus{Conditions: ready},
+		Spec: corev1.NodeSpec{Taints: []corev1.Taint{{Key: "node-role.kubernetes.io/control-plane", Effect: corev1.TaintEffectNoSchedule}}}}
+	gone := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "gone"},
+		Spec: corev1.NodeSpec{Taints: []corev1.Taint{{Key: corev1.TaintNodeUnreachable, Effect: corev1.TaintEffectNoExecute}}}}
+	soft := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "soft"}, Status: corev1.NodeStatus{Conditions: ready},
+		Spec: corev1.NodeSpec{Taints: []corev1.Taint{{Key: "gpu", Effect: corev1.TaintEffectPreferNoSchedule}}}}
+	agent := pod("kube-system", "agent", "soft", corev1.PodRunning, container("a", list("cpu", "100m", "memory", "128Mi"), nil))
+	agent.OwnerReferences = []metav1.OwnerReference{{Kind: "DaemonSet", Name: "agent"}}
+	app := pod("shop", "app", "soft", corev1.PodRunning, container("a", list("cpu", "1", "memory", "1Gi"), nil))
+	snap := collect(t, &Collector{Client: fake.NewClientset(cp, gone, soft, agent, app), Metrics: metricsfake.NewSimpleClientset()})
+	byName := map[string]collectors.Node{}
+	for _, n := range snap.Nodes {
+		byName[n.Name] = n
+	}
+	if !byName["cp"].NoSchedule || byName["gone"].NoSchedule || byName["soft"].NoSchedule {
+		t.Errorf("NoSchedule: cp %v, gone %v, soft %v; want true, false (its taint is NotReady's), false (only preferred)",
+			byName["cp"].NoSchedule, byName["gone"].NoSchedule, byName["soft"].NoSchedule)
+	}
+	if s := byName["soft"]; !near(s.Requests.CPUCores, 1.1) || !near(s.DaemonSetRequests.CPUCores, 0.1) || s.DaemonSetRequests.MemoryBytes != 128<<20 {
+		t.Errorf("soft: requests %+v, DaemonSet requests %+v; want 1.1 cores and 0.1 cores, 128 MiB", s.Requests, s.DaemonSetRequests)
+	}
+}

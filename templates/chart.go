@@ -26,19 +26,20 @@ var (
 	meanColor    = color.NRGBA{R: 0x1f, G: 0x6f, B: 0xb4, A: 0xff}
 	band80       = color.NRGBA{R: 0x1f, G: 0x6f, B: 0xb4, A: 0x66}
 	band95       = color.NRGBA{R: 0x1f, G: 0x6f, B: 0xb4, A: 0x2a}
-	bandMonthly  = color.NRGBA{R: 0x1f, G: 0x6f, B: 0xb4, A: 0x40}
 	peakColor    = color.NRGBA{R: 0x8e, G: 0x44, B: 0xad, A: 0xff}
 	warnColor    = color.NRGBA{R: 0xd9, G: 0x8c, B: 0x00, A: 0xff}
 	critColor    = color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
 )
 
 // Chart draws one resource as SVG: the last half year of daily means and
-// (where a threshold is on them) daily peaks, the daily forecast of each (the means with their 80% and
-// 95% bands), the monthly forecast of the means beyond it with its 80%
-// band, every threshold (solid on daily means, dotted on daily peaks), the
-// day each is reached and "as early as" marked on its line, and today.
-// The legend stands beside the plot, not over the data; the methods are
-// named in the report's text. Values are in cores, GiB or TiB.
+// (where a threshold is on them) daily peaks, the daily forecast of each
+// (the means with their 80% and 95% bands), the monthly forecast of the
+// means beyond it (without a band: its intervals cover far less than
+// they say, docs/BENCHMARKS.md), every threshold (dashed on daily means,
+// dotted on daily peaks), the day each is reached and "as early as"
+// marked on its line, and today. The legend stands beside the plot, not
+// over the data; the methods are named in the report's text. Values are
+// in cores, GiB or TiB.
 func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, error) {
 	scale, unit := axisUnit(p.Unit, p.Capacity)
 	pl := plot.New()
@@ -110,12 +111,11 @@ func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, 
 	}
 	// The months after the daily forecast, as the report reads them.
 	var months []time.Time
-	var monthly forecast.Forecast
+	var monthly []float64
 	if n := len(p.Times); n > 0 {
 		for k, m := range p.Months {
 			if m.After(p.Times[n-1]) {
-				months = p.Months[k:]
-				monthly = after(p.MonthlyMean, k)
+				months, monthly = p.Months[k:], p.MonthlyMean.Mean[k:]
 				break
 			}
 		}
@@ -124,9 +124,6 @@ func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, 
 		return nil, err
 	}
 	if err := band(p.Times, p.Mean, 80, band80, "80% interval"); err != nil {
-		return nil, err
-	}
-	if err := band(months, monthly, 80, bandMonthly, ""); err != nil {
 		return nil, err
 	}
 	// Peaks matter where a threshold is on them; elsewhere (storage) they
@@ -149,7 +146,7 @@ func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, 
 		return nil, err
 	}
 	if len(months) > 0 {
-		if err := line(points(months, monthly.Mean), meanColor, 1.5, []vg.Length{vg.Points(6), vg.Points(3)}, "monthly forecast"); err != nil {
+		if err := line(points(months, monthly), meanColor, 1.5, []vg.Length{vg.Points(6), vg.Points(3)}, "monthly forecast"); err != nil {
 			return nil, err
 		}
 	}
@@ -212,16 +209,6 @@ func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, 
 		return nil, err
 	}
 	return compactSVG(buf.Bytes()), nil
-}
-
-// after is fc from step k on.
-func after(fc forecast.Forecast, k int) forecast.Forecast {
-	out := forecast.Forecast{Levels: fc.Levels, Mean: fc.Mean[k:]}
-	for i := range fc.Lower {
-		out.Lower = append(out.Lower, fc.Lower[i][k:])
-		out.Upper = append(out.Upper, fc.Upper[i][k:])
-	}
-	return out
 }
 
 // axisUnit picks the axis unit: cores as they are, bytes in GiB or TiB.

@@ -17,8 +17,10 @@ type Snapshot struct {
 	// resources (not Succeeded or Failed), and their live usage.
 	Namespaces []Namespace    `json:"namespaces"`
 	Volumes    []VolumeClaims `json:"volumes,omitempty"`
-	Pressure   []Pressure     `json:"pressure,omitempty"`
-	Ceph       *Ceph          `json:"ceph,omitempty"`
+	// StorageClasses say which Ceph pool backs the claims of each class.
+	StorageClasses []StorageClass `json:"storage_classes,omitempty"`
+	Pressure       []Pressure     `json:"pressure,omitempty"`
+	Ceph           *Ceph          `json:"ceph,omitempty"`
 	// Sources names where each part came from ("demo", "ceph df file
 	// ceph.json", "metrics.k8s.io", ...), keyed by part.
 	Sources map[string]string `json:"sources"`
@@ -73,6 +75,16 @@ type Namespace struct {
 	Requests Resources  `json:"requests"`
 	Limits   Resources  `json:"limits"`
 	Usage    *Resources `json:"usage,omitempty"`
+}
+
+// StorageClass is a class of persistent volumes and what provisions them:
+// Pool is the Ceph pool of a Ceph CSI class (its "pool" parameter), "" for
+// others or when the class does not name one.
+type StorageClass struct {
+	Name        string `json:"name"`
+	Provisioner string `json:"provisioner"`
+	Pool        string `json:"pool,omitempty"`
+	Default     bool   `json:"default,omitempty"`
 }
 
 // VolumeClaims sums the persistent volume claims of one namespace and

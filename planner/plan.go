@@ -63,10 +63,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		replication := 0.0
 		if c.UsableBytes > 0 {
 			replication = float64(c.TotalBytes) / float64(c.UsableBytes)
-			targets = append(targets, target{"ceph/stored", float64(c.UsableBytes), storage, replication},
-				// Claims are provisioned from Ceph: what they request
-				// against what it can hold.
-				target{"volumes/requested", float64(c.UsableBytes), storage, replication})
+			targets = append(targets, target{"ceph/stored", float64(c.UsableBytes), storage, replication})
 		}
 		for _, p := range c.Pools {
 			// What a pool can hold: what it stores plus what Ceph says
@@ -76,6 +73,14 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 				r = replication
 			}
 			targets = append(targets, target{"ceph/pool/" + p.Name + "/stored", float64(p.StoredBytes + p.MaxAvailBytes), storage, r})
+			// A storage class's claims against the pool that backs it:
+			// promises, since RBD images are thin-provisioned and claims
+			// can exceed what the pool holds.
+			for _, sc := range s.StorageClasses {
+				if sc.Pool == p.Name {
+					targets = append(targets, target{"volumes/" + sc.Name + "/requested", float64(p.StoredBytes + p.MaxAvailBytes), storage, r})
+				}
+			}
 		}
 	}
 	if cfg.NetworkBytesPerSecond > 0 && cfg.Capacities["network/receive"] == 0 {
@@ -105,13 +110,20 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		p.RawPerUnit = tg.rawPerUnit
 		plan.Projections = append(plan.Projections, p)
 	}
+	// Claims of a class no known pool backs have nothing to be set
+	// against: said, not guessed.
+	planned := map[string]bool{}
+	for _, tg := range targets {
+		planned[tg.series] = true
+	}
+	for _, hs := range h.Series {
+		if class, ok := strings.CutPrefix(hs.Name, "volumes/"); ok && strings.HasSuffix(class, "/requested") && !planned[hs.Name] && (len(s.Nodes) > 0 || s.Ceph != nil) {
+			plan.Notes = append(plan.Notes, fmt.Sprintf("%s: storage class %s is backed by no Ceph pool of the snapshot, not projected", hs.Name, strings.TrimSuffix(class, "/requested")))
+		}
+	}
 	if len(s.Nodes) == 0 && s.Ceph == nil {
 		// Planned from a history alone: each series without a capacity
 		// is named, and there is no node to lose.
-		planned := map[string]bool{}
-		for _, tg := range targets {
-			planned[tg.series] = true
-		}
 		for _, hs := range h.Series {
 			if !planned[hs.Name] {
 				plan.Notes = append(plan.Notes, fmt.Sprintf("%s: no capacity to plan against (capacities in the planner configuration can give one), not projected", hs.Name))

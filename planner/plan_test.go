@@ -137,3 +137,24 @@ func TestCapacitiesValidated(t *testing.T) {
 		}
 	}
 }
+
+// TestVolumesAgainstTheirPool: a storage class's claims are set against
+// the pool that backs it, not Ceph's usable capacity; a class no pool
+// backs is named.
+func TestVolumesAgainstTheirPool(t *testing.T) {
+	block, nfs := growing(), growing()
+	block.Name, nfs.Name = "volumes/ceph-block/requested", "volumes/nfs/requested"
+	snap := collectors.Snapshot{
+		Ceph: &collectors.Ceph{TotalBytes: 3000, UsableBytes: 1000, NearfullRatio: 0.85, FullRatio: 0.95,
+			Pools: []collectors.Pool{{Name: "replicapool", StoredBytes: 100, MaxAvailBytes: 300, Replication: 3}}},
+		StorageClasses: []collectors.StorageClass{{Name: "ceph-block", Pool: "replicapool"}, {Name: "nfs", Provisioner: "nfs.csi.k8s.io"}},
+	}
+	plan := Make(snap, collectors.History{Series: []collectors.Series{block, nfs}}, DefaultConfig(), today, exact)
+	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "volumes/ceph-block/requested" })
+	if i < 0 || plan.Projections[i].Capacity != 400 || plan.Projections[i].RawPerUnit != 3 {
+		t.Fatalf("ceph-block claims not planned against replicapool's 100 + 300: %+v", plan.Projections)
+	}
+	if !slices.Contains(plan.Notes, "volumes/nfs/requested: storage class nfs is backed by no Ceph pool of the snapshot, not projected") {
+		t.Errorf("notes %q", plan.Notes)
+	}
+}

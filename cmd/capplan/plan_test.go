@@ -15,7 +15,7 @@ func TestPlanDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "13 files, 11 resources") {
+	if !strings.Contains(stdout, "14 files, 12 resources") {
 		t.Errorf("stdout %q", stdout)
 	}
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))

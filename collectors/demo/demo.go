@@ -95,11 +95,12 @@ func storedGiB(d int) float64 {
 	return v + 3.6*step(d, 700)
 }
 
-// claimedGiB is the storage the volume claims request on day d: claims
-// are sized ahead of use and grow in steps as workloads arrive; today's
-// sum is the snapshot's 880 GiB.
-func claimedGiB(d int) float64 {
-	return 300 + 100*step(d, 120) + 180*step(d, 300) + 120*step(d, 520) + 180*step(d, 655)
+// claimedGiB is the storage the volume claims of each storage class
+// request on day d: claims are sized ahead of use and grow in steps as
+// workloads arrive; today's are the snapshot's 480 GiB of RBD block
+// volumes and 400 GiB of CephFS.
+func claimedGiB(d int) (block, filesystem float64) {
+	return 100 + 180*step(d, 300) + 120*step(d, 520) + 80*step(d, 655), 200 + 100*step(d, 120) + 100*step(d, 655)
 }
 
 // daily is one workload's last simulated day.
@@ -206,8 +207,9 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 		for _, p := range pools {
 			add("ceph/pool/"+p.name+"/stored", collectors.Bytes, date, stored*p.share, stored*p.share)
 		}
-		requested := claimedGiB(d) * gib
-		add("volumes/requested", collectors.Bytes, date, requested, requested)
+		block, filesystem := claimedGiB(d)
+		add("volumes/ceph-block/requested", collectors.Bytes, date, block*gib, block*gib)
+		add("volumes/ceph-filesystem/requested", collectors.Bytes, date, filesystem*gib, filesystem*gib)
 	}
 
 	hist := collectors.History{}
@@ -262,6 +264,10 @@ func snapshot(now time.Time, d int, wls []workload, last []daily, series map[str
 		{Namespace: "home", StorageClass: "ceph-filesystem", Claims: 4, RequestedBytes: 400 * gib, UsedBytes: ptr(int64(series["ceph/pool/myfs-data0/stored"].Days[n].Mean))},
 		{Namespace: "monitoring", StorageClass: "ceph-block", Claims: 2, RequestedBytes: 60 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[n].Mean * 0.25))},
 		{Namespace: "ai-inference", StorageClass: "ceph-block", Claims: 3, RequestedBytes: 120 * gib, UsedBytes: ptr(int64(series["ceph/pool/replicapool/stored"].Days[n].Mean * 0.2))},
+	}
+	snap.StorageClasses = []collectors.StorageClass{
+		{Name: "ceph-block", Provisioner: "rook-ceph.rbd.csi.ceph.com", Pool: "replicapool", Default: true},
+		{Name: "ceph-filesystem", Provisioner: "rook-ceph.cephfs.csi.ceph.com", Pool: "myfs-data0"},
 	}
 	snap.Pressure = []collectors.Pressure{
 		{Namespace: "ai-inference", OOMKilled: 3},

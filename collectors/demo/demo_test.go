@@ -3,6 +3,7 @@ package demo
 import (
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -90,12 +91,17 @@ func TestDemoSnapshotMatchesHistory(t *testing.T) {
 	if want := series(t, h, "ceph/stored").Days[Days-1].Mean; math.Abs(float64(stored)-want) > float64(len(c.Pools)) {
 		t.Errorf("pools store %d bytes, history's last day %.0f", stored, want)
 	}
-	var requested int64
+	requested := map[string]int64{}
 	for _, v := range s.Volumes {
-		requested += v.RequestedBytes
+		requested[v.StorageClass] += v.RequestedBytes
 	}
-	if want := series(t, h, "volumes/requested").Days[Days-1].Mean; float64(requested) != want {
-		t.Errorf("claims request %d bytes, history's last day %.0f", requested, want)
+	for _, sc := range s.StorageClasses {
+		if want := series(t, h, "volumes/"+sc.Name+"/requested").Days[Days-1].Mean; float64(requested[sc.Name]) != want {
+			t.Errorf("%s claims request %d bytes, history's last day %.0f", sc.Name, requested[sc.Name], want)
+		}
+		if !slices.ContainsFunc(c.Pools, func(p collectors.Pool) bool { return p.Name == sc.Pool }) {
+			t.Errorf("%s is backed by pool %q, which Ceph does not have", sc.Name, sc.Pool)
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -74,6 +75,14 @@ func (c *Collector) Collect(ctx context.Context) (collectors.Snapshot, error) {
 		a.note("volume claims not read: %v", err)
 	} else {
 		snap.Sources["volumes"] = Source
+	}
+	if err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return c.Client.StorageV1().StorageClasses().List(ctx, opts)
+	}, func(obj runtime.Object) error {
+		snap.StorageClasses = append(snap.StorageClasses, storageClass(obj.(*storagev1.StorageClass)))
+		return nil
+	}); err != nil {
+		a.note("storage classes not read: %v", err)
 	}
 	if err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 		opts.FieldSelector = "reason=FailedScheduling"
@@ -332,6 +341,17 @@ func (a *aggregate) addEvent(e *corev1.Event) {
 	}
 	a.unschedulable[string(e.InvolvedObject.UID)] = true
 	a.pressureOf(e.InvolvedObject.Namespace).FailedScheduling++
+}
+
+// storageClass is what a class says of its backing: Ceph CSI's RBD and
+// CephFS classes name their pool in the "pool" parameter.
+func storageClass(sc *storagev1.StorageClass) collectors.StorageClass {
+	out := collectors.StorageClass{Name: sc.Name, Provisioner: sc.Provisioner,
+		Default: sc.Annotations["storageclass.kubernetes.io/is-default-class"] == "true"}
+	if strings.Contains(sc.Provisioner, "rbd.csi.ceph.com") || strings.Contains(sc.Provisioner, "cephfs.csi.ceph.com") {
+		out.Pool = sc.Parameters["pool"]
+	}
+	return out
 }
 
 func (a *aggregate) addClaim(c *corev1.PersistentVolumeClaim) {

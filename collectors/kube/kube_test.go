@@ -6,11 +6,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -292,5 +294,19 @@ func TestCollectTaintsAndDaemonSets(t *testing.T) {
 	}
 	if s := byName["soft"]; !near(s.Requests.CPUCores, 1.1) || !near(s.DaemonSetRequests.CPUCores, 0.1) || s.DaemonSetRequests.MemoryBytes != 128<<20 {
 		t.Errorf("soft: requests %+v, DaemonSet requests %+v; want 1.1 cores and 0.1 cores, 128 MiB", s.Requests, s.DaemonSetRequests)
+	}
+}
+
+// TestCollectStorageClasses: a Ceph CSI class names the pool that backs
+// it; another class has none.
+func TestCollectStorageClasses(t *testing.T) {
+	rbd := &storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "ceph-block", Annotations: map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}},
+		Provisioner: "rook-ceph.rbd.csi.ceph.com", Parameters: map[string]string{"clusterID": "rook-ceph", "pool": "replicapool"}}
+	local := &storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "local-path"}, Provisioner: "rancher.io/local-path", Parameters: map[string]string{"pool": "x"}}
+	snap := collect(t, &Collector{Client: fake.NewClientset(rbd, local), Metrics: metricsfake.NewSimpleClientset()})
+	want := []collectors.StorageClass{{Name: "ceph-block", Provisioner: "rook-ceph.rbd.csi.ceph.com", Pool: "replicapool", Default: true},
+		{Name: "local-path", Provisioner: "rancher.io/local-path"}}
+	if !slices.Equal(snap.StorageClasses, want) {
+		t.Errorf("storage classes %+v, want %+v", snap.StorageClasses, want)
 	}
 }

@@ -66,7 +66,8 @@ var DefaultQueries = []Query{
 	{Series: "ceph/pool/{name}/stored", Unit: collectors.Bytes, Label: "name", Expr: `ceph_pool_stored` + poolName},
 	{Series: "ceph/pool/{name}/max_avail", Unit: collectors.Bytes, Label: "name", Expr: `ceph_pool_max_avail` + poolName},
 	{Series: "volumes/used", Unit: collectors.Bytes, Expr: `sum(kubelet_volume_stats_used_bytes)`},
-	{Series: "volumes/requested", Unit: collectors.Bytes, Expr: `sum(kube_persistentvolumeclaim_resource_requests_storage_bytes)`},
+	{Series: "volumes/{storageclass}/requested", Unit: collectors.Bytes, Label: "storageclass",
+		Expr: `kube_persistentvolumeclaim_resource_requests_storage_bytes * on(namespace, persistentvolumeclaim) group_left(storageclass) kube_persistentvolumeclaim_info`},
 	{Series: "network/receive", Unit: collectors.BytesPerSecond,
 		Expr: `sum(rate(node_network_receive_bytes_total{device!~"lo|veth.*|cali.*|cilium.*|flannel.*|cni.*|docker.*"}[15m]))`},
 }

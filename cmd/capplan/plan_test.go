@@ -87,6 +87,7 @@ func TestPlanHistoryWithoutACluster(t *testing.T) {
 		"| [cpu/usage](#cpuusage) | ",
 		"36.00 cores",
 		"No cluster snapshot",
+		"The loss of a node was not evaluated: there is no cluster snapshot, only a history.",
 		"kubernetes: none: a history file without a kubeconfig or context",
 	} {
 		if !strings.Contains(string(md), want) {

@@ -76,11 +76,11 @@ func outlook(r templates.Report) string {
 	}
 	switch {
 	case clear == len(r.Resources):
-		fmt.Fprintf(&b, "All %d resources stay below their thresholds %s.", clear, within(r.Resources[0]))
+		fmt.Fprintf(&b, "No resource is expected to reach a threshold %s (fewer than half of the simulated futures do).", within(r.Resources[0]))
 	case clear == 1:
-		fmt.Fprintf(&b, "One more stays below its thresholds %s.", within(r.Resources[0]))
+		fmt.Fprintf(&b, "One more is not expected to reach a threshold %s.", within(r.Resources[0]))
 	case clear > 1:
-		fmt.Fprintf(&b, "The other %d stay below their thresholds %s.", clear, within(r.Resources[0]))
+		fmt.Fprintf(&b, "The other %d are not expected to reach a threshold %s.", clear, within(r.Resources[0]))
 	}
 	return strings.TrimSpace(b.String())
 }
@@ -182,6 +182,8 @@ func risks(r templates.Report) string {
 			s += "; Ceph: " + n.Ceph.Message
 		}
 		parts = append(parts, s+".")
+	} else if r.Summary.Nodes == 0 {
+		parts = append(parts, "The loss of a node was not evaluated: there is no cluster snapshot, only a history.")
 	} else {
 		parts = append(parts, "The loss of a node was not evaluated.")
 	}

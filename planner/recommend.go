@@ -74,6 +74,14 @@ func Recommend(p Plan, months int) []Recommendation {
 				r.Severity, r.Runway, r.Date = bySeverity(*c.RunwayDays, len(pr.Times)), c.RunwayDays, c.Date
 				r.Message = fmt.Sprintf("%s reaches its %s threshold %s on %s (as early as %s): %d days of runway",
 					pr.Resource, c.Name, level, c.Date.Format(time.DateOnly), c.Earliest.Format(time.DateOnly), *c.RunwayDays)
+			case c.Earliest != nil:
+				// Fewer than half the futures get there, but one in ten
+				// does: worth watching, not a date.
+				r.Severity = Info
+				r.Message = fmt.Sprintf("%s may reach its %s threshold %s within %d months: as early as %s, in %.0f%% of the simulated futures",
+					pr.Resource, c.Name, level, months, c.Earliest.Format(time.DateOnly), 100*c.Chance)
+				out = append(out, r)
+				continue
 			default:
 				continue
 			}

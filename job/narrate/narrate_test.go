@@ -19,7 +19,7 @@ import (
 )
 
 // demo is the demo cluster's report of 2026-11-23 (testdata/report.json,
-// written by capplan plan --demo; forecasts cut to 92 days and 12 months).
+// see testdata/README.md).
 func demo(t *testing.T) templates.Report {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "report.json"))

@@ -18,8 +18,9 @@ import (
 	"github.com/capplan/capplan/planner"
 )
 
-// chartDays is how much history a chart shows before the forecast.
-const chartDays = 180
+// chartDays is how much history a chart shows before the forecast: four
+// months, a third of the year ahead it looks at.
+const chartDays = 120
 
 var (
 	historyColor = color.NRGBA{R: 0x33, G: 0x33, B: 0x33, A: 0xff}
@@ -31,7 +32,7 @@ var (
 	critColor    = color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
 )
 
-// Chart draws one resource as SVG: the last half year of daily means and
+// Chart draws one resource as SVG: the last four months of daily means and
 // (where a threshold is on them) daily peaks, the daily forecast of each
 // (the means with their 80% and 95% bands), the monthly forecast of the
 // means beyond it (without a band: its intervals cover far less than

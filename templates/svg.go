@@ -78,8 +78,31 @@ func relativePath(d string) (string, bool) {
 	var b strings.Builder
 	var x, y int64
 	line := false // the last step written was a relative line
+	// A step in the same direction as the one before extends it: the
+	// points between lie on the line exactly (whole points, collinear), so
+	// a flat or straight stretch is written once.
+	var pdx, pdy int64
+	pending := false
+	flush := func() {
+		if !pending {
+			return
+		}
+		switch {
+		case !line:
+			b.WriteString("l")
+		case pdx >= 0:
+			b.WriteString(" ")
+		}
+		b.WriteString(strconv.FormatInt(pdx, 10))
+		if pdy >= 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(strconv.FormatInt(pdy, 10))
+		line, pending = true, false
+	}
 	for _, s := range steps {
 		if s[1] == "Z" {
+			flush()
 			b.WriteString("Z")
 			line = false
 			continue
@@ -95,6 +118,7 @@ func relativePath(d string) (string, bool) {
 		}
 		nx, ny := int64(math.Round(fx)), int64(math.Round(fy))
 		if s[1] == "M" {
+			flush()
 			b.WriteString("M" + strconv.FormatInt(nx, 10) + " " + strconv.FormatInt(ny, 10))
 			x, y, line = nx, ny, false
 			continue
@@ -103,18 +127,14 @@ func relativePath(d string) (string, bool) {
 		if dx == 0 && dy == 0 {
 			continue
 		}
-		switch {
-		case !line:
-			b.WriteString("l")
-		case dx >= 0:
-			b.WriteString(" ")
+		if pending && pdx*dy == pdy*dx && pdx*dx+pdy*dy > 0 {
+			pdx, pdy = pdx+dx, pdy+dy
+		} else {
+			flush()
+			pdx, pdy, pending = dx, dy, true
 		}
-		b.WriteString(strconv.FormatInt(dx, 10))
-		if dy >= 0 {
-			b.WriteString(" ")
-		}
-		b.WriteString(strconv.FormatInt(dy, 10))
-		x, y, line = nx, ny, true
+		x, y = nx, ny
 	}
+	flush()
 	return b.String(), true
 }

@@ -1,0 +1,27 @@
+package templates
+
+import "testing"
+
+// TestRelativePath: whole points relative to the one before, a straight
+// stretch written once; what it does not recognise is left alone.
+func TestRelativePath(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		// Three steps right along y = 20, then one up and right: the
+		// three are one.
+		{"M10,20L11,20L12,20L13,20L14,21Z", "M10 20l3 0 1 1Z", true},
+		// A turn back is not the same direction.
+		{"M0,0L2,0L1,0", "M0 0l2 0-1 0", true},
+		// Rounding, a repeated point dropped, a diagonal kept whole.
+		{"M0.4,0.6L1.2,1L1.2,1L2,2L3.4,3", "M0 1l1 0 2 2", true},
+		{"M0,0L2,0M5,5L6,5L7,5", "M0 0l2 0M5 5l2 0", true},
+		{"M0,0C1,1 2,2 3,3", "", false},
+	} {
+		got, ok := relativePath(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%s: %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}

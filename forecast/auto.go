@@ -96,6 +96,15 @@ func (p poolMember) name() string {
 	return p.spec.String()
 }
 
+// fewSeasons: a history of fewer seasons of its main period than this,
+// for a period of a year of months or longer, is forecast by the mean of
+// ETS and Theta (combForecast), not by validated selection: one window of
+// a few seasons judges the pool poorly. Chosen on the tuning halves of
+// m3-monthly, m3-monthly-24 and synthetic-short (docs/BENCHMARKS.md);
+// shorter periods keep validated selection, for synthetic-short's held-out
+// half lost by the combination.
+const fewSeasons = 12
+
 // strongSeason is the seasonal strength above which models without a
 // season are not screened: when the main season explains 70% of the
 // detrended variance they never forecast the held-out points better (none
@@ -168,6 +177,9 @@ const aiccPreference = 0.05
 // level shifts and spikes, where the model that forecasts the quiet
 // held-out window best underrates how far the series can move.
 func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
+	if m := mainPeriod(opts.Periods, len(y)); m >= 12 && len(y) < fewSeasons*m {
+		return combForecast(y, m, opts, Result{Notes: notes})
+	}
 	h := opts.Horizon
 	hold := min(h, len(y)/4)
 	res := Result{Notes: notes}

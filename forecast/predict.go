@@ -15,7 +15,8 @@ type Options struct {
 	Periods []int
 	Levels  []float64 // interval levels in percent; DefaultLevels when empty
 	// Method is "auto" (the default), "ets" (AICc selection over the ETS
-	// family), "hw" (additive Holt-Winters), "snaive" (seasonal naive), or an
+	// family), "hw" (additive Holt-Winters), "snaive" (seasonal naive),
+	// "theta" (the Theta method), "comb" (the mean of "ets" and "theta"), or an
 	// ETS code such as "AAdA".
 	Method string
 }
@@ -41,7 +42,7 @@ func (o *Options) Validate() error {
 	switch strings.ToLower(o.Method) {
 	case "", "auto":
 		o.Method = "auto"
-	case "ets", "snaive", "hw":
+	case "ets", "snaive", "hw", "theta", "comb":
 		o.Method = strings.ToLower(o.Method)
 	default:
 		if _, err := ParseSpec(o.Method); err != nil {
@@ -102,6 +103,15 @@ func Predict(y []float64, opts Options) (Result, error) {
 		return autoForecast(y, opts, res.Notes)
 	case "ets":
 		return aiccForecast(y, m, opts, res)
+	case "comb":
+		return combForecast(y, m, opts, res)
+	case "theta":
+		fc, name, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Method, res.Forecast = name, fc
+		return res, nil
 	}
 	spec, err := ParseSpec(opts.Method)
 	if err != nil {

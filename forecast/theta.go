@@ -1,0 +1,178 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+)
+
+// thetaForecast is the Theta method of Assimakopoulos and Nikolopoulos
+// (2000), the M3 competition's winner, in the form Hyndman and Billah
+// (2003) showed it to be and R's forecast::thetaf computes: simple
+// exponential smoothing with a drift of half the slope of a straight line
+// fitted to the series, on the seasonally adjusted series when a season
+// is significant (a 90% test on the autocorrelation at the period), then
+// seasonal again. Its intervals are those of the exponential smoothing,
+// reseasonalized.
+func thetaForecast(y []float64, m, h int, levels []float64) (Forecast, string, error) {
+	n := len(y)
+	adjusted, index := y, []float64(nil)
+	if m >= 2 && n >= 2*m && seasonalACF(y, m) {
+		adjusted, index = deseason(y, m)
+	}
+	ses, err := FitETS(adjusted, 0, Spec{Error: Additive, Trend: None, Season: None})
+	if err != nil {
+		return Forecast{}, "", fmt.Errorf("theta: %w", err)
+	}
+	fc := ses.Forecast(h, levels)
+	alpha := ses.Params.Alpha
+	slope := lineSlope(adjusted) / 2
+	// The drift of SES on a linear trend: b (k - 1 + (1 - (1-α)^n) / α).
+	lead := (1 - math.Pow(1-alpha, float64(n))) / alpha
+	for k := range h {
+		d := slope * (float64(k) + lead)
+		s := 1.0
+		if index != nil {
+			s = index[(n+k)%m]
+		}
+		fc.Mean[k] = (fc.Mean[k] + d) * s
+		for i := range fc.Lower {
+			fc.Lower[i][k] = (fc.Lower[i][k] + d) * s
+			fc.Upper[i][k] = (fc.Upper[i][k] + d) * s
+		}
+	}
+	name := "Theta"
+	if index != nil {
+		name = fmt.Sprintf("Theta[%d]", m)
+	}
+	return fc, name, nil
+}
+
+// seasonalACF tests the autocorrelation at lag m against its standard
+// error under no season beyond lag m-1 (Bartlett), at 90% two-sided, as
+// forecast::thetaf does.
+func seasonalACF(y []float64, m int) bool {
+	n := len(y)
+	mean := 0.0
+	for _, v := range y {
+		mean += v
+	}
+	mean /= float64(n)
+	var c0 float64
+	for _, v := range y {
+		c0 += (v - mean) * (v - mean)
+	}
+	if c0 == 0 {
+		return false
+	}
+	r := func(k int) float64 {
+		var s float64
+		for t := k; t < n; t++ {
+			s += (y[t] - mean) * (y[t-k] - mean)
+		}
+		return s / c0
+	}
+	sum := 0.0
+	for k := 1; k < m; k++ {
+		sum += r(k) * r(k)
+	}
+	return math.Abs(r(m)) > 1.6449*math.Sqrt((1+2*sum)/float64(n))
+}
+
+// deseason divides a positive series by the seasonal indices of a
+// classical multiplicative decomposition (a centred moving average of one
+// period; each position's mean ratio to it, scaled to average 1). index
+// holds the factors by position, index[t%m] for step t; a series with a
+// value not above zero is returned as it is, with no index.
+func deseason(y []float64, m int) (adjusted, index []float64) {
+	if !allPositive(y) {
+		return y, nil
+	}
+	n := len(y)
+	trend := make([]float64, n)
+	half := m / 2
+	for t := half; t+half < n; t++ {
+		var s float64
+		if m%2 == 0 {
+			s = y[t-half]/2 + y[t+half]/2
+			for k := t - half + 1; k < t+half; k++ {
+				s += y[k]
+			}
+		} else {
+			for k := t - half; k <= t+half; k++ {
+				s += y[k]
+			}
+		}
+		trend[t] = s / float64(m)
+	}
+	sums, counts := make([]float64, m), make([]float64, m)
+	for t := half; t+half < n; t++ {
+		if trend[t] > 0 {
+			sums[t%m] += y[t] / trend[t]
+			counts[t%m]++
+		}
+	}
+	index = make([]float64, m)
+	total := 0.0
+	for i := range index {
+		if counts[i] == 0 {
+			return y, nil
+		}
+		index[i] = sums[i] / counts[i]
+		total += index[i]
+	}
+	for i := range index {
+		index[i] *= float64(m) / total
+	}
+	adjusted = make([]float64, n)
+	for t, v := range y {
+		adjusted[t] = v / index[t%m]
+	}
+	return adjusted, index
+}
+
+// lineSlope is the least-squares slope of y against its steps.
+func lineSlope(y []float64) float64 {
+	n := float64(len(y))
+	mx := (n - 1) / 2
+	var my float64
+	for _, v := range y {
+		my += v
+	}
+	my /= n
+	var sxy, sxx float64
+	for t, v := range y {
+		dx := float64(t) - mx
+		sxy += dx * (v - my)
+		sxx += dx * dx
+	}
+	if sxx == 0 {
+		return 0
+	}
+	return sxy / sxx
+}
+
+// combForecast is the mean of the ETS model of lowest AICc and the Theta
+// method: their means and each of their bounds averaged. Where a series
+// holds few seasons, one validation window judges poorly and each method
+// errs its own way; their mean errs less than either on the monthly and
+// short daily sets (docs/BENCHMARKS.md).
+func combForecast(y []float64, m int, opts Options, res Result) (Result, error) {
+	ets, err := aiccForecast(y, m, opts, Result{})
+	if err != nil {
+		return Result{}, err
+	}
+	theta, name, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
+	if err != nil {
+		return Result{}, err
+	}
+	fc := ets.Forecast
+	for k := range fc.Mean {
+		fc.Mean[k] = (fc.Mean[k] + theta.Mean[k]) / 2
+		for i := range fc.Lower {
+			fc.Lower[i][k] = (fc.Lower[i][k] + theta.Lower[i][k]) / 2
+			fc.Upper[i][k] = (fc.Upper[i][k] + theta.Upper[i][k]) / 2
+		}
+	}
+	res.Method, res.Forecast = fmt.Sprintf("mean of %s and %s", ets.Method, name), fc
+	return res, nil
+}

@@ -25,7 +25,7 @@ func runForecast(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	horizon := fs.Int("horizon", 0, "steps to forecast (required)")
 	season := fs.Int("season", 0, "seasonal period in steps; default from the spacing (1h: 24, 30m: 48, 1d: 7, 1mo: 12); 1 for none")
 	levels := fs.String("level", "80,95", "prediction interval levels in percent, comma-separated")
-	model := fs.String("model", "auto", "auto, ets (AICc over the ETS family), hw (additive Holt-Winters), snaive, or an ETS code (ANN, AAdA, MNM, ...)")
+	model := fs.String("model", "auto", "auto, ets (AICc over the ETS family), hw (additive Holt-Winters), snaive, theta, comb (the mean of ets and theta), or an ETS code (ANN, AAdA, MNM, ...)")
 	workers := fs.Int("workers", 0, "series forecast in parallel; 0 for one per core")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -100,7 +100,11 @@ func Predict(y []float64, opts Options) (Result, error) {
 		res.Forecast = naiveForecast(y, m, opts.Horizon, opts.Levels)
 		return res, nil
 	case "auto":
-		return autoForecast(y, opts, res.Notes)
+		r, err := autoForecast(y, opts, res.Notes)
+		if err == nil {
+			driftBands(y, &r.Forecast)
+		}
+		return r, err
 	case "ets":
 		return aiccForecast(y, m, opts, res)
 	case "comb":

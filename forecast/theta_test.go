@@ -81,3 +81,36 @@ func TestAutoCombinesOnFewYears(t *testing.T) {
 		}
 	}
 }
+
+// TestDriftBands: a short trending history's intervals widen by k times
+// the slope's standard error at step k; a long one's barely move; the
+// mean does not move at all.
+func TestDriftBands(t *testing.T) {
+	series := func(n int) []float64 {
+		y := make([]float64, n)
+		for i := range y {
+			y[i] = 100 + float64(i) + 3*math.Sin(float64(i*i))
+		}
+		return y
+	}
+	for _, tc := range []struct {
+		n     int
+		wider float64 // at least this much wider at the last step, relative
+	}{{20, 0.2}, {2000, 0}} {
+		y := series(tc.n)
+		fc, err := Predict(y, Options{Horizon: 60, Method: "AAN"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := fc.Upper[1][59] - fc.Lower[1][59]
+		mean := fc.Mean[59]
+		driftBands(y, &fc.Forecast)
+		after := fc.Upper[1][59] - fc.Lower[1][59]
+		if fc.Mean[59] != mean || after < before || after < (1+tc.wider)*before {
+			t.Errorf("%d points: 95%% width %.2f -> %.2f, mean %.2f -> %.2f; want at least %.0f%% wider, the same mean", tc.n, before, after, mean, fc.Mean[59], 100*tc.wider)
+		}
+		if tc.n == 2000 && after > 1.01*before {
+			t.Errorf("a long history's intervals widened from %.2f to %.2f", before, after)
+		}
+	}
+}

@@ -96,13 +96,14 @@ func (p poolMember) name() string {
 	return p.spec.String()
 }
 
-// fewSeasons: a history of fewer seasons of its main period than this,
-// for a period of a year of months or longer, is forecast by the mean of
-// ETS and Theta (combForecast), not by validated selection: one window of
-// a few seasons judges the pool poorly. Chosen on the tuning halves of
-// m3-monthly, m3-monthly-24 and synthetic-short (docs/BENCHMARKS.md);
-// shorter periods keep validated selection, for synthetic-short's held-out
-// half lost by the combination.
+// fewSeasons: a history of fewer seasons of its main period than this is
+// forecast with Theta in the mix: one validation window of a few seasons
+// judges the pool poorly, and Theta errs differently. For a period of 12
+// or more (months), the mean of the AICc ETS and Theta (combForecast);
+// for a shorter one (weeks of days), the mean of the validated choice and
+// Theta. Chosen on the tuning halves of m3-monthly, m3-monthly-24 and
+// synthetic-short, the short-period form on three fresh seeds of the
+// synthetic-short generator (docs/BENCHMARKS.md).
 const fewSeasons = 12
 
 // strongSeason is the seasonal strength above which models without a
@@ -177,9 +178,30 @@ const aiccPreference = 0.05
 // level shifts and spikes, where the model that forecasts the quiet
 // held-out window best underrates how far the series can move.
 func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
-	if m := mainPeriod(opts.Periods, len(y)); m >= 12 && len(y) < fewSeasons*m {
+	m := mainPeriod(opts.Periods, len(y))
+	if m < 2 || len(y) >= fewSeasons*m {
+		return validatedForecast(y, opts, notes)
+	}
+	if m >= 12 {
 		return combForecast(y, m, opts, Result{Notes: notes})
 	}
+	// A short history of a shorter period (a few weeks of days): the
+	// validated choice and Theta, averaged.
+	v, err := validatedForecast(y, opts, notes)
+	if err != nil {
+		return Result{}, err
+	}
+	theta, name, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
+	if err != nil {
+		return Result{}, err
+	}
+	v.Forecast = meanOf(v.Forecast, theta)
+	v.Method = fmt.Sprintf("mean of %s and %s", v.Method, name)
+	return v, nil
+}
+
+// validatedForecast is auto's choice by validation, below.
+func validatedForecast(y []float64, opts Options, notes []string) (Result, error) {
 	h := opts.Horizon
 	hold := min(h, len(y)/4)
 	res := Result{Notes: notes}

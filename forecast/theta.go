@@ -165,14 +165,19 @@ func combForecast(y []float64, m int, opts Options, res Result) (Result, error) 
 	if err != nil {
 		return Result{}, err
 	}
-	fc := ets.Forecast
-	for k := range fc.Mean {
-		fc.Mean[k] = (fc.Mean[k] + theta.Mean[k]) / 2
-		for i := range fc.Lower {
-			fc.Lower[i][k] = (fc.Lower[i][k] + theta.Lower[i][k]) / 2
-			fc.Upper[i][k] = (fc.Upper[i][k] + theta.Upper[i][k]) / 2
+	res.Method, res.Forecast = fmt.Sprintf("mean of %s and %s", ets.Method, name), meanOf(ets.Forecast, theta)
+	return res, nil
+}
+
+// meanOf is the mean of two forecasts of the same steps and levels: of
+// their means and of each of their bounds. a is overwritten.
+func meanOf(a, b Forecast) Forecast {
+	for k := range a.Mean {
+		a.Mean[k] = (a.Mean[k] + b.Mean[k]) / 2
+		for i := range a.Lower {
+			a.Lower[i][k] = (a.Lower[i][k] + b.Lower[i][k]) / 2
+			a.Upper[i][k] = (a.Upper[i][k] + b.Upper[i][k]) / 2
 		}
 	}
-	res.Method, res.Forecast = fmt.Sprintf("mean of %s and %s", ets.Method, name), fc
-	return res, nil
+	return a
 }

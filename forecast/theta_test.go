@@ -50,9 +50,10 @@ func TestThetaKeepsASeason(t *testing.T) {
 	}
 }
 
-// TestAutoCombinesOnFewYears: a monthly history of fewer than twelve
-// years is forecast by the mean of ETS and Theta; a longer one, or a
-// shorter period, by validated selection.
+// TestAutoCombinesOnFewYears: a history of fewer than twelve seasons is
+// forecast with Theta in the mix (monthly: the mean of ETS and Theta;
+// daily: of the validated choice and Theta); a longer one by validated
+// selection alone.
 func TestAutoCombinesOnFewYears(t *testing.T) {
 	y := func(n int) []float64 {
 		out := make([]float64, n)
@@ -64,7 +65,7 @@ func TestAutoCombinesOnFewYears(t *testing.T) {
 	for _, tc := range []struct {
 		n, period int
 		comb      bool
-	}{{60, 12, true}, {150, 12, false}, {60, 7, false}} {
+	}{{60, 12, true}, {150, 12, false}, {60, 7, true}, {90, 7, false}} {
 		r, err := Predict(y(tc.n), Options{Horizon: 12, Periods: []int{tc.period}})
 		if err != nil {
 			t.Fatal(err)

@@ -11,6 +11,10 @@
       OUT_DIR/reporting), each a dataset of its own: constants are chosen
       on the tuning half and reported on both.
 
+  bench/datasets.py keep DATASET_DIR FORECAST_CSV OUT_CSV
+      the rows of a forecast whose series the dataset holds: a half's
+      rows of a forecast made for the whole set.
+
 A dataset is a folder with train.csv, test.csv (series,timestamp,value)
 and meta.json, as ../shared/bench/README.md says.
 """
@@ -79,6 +83,13 @@ def main():
             dataset(src, os.path.join(out, h), f"{name}-{h}",
                     OrderedDict((k, train[k]) for k in keep), OrderedDict((k, test[k]) for k in keep))
             print(f"{name} {h}: {len(keep)} series")
+    elif cmd == "keep" and len(args) == 3:
+        src, fc, out = args
+        names = set(read(os.path.join(src, "train.csv")))
+        with open(fc, newline="") as f, open(out, "w", newline="") as o:
+            r, w = csv.reader(f), csv.writer(o, lineterminator="\n")
+            w.writerow(next(r))
+            w.writerows(row for row in r if row[0] in names)
     else:
         sys.exit(__doc__)
 

@@ -73,16 +73,7 @@ printf '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 # of each half come from the whole forecast, cut to that half's series.
 score() {
   if [ "${3:-}" ]; then
-    python3 - "$1/train.csv" "$2" "$out/half.csv" <<'PY'
-import csv, sys
-keep = {r["series"] for r in csv.DictReader(open(sys.argv[1]))}
-rows = csv.reader(open(sys.argv[2]))
-w = csv.writer(open(sys.argv[3], "w", newline=""), lineterminator="\n")
-w.writerow(next(rows))
-for r in rows:
-    if r[0] in keep:
-        w.writerow(r)
-PY
+    python3 "$root/bench/datasets.py" keep "$1" "$2" "$out/half.csv"
     "$out/score" -data "$1" -forecast "$out/half.csv" -json
   else
     "$out/score" -data "$1" -forecast "$2" -json

@@ -132,21 +132,12 @@ func driftBands(y []float64, fc *Forecast) {
 		return
 	}
 	mx := float64(n-1) / 2
-	var my float64
-	for _, v := range y {
-		my += v
-	}
-	my /= float64(n)
-	var sxx, sxy float64
+	my, b := line(y)
+	var rr, r1, prev, sxx float64
 	for t, v := range y {
 		dx := float64(t) - mx
 		sxx += dx * dx
-		sxy += dx * (v - my)
-	}
-	b := sxy / sxx
-	var rr, r1, prev float64
-	for t, v := range y {
-		r := v - my - b*(float64(t)-mx)
+		r := v - my - b*dx
 		rr += r * r
 		if t > 0 {
 			r1 += r * prev

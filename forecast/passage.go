@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -218,7 +219,7 @@ func fitLine(y []float64, sc scenario, period int) *lineFit {
 	var rr, r1, prev float64
 	for i := range m {
 		row(n-m+i, x)
-		r := y[n-m+i] - dot(x, b.RawVector().Data)
+		r := y[n-m+i] - floats.Dot(x, b.RawVector().Data)
 		rr += r * r
 		if i > 0 {
 			r1 += r * prev
@@ -310,13 +311,4 @@ func (f *lineFit) simulate(rng *rand.Rand, levels []float64, horizon int) []int 
 		}
 	}
 	return at
-}
-
-// dot is the inner product of x and y.
-func dot(x, y []float64) float64 {
-	var s float64
-	for i := range x {
-		s += x[i] * y[i]
-	}
-	return s
 }

@@ -25,7 +25,8 @@ func thetaForecast(y []float64, m, h int, levels []float64) (Forecast, string, e
 	}
 	fc := ses.Forecast(h, levels)
 	alpha := ses.Params.Alpha
-	slope := lineSlope(adjusted) / 2
+	_, slope := line(adjusted)
+	slope /= 2
 	// The drift of SES on a linear trend: b (k - 1 + (1 - (1-α)^n) / α).
 	lead := (1 - math.Pow(1-alpha, float64(n))) / alpha
 	for k := range h {
@@ -130,25 +131,25 @@ func deseason(y []float64, m int) (adjusted, index []float64) {
 	return adjusted, index
 }
 
-// lineSlope is the least-squares slope of y against its steps.
-func lineSlope(y []float64) float64 {
+// line is the least-squares line of y against its steps: its value at the
+// middle step, (n−1)/2, which is the mean of y, and its slope.
+func line(y []float64) (mean, slope float64) {
 	n := float64(len(y))
 	mx := (n - 1) / 2
-	var my float64
 	for _, v := range y {
-		my += v
+		mean += v
 	}
-	my /= n
+	mean /= n
 	var sxy, sxx float64
 	for t, v := range y {
 		dx := float64(t) - mx
-		sxy += dx * (v - my)
+		sxy += dx * (v - mean)
 		sxx += dx * dx
 	}
 	if sxx == 0 {
-		return 0
+		return mean, 0
 	}
-	return sxy / sxx
+	return mean, sxy / sxx
 }
 
 // combForecast is the mean of the ETS model of lowest AICc and the Theta

@@ -1,15 +1,15 @@
 package planner
 
 import (
-	"encoding/csv"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/capplan/capplan/collectors/csvfile"
 	"github.com/capplan/capplan/collectors/demo"
 	"github.com/capplan/capplan/forecast"
 )
@@ -67,8 +67,20 @@ func BenchmarkIntervalCalibration(b *testing.B) {
 		}
 	}
 	dir := filepath.Join("..", "..", "shared", "bench", "data", "synthetic-daily")
-	for _, y := range readSeries(b, filepath.Join(dir, "train.csv"), filepath.Join(dir, "test.csv")) {
-		hs = append(hs, history{y, nil})
+	train, err := csvfile.ReadFile(filepath.Join(dir, "train.csv"))
+	if os.IsNotExist(err) {
+		b.Skipf("%s: not there (the shared benchmark data sits beside the repository)", dir)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	test, err := csvfile.ReadFile(filepath.Join(dir, "test.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, s := range train {
+		// The files list the series in the same order.
+		hs = append(hs, history{append(s.Values, test[i].Values...), nil})
 	}
 	for b.Loop() {
 		var daily, peaks, monthly calibration
@@ -93,7 +105,7 @@ func BenchmarkIntervalCalibration(b *testing.B) {
 			// without the calendar.
 			var months []float64
 			for k := 0; k+30 <= len(h.means); k += 30 {
-				months = append(months, mean(h.means[k:k+30]))
+				months = append(months, stat.Mean(h.means[k:k+30], nil))
 			}
 			for end := 6; end+12 <= len(months); end += 3 {
 				r, err := forecast.Predict(months[:end], forecast.Options{Horizon: 12, Periods: []int{12}})
@@ -109,48 +121,4 @@ func BenchmarkIntervalCalibration(b *testing.B) {
 		monthly.report(b, "monthly")
 		b.ReportMetric(float64(daily.n+peaks.n+monthly.n), "points")
 	}
-}
-
-func mean(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
-// readSeries reads the benchmark's long CSV files, in order, series by
-// series; it skips the benchmark when they are not there.
-func readSeries(b *testing.B, files ...string) [][]float64 {
-	byName := map[string][]float64{}
-	var order []string
-	for _, name := range files {
-		f, err := os.Open(name)
-		if os.IsNotExist(err) {
-			b.Skipf("%s: not there (the shared benchmark data sits beside the repository)", name)
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		rows, err := csv.NewReader(f).ReadAll()
-		f.Close()
-		if err != nil {
-			b.Fatal(fmt.Errorf("%s: %w", name, err))
-		}
-		for _, row := range rows[1:] {
-			v, err := strconv.ParseFloat(row[2], 64)
-			if err != nil {
-				b.Fatal(fmt.Errorf("%s: %w", name, err))
-			}
-			if _, ok := byName[row[0]]; !ok {
-				order = append(order, row[0])
-			}
-			byName[row[0]] = append(byName[row[0]], v)
-		}
-	}
-	out := make([][]float64, len(order))
-	for i, n := range order {
-		out[i] = byName[n]
-	}
-	return out
 }

@@ -86,13 +86,16 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 		return nil, fmt.Errorf("options: no projections to evaluate against")
 	}
 	// Whole days, as every runway: 365, not 365.28000000000003.
-	horizon := math.Round(float64(months) * 30.44)
-	base := evaluate(p, added{spread: 1}, horizon)
+	horizon := math.Round(float64(months) * DaysPerMonth)
+	// Options share capacities (a node adds the same cores with or
+	// without drives): each resource is dated once at each capacity.
+	memo := map[dating]dated{}
+	base := evaluate(p, added{spread: 1}, horizon, memo)
 	var evals []Evaluation
 	add := func(name string, cost float64, a added, nodes int) {
-		e := evaluate(p, a, horizon)
+		e := evaluate(p, a, horizon, memo)
 		e.Option, e.Cost, e.Nodes = name, cost, nodes
-		e.GainMonths = (e.Runway - base.Runway) / 30.44
+		e.GainMonths = (e.Runway - base.Runway) / DaysPerMonth
 		if e.GainMonths > 0 {
 			e.CostPerMonth = cost / e.GainMonths
 		}
@@ -178,12 +181,30 @@ func (o Option) capacity(s collectors.Snapshot, nodes int) (added, float64, erro
 	return added{cpu: o.CPUCores, mem: float64(o.MemoryBytes), raw: float64(o.RawBytes), spread: 1}, o.Cost, nil
 }
 
-// evaluate computes every projection's runway with capacity a added.
-func evaluate(p Plan, a added, horizon float64) Evaluation {
+// dating is a resource at a capacity; dated its runway there.
+type (
+	dating struct {
+		resource string
+		capacity float64
+	}
+	dated struct {
+		days   float64
+		beyond bool
+	}
+)
+
+// evaluate computes every projection's runway with capacity a added,
+// taking those already computed from memo and adding the others.
+func evaluate(p Plan, a added, horizon float64, memo map[dating]dated) Evaluation {
 	e := Evaluation{Runway: math.Inf(1), Runways: map[string]float64{}}
 	for _, pr := range p.Projections {
-		capacity := withAdded(pr, a)
-		days, beyond := runway(pr, capacity, p.Today, horizon)
+		key := dating{pr.Resource, withAdded(pr, a)}
+		r, ok := memo[key]
+		if !ok {
+			r.days, r.beyond = runway(pr, key.capacity, p.Today, horizon)
+			memo[key] = r
+		}
+		days, beyond := r.days, r.beyond
 		e.Runways[pr.Resource] = days
 		if days < e.Runway || (days == e.Runway && pr.Resource < e.Binding) {
 			e.Runway, e.Binding, e.Beyond = days, pr.Resource, beyond

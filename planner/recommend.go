@@ -79,7 +79,7 @@ func Recommend(p Plan, months int) []Recommendation {
 				// does: worth watching, not a date.
 				r.Severity = Info
 				r.Message = fmt.Sprintf("%s may reach its %s threshold %s within %d months: as early as %s, in %.0f%% of the simulated futures",
-					pr.Resource, c.Name, level, months, c.Earliest.Format(time.DateOnly), 100*c.Chance)
+					pr.Resource, c.Name, level, ViewMonths(pr.ViewDays), c.Earliest.Format(time.DateOnly), 100*c.Chance)
 				out = append(out, r)
 				continue
 			default:

@@ -103,7 +103,7 @@ func TestNeededOnAShortHistory(t *testing.T) {
 // reach, but one in ten does within the view, is worth watching.
 func TestRecommendWhatMayCome(t *testing.T) {
 	early := date(2027, 2, 22)
-	p := Projection{Resource: "memory/usage", Unit: "bytes", Capacity: 384 * gib, Times: make([]time.Time, 90), Crossings: []Crossing{
+	p := Projection{Resource: "memory/usage", Unit: "bytes", Capacity: 384 * gib, Times: make([]time.Time, 90), ViewDays: 365, Crossings: []Crossing{
 		{Threshold: Threshold{Name: "memory peak", Fraction: 0.9, Peak: true}, Level: 0.9 * 384 * gib, Earliest: &early, Chance: 0.45},
 		{Threshold: Threshold{Name: "never", Fraction: 0.99}, Level: 0.99 * 384 * gib},
 	}}

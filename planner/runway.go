@@ -61,12 +61,19 @@ type Crossing struct {
 	Chance float64 `json:"chance"`
 }
 
-// RunwayMonths is the runway in months of 30.44 days; nil without one.
+// DaysPerMonth is the mean month, in days: runways are told in months of
+// it, and a view of months is that many days.
+const DaysPerMonth = 30.44
+
+// ViewMonths is a view of days in whole months, as reports name it.
+func ViewMonths(days int) int { return int(math.Round(float64(days) / DaysPerMonth)) }
+
+// RunwayMonths is the runway in months of DaysPerMonth days; nil without one.
 func (c Crossing) RunwayMonths() *float64 {
 	if c.RunwayDays == nil {
 		return nil
 	}
-	m := float64(*c.RunwayDays) / 30.44
+	m := float64(*c.RunwayDays) / DaysPerMonth
 	return &m
 }
 
@@ -80,7 +87,7 @@ type Projection struct {
 	Today     float64 `json:"today"`
 	TodayPeak float64 `json:"today_peak"`
 	// ViewDays is how far the crossing dates look: the monthly
-	// forecast's months of 30.44 days.
+	// forecast's months of DaysPerMonth days.
 	ViewDays int `json:"view_days"`
 	// AtHorizon is the forecast's mean over the horizon's last week.
 	AtHorizon  float64           `json:"at_horizon"`
@@ -177,7 +184,7 @@ func Project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 		return p, err
 	}
 	today = today.UTC().Truncate(24 * time.Hour)
-	p.ViewDays = int(math.Round(float64(months) * 30.44))
+	p.ViewDays = int(math.Round(float64(months) * DaysPerMonth))
 	p.means, p.peaks, p.next, p.passage = means, peaks, last.Date.AddDate(0, 0, 1), models.Passage
 	if len(means) < 90 {
 		p.Notes = append(p.Notes, fmt.Sprintf("%d days of history: dates months away rest on little evidence, as their \"as early as\" shows", len(means)))

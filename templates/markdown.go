@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,7 +52,9 @@ func Funcs() template.FuncMap {
 		}
 		return t.Format(time.DateOnly)
 	}
-	runwayText := func(days float64) string { return fmt.Sprintf("%.0f days (%.1f months)", days, days/30.44) }
+	runwayText := func(days float64) string {
+		return fmt.Sprintf("%.0f days (%.1f months)", days, days/planner.DaysPerMonth)
+	}
 	return template.FuncMap{
 		"q":     planner.Quantity,
 		"float": func(v int64) float64 { return float64(v) },
@@ -130,7 +131,7 @@ func Funcs() template.FuncMap {
 
 // seen says how far a resource's dates look.
 func seen(res Resource) string {
-	return fmt.Sprintf("within %d months", int(math.Round(float64(res.ViewDays)/30.44)))
+	return fmt.Sprintf("within %d months", planner.ViewMonths(res.ViewDays))
 }
 
 // Dollars writes an amount in whole dollars with thousands separators.

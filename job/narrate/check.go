@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
 )
 
@@ -354,7 +355,7 @@ func NewFigures(r templates.Report, _ string) Figures {
 	}
 	addDays := func(h *holdings, d float64) {
 		add(h, days, d)
-		add(h, months, d/30.44)
+		add(h, months, d/planner.DaysPerMonth)
 	}
 	// addClaims takes the numbers and dates a text of the report states
 	// (a recommendation's message) for its subject.

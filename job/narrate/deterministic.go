@@ -3,7 +3,6 @@ package narrate
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -87,7 +86,7 @@ func outlook(r templates.Report) string {
 
 // within says how far the dates look, as the report does.
 func within(res templates.Resource) string {
-	return fmt.Sprintf("within %d months", int(math.Round(float64(res.ViewDays)/30.44)))
+	return fmt.Sprintf("within %d months", planner.ViewMonths(res.ViewDays))
 }
 
 // describeResource says when a resource crosses its first threshold;

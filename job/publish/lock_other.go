@@ -11,8 +11,6 @@ import (
 	"time"
 )
 
-const lockPoll = 100 * time.Millisecond
-
 // lock creates path as a lock file, waiting while another run holds it
 // until ctx ends, and returns its release. A run that dies leaves the
 // file, which the error names for removal.

@@ -11,9 +11,6 @@ import (
 	"time"
 )
 
-// lockPoll is how often a run waiting for the lock tries again.
-const lockPoll = 100 * time.Millisecond
-
 // lock takes an exclusive lock on path, waiting until ctx ends, and
 // returns its release. The kernel drops the lock of a run that dies, so
 // no lock is ever left behind.

@@ -8,6 +8,8 @@
 #   DATASETS="m4-hourly ..." picks datasets (default: all under data/, and m3-monthly-24,
 #     made by bench/datasets.py cut: each M3 monthly series' last 24 training months).
 #   HALVES=1 also scores each dataset's tuning and reporting halves (bench/datasets.py split).
+#   REUSE=1 keeps an anchor's forecast and log already in OUT_DIR instead of running it again
+#     (R's ets takes over an hour on these sets; capplan always runs).
 #
 # Needs Go; the anchors need Debian's python3-statsmodels, r-base-core and
 # r-cran-forecast. Prints a markdown table: accuracy from the yardstick's
@@ -56,6 +58,7 @@ done
 for ds in $datasets; do
   data=$(dir "$ds")
   for a in $anchors; do
+    if [ "${REUSE:-}" = 1 ] && [ -s "$out/$ds.$a.csv" ] && grep -q cpu_s= "$out/$ds.$a.log" 2>/dev/null; then continue; fi
     case $a in
       statsmodels_hw) /usr/bin/python3 "$bench/baselines/statsmodels_hw.py" "$data" "$out/$ds.$a.csv" >"$out/$ds.$a.log" 2>"$out/$ds.$a.err" ;;
       r_ets) Rscript "$bench/baselines/r_ets.R" "$data" "$out/$ds.$a.csv" >"$out/$ds.$a.log" 2>"$out/$ds.$a.err" ;;

@@ -79,15 +79,16 @@ func seasonalACF(y []float64, m int) bool {
 	return math.Abs(r(m)) > 1.6449*math.Sqrt((1+2*sum)/float64(n))
 }
 
-// deseason divides a positive series by the seasonal indices of a
-// classical multiplicative decomposition (a centred moving average of one
-// period; each position's mean ratio to it, scaled to average 1). index
-// holds the factors by position, index[t%m] for step t; a series with a
-// value not above zero is returned as it is, with no index.
+// deseason divides a series by the seasonal indices of a classical
+// multiplicative decomposition (a centred moving average of one period;
+// each position's mean ratio to it, scaled to average 1). index holds the
+// factors by position, index[t%m] for step t. Zeros in the series are
+// fine (counts at night): the ratios divide by the moving average, which
+// is used where positive. A position without a ratio, or an index near
+// zero, which would blow the forecast up when the series is divided by
+// it, leaves the series as it is, with no index (R's thetaf: "seasonal
+// indexes close to zero").
 func deseason(y []float64, m int) (adjusted, index []float64) {
-	if !allPositive(y) {
-		return y, nil
-	}
 	n := len(y)
 	trend := make([]float64, n)
 	half := m / 2
@@ -123,6 +124,9 @@ func deseason(y []float64, m int) (adjusted, index []float64) {
 	}
 	for i := range index {
 		index[i] *= float64(m) / total
+		if !(math.Abs(index[i]) >= 1e-4) {
+			return y, nil
+		}
 	}
 	adjusted = make([]float64, n)
 	for t, v := range y {

@@ -115,3 +115,41 @@ func TestDriftBands(t *testing.T) {
 		}
 	}
 }
+
+// TestThetaSeasonWithZeros: hourly counts that touch zero at night are
+// still deseasonalised, as R's thetaf does (classical decomposition
+// divides by the trend, never by an observation). R's forecast 8.20 on
+// the same series, thetaf(ts(y, frequency = 24), h = 24)$mean, made by
+// the script in the comment's last line:
+//
+//	t <- 0:239; y <- pmax(0, round(6*sin(2*pi*t/24) + 5 + 3*sin(t*t/7)))
+func TestThetaSeasonWithZeros(t *testing.T) {
+	y := []float64{
+		5, 7, 10, 12, 12, 10, 8, 13, 11, 7, 11, 4, 8, 1, 3, 3, 0, 0, 1, 2, 1, 1, 2, 4, 7, 9, 10, 8, 8, 13,
+		12, 8, 13, 6, 11, 4, 6, 6, 0, 0, 2, 2, 1, 0, 0, 2, 4, 6, 7, 5, 5, 12, 11, 9, 14, 8, 13, 7, 8, 9, 3,
+		2, 4, 4, 2, 0, 0, 0, 2, 4, 4, 1, 3, 9, 8, 7, 13, 8, 14, 9, 10, 12, 6, 4, 6, 6, 5, 2, 1, 1, 2, 2, 1,
+		0, 0, 6, 4, 5, 10, 7, 12, 10, 10, 14, 9, 7, 9, 9, 8, 6, 4, 3, 3, 2, 0, 0, 0, 4, 1, 3, 7, 5, 10, 9,
+		9, 14, 10, 8, 10, 12, 11, 9, 8, 6, 5, 3, 0, 0, 0, 2, 0, 1, 3, 2, 6, 7, 6, 12, 11, 8, 10, 12, 13, 12,
+		11, 10, 8, 5, 0, 0, 1, 2, 0, 1, 0, 1, 2, 5, 2, 9, 9, 7, 8, 11, 13, 14, 13, 12, 10, 7, 2, 1, 4, 2, 0,
+		2, 0, 0, 0, 3, 0, 4, 7, 5, 5, 8, 11, 13, 13, 13, 11, 8, 5, 6, 8, 3, 0, 4, 0, 2, 0, 2, 0, 0, 5, 3, 2,
+		4, 8, 10, 11, 11, 10, 8, 8, 10, 11, 5, 4, 6, 0, 4, 0, 2, 0, 0, 2, 2, 0, 0,
+	}
+	want := []float64{
+		4.2812, 5.5465, 6.7614, 7.6487, 8.9881, 9.2586, 10.1131, 8.9483, 9.5105, 8.1607, 7.7823, 5.9435,
+		5.3345, 3.3655, 2.3367, 1.9832, 0.8418, 1.0393, 0.3827, 0.8571, 0.3825, 1.4934, 1.9970, 3.2141,
+	}
+	r, err := Predict(y, Options{Horizon: 24, Periods: []int{24}, Method: "theta"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Method != "Theta[24]" {
+		t.Fatalf("method %q, want the seasonal Theta", r.Method)
+	}
+	for k, v := range r.Mean {
+		// The seasonal indices agree to 5 digits; SES's α sits at its
+		// lower bound in both, where the optimisers stop 0.3% apart.
+		if math.Abs(v-want[k]) > 0.005*want[k] {
+			t.Errorf("hour %d: %.4f, R's thetaf %.4f", k+1, v, want[k])
+		}
+	}
+}

@@ -110,11 +110,11 @@ func Predict(y []float64, opts Options) (Result, error) {
 	case "comb":
 		return combForecast(y, m, opts, res)
 	case "theta":
-		fc, name, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
+		fc, used, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
 		if err != nil {
 			return Result{}, err
 		}
-		res.Method, res.Forecast = name, fc
+		res.Method, res.Forecast = thetaName(used), fc
 		return res, nil
 	}
 	spec, err := ParseSpec(opts.Method)

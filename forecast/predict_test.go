@@ -305,3 +305,50 @@ func TestAutoTakesIntervalsFromLikelihoodChoice(t *testing.T) {
 		t.Error("no series took its intervals from another model")
 	}
 }
+
+// TestAutoWeekOfHours: hourly counts with a weekly rhythm (busy weekdays,
+// quiet nights and weekends) whose profile drifts from week to week, seven
+// weeks of it. An ETS model learns its 168 seasonal states from those few
+// weeks badly; the mean of Theta (every week's average profile) and
+// seasonal naive (last week's) forecasts the next week better, and auto
+// picks it.
+func TestAutoWeekOfHours(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 168))
+	y := make([]float64, 168*7)
+	drift := make([]float64, 168)
+	for i := range y {
+		if i%168 == 0 {
+			for k := range drift {
+				drift[k] += 0.2 * rng.NormFloat64()
+			}
+		}
+		hour, day := i%24, (i/24)%7
+		rate := 2 + 30*math.Max(0, math.Sin(math.Pi*float64(hour-6)/14))
+		if day >= 5 {
+			rate *= 0.3
+		}
+		y[i] = math.Round(rate * math.Exp(drift[i%168]+0.2*rng.NormFloat64()))
+	}
+	train, test := y[:len(y)-168], y[len(y)-168:]
+	mae := func(mean []float64) float64 {
+		var s float64
+		for i, v := range test {
+			s += math.Abs(v - mean[i])
+		}
+		return s / float64(len(test))
+	}
+	r, err := Predict(train, Options{Horizon: 168, Periods: []int{24, 168}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "mean of Theta[168] and snaive[168]"; r.Method != want {
+		t.Errorf("method %s, want %s", r.Method, want)
+	}
+	ets, err := Predict(train, Options{Horizon: 168, Periods: []int{168}, Method: "ANA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, other := mae(r.Mean), mae(ets.Mean); got > 0.9*other {
+		t.Errorf("mean absolute error %.2f over the next week, ETS(A,N,A)[168] %.2f: want at least 10%% lower", got, other)
+	}
+}

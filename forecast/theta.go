@@ -12,8 +12,9 @@ import (
 // fitted to the series, on the seasonally adjusted series when a season
 // is significant (a 90% test on the autocorrelation at the period), then
 // seasonal again. Its intervals are those of the exponential smoothing,
-// reseasonalized.
-func thetaForecast(y []float64, m, h int, levels []float64) (Forecast, string, error) {
+// reseasonalized. used is the period taken out and put back: m, or 0 when
+// there was no season to take out.
+func thetaForecast(y []float64, m, h int, levels []float64) (fc Forecast, used int, err error) {
 	n := len(y)
 	adjusted, index := y, []float64(nil)
 	if m >= 2 && n >= 2*m && seasonalACF(y, m) {
@@ -21,9 +22,9 @@ func thetaForecast(y []float64, m, h int, levels []float64) (Forecast, string, e
 	}
 	ses, err := FitETS(adjusted, 0, Spec{Error: Additive, Trend: None, Season: None})
 	if err != nil {
-		return Forecast{}, "", fmt.Errorf("theta: %w", err)
+		return Forecast{}, 0, fmt.Errorf("theta: %w", err)
 	}
-	fc := ses.Forecast(h, levels)
+	fc = ses.Forecast(h, levels)
 	alpha := ses.Params.Alpha
 	_, slope := line(adjusted)
 	slope /= 2
@@ -41,11 +42,18 @@ func thetaForecast(y []float64, m, h int, levels []float64) (Forecast, string, e
 			fc.Upper[i][k] = (fc.Upper[i][k] + d) * s
 		}
 	}
-	name := "Theta"
-	if index != nil {
-		name = fmt.Sprintf("Theta[%d]", m)
+	if index == nil {
+		return fc, 0, nil
 	}
-	return fc, name, nil
+	return fc, m, nil
+}
+
+// thetaName names the Theta method with the period it used.
+func thetaName(used int) string {
+	if used == 0 {
+		return "Theta"
+	}
+	return fmt.Sprintf("Theta[%d]", used)
 }
 
 // seasonalACF tests the autocorrelation at lag m against its standard
@@ -166,11 +174,11 @@ func combForecast(y []float64, m int, opts Options, res Result) (Result, error) 
 	if err != nil {
 		return Result{}, err
 	}
-	theta, name, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
+	theta, used, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
 	if err != nil {
 		return Result{}, err
 	}
-	res.Method, res.Forecast = fmt.Sprintf("mean of %s and %s", ets.Method, name), meanOf(ets.Forecast, theta)
+	res.Method, res.Forecast = fmt.Sprintf("mean of %s and %s", ets.Method, thetaName(used)), meanOf(ets.Forecast, theta)
 	return res, nil
 }
 

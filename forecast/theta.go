@@ -182,15 +182,24 @@ func combForecast(y []float64, m int, opts Options, res Result) (Result, error) 
 	return res, nil
 }
 
-// meanOf is the mean of two forecasts of the same steps and levels: of
-// their means and of each of their bounds. a is overwritten.
-func meanOf(a, b Forecast) Forecast {
-	for k := range a.Mean {
-		a.Mean[k] = (a.Mean[k] + b.Mean[k]) / 2
-		for i := range a.Lower {
-			a.Lower[i][k] = (a.Lower[i][k] + b.Lower[i][k]) / 2
-			a.Upper[i][k] = (a.Upper[i][k] + b.Upper[i][k]) / 2
+// meanOf is the mean of forecasts of the same steps and levels: of their
+// means and of each of their bounds. The first is overwritten.
+func meanOf(first Forecast, others ...Forecast) Forecast {
+	w := 1 / float64(1+len(others))
+	for k := range first.Mean {
+		mean := first.Mean[k]
+		for _, o := range others {
+			mean += o.Mean[k]
+		}
+		first.Mean[k] = mean * w
+		for i := range first.Lower {
+			lo, hi := first.Lower[i][k], first.Upper[i][k]
+			for _, o := range others {
+				lo += o.Lower[i][k]
+				hi += o.Upper[i][k]
+			}
+			first.Lower[i][k], first.Upper[i][k] = lo*w, hi*w
 		}
 	}
-	return a
+	return first
 }

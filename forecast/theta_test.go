@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -151,5 +152,30 @@ func TestThetaSeasonWithZeros(t *testing.T) {
 		if math.Abs(v-want[k]) > 0.005*want[k] {
 			t.Errorf("hour %d: %.4f, R's thetaf %.4f", k+1, v, want[k])
 		}
+	}
+}
+
+// TestAutoKeepsSeasonOfTwoYears: from two years of a monthly series with
+// a clear yearly swing and noise, AICc (with twelve seasonal states to pay
+// for from 24 points) and Theta's seasonal test both drop the season; the
+// damped seasonal model averaged in under shortSeasons keeps it, and the
+// next year's months keep most of their swing.
+func TestAutoKeepsSeasonOfTwoYears(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 24))
+	swing := func(month int) float64 { return 15 * math.Cos(2*math.Pi*float64(month)/12) }
+	y := make([]float64, 24)
+	for i := range y {
+		y[i] = 100 + 0.5*float64(i) + swing(i) + 8*rng.NormFloat64()
+	}
+	r, err := Predict(y, Options{Horizon: 12, Periods: []int{12}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Method, "ETS(A,Ad,A)[12]") {
+		t.Errorf("method %q, want ETS(A,Ad,A)[12] among the averaged", r.Method)
+	}
+	// The forecast's January-to-July difference against the true one (30).
+	if got := r.Mean[0] - r.Mean[6]; got < 10 {
+		t.Errorf("%s: next January %.1f above July, the season has it 30", r.Method, got)
 	}
 }

@@ -117,6 +117,19 @@ func (fc *Forecast) useMeanOf(m *Model) {
 	}
 }
 
+// centreOn moves the forecast to the given mean, each bound by as much
+// as the mean moved at its step: the width stays the model's.
+func (fc *Forecast) centreOn(mean []float64) {
+	for k, mu := range mean {
+		d := mu - fc.Mean[k]
+		for i := range fc.Levels {
+			fc.Lower[i][k] += d
+			fc.Upper[i][k] += d
+		}
+		fc.Mean[k] = mu
+	}
+}
+
 // driftBands widens the bounds by the uncertainty of the series' drift.
 // A straight line fitted to the history has a slope whose standard error
 // (widened by (1+ρ)/(1−ρ) for residuals autocorrelated at lag 1, ρ in

@@ -352,3 +352,47 @@ func TestAutoWeekOfHours(t *testing.T) {
 		t.Errorf("mean absolute error %.2f over the next week, ETS(A,N,A)[168] %.2f: want at least 10%% lower", got, other)
 	}
 }
+
+// TestSeasonalNaiveTakesTheLikelihoodsSpread: a stable weekly rhythm with
+// spikes, where last week's values forecast the held-out weeks best. The
+// forecast keeps seasonal naive's means, but not its intervals, which are
+// a seasonal random walk's (thirteen weeks out 3.7 times as wide as next
+// week): the likelihood's choice knows the series does not wander, and
+// its bounds hold the next thirteen weeks about as often as they say.
+func TestSeasonalNaiveTakesTheLikelihoodsSpread(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 7))
+	week := []float64{0, 30, 32, 31, 29, 28, -40}
+	y := make([]float64, 400+91)
+	for i := range y {
+		y[i] = 200 + week[i%7] + 2*rng.NormFloat64()
+		if rng.Float64() < 0.05 {
+			y[i] += 60
+		}
+	}
+	train, test := y[:400], y[400:]
+	r, err := Predict(train, Options{Horizon: 91, Periods: []int{7}, Levels: []float64{80, 95}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(r.Method, "snaive[7], intervals ETS(") {
+		t.Fatalf("method %s, want seasonal naive with an ETS model's intervals", r.Method)
+	}
+	for k, mu := range r.Mean {
+		if want := train[400-7+k%7]; mu != want {
+			t.Fatalf("step %d: mean %.2f, want last week's %.2f", k+1, mu, want)
+		}
+	}
+	first, last := r.Upper[1][0]-r.Lower[1][0], r.Upper[1][90]-r.Lower[1][90]
+	if last > 1.5*first {
+		t.Errorf("95%% interval %.1f wide next week, %.1f thirteen weeks out: want about the same", first, last)
+	}
+	in := 0
+	for k, v := range test {
+		if r.Lower[1][k] <= v && v <= r.Upper[1][k] {
+			in++
+		}
+	}
+	if cov := float64(in) / float64(len(test)); cov < 0.85 {
+		t.Errorf("95%% intervals hold %.2f of the next 91 days", cov)
+	}
+}

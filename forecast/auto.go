@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 )
 
 // candidates lists the models that automatic selection considers, in the
@@ -229,36 +228,34 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 	// AICc choice leaves: it cannot pay for a season from so few points,
 	// and its trend without one is what ran away.
 	short := len(y) < shortSeasons*m
-	var forecasts []Forecast
-	var names []string
 	res := Result{Notes: notes}
-	if m < 12 || !short {
-		first, err := validatedForecast(y, opts, notes)
-		if m >= 12 {
-			first, err = aiccForecast(y, m, opts, Result{Notes: notes})
-		}
+	var members []Result
+	switch {
+	case m < 12:
+		v, err := validatedForecast(y, opts, notes)
 		if err != nil {
 			return Result{}, err
 		}
-		res = first
-		forecasts, names = append(forecasts, first.Forecast), append(names, first.Method)
+		res.Notes, members = v.Notes, append(members, v)
+	case !short:
+		ets, err := aiccForecast(y, m, opts, Result{})
+		if err != nil {
+			return Result{}, err
+		}
+		members = append(members, ets)
 	}
-	theta, used, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
+	theta, err := thetaResult(y, m, opts)
 	if err != nil {
 		return Result{}, err
 	}
-	forecasts, names = append(forecasts, theta), append(names, thetaName(used))
+	members = append(members, theta)
 	if short {
 		if seasonal, err := FitETS(y, m, Spec{Error: Additive, Trend: Additive, Damped: true, Season: Additive}); err == nil {
-			forecasts = append(forecasts, seasonal.Forecast(opts.Horizon, opts.Levels))
-			names = append(names, seasonal.Name())
+			members = append(members, Result{Method: seasonal.Name(), Forecast: seasonal.Forecast(opts.Horizon, opts.Levels)})
 		}
-		forecasts = append(forecasts, naiveForecast(y, m, opts.Horizon, opts.Levels))
-		names = append(names, fmt.Sprintf("snaive[%d]", m))
+		members = append(members, Result{Method: fmt.Sprintf("snaive[%d]", m), Forecast: naiveForecast(y, m, opts.Horizon, opts.Levels)})
 	}
-	res.Forecast = meanOf(forecasts[0], forecasts[1:]...)
-	res.Method = "mean of " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-	return res, nil
+	return averaged(res, members), nil
 }
 
 // validatedForecast is auto's choice by validation, below.
@@ -339,12 +336,20 @@ func validatedForecast(y []float64, opts Options, notes []string) (Result, error
 		best = byAICc
 		res.Method = best.member.name()
 	}
-	// spreadFrom is the likelihood's choice when its held-out forecasts
-	// were about as good as the choice's (above), nil otherwise.
-	var spreadFrom *scored
+	// wide is the likelihood's choice's forecast when its held-out
+	// forecasts were about as good as the choice's (above); nil otherwise.
+	// Its spread needs smoothing parameters fitted to the whole sample;
+	// the initial states, which the point forecast's own fit polishes,
+	// barely move the width of its intervals.
+	var wide *Forecast
 	if byWhole.member != best.member && !math.IsInf(byWhole.whole, 1) &&
 		(byWhole.mae-best.mae)/float64(hold) <= spread(train) {
-		spreadFrom = &byWhole
+		if sm, err := fitETS(y, byWhole.member.period, byWhole.member.spec, fitOptions{start: byWhole.params}); err == nil {
+			fc := sm.Forecast(h, opts.Levels)
+			fc.envelop(sm, y)
+			wide = &fc
+			res.Method += ", intervals " + byWhole.member.name()
+		}
 	}
 	if best.member.naive {
 		res.Forecast = naiveForecast(y, best.member.period, h, opts.Levels)
@@ -354,14 +359,9 @@ func validatedForecast(y []float64, opts Options, notes []string) (Result, error
 		// choice knows its spread (synthetic-daily's spiky_05: MSIS 34.4,
 		// R's comb 9.8, 95% bounds 13 weeks out 3.6 times as far apart as
 		// next week's).
-		if spreadFrom != nil {
-			if spreadModel, err := fitETS(y, spreadFrom.member.period, spreadFrom.member.spec, fitOptions{start: spreadFrom.params}); err == nil {
-				fc := spreadModel.Forecast(h, opts.Levels)
-				fc.envelop(spreadModel, y)
-				fc.centreOn(res.Forecast.Mean)
-				res.Method += ", intervals " + spreadFrom.member.name()
-				res.Forecast = fc
-			}
+		if wide != nil {
+			wide.centreOn(res.Forecast.Mean)
+			res.Forecast = *wide
 		}
 		return res, nil
 	}
@@ -369,18 +369,10 @@ func validatedForecast(y []float64, opts Options, notes []string) (Result, error
 	if err != nil {
 		return Result{}, err
 	}
-	if spreadFrom != nil {
-		// Its spread needs smoothing parameters fitted to the whole sample;
-		// the initial states, which the point forecast's own fit polishes,
-		// barely move the width of its intervals.
-		spreadModel, err := fitETS(y, spreadFrom.member.period, spreadFrom.member.spec, fitOptions{start: spreadFrom.params})
-		if err == nil {
-			res.Method += ", intervals " + spreadFrom.member.name()
-			res.Forecast = spreadModel.Forecast(h, opts.Levels)
-			res.Forecast.envelop(spreadModel, y)
-			res.Forecast.useMeanOf(mdl)
-			return res, nil
-		}
+	if wide != nil {
+		wide.useMeanOf(mdl)
+		res.Forecast = *wide
+		return res, nil
 	}
 	res.Forecast = mdl.Forecast(h, opts.Levels)
 	res.Forecast.envelop(mdl, y)

@@ -110,12 +110,12 @@ func Predict(y []float64, opts Options) (Result, error) {
 	case "comb":
 		return combForecast(y, m, opts, res)
 	case "theta":
-		fc, used, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
+		theta, err := thetaResult(y, m, opts)
 		if err != nil {
 			return Result{}, err
 		}
-		res.Method, res.Forecast = thetaName(used), fc
-		return res, nil
+		theta.Notes = res.Notes
+		return theta, nil
 	}
 	spec, err := ParseSpec(opts.Method)
 	if err != nil {

@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // thetaForecast is the Theta method of Assimakopoulos and Nikolopoulos
@@ -174,12 +175,36 @@ func combForecast(y []float64, m int, opts Options, res Result) (Result, error) 
 	if err != nil {
 		return Result{}, err
 	}
-	theta, used, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
+	theta, err := thetaResult(y, m, opts)
 	if err != nil {
 		return Result{}, err
 	}
-	res.Method, res.Forecast = fmt.Sprintf("mean of %s and %s", ets.Method, thetaName(used)), meanOf(ets.Forecast, theta)
-	return res, nil
+	return averaged(res, []Result{ets, theta}), nil
+}
+
+// thetaResult is the Theta method at period m, named.
+func thetaResult(y []float64, m int, opts Options) (Result, error) {
+	fc, used, err := thetaForecast(y, m, opts.Horizon, opts.Levels)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Method: thetaName(used), Forecast: fc}, nil
+}
+
+// averaged is res with the mean of the members' forecasts (meanOf, which
+// overwrites the first's), named "mean of A, B and C".
+func averaged(res Result, members []Result) Result {
+	names := make([]string, len(members))
+	others := make([]Forecast, 0, len(members)-1)
+	for i, r := range members {
+		names[i] = r.Method
+		if i > 0 {
+			others = append(others, r.Forecast)
+		}
+	}
+	res.Forecast = meanOf(members[0].Forecast, others...)
+	res.Method = "mean of " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return res
 }
 
 // meanOf is the mean of forecasts of the same steps and levels: of their

@@ -83,7 +83,7 @@ func DefaultConfig() Config {
 	o := narrate.Defaults()
 	d := func(t time.Duration) metav1.Duration { return metav1.Duration{Duration: t} }
 	return Config{
-		Sources: Sources{Seed: 1, RookNamespace: "rook-ceph", Prometheus: Prometheus{HistoryDays: 90}},
+		Sources: Sources{Seed: 1, RookNamespace: "rook-ceph", RookToolbox: true, Prometheus: Prometheus{HistoryDays: 90}},
 		Planner: planner.DefaultConfig(),
 		Git:     Git{Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@localhost", Tries: 5, KeepDays: gitrepo.DefaultKeepDays},
 		Ollama: Ollama{Enabled: true, Host: o.Host, Model: o.Model, NumPredict: o.NumPredict,
@@ -141,6 +141,7 @@ func (c *Config) Fields() []Field {
 	str("kubeconfig", "kubeconfig", &s.Kubeconfig, "kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)")
 	str("context", "context", &s.Context, "kubeconfig context (default: the file's current context)")
 	str("rook_namespace", "rook-namespace", &s.RookNamespace, "namespace of Rook's toolbox pod, where `ceph df` is run")
+	boolean("rook_toolbox", "rook-toolbox", &s.RookToolbox, "run `ceph df` in Rook's toolbox pod (needs pods/exec in the Rook namespace)")
 	str("ceph_df", "ceph-df", &s.CephDF, "Ceph capacity from a file of `ceph df --format json` output")
 	str("history_csv", "history-csv", &s.HistoryCSV, "read daily history from a CSV file")
 	str("history_git", "history-git", &s.HistoryGit, "also read the history committed to this repository's work tree")

@@ -25,16 +25,19 @@ import (
 type Sources struct {
 	// ClusterName names the cluster in the report; the kubeconfig's
 	// context when empty.
-	ClusterName   string     `json:"cluster_name,omitempty"`
-	Demo          bool       `json:"demo,omitempty"`
-	Seed          uint64     `json:"seed,omitempty"`
-	Kubeconfig    string     `json:"kubeconfig,omitempty"`
-	Context       string     `json:"context,omitempty"`
-	RookNamespace string     `json:"rook_namespace,omitempty"`
-	CephDF        string     `json:"ceph_df,omitempty"`
-	HistoryCSV    string     `json:"history_csv,omitempty"`
-	HistoryGit    string     `json:"history_git,omitempty"`
-	Prometheus    Prometheus `json:"prometheus"`
+	ClusterName   string `json:"cluster_name,omitempty"`
+	Demo          bool   `json:"demo,omitempty"`
+	Seed          uint64 `json:"seed,omitempty"`
+	Kubeconfig    string `json:"kubeconfig,omitempty"`
+	Context       string `json:"context,omitempty"`
+	RookNamespace string `json:"rook_namespace,omitempty"`
+	// RookToolbox runs `ceph df` in Rook's toolbox pod, which needs
+	// pods/exec there; false leaves the toolbox alone.
+	RookToolbox bool       `json:"rook_toolbox"`
+	CephDF      string     `json:"ceph_df,omitempty"`
+	HistoryCSV  string     `json:"history_csv,omitempty"`
+	HistoryGit  string     `json:"history_git,omitempty"`
+	Prometheus  Prometheus `json:"prometheus"`
 
 	secrets Secrets
 	// demoWorld is the day the demo's world ends, when it is seen as of
@@ -276,6 +279,9 @@ func (s Sources) cluster(ctx context.Context, now time.Time, snap *collectors.Sn
 		cephs = append(cephs, cephSource{rc, notes, "Rook CephCluster status"})
 	default:
 		snap.Notes = append(snap.Notes, notes...)
+	}
+	if !s.RookToolbox {
+		return cephs
 	}
 	tc, notes, found, err := ceph.ReadToolbox(ctx, c.Client, kube.Exec(cfg, c.Client), s.RookNamespace)
 	switch {

@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/capplan/capplan/job/publish/gittest"
@@ -91,7 +93,28 @@ func TestSnapshotFromKubernetes(t *testing.T) {
 		"/api/v1/persistentvolumeclaims": `{"kind":"PersistentVolumeClaimList","apiVersion":"v1","metadata":{},"items":[]}`,
 		"/api/v1/events":                 `{"kind":"EventList","apiVersion":"v1","metadata":{},"items":[]}`,
 	}
+	config, _ := fakeAPIServer(t, lists)
+	code, stdout, stderr := capplan(t, "snapshot", "--kubeconfig", config)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"worker-1", "1.00 (25%)", "shop", "is metrics-server installed?", "nodes: kubernetes API"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// fakeAPIServer serves lists by path and writes a kubeconfig for it; seen
+// returns the paths requested so far.
+func fakeAPIServer(t *testing.T, lists map[string]string) (kubeconfig string, seen func() []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var paths []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
 		body, ok := lists[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
@@ -100,20 +123,40 @@ func TestSnapshotFromKubernetes(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, body)
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	config := filepath.Join(t.TempDir(), "kubeconfig")
 	kc := fmt.Sprintf("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: %q}\nusers:\n- name: u\n  user: {token: t}\n"+
 		"contexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n", srv.URL)
 	if err := os.WriteFile(config, []byte(kc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := capplan(t, "snapshot", "--kubeconfig", config)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
+	return config, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(paths)
 	}
-	for _, want := range []string{"worker-1", "1.00 (25%)", "shop", "is metrics-server installed?", "nodes: kubernetes API"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("table lacks %q:\n%s", want, stdout)
+}
+
+// TestRookToolboxSwitch: rook_toolbox false (the chart's default, which
+// grants no pods/exec) leaves Rook's toolbox alone, so a cluster without
+// that permission gets no "forbidden" note every week.
+func TestRookToolboxSwitch(t *testing.T) {
+	const toolbox = "/api/v1/namespaces/rook-ceph/pods"
+	for _, tc := range []struct {
+		flags []string
+		asks  bool
+	}{{nil, true}, {[]string{"--rook-toolbox=false"}, false}} {
+		config, seen := fakeAPIServer(t, map[string]string{
+			"/api/v1/nodes": `{"kind":"NodeList","apiVersion":"v1","metadata":{},"items":[{"metadata":{"name":"worker-1"},` +
+				`"status":{"allocatable":{"cpu":"4","memory":"16Gi"}}}]}`,
+			"/api/v1/pods": `{"kind":"PodList","apiVersion":"v1","metadata":{},"items":[]}`,
+		})
+		code, _, stderr := capplan(t, append([]string{"snapshot", "--kubeconfig", config}, tc.flags...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.flags, code, stderr)
+		}
+		if asked := slices.Contains(seen(), toolbox); asked != tc.asks {
+			t.Errorf("%v: asked for the toolbox pods: %v, want %v", tc.flags, asked, tc.asks)
 		}
 	}
 }

@@ -25,7 +25,7 @@ func (f *sourceFlags) register(fs *flag.FlagSet) {
 // isSource tells the settings of where data comes from.
 func isSource(key string) bool {
 	switch key {
-	case "demo", "seed", "kubeconfig", "context", "rook_namespace", "ceph_df", "history_csv", "history_git":
+	case "demo", "seed", "kubeconfig", "context", "rook_namespace", "rook_toolbox", "ceph_df", "history_csv", "history_git":
 		return true
 	}
 	return strings.HasPrefix(key, "prometheus.")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/planner"
@@ -27,6 +29,7 @@ type Config struct {
 	Git         Git            `json:"git"`
 	Ollama      Ollama         `json:"ollama"`
 	Timeouts    Timeouts       `json:"timeouts"`
+	Pushgateway Pushgateway    `json:"pushgateway"`
 
 	secrets secrets
 	// quiet says why this run does not ask Ollama although it is enabled
@@ -88,7 +91,8 @@ func DefaultConfig() Config {
 		Git:     Git{Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@localhost", Tries: 5, KeepDays: gitrepo.DefaultKeepDays},
 		Ollama: Ollama{Enabled: true, Host: o.Host, Model: o.Model, NumPredict: o.NumPredict,
 			Temperature: o.Temperature, Timeout: d(o.Budget)},
-		Timeouts: Timeouts{Collect: d(5 * time.Minute), Plan: d(10 * time.Minute), Render: d(2 * time.Minute), Publish: d(5 * time.Minute)},
+		Timeouts:    Timeouts{Collect: d(5 * time.Minute), Plan: d(10 * time.Minute), Render: d(2 * time.Minute), Publish: d(5 * time.Minute)},
+		Pushgateway: Pushgateway{Job: "capplan"},
 	}
 }
 
@@ -179,6 +183,9 @@ func (c *Config) Fields() []Field {
 	duration("timeouts.plan", "timeout-plan", &t.Plan, "time budget to forecast and plan")
 	duration("timeouts.render", "timeout-render", &t.Render, "time budget to render the report")
 	duration("timeouts.publish", "timeout-publish", &t.Publish, "time budget to commit and push")
+	pg := &c.Pushgateway
+	str("pushgateway.url", "pushgateway-url", &pg.URL, "Prometheus Pushgateway to push the published report's metrics to (runway days, forecast error, last success)")
+	str("pushgateway.job", "pushgateway-job", &pg.Job, "job label of the pushed metrics")
 	return fields
 }
 
@@ -297,6 +304,14 @@ func (c Config) Validate() error {
 	}
 	if c.Ollama.Enabled && c.Ollama.Model == "" {
 		errs = append(errs, errors.New("ollama.model is empty"))
+	}
+	if u := c.Pushgateway.URL; u != "" {
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			errs = append(errs, fmt.Errorf("pushgateway.url %q: want http://host:port or https://host:port", collectors.RedactURL(u)))
+		}
+	}
+	if c.Pushgateway.Job == "" {
+		errs = append(errs, errors.New("pushgateway.job is empty"))
 	}
 	for _, t := range []struct {
 		key string

@@ -18,7 +18,7 @@ func (c Config) redactor() collectors.Redactor {
 		git = withoutUser(git)
 	}
 	p := c.Sources.secrets
-	return collectors.NewRedactor([]string{git, c.Sources.Prometheus.URL, c.Ollama.Host},
+	return collectors.NewRedactor([]string{git, c.Sources.Prometheus.URL, c.Ollama.Host, c.Pushgateway.URL},
 		c.secrets.gitToken, c.secrets.sshKey, p.Token, p.Password)
 }
 

@@ -177,6 +177,17 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	}
 	res, err = c.publish(ctx, report, files, hist, now, log)
 	res.Report, res.Files = report, files
+	if err == nil && c.Pushgateway.URL != "" {
+		// The report is published whatever the gateway says; a push that
+		// fails week after week shows as an old last-success time.
+		pctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish.Duration)
+		if perr := c.Pushgateway.push(pctx, report, now); perr != nil {
+			log.Warn("metrics not pushed", "error", red.Error(perr).Error())
+		} else {
+			log.Info("metrics pushed", "pushgateway", collectors.RedactURL(c.Pushgateway.URL))
+		}
+		cancel()
+	}
 	res.Duration = time.Since(start)
 	return res, err
 }

@@ -312,12 +312,14 @@ func TestSecretsStayOut(t *testing.T) {
 		}
 		return path
 	}
-	secrets := []string{"S3cretPW", "Q-T0ken", "pr0m-b34rer", "b4sic-pw", gitToken, "ghp_URLT0KEN", "ghp_SECRET"}
+	secrets := []string{"S3cretPW", "Q-T0ken", "pr0m-b34rer", "b4sic-pw", gitToken, "ghp_URLT0KEN", "ghp_SECRET", "PushG4te"}
 	keyLines := strings.Split(strings.TrimSpace(string(key)), "\n")
 	secrets = append(secrets, keyLines[1:len(keyLines)-1]...)
 	env := map[string]string{
 		"CAPPLAN_DEMO": "true", "CAPPLAN_OLLAMA_ENABLED": "false",
-		"CAPPLAN_PROMETHEUS_URL":       "http://alice:S3cretPW@" + closed + "/?token=Q-T0ken",
+		"CAPPLAN_PROMETHEUS_URL": "http://alice:S3cretPW@" + closed + "/?token=Q-T0ken",
+		// A gateway that is not there: the push fails and says so in the log.
+		"CAPPLAN_PUSHGATEWAY_URL":      "http://pusher:PushG4te@" + closed,
 		"CAPPLAN_GIT_TOKEN_FILE":       write("git-token", gitToken+"\n"),
 		"CAPPLAN_GIT_SSH_KEY_FILE":     write("id_ed25519", string(key)),
 		"CAPPLAN_GIT_KNOWN_HOSTS_FILE": write("known_hosts", ""),

@@ -1,0 +1,178 @@
+package job
+
+import (
+	"context"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/capplan/capplan/job/publish/gittest"
+)
+
+// startPushgateway runs Debian's prometheus-pushgateway (which .ci/run
+// installs) on 127.0.0.1; without it the test skips, or fails under
+// CI=true.
+func startPushgateway(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("prometheus-pushgateway")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("prometheus-pushgateway not found: .ci/run installs Debian's prometheus-pushgateway package")
+		}
+		t.Skip("prometheus-pushgateway not found: install Debian's prometheus-pushgateway package to run this test")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(bin, "--web.listen-address="+addr, "--log.level=warn")
+	var logs strings.Builder
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	url := "http://" + addr
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(url + "/-/ready"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return url
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pushgateway not ready after 30 s:\n%s", logs.String())
+		}
+	}
+}
+
+// scrape reads the gateway's /metrics as Prometheus would.
+func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
+	t.Helper()
+	resp, err := http.Get(url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fams
+}
+
+func labelsOf(m *dto.Metric) map[string]string {
+	l := map[string]string{}
+	for _, p := range m.GetLabel() {
+		l[p.GetName()] = p.GetValue()
+	}
+	return l
+}
+
+// TestPushToPushgateway publishes the demo's report with a real
+// Pushgateway configured, scrapes the gateway back and checks every
+// metric against the report; a run that cannot publish pushes nothing,
+// so the last success keeps its time.
+func TestPushToPushgateway(t *testing.T) {
+	gittest.Need(t)
+	url := startPushgateway(t)
+	c := demoConfig(t, filepath.Join(t.TempDir(), "reports"))
+	c.Pushgateway.URL = url
+	res, err := Run(context.Background(), c, generated, false, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fams := scrape(t, url)
+	group := func(m *dto.Metric) bool {
+		l := labelsOf(m)
+		return l["job"] == "capplan" && l["cluster"] == res.Report.Cluster
+	}
+
+	success := fams["capplan_last_success_timestamp_seconds"]
+	if success == nil || len(success.GetMetric()) != 1 || !group(success.GetMetric()[0]) {
+		t.Fatalf("capplan_last_success_timestamp_seconds: %v", success)
+	}
+	if got := success.GetMetric()[0].GetGauge().GetValue(); got != float64(generated.Unix()) {
+		t.Errorf("last success %v, want %v (the run's time)", got, generated.Unix())
+	}
+
+	// Every crossing of the report is one runway sample, with its days.
+	runway := map[[2]string]float64{}
+	for _, m := range fams["capplan_runway_days"].GetMetric() {
+		if !group(m) {
+			t.Errorf("runway sample outside the group: %v", labelsOf(m))
+		}
+		l := labelsOf(m)
+		runway[[2]string{l["resource"], l["threshold"]}] = m.GetGauge().GetValue()
+	}
+	crossings, finite := 0, 0
+	for _, r := range res.Report.Resources {
+		for _, c := range r.Crossings {
+			crossings++
+			got, ok := runway[[2]string{r.Name, c.Name}]
+			want := math.Inf(1)
+			switch {
+			case c.Already:
+				want = 0
+			case c.RunwayDays != nil:
+				want = float64(*c.RunwayDays)
+				finite++
+			}
+			if !ok || got != want {
+				t.Errorf("capplan_runway_days{resource=%q,threshold=%q} = %v (present %v), want %v", r.Name, c.Name, got, ok, want)
+			}
+		}
+	}
+	if len(runway) != crossings || finite == 0 {
+		t.Errorf("%d runway samples for %d crossings (%d dated): the demo has dated crossings", len(runway), crossings, finite)
+	}
+
+	errs := map[string]float64{}
+	for _, m := range fams["capplan_forecast_error"].GetMetric() {
+		errs[labelsOf(m)["resource"]] = m.GetGauge().GetValue()
+	}
+	measured := 0
+	for _, r := range res.Report.Resources {
+		got, ok := errs[r.Name]
+		if r.BacktestOrigins == 0 {
+			if ok {
+				t.Errorf("capplan_forecast_error{resource=%q} = %v for a forecast never backtested", r.Name, got)
+			}
+			continue
+		}
+		measured++
+		if !ok || got != r.HorizonError {
+			t.Errorf("capplan_forecast_error{resource=%q} = %v (present %v), want %v", r.Name, got, ok, r.HorizonError)
+		}
+	}
+	if measured == 0 || len(errs) != measured {
+		t.Errorf("%d forecast errors for %d backtested resources", len(errs), measured)
+	}
+
+	// A week later the report cannot be pushed to its remote: nothing is
+	// pushed to the gateway either.
+	c.Git.URL, c.Git.Tries = "file://"+filepath.Join(t.TempDir(), "missing.git"), 1
+	c.Git.Dir = t.TempDir()
+	if _, err := Run(context.Background(), c, generated.AddDate(0, 0, 7), false, "", nil); err == nil {
+		t.Fatal("a run without its remote succeeded")
+	}
+	if got := scrape(t, url)["capplan_last_success_timestamp_seconds"].GetMetric()[0].GetGauge().GetValue(); got != float64(generated.Unix()) {
+		t.Errorf("after a failed run, last success %v, want still %v", got, generated.Unix())
+	}
+}

@@ -239,7 +239,7 @@ func TestRender(t *testing.T) {
 				t.Errorf("%d PrometheusRules, want alerts %v", len(o.rules), tc.alerts)
 			}
 			for _, r := range o.rules {
-				checkRules(t, r, 7)
+				checkRules(t, r, 7, "rules_test.yaml")
 			}
 			if !strings.Contains(o.notes, "kubectl -n "+namespace+" create job --from=cronjob/"+cj.Name) {
 				t.Errorf("NOTES.txt does not say how to run it now:\n%s", o.notes)
@@ -338,8 +338,8 @@ func checkCronJob(t *testing.T, cj batchv1.CronJob, schedule, timeZone, image st
 }
 
 // checkRules runs the alert rules through promtool, as Prometheus would
-// load them.
-func checkRules(t *testing.T, r prometheusRule, want int) {
+// load them, and promtool's rule tests in testdata/tests on them.
+func checkRules(t *testing.T, r prometheusRule, want int, tests string) {
 	t.Helper()
 	n := 0
 	for _, g := range r.Spec.Groups {
@@ -360,12 +360,25 @@ func checkRules(t *testing.T, r prometheusRule, want int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(t.TempDir(), "rules.yaml")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "rules.yaml")
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command(promtool, "check", "rules", file).CombinedOutput(); err != nil {
 		t.Errorf("promtool check rules: %v\n%s\n%s", err, out, data)
+	}
+	spec, err := os.ReadFile(filepath.Join("testdata", tests))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, tests), spec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(promtool, "test", "rules", tests)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("promtool test rules %s: %v\n%s", tests, err, out)
 	}
 }
 

@@ -26,6 +26,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	psa "k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
 	"sigs.k8s.io/yaml"
 
 	"github.com/capplan/capplan/job"
@@ -280,6 +282,16 @@ func checkCronJob(t *testing.T, cj batchv1.CronJob, schedule, timeZone, image st
 	pod := js.Template.Spec
 	if pod.RestartPolicy != corev1.RestartPolicyNever {
 		t.Errorf("restartPolicy %q, want Never", pod.RestartPolicy)
+	}
+	// The pod as the API server's PodSecurity admission judges it, at the
+	// restricted level of the newest policy.
+	checks, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lv := psa.LevelVersion{Level: psa.LevelRestricted, Version: psa.LatestVersion()}
+	if r := policy.AggregateCheckResults(checks.EvaluatePod(lv, &js.Template.ObjectMeta, &pod)); !r.Allowed {
+		t.Errorf("Pod Security restricted forbids the pod: %s", r.ForbiddenDetail())
 	}
 	psc := pod.SecurityContext
 	if psc == nil || psc.RunAsNonRoot == nil || !*psc.RunAsNonRoot || psc.SeccompProfile == nil || psc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {

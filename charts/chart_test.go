@@ -133,29 +133,21 @@ func decode(t *testing.T, manifests map[string]string) objects {
 			var into any
 			switch meta.Kind {
 			case "ServiceAccount":
-				o.serviceAccounts = append(o.serviceAccounts, corev1.ServiceAccount{})
-				into = &o.serviceAccounts[len(o.serviceAccounts)-1]
+				into = grow(&o.serviceAccounts)
 			case "ConfigMap":
-				o.configMaps = append(o.configMaps, corev1.ConfigMap{})
-				into = &o.configMaps[len(o.configMaps)-1]
+				into = grow(&o.configMaps)
 			case "ClusterRole":
-				o.clusterRoles = append(o.clusterRoles, rbacv1.ClusterRole{})
-				into = &o.clusterRoles[len(o.clusterRoles)-1]
+				into = grow(&o.clusterRoles)
 			case "ClusterRoleBinding":
-				o.clusterBindings = append(o.clusterBindings, rbacv1.ClusterRoleBinding{})
-				into = &o.clusterBindings[len(o.clusterBindings)-1]
+				into = grow(&o.clusterBindings)
 			case "Role":
-				o.roles = append(o.roles, rbacv1.Role{})
-				into = &o.roles[len(o.roles)-1]
+				into = grow(&o.roles)
 			case "RoleBinding":
-				o.roleBindings = append(o.roleBindings, rbacv1.RoleBinding{})
-				into = &o.roleBindings[len(o.roleBindings)-1]
+				into = grow(&o.roleBindings)
 			case "CronJob":
-				o.cronJobs = append(o.cronJobs, batchv1.CronJob{})
-				into = &o.cronJobs[len(o.cronJobs)-1]
+				into = grow(&o.cronJobs)
 			case "PrometheusRule":
-				o.rules = append(o.rules, prometheusRule{})
-				into = &o.rules[len(o.rules)-1]
+				into = grow(&o.rules)
 			default:
 				t.Errorf("%s: an object of kind %s, which the chart should not make", name, meta.Kind)
 				continue
@@ -166,6 +158,12 @@ func decode(t *testing.T, manifests map[string]string) objects {
 		}
 	}
 	return o
+}
+
+// grow appends a zero T to list and returns where it is, to decode into.
+func grow[T any](list *[]T) *T {
+	*list = append(*list, *new(T))
+	return &(*list)[len(*list)-1]
 }
 
 func stripComments(doc string) string {

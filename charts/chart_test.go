@@ -51,7 +51,7 @@ func render(t *testing.T, file string, vals map[string]any) (map[string]string, 
 	t.Helper()
 	ch := loadChart(t)
 	if file != "" {
-		v, err := chartutil.ReadValuesFile(filepath.Join("testdata", file))
+		v, err := chartutil.ReadValuesFile(filepath.Join("testdata", "values", file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,7 +348,7 @@ func checkCronJob(t *testing.T, cj batchv1.CronJob, schedule, timeZone, image st
 }
 
 // checkRules runs the alert rules through promtool, as Prometheus would
-// load them, and promtool's rule tests in testdata/tests on them.
+// load them, and promtool's rule tests (testdata/TESTS) on them.
 func checkRules(t *testing.T, r prometheusRule, want int, tests string) {
 	t.Helper()
 	n := 0
@@ -427,7 +427,7 @@ func checkNoSecrets(t *testing.T, o objects) {
 // refuse an install that could not publish.
 func TestSchemaRejects(t *testing.T) {
 	base := func() map[string]any {
-		v, err := chartutil.ReadValuesFile("testdata/minimal.yaml")
+		v, err := chartutil.ReadValuesFile("testdata/values/minimal.yaml")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -683,7 +683,7 @@ func TestEverySettingReachable(t *testing.T) {
 // TestBasicAuth: basic auth for Prometheus reaches the loader as
 // user:password from the mounted Secret.
 func TestBasicAuth(t *testing.T) {
-	vals, err := chartutil.ReadValuesFile("testdata/minimal.yaml")
+	vals, err := chartutil.ReadValuesFile("testdata/values/minimal.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

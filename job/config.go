@@ -86,7 +86,8 @@ func DefaultConfig() Config {
 	o := narrate.Defaults()
 	d := func(t time.Duration) metav1.Duration { return metav1.Duration{Duration: t} }
 	return Config{
-		Sources: Sources{Seed: 1, RookNamespace: "rook-ceph", RookToolbox: true, Prometheus: Prometheus{HistoryDays: 90}},
+		Sources: Sources{Seed: 1, RookNamespace: "rook-ceph", RookToolbox: true, Prometheus: Prometheus{HistoryDays: 90},
+			Kube: Kube{QPS: 50, Burst: 100}},
 		Planner: planner.DefaultConfig(),
 		Git:     Git{Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@localhost", Tries: 5, KeepDays: gitrepo.DefaultKeepDays},
 		Ollama: Ollama{Enabled: true, Host: o.Host, Model: o.Model, NumPredict: o.NumPredict,
@@ -145,6 +146,9 @@ func (c *Config) Fields() []Field {
 	str("kubeconfig", "kubeconfig", &s.Kubeconfig, "kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)")
 	str("context", "context", &s.Context, "kubeconfig context (default: the file's current context)")
 	str("rook_namespace", "rook-namespace", &s.RookNamespace, "namespace of Rook's toolbox pod, where `ceph df` is run")
+	b.Float64Var(&s.Kube.QPS, "kube-qps", s.Kube.QPS, "")
+	bind("kube.qps", "kube-qps", "requests a second capplan may send the API server")
+	integer("kube.burst", "kube-burst", &s.Kube.Burst, "requests capplan may send the API server at once, above kube.qps")
 	boolean("rook_toolbox", "rook-toolbox", &s.RookToolbox, "run `ceph df` in Rook's toolbox pod (needs pods/exec in the Rook namespace)")
 	str("ceph_df", "ceph-df", &s.CephDF, "Ceph capacity from a file of `ceph df --format json` output")
 	str("history_csv", "history-csv", &s.HistoryCSV, "read daily history from a CSV file")

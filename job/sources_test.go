@@ -2,6 +2,9 @@ package job
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,5 +41,34 @@ func TestClusterName(t *testing.T) {
 	c, err := Load("", func(k string) string { return map[string]string{"CAPPLAN_CLUSTER_NAME": "from-env"}[k] }, nil)
 	if err != nil || c.ClusterName != "from-env" {
 		t.Errorf("CAPPLAN_CLUSTER_NAME: %q, %v", c.ClusterName, err)
+	}
+}
+
+// TestKubeRateLimit: kube.qps and kube.burst reach the API clients, in
+// place of client-go's 5 a second.
+func TestKubeRateLimit(t *testing.T) {
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(kubeconfig, []byte("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: \"https://127.0.0.1:1\"}\n"+
+		"users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load("", func(string) string { return "" }, map[string]string{"kubeconfig": kubeconfig, "kube-burst": "9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := c.restConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.QPS != 50 || cfg.Burst != 9 {
+		t.Errorf("QPS %v, burst %d; want the default 50 and the flag's 9", cfg.QPS, cfg.Burst)
+	}
+	if _, err := Load("", func(k string) string {
+		if k == "CAPPLAN_KUBE_QPS" {
+			return "0"
+		}
+		return ""
+	}, nil); err == nil || !strings.Contains(err.Error(), "kube.qps") {
+		t.Errorf("kube.qps 0: %v, want an error naming kube.qps", err)
 	}
 }

@@ -28,7 +28,7 @@ func isSource(key string) bool {
 	case "demo", "seed", "kubeconfig", "context", "rook_namespace", "rook_toolbox", "ceph_df", "history_csv", "history_git":
 		return true
 	}
-	return strings.HasPrefix(key, "prometheus.")
+	return strings.HasPrefix(key, "prometheus.") || strings.HasPrefix(key, "kube.")
 }
 
 // fieldFlags registers the job.Config settings that keep accepts as flags

@@ -15,8 +15,11 @@ type Snapshot struct {
 	Nodes   []Node    `json:"nodes"`
 	// Namespaces holds the requests and limits of the pods that hold
 	// resources (not Succeeded or Failed), and their live usage.
-	Namespaces []Namespace    `json:"namespaces"`
-	Volumes    []VolumeClaims `json:"volumes,omitempty"`
+	Namespaces []Namespace `json:"namespaces"`
+	// Unscheduled sums the pods (counted in Namespaces) that are on no
+	// node yet: demand the cluster has not placed.
+	Unscheduled Unscheduled    `json:"unscheduled"`
+	Volumes     []VolumeClaims `json:"volumes,omitempty"`
 	// StorageClasses say which Ceph pool backs the claims of each class.
 	StorageClasses []StorageClass `json:"storage_classes,omitempty"`
 	Pressure       []Pressure     `json:"pressure,omitempty"`
@@ -66,6 +69,17 @@ type Node struct {
 	DaemonSetRequests Resources `json:"daemonset_requests"`
 	// Usage is nil when the metrics API did not report the node.
 	Usage *Resources `json:"usage,omitempty"`
+}
+
+// TakesPods says whether the node is capacity: Ready, schedulable (not
+// cordoned) and without a NoSchedule or NoExecute taint. A node that takes
+// no pods can neither give room nor be lost.
+func (n Node) TakesPods() bool { return n.Ready && n.Schedulable && !n.NoSchedule }
+
+// Unscheduled sums the pods that hold resources but are on no node.
+type Unscheduled struct {
+	Pods     int       `json:"pods"`
+	Requests Resources `json:"requests"`
 }
 
 // Namespace sums the pods of one namespace.

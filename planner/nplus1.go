@@ -11,9 +11,9 @@ import (
 
 // Fit says whether a resource's requests still fit once a node is lost.
 type Fit struct {
-	// Requests are those of every pod that holds resources, less the
-	// lost node's DaemonSet pods and the pods of Ready nodes that take no
-	// new ones (cordoned, tainted): they stay.
+	// Requests are those of every pod on a node, less the lost node's
+	// DaemonSet pods and the pods of Ready nodes that take no new ones
+	// (cordoned, tainted): they stay. Pods on no node are left out.
 	Requests  float64 `json:"requests"`
 	Remaining float64 `json:"remaining"` // allocatable on the nodes left
 	Fits      bool    `json:"fits"`
@@ -105,7 +105,7 @@ func LoseLargestNode(s collectors.Snapshot) (NPlusOne, error) {
 	var total, requests, staying collectors.Resources
 	var left []string
 	for i, n := range s.Nodes {
-		if !n.Ready || !n.Schedulable || n.NoSchedule {
+		if !n.TakesPods() {
 			left = append(left, n.Name)
 			// The pods of a Ready node that takes no new ones stay where
 			// they are; a NotReady node's are evicted and need room.
@@ -132,6 +132,13 @@ func LoseLargestNode(s collectors.Snapshot) (NPlusOne, error) {
 	}
 	for _, ns := range s.Namespaces {
 		requests = requests.Add(ns.Requests)
+	}
+	// Pods on no node do not fit today: whether losing a node is survived
+	// is asked of what runs.
+	if u := s.Unscheduled; u.Pods > 0 {
+		requests = requests.Add(collectors.Resources{CPUCores: -u.Requests.CPUCores, MemoryBytes: -u.Requests.MemoryBytes})
+		out.Notes = append(out.Notes, fmt.Sprintf("%d pod(s) on no node yet (%s, %s requested) are left out", u.Pods,
+			Quantity(u.Requests.CPUCores, collectors.Cores), Quantity(float64(u.Requests.MemoryBytes), collectors.Bytes)))
 	}
 	lost := s.Nodes[largest]
 	// The lost node's DaemonSet pods run on every node: they do not move.

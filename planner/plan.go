@@ -41,9 +41,19 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 	}
 	var targets []target
 	cpu, mem := cfg.thresholds("cpu", nil), cfg.thresholds("memory", nil)
+	// Capacity is the nodes that take pods: a NotReady, cordoned or
+	// NoSchedule-tainted node's allocatable is not room for anything.
 	var alloc collectors.Resources
+	var left []string
 	for _, n := range s.Nodes {
+		if !n.TakesPods() {
+			left = append(left, n.Name)
+			continue
+		}
 		alloc = alloc.Add(n.Allocatable)
+	}
+	if len(left) > 0 {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("CPU and memory capacity leaves out the nodes that take no pods (NotReady, cordoned or tainted NoSchedule): %s", strings.Join(left, ", ")))
 	}
 	targets = append(targets,
 		target{"cpu/usage", alloc.CPUCores, cpu, 0},

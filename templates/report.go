@@ -84,9 +84,15 @@ type Claim struct {
 
 // Summary is the cluster at a glance.
 type Summary struct {
-	Nodes       int                   `json:"nodes"`
-	Allocatable collectors.Resources  `json:"allocatable"`
-	Requests    collectors.Resources  `json:"requests"`
+	Nodes int `json:"nodes"`
+	// Allocatable is of the nodes that take pods; NotCapacity names the
+	// others (NotReady, cordoned or tainted NoSchedule).
+	Allocatable collectors.Resources `json:"allocatable"`
+	NotCapacity []string             `json:"not_capacity,omitempty"`
+	// Requests are every pod's that holds resources, Unscheduled's
+	// included.
+	Requests    collectors.Resources    `json:"requests"`
+	Unscheduled *collectors.Unscheduled `json:"unscheduled,omitempty"`
 	Usage       *collectors.Resources `json:"usage,omitempty"`
 	// Namespaces are the pods' requests by namespace, for next week's
 	// comparison.
@@ -183,7 +189,11 @@ func Build(in Input) Report {
 	var use collectors.Resources
 	haveUse := len(s.Nodes) > 0
 	for _, n := range s.Nodes {
-		r.Summary.Allocatable = r.Summary.Allocatable.Add(n.Allocatable)
+		if n.TakesPods() {
+			r.Summary.Allocatable = r.Summary.Allocatable.Add(n.Allocatable)
+		} else {
+			r.Summary.NotCapacity = append(r.Summary.NotCapacity, n.Name)
+		}
 		if n.Usage == nil {
 			haveUse = false
 		} else {
@@ -192,7 +202,10 @@ func Build(in Input) Report {
 	}
 	for _, ns := range s.Namespaces {
 		r.Summary.Requests = r.Summary.Requests.Add(ns.Requests)
-		r.Summary.Namespaces = append(r.Summary.Namespaces, collectors.Namespace{Name: ns.Name, Pods: ns.Pods, Requests: ns.Requests})
+		r.Summary.Namespaces = append(r.Summary.Namespaces, collectors.Namespace{Name: ns.Name, Pods: ns.Pods, Requests: ns.Requests, Limits: ns.Limits})
+	}
+	if u := s.Unscheduled; u.Pods > 0 {
+		r.Summary.Unscheduled = &u
 	}
 	if r.Summary.Namespaces == nil {
 		r.Summary.Namespaces = []collectors.Namespace{}

@@ -95,6 +95,7 @@ func (c *Collector) Collect(ctx context.Context) (collectors.Snapshot, error) {
 	c.usage(ctx, a, &snap)
 
 	snap.Nodes = a.nodeList()
+	snap.Unscheduled = a.unscheduled
 	snap.Namespaces = byName(a.namespaces)
 	snap.Volumes = a.volumeList()
 	snap.Pressure = byName(a.pressure)
@@ -166,7 +167,7 @@ type aggregate struct {
 	// for lack of CPU or memory, so an event about one is not counted again.
 	unschedulable map[string]bool
 	noRequests    int
-	unscheduled   int
+	unscheduled   collectors.Unscheduled
 	notes         []collectors.Note
 }
 
@@ -298,7 +299,8 @@ func (a *aggregate) addPod(p *corev1.Pod) {
 	ns.Requests = ns.Requests.Add(req)
 	ns.Limits = ns.Limits.Add(lim)
 	if p.Spec.NodeName == "" {
-		a.unscheduled++
+		a.unscheduled.Pods++
+		a.unscheduled.Requests = a.unscheduled.Requests.Add(req)
 		return
 	}
 	node, ok := a.nodes[p.Spec.NodeName]
@@ -395,8 +397,9 @@ func (a *aggregate) nodeList() []collectors.Node {
 	if a.noRequests > 0 {
 		a.note("%d pod(s) request neither CPU nor memory: the scheduler places them as if free", a.noRequests)
 	}
-	if a.unscheduled > 0 {
-		a.note("%d pod(s) not yet on a node: counted in their namespaces only", a.unscheduled)
+	if n := a.unscheduled.Pods; n > 0 {
+		a.note("%d pod(s) not yet on a node, requesting %.2f cores and %.1f GiB: counted in their namespaces, not on any node", n,
+			a.unscheduled.Requests.CPUCores, float64(a.unscheduled.Requests.MemoryBytes)/(1<<30))
 	}
 	return out
 }

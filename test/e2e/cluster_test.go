@@ -1,0 +1,224 @@
+// Package e2e runs capplan against a real kube-apiserver and etcd, built
+// from the Go module proxy by .ci/kube.sh (test/e2e/tools pins them), with
+// real RBAC, pagination and admission. There is no kubelet, scheduler or
+// controller-manager: the tests write pods' node bindings and statuses,
+// and events, themselves.
+package e2e
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+)
+
+// adminToken is the static token of a system:masters user, for setting
+// the cluster up; capplan itself runs with a ServiceAccount's token.
+const adminToken = "e2e-admin-token"
+
+// cluster is an etcd and a kube-apiserver on 127.0.0.1, for one test.
+type cluster struct {
+	URL   string
+	Admin *rest.Config
+	dir   string
+}
+
+// kubeBin is the directory .ci/kube.sh built the servers into, from
+// $CAPPLAN_KUBE_BIN; without it the test skips, or fails under CI=true.
+func kubeBin(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("CAPPLAN_KUBE_BIN")
+	if dir == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CAPPLAN_KUBE_BIN is not set: .ci/run builds the API server with .ci/kube.sh")
+		}
+		t.Skip("a real kube-apiserver is needed: CAPPLAN_KUBE_BIN=$(.ci/kube.sh) go test ./test/e2e")
+	}
+	for _, b := range []string{"kube-apiserver", "etcd"} {
+		if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
+			t.Fatalf("CAPPLAN_KUBE_BIN=%s: %v", dir, err)
+		}
+	}
+	return dir
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// start runs a server until the test ends: SIGTERM, then SIGKILL after 5 s.
+func start(t *testing.T, logFile, bin string, args ...string) *exec.Cmd {
+	t.Helper()
+	log, err := os.Create(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = log, log
+	// etcd reads every ETCD_* variable as a flag: the tests' environment
+	// must not configure it by accident.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "ETCD_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		log.Close()
+	})
+	return cmd
+}
+
+// waitFor polls url until it answers 200 with want in its body, or fails
+// the test with the server's log.
+func waitFor(t *testing.T, client *http.Client, url, token, want, logFile string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if resp, err := client.Do(req); err == nil {
+			body := make([]byte, 256)
+			n, _ := resp.Body.Read(body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && strings.Contains(string(body[:n]), want) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			out, _ := os.ReadFile(logFile)
+			if len(out) > 4000 {
+				out = out[len(out)-4000:]
+			}
+			t.Fatalf("%s not ready after %s:\n%s", url, within, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// startCluster starts etcd and the API server with RBAC, the
+// ServiceAccount token issuer and the aggregation layer's front proxy.
+func startCluster(t *testing.T) *cluster {
+	t.Helper()
+	bin := kubeBin(t)
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saKey := write("sa.key", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	saPub := write("sa.pub", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))
+	tokens := write("tokens.csv", []byte(adminToken+`,e2e-admin,e2e-admin-uid,"system:masters"`+"\n"))
+
+	etcdPort, peerPort, apiPort := freePort(t), freePort(t), freePort(t)
+	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPort)
+	peerURL := fmt.Sprintf("http://127.0.0.1:%d", peerPort)
+	etcdLog := filepath.Join(dir, "etcd.log")
+	start(t, etcdLog, filepath.Join(bin, "etcd"), "--name=e2e", "--data-dir="+filepath.Join(dir, "etcd"),
+		"--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL,
+		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL, "--initial-cluster=e2e="+peerURL,
+		"--listen-metrics-urls=", "--unsafe-no-fsync", "--log-level=warn")
+	waitFor(t, http.DefaultClient, etcdURL+"/health", "", "true", etcdLog, 30*time.Second)
+
+	apiLog := filepath.Join(dir, "apiserver.log")
+	// No controller-manager runs: nothing would create a namespace's
+	// default ServiceAccount (hence no ServiceAccount admission) or
+	// reconcile the kubernetes Service's endpoints.
+	start(t, apiLog, filepath.Join(bin, "kube-apiserver"),
+		"--etcd-servers="+etcdURL,
+		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", fmt.Sprintf("--secure-port=%d", apiPort),
+		"--cert-dir="+filepath.Join(dir, "certs"),
+		"--token-auth-file="+tokens,
+		"--authorization-mode=RBAC",
+		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+		"--service-account-key-file="+saPub, "--service-account-signing-key-file="+saKey,
+		"--service-cluster-ip-range=10.96.0.0/16",
+		"--disable-admission-plugins=ServiceAccount",
+		"--endpoint-reconciler-type=none",
+		"--enable-priority-and-fairness=false")
+	c := &cluster{URL: fmt.Sprintf("https://127.0.0.1:%d", apiPort), dir: dir}
+	c.Admin = &rest.Config{Host: c.URL, BearerToken: adminToken, TLSClientConfig: rest.TLSClientConfig{Insecure: true}, QPS: 200, Burst: 400}
+	insecure, err := rest.TransportFor(&rest.Config{TLSClientConfig: rest.TLSClientConfig{Insecure: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, &http.Client{Transport: insecure}, c.URL+"/readyz", adminToken, "ok", apiLog, 60*time.Second)
+	return c
+}
+
+// clientset is the admin's client.
+func (c *cluster) clientset(t *testing.T) *kubernetes.Clientset {
+	t.Helper()
+	cs, err := kubernetes.NewForConfig(c.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// kubeconfig writes a kubeconfig that reaches the API server with token,
+// under context name.
+func (c *cluster) kubeconfig(t *testing.T, name, token string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	data := fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: e2e
+  cluster: {server: %q, insecure-skip-tls-verify: true}
+users:
+- name: u
+  user: {token: %q}
+contexts:
+- name: %s
+  context: {cluster: e2e, user: u}
+current-context: %s
+`, c.URL, token, name, name)
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

@@ -25,6 +25,9 @@ type Fit struct {
 type CephLoss struct {
 	Hosts       int     `json:"hosts"`       // nodes assumed to hold OSDs
 	Replication float64 `json:"replication"` // copies (or (k+m)/k) of the largest pool
+	// ReplicationAssumed is true when no pool's replication is known (a
+	// source without pools): Ceph's default pool size, 3, stands in.
+	ReplicationAssumed bool `json:"replication_assumed,omitempty"`
 	// CanReplicate is false when fewer hosts remain than copies: the
 	// lost copies cannot be rebuilt, and the data stays degraded until the
 	// node returns.
@@ -171,6 +174,8 @@ func cephLoss(c *collectors.Ceph, hosts int) *CephLoss {
 	}
 	if largest != nil {
 		l.Replication = largest.Replication
+	} else {
+		l.ReplicationAssumed = true
 	}
 	l.RawAfter = c.TotalBytes * int64(hosts-1) / int64(hosts)
 	// Replicated pools need one host per copy; erasure coding k+m needs
@@ -184,15 +189,22 @@ func cephLoss(c *collectors.Ceph, hosts int) *CephLoss {
 	if l.RawAfter > 0 {
 		l.UsedFraction = float64(c.UsedBytes) / float64(l.RawAfter)
 	}
+	copiesText := fmt.Sprintf("%d copies", copies)
+	if l.ReplicationAssumed {
+		copiesText += " (assumed: Ceph's default pool size; no source reported a pool's replication)"
+	}
 	switch {
 	case !l.CanReplicate:
-		l.Message = fmt.Sprintf("with %d hosts and %d copies, losing one leaves %d: the lost copies cannot be rebuilt and the data stays degraded (still served while min_size copies remain) until the node returns",
-			hosts, copies, hosts-1)
+		l.Message = fmt.Sprintf("with %d hosts and %s, losing one leaves %d: the lost copies cannot be rebuilt and the data stays degraded (still served while min_size copies remain) until the node returns",
+			hosts, copiesText, hosts-1)
 	case l.UsedFraction >= c.FullRatio:
 		l.Message = fmt.Sprintf("rebuilding the lost copies would fill %.0f%% of the remaining raw capacity, past the full ratio (%.0f%%): writes would stop", 100*l.UsedFraction, 100*c.FullRatio)
 	default:
 		l.Holds = true
 		l.Message = fmt.Sprintf("the lost copies can be rebuilt on the remaining %d hosts, filling %.0f%% of their raw capacity", hosts-1, 100*l.UsedFraction)
+		if l.ReplicationAssumed {
+			l.Message += fmt.Sprintf(", with %s", copiesText)
+		}
 	}
 	return l
 }

@@ -81,7 +81,6 @@ func TestLoseLargestNodeLeavesWhatStays(t *testing.T) {
 }
 
 func TestCephAfterLosingANode(t *testing.T) {
-	pools := []collectors.Pool{{Name: "rbd", StoredBytes: 100, Replication: 3}}
 	for _, tc := range []struct {
 		name     string
 		hosts    int
@@ -90,16 +89,24 @@ func TestCephAfterLosingANode(t *testing.T) {
 		rebuild  bool
 		fraction float64
 		message  string
+		noPools  bool
 	}{
 		// 3 hosts, 3 copies: nowhere to rebuild the third.
-		{"three hosts", 3, 1200, false, false, 0.3, "the data stays degraded"},
+		{"three hosts", 3, 1200, false, false, 0.3, "the data stays degraded", false},
 		// 4 hosts at 50%: the data fills 2000/3000 of what is left.
-		{"four hosts", 4, 2000, true, true, 2.0 / 3, "can be rebuilt on the remaining 3 hosts, filling 67%"},
+		{"four hosts", 4, 2000, true, true, 2.0 / 3, "can be rebuilt on the remaining 3 hosts, filling 67%", false},
 		// 4 hosts at 75%: 3000/3000, past the full ratio.
-		{"four hosts, full", 4, 3000, false, true, 1, "past the full ratio (95%)"},
+		{"four hosts, full", 4, 3000, false, true, 1, "past the full ratio (95%)", false},
+		// No source reported pools: Ceph's default of 3 copies is assumed,
+		// and the message says so.
+		{"three hosts, replication unknown", 3, 1200, false, false, 0.3, "3 copies (assumed: Ceph's default pool size", true},
+		{"four hosts, replication unknown", 4, 2000, true, true, 2.0 / 3, "of their raw capacity, with 3 copies (assumed", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 4000, UsedBytes: tc.used, FullRatio: 0.95, Pools: pools}}
+			s := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 4000, UsedBytes: tc.used, FullRatio: 0.95}}
+			if !tc.noPools {
+				s.Ceph.Pools = []collectors.Pool{{Name: "rbd", StoredBytes: 100, Replication: 3}}
+			}
 			for i := range tc.hosts {
 				s.Nodes = append(s.Nodes, node(string(rune('a'+i)), 8, 32))
 			}
@@ -112,7 +119,8 @@ func TestCephAfterLosingANode(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := n.Ceph
-			if c.Holds != tc.holds || c.CanReplicate != tc.rebuild || !strings.Contains(c.Message, tc.message) || (tc.rebuild && math.Abs(c.UsedFraction-tc.fraction) > 1e-9) {
+			if c.Holds != tc.holds || c.CanReplicate != tc.rebuild || c.ReplicationAssumed != tc.noPools || !strings.Contains(c.Message, tc.message) ||
+				(tc.rebuild && math.Abs(c.UsedFraction-tc.fraction) > 1e-9) {
 				t.Errorf("%+v", c)
 			}
 		})

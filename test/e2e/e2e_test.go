@@ -396,6 +396,11 @@ func TestAgainstAPIServer(t *testing.T) {
 		if n := r.NPlusOne; n == nil || n.LostNode == "mini-4" || n.CPU.Requests != 7 || n.CPU.Remaining != 23 {
 			t.Errorf("N+1 %+v: want a node that takes pods lost, 7 cores requested, 23 left", n)
 		}
+		// Rook's status has no pools: the replication is an assumption,
+		// and said to be.
+		if c := r.NPlusOne.Ceph; c == nil || !c.ReplicationAssumed || !strings.Contains(c.Message, "3 copies (assumed") {
+			t.Errorf("N+1 Ceph %+v: want the 3 copies said to be assumed", c)
+		}
 		md, err := os.ReadFile(filepath.Join(out, "report.md"))
 		if err != nil {
 			t.Fatal(err)

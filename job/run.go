@@ -39,6 +39,11 @@ type Result struct {
 // report is kept in Result.Dir.
 var ErrNotPublished = errors.New("report not published")
 
+// ErrNothingPlanned is a run whose report plans no resource: no series
+// had both a history and a capacity. The report is written (and
+// published) with the gap at its top, but the run did not do its job.
+var ErrNothingPlanned = errors.New("no resource could be planned")
+
 // Run is one weekly run: collect, forecast and plan, render, narrate,
 // publish. A stage that fails leaves a gap stated in the report, except
 // publishing, whose failure is ErrNotPublished. dryRun writes the report
@@ -111,6 +116,11 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		report = templates.Build(templates.Input{Snapshot: snap, History: hist, Generated: now})
 	}
 
+	nothing := len(report.Resources) == 0
+	if nothing {
+		gaps = append(gaps, templates.Gap{Stage: "plan", Error: ErrNothingPlanned.Error() +
+			": no resource has both a daily history and a capacity to plan against (the notes say which lacks what); give a history source (Prometheus, the report repository, a CSV)"})
+	}
 	report.Gaps = gaps
 	narrative := templates.Narrative{Source: "deterministic", Reason: "Ollama is disabled in the configuration"}
 	if c.quiet != "" {
@@ -165,6 +175,9 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 			}
 		}
 		res.Duration = time.Since(start)
+		if nothing {
+			return res, ErrNothingPlanned
+		}
 		return res, nil
 	}
 	if interrupted {
@@ -177,6 +190,9 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	}
 	res, err = c.publish(ctx, report, files, hist, now, log)
 	res.Report, res.Files = report, files
+	if err == nil && nothing {
+		err = ErrNothingPlanned
+	}
 	if err == nil && c.Pushgateway.URL != "" {
 		// The report is published whatever the gateway says; a push that
 		// fails week after week shows as an old last-success time.

@@ -236,11 +236,44 @@ func TestRunStageTimeout(t *testing.T) {
 	c.Demo, c.Ollama.Enabled = true, false
 	c.Timeouts.Plan.Duration = time.Nanosecond
 	res, err := Run(context.Background(), c, generated, true, t.TempDir(), nil)
-	if err != nil {
+	// A plan given up on plans nothing: the run says so and fails.
+	if !errors.Is(err, ErrNothingPlanned) {
+		t.Fatalf("error %v, want ErrNothingPlanned", err)
+	}
+	if len(res.Report.Gaps) != 2 || res.Report.Gaps[0].Stage != "plan" || !strings.Contains(res.Report.Gaps[0].Error, "did not finish within 1ns") ||
+		!strings.Contains(res.Report.Gaps[1].Error, "no resource could be planned") {
+		t.Fatalf("gaps %+v", res.Report.Gaps)
+	}
+}
+
+// TestRunWithoutHistory: a cluster with no history source plans nothing;
+// the report says so at its top (a gap), report.json is still valid, and
+// the run fails with ErrNothingPlanned (exit 3) after writing it.
+func TestRunWithoutHistory(t *testing.T) {
+	c := DefaultConfig()
+	c.Ollama.Enabled = false
+	c.HistoryCSV = filepath.Join(t.TempDir(), "history.csv")
+	if err := os.WriteFile(c.HistoryCSV, []byte("series,timestamp,value\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Report.Gaps) == 0 || res.Report.Gaps[0].Stage != "plan" || !strings.Contains(res.Report.Gaps[0].Error, "did not finish within 1ns") {
-		t.Fatalf("gaps %+v", res.Report.Gaps)
+	out := t.TempDir()
+	res, err := Run(context.Background(), c, generated, true, out, nil)
+	if !errors.Is(err, ErrNothingPlanned) {
+		t.Fatalf("error %v, want ErrNothingPlanned", err)
+	}
+	md, rerr := os.ReadFile(filepath.Join(out, "report.md"))
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	if !strings.Contains(string(md), "This report is incomplete") || !strings.Contains(string(md), "no resource could be planned") {
+		t.Errorf("report.md does not say at its top that nothing was planned:\n%s", md)
+	}
+	js, rerr := os.ReadFile(filepath.Join(out, "report.json"))
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	if !strings.Contains(string(js), `"resources": []`) || len(res.Report.Gaps) == 0 {
+		t.Errorf("report.json: resources not an empty list, or no gap")
 	}
 }
 

@@ -268,6 +268,14 @@ func statusRank(s string) int { return slices.Index([]string{"critical", "warnin
 
 // JSON renders report.json.
 func (r Report) JSON() ([]byte, error) {
+	// A report that planned nothing lists no resource and no gap, as
+	// empty lists: the schema has no null for them.
+	if r.Resources == nil {
+		r.Resources = []Resource{}
+	}
+	if r.Gaps == nil {
+		r.Gaps = []Gap{}
+	}
 	b, err := json.MarshalIndent(r, "", " ")
 	if err != nil {
 		return nil, err

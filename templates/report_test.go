@@ -36,12 +36,7 @@ func TestReportMatchesSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	schema, err := c.Compile("../docs/report.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	schema := reportSchema(t)
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +53,35 @@ func TestReportMatchesSchema(t *testing.T) {
 	if err := schema.Validate(inst); err == nil {
 		t.Error("a report without resources passed the schema")
 	}
+}
+
+// TestEmptyReportMatchesSchema: a report that could plan nothing (a
+// snapshot without history, nothing else) is still valid report.json,
+// with empty lists rather than nulls.
+func TestEmptyReportMatchesSchema(t *testing.T) {
+	snap, _ := demo.Cluster(1, generated)
+	data, err := Build(Input{Snapshot: snap, Generated: generated, Plan: planner.Plan{Today: generated}}).JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reportSchema(t).Validate(inst); err != nil {
+		t.Fatalf("an empty report does not match docs/report.schema.json: %v", err)
+	}
+}
+
+func reportSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	schema, err := c.Compile("../docs/report.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schema
 }
 
 // TestRunwayInWholeDays: a runway is a whole number of days, not a

@@ -68,6 +68,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		case errors.Is(err, flag.ErrHelp):
 			return 0
+		case errors.Is(err, job.ErrNothingPlanned):
+			fmt.Fprintf(stderr, "capplan %s: %v: the report says why at its top\n", c.name, err)
+			return 3
 		case errors.Is(err, errUsage), errors.As(err, new(job.ConfigError)):
 			fmt.Fprintf(stderr, "capplan %s: %v\n", c.name, err)
 			return 2

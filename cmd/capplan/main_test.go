@@ -71,6 +71,9 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"bad level", []string{"forecast", "--in", bad, "--horizon", "3", "--level", "80,x"}, 2, `"x" is not a number`},
 		{"bad model", []string{"forecast", "--in", bad, "--horizon", "3", "--model", "QQQ"}, 2, `model "QQQ"`},
 		{"bad cell", []string{"forecast", "--in", bad, "--horizon", "3"}, 1, "bad.csv:2:3"},
+		// A plan stage given 1 ns plans nothing: the report is written
+		// and the run exits 3.
+		{"nothing planned", []string{"run", "--demo", "--dry-run", "--out", filepath.Join(t.TempDir(), "r"), "--ollama=false", "--timeout-plan", "1ns"}, 3, "no resource could be planned"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -168,6 +168,10 @@ func summary(log *slog.Logger, res job.Result, err error) {
 			log.Error("capplan run: report not published; kept in the work directory", attrs...)
 			return
 		}
+		if errors.Is(err, job.ErrNothingPlanned) {
+			log.Error("capplan run: the report plans no resource", attrs...)
+			return
+		}
 		log.Error("capplan run failed", attrs...)
 		return
 	}

@@ -93,7 +93,7 @@ type Summary struct {
 	// included.
 	Requests    collectors.Resources    `json:"requests"`
 	Unscheduled *collectors.Unscheduled `json:"unscheduled,omitempty"`
-	Usage       *collectors.Resources `json:"usage,omitempty"`
+	Usage       *collectors.Resources   `json:"usage,omitempty"`
 	// Namespaces are the pods' requests by namespace, for next week's
 	// comparison.
 	Namespaces []collectors.Namespace `json:"namespaces"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,6 +33,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/job"
+	"github.com/capplan/capplan/job/publish/gittest"
 )
 
 const installNS = "capplan"
@@ -307,8 +309,14 @@ func rook(t *testing.T, c *cluster) {
 // every write that account might try refused.
 func TestAgainstAPIServer(t *testing.T) {
 	c := startCluster(t)
+	// The report repository: git's own HTTP backend behind the token
+	// that the Secret the chart mounts holds.
+	gittest.Need(t)
+	const gitToken = "e2e-git-t0ken"
+	bare := gittest.Bare(t)
+	git := gittest.HTTP(t, filepath.Dir(bare), "capplan", gitToken)
 	vals := map[string]any{
-		"config":      map[string]any{"git": map[string]any{"url": "https://git.example.org/infra/capacity-reports.git"}, "cluster_name": "homelab"},
+		"config":      map[string]any{"git": map[string]any{"url": git.URL + "/" + filepath.Base(bare)}, "cluster_name": "homelab"},
 		"credentials": map[string]any{"git": map[string]any{"existingSecret": "capplan-git"}},
 	}
 	warned := install(t, c, vals)
@@ -320,6 +328,33 @@ func TestAgainstAPIServer(t *testing.T) {
 	cs := c.clientset(t)
 	sa := token(t, cs, installNS, "capplan")
 	kubeconfig := c.kubeconfig(t, "homelab", sa)
+
+	t.Run("the CronJob's pod, run by hand", func(t *testing.T) {
+		if _, err := cs.CoreV1().Secrets(installNS).Create(t.Context(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "capplan-git"},
+			StringData: map[string]string{"token": gitToken}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		code, out := runPod(t, c, sa)
+		// No history source: the report is published and says it plans
+		// nothing (exit 3).
+		if code != 3 {
+			t.Fatalf("exit %d, want 3 (published, nothing planned):\n%s", code, out)
+		}
+		files := gittest.Tree(t, bare)
+		day := time.Now().UTC().Format("2006/2006-01-02")
+		for _, want := range []string{"reports/" + day + "/report.md", "reports/" + day + "/report.json", "history.json", "README.md"} {
+			if !slices.Contains(files, want) {
+				t.Errorf("the report repository lacks %s: %v", want, files)
+			}
+		}
+		// The report is of this cluster, read with the ServiceAccount.
+		if md := gittest.Run(t, bare, "show", "main:reports/"+day+"/report.md"); !strings.Contains(md, "Cluster: 4 nodes") {
+			t.Errorf("the published report.md does not describe the cluster:\n%s", md)
+		}
+		if strings.Contains(out, gitToken) {
+			t.Error("the run's output holds the Git token")
+		}
+	})
 
 	t.Run("snapshot", func(t *testing.T) {
 		cfg := job.DefaultConfig()
@@ -420,6 +455,93 @@ func TestAgainstAPIServer(t *testing.T) {
 			}
 		}
 	})
+}
+
+// runPod runs the installed CronJob's container as the kubelet would:
+// the binary, built as the image builds it, with the container's
+// arguments; the ConfigMap and the Secret's items written where the pod
+// mounts them (under a directory standing for the container's root, the
+// paths in the configuration moved along); writable emptyDirs; and the
+// ServiceAccount's token. The kubelet projects the token at a fixed path
+// that client-go's in-cluster configuration reads; here it is given in a
+// kubeconfig instead, the one other way capplan finds a cluster without a
+// setting.
+func runPod(t *testing.T, c *cluster, saToken string) (int, string) {
+	t.Helper()
+	cs := c.clientset(t)
+	ctx := t.Context()
+	cj, err := cs.BatchV1().CronJobs(installNS).Get(ctx, "capplan", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod := cj.Spec.JobTemplate.Spec.Template.Spec
+	container := pod.Containers[0]
+	root := t.TempDir()
+	mounts := map[string]string{}
+	var moved []string
+	for _, m := range container.VolumeMounts {
+		mounts[m.Name] = m.MountPath
+		moved = append(moved, m.MountPath, filepath.Join(root, m.MountPath))
+	}
+	move := strings.NewReplacer(moved...)
+	write := func(path, data string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, v := range pod.Volumes {
+		dir := filepath.Join(root, mounts[v.Name])
+		switch {
+		case v.ConfigMap != nil:
+			cm, err := cs.CoreV1().ConfigMaps(installNS).Get(ctx, v.ConfigMap.Name, metav1.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, data := range cm.Data {
+				write(filepath.Join(dir, k), move.Replace(data))
+			}
+		case v.Secret != nil:
+			sec, err := cs.CoreV1().Secrets(installNS).Get(ctx, v.Secret.SecretName, metav1.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range v.Secret.Items {
+				data, ok := sec.Data[it.Key]
+				if !ok {
+					t.Fatalf("secret %s has no key %s: the kubelet would not start the pod", sec.Name, it.Key)
+				}
+				write(filepath.Join(dir, it.Path), string(data))
+			}
+		case v.EmptyDir != nil:
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		default:
+			t.Fatalf("volume %s: a kind this test does not mount", v.Name)
+		}
+	}
+	bin := filepath.Join(t.TempDir(), "capplan")
+	build := exec.Command("go", "build", "-trimpath", "-o", bin, "../../cmd/capplan")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	args := container.Args
+	for i := range args {
+		args[i] = move.Replace(args[i])
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = []string{"KUBECONFIG=" + c.kubeconfig(t, "homelab", saToken), "HOME=" + t.TempDir(), "TMPDIR=" + filepath.Join(root, "tmp")}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	return cmd.ProcessState.ExitCode(), string(out)
 }
 
 func checkSnapshot(t *testing.T, snap collectors.Snapshot) {

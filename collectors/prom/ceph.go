@@ -12,10 +12,24 @@ import (
 	"github.com/capplan/capplan/collectors"
 )
 
+// cephLookback is how far back Ceph's last values are looked for: an
+// instant query sees only the last 5 minutes, and a mgr that stopped
+// reporting an hour ago still tells today's capacity, with its age said.
+const cephLookback = "1d"
+
+// staleAfter is the age past which Ceph's values are said to be old.
+const staleAfter = 15 * time.Minute
+
+// last is the last value of each series of metric within cephLookback
+// before at.
+func last(metric string) string { return "last_over_time(" + metric + "[" + cephLookback + "])" }
+
 // Ceph reads Ceph's capacity at time at from the Ceph mgr's prometheus
-// module: raw totals and, per pool (named through ceph_pool_metadata),
-// stored and raw bytes, max available and percent used. found is false,
-// without an error, when Prometheus has no Ceph metrics.
+// module (the names before Nautilus too): raw totals and, per pool (named
+// through ceph_pool_metadata), stored and raw bytes, max available and
+// percent used; each the last value of the day before at, with a note
+// when it is older than 15 minutes. found is false, without an error,
+// when Prometheus has no Ceph metrics in that day.
 func (c *Collector) Ceph(ctx context.Context, at time.Time) (ceph *collectors.Ceph, notes []collectors.Note, found bool, err error) {
 	source := "prometheus " + c.name
 	scalar := func(expr string) (float64, bool, error) {
@@ -25,18 +39,25 @@ func (c *Collector) Ceph(ctx context.Context, at time.Time) (ceph *collectors.Ce
 		}
 		return float64(v[0].Value), true, nil
 	}
-	total, ok, err := scalar(`sum(ceph_cluster_total_bytes)`)
+	total, ok, err := scalar(`sum(` + last("ceph_cluster_total_bytes") + `)`)
 	if err != nil || !ok {
 		return nil, nil, false, err
 	}
-	used, ok, err := scalar(`sum(ceph_cluster_total_used_raw_bytes)`)
+	used, ok, err := scalar(`sum(` + last("ceph_cluster_total_used_raw_bytes") + `)`)
 	if err != nil {
 		return nil, nil, false, err
 	}
 	if !ok {
-		if used, ok, err = scalar(`sum(ceph_cluster_total_used_bytes)`); err != nil || !ok {
+		if used, ok, err = scalar(`sum(` + last("ceph_cluster_total_used_bytes") + `)`); err != nil || !ok {
 			return nil, nil, false, err
 		}
+	}
+	if when, err := c.lastSample(ctx, "ceph_cluster_total_bytes", at); err != nil {
+		return nil, nil, false, err
+	} else if age := at.Sub(when); age > staleAfter {
+		notes = append(notes, collectors.Note{Source: source, Message: fmt.Sprintf(
+			"Ceph's capacity is as of %s UTC, %s before the snapshot: the Ceph mgr's metrics stopped reaching Prometheus",
+			when.UTC().Format("2006-01-02 15:04"), age.Round(time.Minute))})
 	}
 	ceph = &collectors.Ceph{
 		TotalBytes: int64(total), UsedBytes: int64(used), AvailBytes: int64(total) - int64(used),
@@ -47,13 +68,16 @@ func (c *Collector) Ceph(ctx context.Context, at time.Time) (ceph *collectors.Ce
 		metric string
 		set    func(p *collectors.Pool, v float64)
 	}{
+		// Before Nautilus, ceph_pool_bytes_used was what clients stored;
+		// the newer name comes second, so it wins where both are.
+		{"ceph_pool_bytes_used", func(p *collectors.Pool, v float64) { p.StoredBytes = int64(v) }},
 		{"ceph_pool_stored", func(p *collectors.Pool, v float64) { p.StoredBytes = int64(v) }},
 		{"ceph_pool_stored_raw", func(p *collectors.Pool, v float64) { p.UsedBytes = int64(v) }},
 		{"ceph_pool_max_avail", func(p *collectors.Pool, v float64) { p.MaxAvailBytes = int64(v) }},
 		{"ceph_pool_percent_used", func(p *collectors.Pool, v float64) { p.PercentUsed = v }},
 		{"ceph_pool_objects", func(p *collectors.Pool, v float64) { p.Objects = int64(v) }},
 	} {
-		vec, err := c.instant(ctx, `sum by (name) (`+f.metric+poolName+`)`, at)
+		vec, err := c.instant(ctx, `sum by (name) (`+last(f.metric)+` * on(pool_id) group_left(name) `+last("ceph_pool_metadata")+`)`, at)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -75,6 +99,24 @@ func (c *Collector) Ceph(ctx context.Context, at time.Time) (ceph *collectors.Ce
 	notes = append(notes, collectors.Note{Source: source, Message: fmt.Sprintf(
 		"OSD nearfull and full ratios not reported: Ceph's defaults (%.2f, %.2f) assumed", ceph.NearfullRatio, ceph.FullRatio)})
 	return ceph, notes, true, nil
+}
+
+// lastSample is the time of metric's last sample within cephLookback
+// before at.
+func (c *Collector) lastSample(ctx context.Context, metric string, at time.Time) (time.Time, error) {
+	val, _, _, err := c.api.Query(ctx, metric+"["+cephLookback+"]", at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("prometheus %s: %s: %w", c.name, metric, c.redact.Error(err))
+	}
+	var latest time.Time
+	if m, ok := val.(model.Matrix); ok {
+		for _, s := range m {
+			if n := len(s.Values); n > 0 && s.Values[n-1].Timestamp.Time().After(latest) {
+				latest = s.Values[n-1].Timestamp.Time()
+			}
+		}
+	}
+	return latest, nil
 }
 
 // instant evaluates expr at time at.

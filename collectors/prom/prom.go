@@ -25,12 +25,15 @@ import (
 
 // Query is one quantity's PromQL. Expr is an instant vector: one series
 // for a cluster-wide quantity, or one per value of Label, which then names
-// the series ("ceph/pool/{name}/stored" with Label "name").
+// the series ("ceph/pool/{name}/stored" with Label "name"). Exporter names
+// the metrics it reads, for the report's sources; several queries of one
+// series are alternatives, tried in order until one has data.
 type Query struct {
-	Series string `json:"series"`
-	Unit   string `json:"unit"`
-	Label  string `json:"label,omitempty"`
-	Expr   string `json:"expr"`
+	Series   string `json:"series"`
+	Unit     string `json:"unit"`
+	Label    string `json:"label,omitempty"`
+	Expr     string `json:"expr"`
+	Exporter string `json:"exporter,omitempty"`
 }
 
 // poolName joins the Ceph mgr's per-pool series, which carry only
@@ -41,34 +44,62 @@ const poolName = ` * on(pool_id) group_left(name) ceph_pool_metadata`
 // hold resources: it also exports finished pods' requests.
 const activePods = ` and on(namespace, pod) (kube_pod_status_phase{phase=~"Pending|Running"} == 1)`
 
-// DefaultQueries read kube-prometheus-stack: cAdvisor through the kubelet
-// (whose series carry the node's name in "node"), kube-state-metrics v2,
-// node-exporter, and the Ceph mgr's prometheus module. Cluster totals come
-// with per-node series. Rates use 15-minute windows, which hold several samples at any
-// scrape interval up to five minutes.
+// The exporters the default queries read, as the report names them.
+const (
+	cadvisor      = "cAdvisor"
+	nodeExporter  = "node-exporter"
+	ksm2          = "kube-state-metrics v2"
+	ksm1          = "kube-state-metrics v1"
+	cephMgr       = "Ceph mgr"
+	cephMgrLegacy = "Ceph mgr before Nautilus"
+	kubelet       = "kubelet"
+)
+
+// DefaultQueries read what Prometheus installs commonly have, preferring
+// kube-prometheus-stack's: container usage from cAdvisor through the
+// kubelet (whose series carry the node's name in "node"), else the
+// machines' from node-exporter (which counts the system's own use too);
+// requests, limits and allocatable from kube-state-metrics v2, else v1's
+// names; Ceph from the mgr's prometheus module, with the names it had
+// before Nautilus as the alternative. Rates use 15-minute windows, which
+// hold several samples at any scrape interval up to five minutes.
 var DefaultQueries = []Query{
-	{Series: "cpu/usage", Unit: collectors.Cores, Expr: `sum(rate(container_cpu_usage_seconds_total{container!="", image!=""}[15m]))`},
-	{Series: "memory/usage", Unit: collectors.Bytes, Expr: `sum(container_memory_working_set_bytes{container!="", image!=""})`},
-	{Series: "cpu/requests", Unit: collectors.Cores, Expr: `sum(kube_pod_container_resource_requests{resource="cpu"}` + activePods + `)`},
-	{Series: "memory/requests", Unit: collectors.Bytes, Expr: `sum(kube_pod_container_resource_requests{resource="memory"}` + activePods + `)`},
-	{Series: "cpu/limits", Unit: collectors.Cores, Expr: `sum(kube_pod_container_resource_limits{resource="cpu"}` + activePods + `)`},
-	{Series: "memory/limits", Unit: collectors.Bytes, Expr: `sum(kube_pod_container_resource_limits{resource="memory"}` + activePods + `)`},
-	{Series: "cpu/allocatable", Unit: collectors.Cores, Expr: `sum(kube_node_status_allocatable{resource="cpu"})`},
-	{Series: "node/{node}/cpu/usage", Unit: collectors.Cores, Label: "node", Expr: `rate(container_cpu_usage_seconds_total{container!="", image!=""}[15m])`},
-	{Series: "node/{node}/memory/usage", Unit: collectors.Bytes, Label: "node", Expr: `container_memory_working_set_bytes{container!="", image!=""}`},
-	{Series: "node/{node}/cpu/requests", Unit: collectors.Cores, Label: "node", Expr: `kube_pod_container_resource_requests{resource="cpu"}` + activePods},
-	{Series: "node/{node}/memory/requests", Unit: collectors.Bytes, Label: "node", Expr: `kube_pod_container_resource_requests{resource="memory"}` + activePods},
-	{Series: "node/{node}/cpu/allocatable", Unit: collectors.Cores, Label: "node", Expr: `kube_node_status_allocatable{resource="cpu"}`},
-	{Series: "node/{node}/memory/allocatable", Unit: collectors.Bytes, Label: "node", Expr: `kube_node_status_allocatable{resource="memory"}`},
-	{Series: "memory/allocatable", Unit: collectors.Bytes, Expr: `sum(kube_node_status_allocatable{resource="memory"})`},
-	{Series: "ceph/raw_total", Unit: collectors.Bytes, Expr: `sum(ceph_cluster_total_bytes)`},
-	{Series: "ceph/raw_used", Unit: collectors.Bytes, Expr: `sum(ceph_cluster_total_used_raw_bytes)`},
-	{Series: "ceph/pool/{name}/stored", Unit: collectors.Bytes, Label: "name", Expr: `ceph_pool_stored` + poolName},
-	{Series: "ceph/pool/{name}/max_avail", Unit: collectors.Bytes, Label: "name", Expr: `ceph_pool_max_avail` + poolName},
-	{Series: "volumes/used", Unit: collectors.Bytes, Expr: `sum(kubelet_volume_stats_used_bytes)`},
-	{Series: "volumes/{storageclass}/requested", Unit: collectors.Bytes, Label: "storageclass",
+	{Series: "cpu/usage", Unit: collectors.Cores, Exporter: cadvisor, Expr: `sum(rate(container_cpu_usage_seconds_total{container!="", image!=""}[15m]))`},
+	{Series: "cpu/usage", Unit: collectors.Cores, Exporter: nodeExporter, Expr: `sum(rate(node_cpu_seconds_total{mode!~"idle|iowait|steal"}[15m]))`},
+	{Series: "memory/usage", Unit: collectors.Bytes, Exporter: cadvisor, Expr: `sum(container_memory_working_set_bytes{container!="", image!=""})`},
+	{Series: "memory/usage", Unit: collectors.Bytes, Exporter: nodeExporter, Expr: `sum(node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes)`},
+	{Series: "cpu/requests", Unit: collectors.Cores, Exporter: ksm2, Expr: `sum(kube_pod_container_resource_requests{resource="cpu"}` + activePods + `)`},
+	{Series: "cpu/requests", Unit: collectors.Cores, Exporter: ksm1, Expr: `sum(kube_pod_container_resource_requests_cpu_cores` + activePods + `)`},
+	{Series: "memory/requests", Unit: collectors.Bytes, Exporter: ksm2, Expr: `sum(kube_pod_container_resource_requests{resource="memory"}` + activePods + `)`},
+	{Series: "memory/requests", Unit: collectors.Bytes, Exporter: ksm1, Expr: `sum(kube_pod_container_resource_requests_memory_bytes` + activePods + `)`},
+	{Series: "cpu/limits", Unit: collectors.Cores, Exporter: ksm2, Expr: `sum(kube_pod_container_resource_limits{resource="cpu"}` + activePods + `)`},
+	{Series: "cpu/limits", Unit: collectors.Cores, Exporter: ksm1, Expr: `sum(kube_pod_container_resource_limits_cpu_cores` + activePods + `)`},
+	{Series: "memory/limits", Unit: collectors.Bytes, Exporter: ksm2, Expr: `sum(kube_pod_container_resource_limits{resource="memory"}` + activePods + `)`},
+	{Series: "memory/limits", Unit: collectors.Bytes, Exporter: ksm1, Expr: `sum(kube_pod_container_resource_limits_memory_bytes` + activePods + `)`},
+	{Series: "cpu/allocatable", Unit: collectors.Cores, Exporter: ksm2, Expr: `sum(kube_node_status_allocatable{resource="cpu"})`},
+	{Series: "cpu/allocatable", Unit: collectors.Cores, Exporter: ksm1, Expr: `sum(kube_node_status_allocatable_cpu_cores)`},
+	{Series: "node/{node}/cpu/usage", Unit: collectors.Cores, Label: "node", Exporter: cadvisor, Expr: `rate(container_cpu_usage_seconds_total{container!="", image!=""}[15m])`},
+	{Series: "node/{node}/memory/usage", Unit: collectors.Bytes, Label: "node", Exporter: cadvisor, Expr: `container_memory_working_set_bytes{container!="", image!=""}`},
+	{Series: "node/{node}/cpu/requests", Unit: collectors.Cores, Label: "node", Exporter: ksm2, Expr: `kube_pod_container_resource_requests{resource="cpu"}` + activePods},
+	{Series: "node/{node}/cpu/requests", Unit: collectors.Cores, Label: "node", Exporter: ksm1, Expr: `kube_pod_container_resource_requests_cpu_cores` + activePods},
+	{Series: "node/{node}/memory/requests", Unit: collectors.Bytes, Label: "node", Exporter: ksm2, Expr: `kube_pod_container_resource_requests{resource="memory"}` + activePods},
+	{Series: "node/{node}/memory/requests", Unit: collectors.Bytes, Label: "node", Exporter: ksm1, Expr: `kube_pod_container_resource_requests_memory_bytes` + activePods},
+	{Series: "node/{node}/cpu/allocatable", Unit: collectors.Cores, Label: "node", Exporter: ksm2, Expr: `kube_node_status_allocatable{resource="cpu"}`},
+	{Series: "node/{node}/cpu/allocatable", Unit: collectors.Cores, Label: "node", Exporter: ksm1, Expr: `kube_node_status_allocatable_cpu_cores`},
+	{Series: "node/{node}/memory/allocatable", Unit: collectors.Bytes, Label: "node", Exporter: ksm2, Expr: `kube_node_status_allocatable{resource="memory"}`},
+	{Series: "node/{node}/memory/allocatable", Unit: collectors.Bytes, Label: "node", Exporter: ksm1, Expr: `kube_node_status_allocatable_memory_bytes`},
+	{Series: "memory/allocatable", Unit: collectors.Bytes, Exporter: ksm2, Expr: `sum(kube_node_status_allocatable{resource="memory"})`},
+	{Series: "memory/allocatable", Unit: collectors.Bytes, Exporter: ksm1, Expr: `sum(kube_node_status_allocatable_memory_bytes)`},
+	{Series: "ceph/raw_total", Unit: collectors.Bytes, Exporter: cephMgr, Expr: `sum(ceph_cluster_total_bytes)`},
+	{Series: "ceph/raw_used", Unit: collectors.Bytes, Exporter: cephMgr, Expr: `sum(ceph_cluster_total_used_raw_bytes)`},
+	{Series: "ceph/raw_used", Unit: collectors.Bytes, Exporter: cephMgrLegacy, Expr: `sum(ceph_cluster_total_used_bytes)`},
+	{Series: "ceph/pool/{name}/stored", Unit: collectors.Bytes, Label: "name", Exporter: cephMgr, Expr: `ceph_pool_stored` + poolName},
+	{Series: "ceph/pool/{name}/stored", Unit: collectors.Bytes, Label: "name", Exporter: cephMgrLegacy, Expr: `ceph_pool_bytes_used` + poolName},
+	{Series: "ceph/pool/{name}/max_avail", Unit: collectors.Bytes, Label: "name", Exporter: cephMgr, Expr: `ceph_pool_max_avail` + poolName},
+	{Series: "volumes/used", Unit: collectors.Bytes, Exporter: kubelet, Expr: `sum(kubelet_volume_stats_used_bytes)`},
+	{Series: "volumes/{storageclass}/requested", Unit: collectors.Bytes, Label: "storageclass", Exporter: ksm2,
 		Expr: `kube_persistentvolumeclaim_resource_requests_storage_bytes * on(namespace, persistentvolumeclaim) group_left(storageclass) kube_persistentvolumeclaim_info`},
-	{Series: "network/receive", Unit: collectors.BytesPerSecond,
+	{Series: "network/receive", Unit: collectors.BytesPerSecond, Exporter: nodeExporter,
 		Expr: `sum(rate(node_network_receive_bytes_total{device!~"lo|veth.*|cali.*|cilium.*|flannel.*|cni.*|docker.*"}[15m]))`},
 }
 
@@ -150,25 +181,41 @@ func (c *Collector) History(ctx context.Context, now time.Time) (collectors.Hist
 	note := func(format string, args ...any) {
 		notes = append(notes, collectors.Note{Source: source, Message: fmt.Sprintf(format, args...)})
 	}
-	for _, q := range c.opts.Queries {
-		// Summed (by the label, if any) so that one value per series and
-		// day comes back whatever other labels the expression keeps.
-		expr := "sum(" + q.Expr + ")"
-		if q.Label != "" {
-			expr = "sum by (" + q.Label + ") (" + q.Expr + ")"
-		}
-		window := fmt.Sprintf("[1d:%s]", model.Duration(c.opts.Resolution))
-		means, err := c.daily(ctx, "avg_over_time(("+expr+")"+window+")", q.Label, first, today)
-		if err != nil {
-			return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.name, q.Series, c.redact.Error(err))
-		}
-		peaks, err := c.daily(ctx, "max_over_time(("+expr+")"+window+")", q.Label, first, today)
-		if err != nil {
-			return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.name, q.Series, c.redact.Error(err))
+	for _, group := range alternatives(c.opts.Queries) {
+		var q Query
+		var means, peaks map[string]map[time.Time]float64
+		var tried []string
+		for _, q = range group {
+			// Summed (by the label, if any) so that one value per series
+			// and day comes back whatever other labels the expression
+			// keeps.
+			expr := "sum(" + q.Expr + ")"
+			if q.Label != "" {
+				expr = "sum by (" + q.Label + ") (" + q.Expr + ")"
+			}
+			window := fmt.Sprintf("[1d:%s]", model.Duration(c.opts.Resolution))
+			var err error
+			if means, err = c.daily(ctx, "avg_over_time(("+expr+")"+window+")", q.Label, first, today); err != nil {
+				return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.name, q.Series, c.redact.Error(err))
+			}
+			if peaks, err = c.daily(ctx, "max_over_time(("+expr+")"+window+")", q.Label, first, today); err != nil {
+				return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.name, q.Series, c.redact.Error(err))
+			}
+			if len(means) > 0 {
+				break
+			}
+			tried = append(tried, describe(q))
 		}
 		if len(means) == 0 {
-			note("no data for %s over the last %d days (query %s)", q.Series, c.opts.Days, q.Expr)
+			note("no data for %s over the last %d days (tried %s)", q.Series, c.opts.Days, strings.Join(tried, "; "))
 			continue
+		}
+		if len(tried) > 0 {
+			note("%s from %s: no data from %s", q.Series, describe(q), strings.Join(tried, "; "))
+		}
+		from := source
+		if q.Exporter != "" {
+			from += " (" + q.Exporter + ")"
 		}
 		for _, key := range slices.Sorted(maps.Keys(means)) {
 			name := q.Series
@@ -179,7 +226,7 @@ func (c *Collector) History(ctx context.Context, now time.Time) (collectors.Hist
 				}
 				name = strings.ReplaceAll(q.Series, "{"+q.Label+"}", key)
 			}
-			s := collectors.Series{Name: name, Unit: q.Unit, Source: source}
+			s := collectors.Series{Name: name, Unit: q.Unit, Source: from}
 			for _, day := range slices.SortedFunc(maps.Keys(means[key]), time.Time.Compare) {
 				m, p := means[key][day], peaks[key][day]
 				if math.IsNaN(m) || math.IsInf(m, 0) {
@@ -200,6 +247,31 @@ func (c *Collector) History(ctx context.Context, now time.Time) (collectors.Hist
 		}
 	}
 	return hist, notes, nil
+}
+
+// alternatives groups queries by series, in their order: each group's
+// queries are tried in turn.
+func alternatives(queries []Query) [][]Query {
+	var groups [][]Query
+	at := map[string]int{}
+	for _, q := range queries {
+		i, ok := at[q.Series]
+		if !ok {
+			i = len(groups)
+			at[q.Series] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], q)
+	}
+	return groups
+}
+
+// describe names a query for a note: its exporter and expression.
+func describe(q Query) string {
+	if q.Exporter == "" {
+		return q.Expr
+	}
+	return q.Exporter + " (" + q.Expr + ")"
 }
 
 // daily evaluates expr a second before the end of each day from first to
@@ -238,8 +310,9 @@ func (c *Collector) daily(ctx context.Context, expr, label string, first, end ti
 }
 
 // ReadQueries reads query overrides from a YAML or JSON file (a list of
-// {series, unit, label, expr}) and returns DefaultQueries with each
-// override replacing the default of the same series, or added after them.
+// {series, unit, label, expr, exporter}) and returns DefaultQueries with
+// each override replacing the defaults of the same series, or added after
+// them.
 func ReadQueries(path string) ([]Query, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -257,11 +330,14 @@ func ReadQueries(path string) ([]Query, error) {
 		if o.Label != "" && !strings.Contains(o.Series, "{"+o.Label+"}") {
 			return nil, fmt.Errorf("prometheus queries %s: %s: label %q does not appear in the series name as {%s}", path, o.Series, o.Label, o.Label)
 		}
+		// An override replaces every default of its series, alternatives
+		// included, where the first of them stood.
 		if j := slices.IndexFunc(out, func(q Query) bool { return q.Series == o.Series }); j >= 0 {
 			if o.Unit == "" {
 				o.Unit = out[j].Unit
 			}
 			out[j] = o
+			out = slices.Concat(out[:j+1], slices.DeleteFunc(slices.Clone(out[j+1:]), func(q Query) bool { return q.Series == o.Series }))
 		} else {
 			out = append(out, o)
 		}

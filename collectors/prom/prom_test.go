@@ -3,6 +3,7 @@ package prom
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -225,7 +227,7 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	// With data: cpu and memory usage, cpu requests and allocatable, raw
 	// total and used, pool stored and max available, volumes used; per
 	// node cpu and memory usage, cpu requests and allocatable.
-	if want := len(DefaultQueries) - 13; noData != want { // volumes/requested has no data here
+	if want := len(alternatives(DefaultQueries)) - 13; noData != want { // volumes/requested has no data here
 		t.Errorf("%d notes of missing data, want %d: %v", noData, want, notes)
 	}
 
@@ -316,7 +318,10 @@ func TestReadQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(qs) != len(DefaultQueries)+1 || qs[0].Series != "cpu/usage" || !strings.Contains(qs[0].Expr, "node_cpu_seconds_total") || qs[0].Unit != collectors.Cores || qs[len(qs)-1].Series != "gpu/usage" {
+	// The override replaces both of cpu/usage's defaults (cAdvisor's and
+	// node-exporter's); gpu/usage is added.
+	if len(qs) != len(DefaultQueries) || qs[0].Series != "cpu/usage" || !strings.Contains(qs[0].Expr, "node_cpu_seconds_total") || qs[0].Unit != collectors.Cores ||
+		qs[1].Series == "cpu/usage" || qs[len(qs)-1].Series != "gpu/usage" {
 		t.Errorf("queries %+v", qs)
 	}
 	for name, body := range map[string]string{
@@ -385,5 +390,138 @@ func TestCredentialsStayOutOfErrors(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "prometheus http://xxxxx:xxxxx@"+addr) {
 		t.Errorf("the error does not name the redacted URL: %v", err)
+	}
+}
+
+// samples writes days of 5-minute samples of each series, ending 5
+// minutes before now, as OpenMetrics text for promtool's backfill.
+func samples(now time.Time, days int, series map[string]func(secs float64) float64) string {
+	start := now.AddDate(0, 0, -days)
+	var b strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(series)) {
+		for t := start; !t.After(now.Add(-5 * time.Minute)); t = t.Add(5 * time.Minute) {
+			fmt.Fprintf(&b, "%s %g %d\n", name, series[name](t.Sub(start).Seconds()), t.Unix())
+		}
+	}
+	b.WriteString("# EOF\n")
+	return b.String()
+}
+
+func constant(v float64) func(float64) float64 { return func(float64) float64 { return v } }
+
+// TestExporterSets: the default queries read the exporter sets Prometheus
+// installs have, each from a real Prometheus holding only that set, and
+// say which they read.
+func TestExporterSets(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		series map[string]func(float64) float64
+		want   map[string]float64 // series: each day's mean
+		from   map[string]string  // series: the exporter in its source
+		notes  []string
+	}{
+		{"node-exporter only", map[string]func(float64) float64{
+			// 0.75 + 0.25 cores busy, idle and iowait not counted.
+			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="user"}`:   func(s float64) float64 { return 0.75 * s },
+			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="system"}`: func(s float64) float64 { return 0.25 * s },
+			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="idle"}`:   func(s float64) float64 { return 10 * s },
+			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="iowait"}`: func(s float64) float64 { return 2 * s },
+			`node_memory_MemTotal_bytes{instance="n1:9100"}`:                   constant(64 * gib),
+			`node_memory_MemAvailable_bytes{instance="n1:9100"}`:               constant(40 * gib),
+		}, map[string]float64{"cpu/usage": 1, "memory/usage": 24 * gib},
+			map[string]string{"cpu/usage": "node-exporter", "memory/usage": "node-exporter"},
+			[]string{"cpu/usage from node-exporter", "no data from cAdvisor"}},
+		{"cAdvisor and kube-state-metrics v1", map[string]func(float64) float64{
+			`container_cpu_usage_seconds_total{container="app",image="shop:1",namespace="a",node="n1",pod="p1"}`: func(s float64) float64 { return 1.5 * s },
+			`kube_pod_container_resource_requests_cpu_cores{container="app",namespace="a",node="n1",pod="p1"}`:   constant(0.5),
+			`kube_pod_container_resource_requests_cpu_cores{container="job",namespace="a",node="n1",pod="p2"}`:   constant(2),
+			`kube_pod_status_phase{namespace="a",phase="Running",pod="p1"}`:                                      constant(1),
+			`kube_pod_status_phase{namespace="a",phase="Succeeded",pod="p2"}`:                                    constant(1),
+			`kube_node_status_allocatable_cpu_cores{node="n1"}`:                                                  constant(12),
+			`kube_node_status_allocatable_memory_bytes{node="n1"}`:                                               constant(62 * gib),
+		}, map[string]float64{"cpu/usage": 1.5, "cpu/requests": 0.5, "cpu/allocatable": 12, "memory/allocatable": 62 * gib, "node/n1/cpu/requests": 0.5},
+			map[string]string{"cpu/usage": "cAdvisor", "cpu/requests": "kube-state-metrics v1", "cpu/allocatable": "kube-state-metrics v1"},
+			[]string{"cpu/requests from kube-state-metrics v1"}},
+		{"Ceph mgr before Nautilus", map[string]func(float64) float64{
+			`ceph_cluster_total_bytes{instance="mgr-a"}`:                  constant(6e12),
+			`ceph_cluster_total_used_bytes{instance="mgr-a"}`:             constant(4e11),
+			`ceph_pool_bytes_used{instance="mgr-a",pool_id="1"}`:          constant(100 * gib),
+			`ceph_pool_max_avail{instance="mgr-a",pool_id="1"}`:           constant(1.5e12),
+			`ceph_pool_metadata{instance="mgr-a",name="rbd",pool_id="1"}`: constant(1),
+		}, map[string]float64{"ceph/raw_total": 6e12, "ceph/raw_used": 4e11, "ceph/pool/rbd/stored": 100 * gib, "ceph/pool/rbd/max_avail": 1.5e12},
+			map[string]string{"ceph/raw_used": "Ceph mgr before Nautilus", "ceph/pool/rbd/stored": "Ceph mgr before Nautilus", "ceph/raw_total": "Ceph mgr"},
+			[]string{"ceph/raw_used from Ceph mgr before Nautilus"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
+			c, err := New(Options{URL: startPrometheus(t, samples(now, 20, tc.series)), Days: 14})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hist, notes, err := c.History(t.Context(), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]collectors.Series{}
+			for _, s := range hist.Series {
+				got[s.Name] = s
+			}
+			for name, want := range tc.want {
+				s, ok := got[name]
+				if !ok || len(s.Days) != 14 {
+					t.Errorf("%s: %d days, want 14 (series %v)", name, len(s.Days), slices.Sorted(maps.Keys(got)))
+					continue
+				}
+				for _, d := range s.Days {
+					if math.Abs(d.Mean-want) > 1e-9*want {
+						t.Errorf("%s on %s: %v, want %v", name, d.Date.Format(time.DateOnly), d.Mean, want)
+						break
+					}
+				}
+			}
+			for name, exporter := range tc.from {
+				if src := got[name].Source; !strings.HasSuffix(src, "("+exporter+")") {
+					t.Errorf("%s: source %q, want it to name %s", name, src, exporter)
+				}
+			}
+			var said []string
+			for _, n := range notes {
+				said = append(said, n.Message)
+			}
+			for _, want := range tc.notes {
+				if !slices.ContainsFunc(said, func(n string) bool { return strings.Contains(n, want) }) {
+					t.Errorf("no note says %q: %v", want, said)
+				}
+			}
+		})
+	}
+}
+
+// TestCephStale: a Ceph mgr whose metrics stopped six hours ago (with the
+// names it had before Nautilus) still gives the snapshot's capacity, with
+// its age said; an instant query sees only the last 5 minutes.
+func TestCephStale(t *testing.T) {
+	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
+	c, err := New(Options{URL: startPrometheus(t, samples(now, 3, map[string]func(float64) float64{
+		`ceph_cluster_total_bytes{instance="mgr-a"}`:                  constant(6e12),
+		`ceph_cluster_total_used_bytes{instance="mgr-a"}`:             constant(4e11),
+		`ceph_pool_bytes_used{instance="mgr-a",pool_id="1"}`:          constant(100 * gib),
+		`ceph_pool_max_avail{instance="mgr-a",pool_id="1"}`:           constant(1.5e12),
+		`ceph_pool_metadata{instance="mgr-a",name="rbd",pool_id="1"}`: constant(1),
+	}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The last sample is at now - 5 minutes; the snapshot is 6 hours on.
+	ceph, notes, found, err := c.Ceph(t.Context(), now.Add(6*time.Hour))
+	if err != nil || !found {
+		t.Fatalf("found %v, error %v", found, err)
+	}
+	if ceph.TotalBytes != 6e12 || ceph.UsedBytes != 4e11 || len(ceph.Pools) != 1 || ceph.Pools[0].StoredBytes != 100*gib || ceph.Pools[0].MaxAvailBytes != 1.5e12 {
+		t.Errorf("ceph %+v", ceph)
+	}
+	want := fmt.Sprintf("Ceph's capacity is as of %s UTC, 6h5m0s before the snapshot", now.Add(-5*time.Minute).Format("2006-01-02 15:04"))
+	if !slices.ContainsFunc(notes, func(n collectors.Note) bool { return strings.Contains(n.Message, want) }) {
+		t.Errorf("no note says %q: %v", want, notes)
 	}
 }

@@ -130,6 +130,11 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		if class, ok := strings.CutPrefix(hs.Name, "volumes/"); ok && strings.HasSuffix(class, "/requested") && !planned[hs.Name] && (len(s.Nodes) > 0 || s.Ceph != nil) {
 			plan.Notes = append(plan.Notes, fmt.Sprintf("%s: storage class %s is backed by no Ceph pool of the snapshot, not projected", hs.Name, strings.TrimSuffix(class, "/requested")))
 		}
+		// A pool's history whose pool the snapshot's Ceph source did not
+		// report (a stale or different source) has no capacity today.
+		if pool, ok := strings.CutPrefix(hs.Name, "ceph/pool/"); ok && strings.HasSuffix(pool, "/stored") && !planned[hs.Name] && len(hs.Days) > 0 {
+			plan.Notes = append(plan.Notes, fmt.Sprintf("%s: %d days of history, but pool %s is not in the snapshot's Ceph capacity, not projected", hs.Name, len(hs.Days), strings.TrimSuffix(pool, "/stored")))
+		}
 	}
 	if len(s.Nodes) == 0 && s.Ceph == nil {
 		// Planned from a history alone: each series without a capacity

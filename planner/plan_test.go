@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -156,5 +157,19 @@ func TestVolumesAgainstTheirPool(t *testing.T) {
 	}
 	if !slices.Contains(plan.Notes, "volumes/nfs/requested: storage class nfs is backed by no Ceph pool of the snapshot, not projected") {
 		t.Errorf("notes %q", plan.Notes)
+	}
+}
+
+// TestPoolHistoryWithoutItsPool: a pool's history whose pool the
+// snapshot's Ceph did not report is said not to be planned, not dropped
+// silently.
+func TestPoolHistoryWithoutItsPool(t *testing.T) {
+	stored := growing()
+	stored.Name = "ceph/pool/replicapool/stored"
+	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 3000, NearfullRatio: 0.85, FullRatio: 0.95}}
+	plan := Make(snap, collectors.History{Series: []collectors.Series{stored}}, DefaultConfig(), today, exact)
+	want := fmt.Sprintf("ceph/pool/replicapool/stored: %d days of history, but pool replicapool is not in the snapshot's Ceph capacity, not projected", len(stored.Days))
+	if !slices.Contains(plan.Notes, want) {
+		t.Errorf("notes %q, want %q", plan.Notes, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -127,9 +128,26 @@ func metricsFrom(t *testing.T, nodeFile, podFile string) *metricsfake.Clientset 
 			t.Fatalf("%s: %v", file, err)
 		}
 	}
+	return metricsServing(nodes, pods)
+}
+
+// metricsServing serves the lists as the metrics API does: pods of one
+// namespace when one is asked for.
+func metricsServing(nodes metricsv1beta1.NodeMetricsList, pods metricsv1beta1.PodMetricsList) *metricsfake.Clientset {
 	client := metricsfake.NewSimpleClientset()
 	client.PrependReactor("list", "nodes", func(k8stesting.Action) (bool, runtime.Object, error) { return true, &nodes, nil })
-	client.PrependReactor("list", "pods", func(k8stesting.Action) (bool, runtime.Object, error) { return true, &pods, nil })
+	client.PrependReactor("list", "pods", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		if a.GetNamespace() == "" {
+			return true, &pods, nil
+		}
+		in := metricsv1beta1.PodMetricsList{}
+		for _, p := range pods.Items {
+			if p.Namespace == a.GetNamespace() {
+				in.Items = append(in.Items, p)
+			}
+		}
+		return true, &in, nil
+	})
 	return client
 }
 
@@ -308,5 +326,43 @@ func TestCollectStorageClasses(t *testing.T) {
 		{Name: "local-path", Provisioner: "rancher.io/local-path"}}
 	if !slices.Equal(snap.StorageClasses, want) {
 		t.Errorf("storage classes %+v, want %+v", snap.StorageClasses, want)
+	}
+}
+
+// TestPodMetricsByNamespace: above PodMetricsByNamespace pods, pod
+// metrics are listed a namespace at a time (the metrics API does not
+// paginate); the usage is the same as from one cluster-wide list.
+func TestPodMetricsByNamespace(t *testing.T) {
+	use := func(cpu, mem string) []metricsv1beta1.ContainerMetrics {
+		return []metricsv1beta1.ContainerMetrics{{Name: "c", Usage: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu), corev1.ResourceMemory: resource.MustParse(mem)}}}
+	}
+	pods := metricsv1beta1.PodMetricsList{Items: []metricsv1beta1.PodMetrics{
+		{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web"}, Containers: use("250m", "300Mi")},
+		{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "cache"}, Containers: use("50m", "100Mi")},
+		{ObjectMeta: metav1.ObjectMeta{Namespace: "batch", Name: "job"}, Containers: use("1", "1Gi")},
+	}}
+	whole := collect(t, &Collector{Client: fake.NewClientset(cluster()...), Metrics: metricsServing(metricsv1beta1.NodeMetricsList{}, pods)})
+	metrics := metricsServing(metricsv1beta1.NodeMetricsList{}, pods)
+	split := collect(t, &Collector{Client: fake.NewClientset(cluster()...), Metrics: metrics, PodMetricsByNamespace: 1})
+	if !reflect.DeepEqual(whole.Namespaces, split.Namespaces) {
+		t.Errorf("by namespace %+v, whole %+v", split.Namespaces, whole.Namespaces)
+	}
+	for _, ns := range split.Namespaces {
+		if want := map[string]float64{"shop": 0.3, "batch": 1}[ns.Name]; ns.Usage == nil || !near(ns.Usage.CPUCores, want) {
+			t.Errorf("namespace %s: usage %+v, want %v cores", ns.Name, ns.Usage, want)
+		}
+	}
+	var listed []string
+	for _, a := range metrics.Actions() {
+		if a.GetVerb() == "list" && a.GetResource().Resource == "pods" {
+			listed = append(listed, a.GetNamespace())
+		}
+	}
+	var want []string
+	for _, ns := range split.Namespaces {
+		want = append(want, ns.Name)
+	}
+	if !slices.Equal(listed, want) || slices.Contains(listed, "") {
+		t.Errorf("pod metrics listed in %q, want each of %q", listed, want)
 	}
 }

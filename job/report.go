@@ -5,6 +5,7 @@ package job
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/capplan/capplan/collectors"
@@ -40,6 +41,12 @@ type planned struct {
 // makePlan forecasts every resource and plans; a part that fails is a gap.
 func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, now time.Time, prev *Previous) planned {
 	p := planned{plan: planner.Make(s, h, cfg, now, planner.DefaultModels())}
+	// History a source gave that the plan could not use is a gap: the
+	// report is missing what its reader would expect in it.
+	if d := p.plan.Dropped; len(d) > 0 {
+		p.gaps = append(p.gaps, templates.Gap{Stage: "plan", Error: fmt.Sprintf(
+			"the history of %s was not planned: no current capacity for it in the snapshot (the notes say which source lacked it)", strings.Join(d, ", "))})
+	}
 	// Options are priced against the cluster's nodes: without a snapshot
 	// (a history planned alone) there are none to price.
 	if len(p.plan.Projections) > 0 && len(s.Nodes) > 0 {

@@ -5,10 +5,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/demo"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
@@ -175,5 +177,23 @@ func TestWeekOverWeek(t *testing.T) {
 	}
 	if _, _, err := templates.Previous([]byte(`{"schema": "capplan.report/v0"}`), "old.json"); err == nil {
 		t.Error("another schema accepted")
+	}
+}
+
+// TestDroppedHistoryIsAGap: a source's history the plan could not use (a
+// pool Ceph's current source did not report) is a gap at the report's
+// top, not only a note.
+func TestDroppedHistoryIsAGap(t *testing.T) {
+	var days []collectors.Day
+	for i := range 60 {
+		days = append(days, collectors.Day{Date: generated.AddDate(0, 0, i-60).Truncate(24 * time.Hour), Mean: float64(100 + i), Peak: float64(110 + i)})
+	}
+	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 3e12, UsedBytes: 1e12, NearfullRatio: 0.85, FullRatio: 0.95}}
+	hist := collectors.History{Series: []collectors.Series{{Name: "ceph/pool/replicapool/stored", Unit: collectors.Bytes, Source: "prometheus", Days: days}}}
+	p := makePlan(snap, hist, planner.DefaultConfig(), generated, nil)
+	if !slices.ContainsFunc(p.gaps, func(g templates.Gap) bool {
+		return g.Stage == "plan" && strings.Contains(g.Error, "the history of ceph/pool/replicapool/stored was not planned")
+	}) {
+		t.Errorf("gaps %+v", p.gaps)
 	}
 }

@@ -17,6 +17,10 @@ type Plan struct {
 	Projections []Projection `json:"projections"`
 	NPlusOne    *NPlusOne    `json:"n_plus_one,omitempty"`
 	Notes       []string     `json:"notes,omitempty"`
+	// Dropped names the series whose days of history could not be planned
+	// because a source the snapshot relies on did not report their
+	// capacity (a pool missing from Ceph's); a note says why.
+	Dropped []string `json:"dropped,omitempty"`
 }
 
 // target is one resource to project: a history series against a capacity.
@@ -134,6 +138,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		// report (a stale or different source) has no capacity today.
 		if pool, ok := strings.CutPrefix(hs.Name, "ceph/pool/"); ok && strings.HasSuffix(pool, "/stored") && !planned[hs.Name] && len(hs.Days) > 0 {
 			plan.Notes = append(plan.Notes, fmt.Sprintf("%s: %d days of history, but pool %s is not in the snapshot's Ceph capacity, not projected", hs.Name, len(hs.Days), strings.TrimSuffix(pool, "/stored")))
+			plan.Dropped = append(plan.Dropped, hs.Name)
 		}
 	}
 	if len(s.Nodes) == 0 && s.Ceph == nil {

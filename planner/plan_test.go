@@ -169,7 +169,7 @@ func TestPoolHistoryWithoutItsPool(t *testing.T) {
 	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 3000, NearfullRatio: 0.85, FullRatio: 0.95}}
 	plan := Make(snap, collectors.History{Series: []collectors.Series{stored}}, DefaultConfig(), today, exact)
 	want := fmt.Sprintf("ceph/pool/replicapool/stored: %d days of history, but pool replicapool is not in the snapshot's Ceph capacity, not projected", len(stored.Days))
-	if !slices.Contains(plan.Notes, want) {
-		t.Errorf("notes %q, want %q", plan.Notes, want)
+	if !slices.Contains(plan.Notes, want) || !slices.Equal(plan.Dropped, []string{"ceph/pool/replicapool/stored"}) {
+		t.Errorf("notes %q, dropped %q; want %q and the series dropped", plan.Notes, plan.Dropped, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"k8s.io/client-go/dynamic"
@@ -179,6 +180,14 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 	}
 	if promCeph != nil {
 		cephs = append(cephs, *promCeph)
+	}
+	// A Ceph mgr that stopped reporting more than a day ago gives Prometheus
+	// no current value, but its history still ends somewhere: the last
+	// recorded day stands in, its date in the source.
+	if s.Prometheus.URL != "" {
+		if cs, ok := cephFromHistory(hist, now); ok {
+			cephs = append(cephs, cs)
+		}
 	}
 	if snap.Ceph != nil {
 		cephs = append(cephs, cephSource{snap.Ceph, nil, snap.Sources["ceph"]})
@@ -356,6 +365,45 @@ func (s Sources) prometheus(ctx context.Context, now time.Time) (collectors.Hist
 }
 
 // cephSource is Ceph as one source reports it.
+// cephFromHistory is Ceph's capacity and pools as of the history's last
+// day of ceph/raw_total: raw total and used, and each pool's stored and
+// max available bytes that day. Replication is unknown from these.
+func cephFromHistory(h collectors.History, now time.Time) (cephSource, bool) {
+	lastDay := func(name string) (collectors.Day, bool) {
+		for _, s := range h.Series {
+			if s.Name == name && len(s.Days) > 0 {
+				return s.Days[len(s.Days)-1], true
+			}
+		}
+		return collectors.Day{}, false
+	}
+	total, ok := lastDay("ceph/raw_total")
+	if !ok {
+		return cephSource{}, false
+	}
+	c := &collectors.Ceph{TotalBytes: int64(total.Mean), NearfullRatio: collectors.DefaultNearfullRatio,
+		FullRatio: collectors.DefaultFullRatio, RatiosAssumed: true}
+	if used, ok := lastDay("ceph/raw_used"); ok && used.Date.Equal(total.Date) {
+		c.UsedBytes = int64(used.Mean)
+		c.AvailBytes = c.TotalBytes - c.UsedBytes
+	}
+	for _, s := range h.Series {
+		name, ok := strings.CutPrefix(s.Name, "ceph/pool/")
+		if name, ok = strings.CutSuffix(name, "/stored"); !ok || len(s.Days) == 0 || !s.Days[len(s.Days)-1].Date.Equal(total.Date) {
+			continue
+		}
+		p := collectors.Pool{Name: name, StoredBytes: int64(s.Days[len(s.Days)-1].Mean)}
+		if avail, ok := lastDay("ceph/pool/" + name + "/max_avail"); ok && avail.Date.Equal(total.Date) {
+			p.MaxAvailBytes = int64(avail.Mean)
+		}
+		c.Pools = append(c.Pools, p)
+	}
+	age := int(now.UTC().Truncate(24*time.Hour).Sub(total.Date).Hours() / 24)
+	return cephSource{c, []collectors.Note{{Source: "snapshot", Message: fmt.Sprintf(
+		"Ceph's capacity is the history's last day, %s (%d days before the snapshot): no source reported a current one; OSD ratios assumed (0.85, 0.95)",
+		total.Date.Format(time.DateOnly), age)}}, "history, last day " + total.Date.Format(time.DateOnly)}, true
+}
+
 type cephSource struct {
 	ceph   *collectors.Ceph
 	notes  []collectors.Note

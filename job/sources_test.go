@@ -72,3 +72,28 @@ func TestKubeRateLimit(t *testing.T) {
 		t.Errorf("kube.qps 0: %v, want an error naming kube.qps", err)
 	}
 }
+
+// TestCephFromHistory: with no current Ceph value, the history's last day
+// of raw and pool bytes stands in, said with its date.
+func TestCephFromHistory(t *testing.T) {
+	day := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	series := func(name string, v float64) collectors.Series {
+		return collectors.Series{Name: name, Days: []collectors.Day{{Date: day.AddDate(0, 0, -1), Mean: v - 1}, {Date: day, Mean: v}}}
+	}
+	h := collectors.History{Series: []collectors.Series{series("ceph/raw_total", 6e12), series("ceph/raw_used", 1e12),
+		series("ceph/pool/rbd/stored", 3e11), series("ceph/pool/rbd/max_avail", 1.5e12)}}
+	cs, ok := cephFromHistory(h, day.AddDate(0, 0, 3).Add(9*time.Hour))
+	if !ok {
+		t.Fatal("no Ceph from the history")
+	}
+	c := cs.ceph
+	if c.TotalBytes != 6e12 || c.UsedBytes != 1e12 || c.AvailBytes != 5e12 || len(c.Pools) != 1 || c.Pools[0].StoredBytes != 3e11 || c.Pools[0].MaxAvailBytes != 1.5e12 {
+		t.Errorf("ceph %+v", c)
+	}
+	if cs.source != "history, last day 2026-11-28" || len(cs.notes) != 1 || !strings.Contains(cs.notes[0].Message, "2026-11-28 (3 days before the snapshot)") {
+		t.Errorf("source %q, notes %+v", cs.source, cs.notes)
+	}
+	if _, ok := cephFromHistory(collectors.History{}, day); ok {
+		t.Error("Ceph from an empty history")
+	}
+}

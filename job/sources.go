@@ -388,8 +388,9 @@ func cephFromHistory(h collectors.History, now time.Time) (cephSource, bool) {
 		c.AvailBytes = c.TotalBytes - c.UsedBytes
 	}
 	for _, s := range h.Series {
-		name, ok := strings.CutPrefix(s.Name, "ceph/pool/")
-		if name, ok = strings.CutSuffix(name, "/stored"); !ok || len(s.Days) == 0 || !s.Days[len(s.Days)-1].Date.Equal(total.Date) {
+		name, pool := strings.CutPrefix(s.Name, "ceph/pool/")
+		name, stored := strings.CutSuffix(name, "/stored")
+		if !pool || !stored || len(s.Days) == 0 || !s.Days[len(s.Days)-1].Date.Equal(total.Date) {
 			continue
 		}
 		p := collectors.Pool{Name: name, StoredBytes: int64(s.Days[len(s.Days)-1].Mean)}

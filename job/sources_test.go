@@ -81,7 +81,7 @@ func TestCephFromHistory(t *testing.T) {
 		return collectors.Series{Name: name, Days: []collectors.Day{{Date: day.AddDate(0, 0, -1), Mean: v - 1}, {Date: day, Mean: v}}}
 	}
 	h := collectors.History{Series: []collectors.Series{series("ceph/raw_total", 6e12), series("ceph/raw_used", 1e12),
-		series("ceph/pool/rbd/stored", 3e11), series("ceph/pool/rbd/max_avail", 1.5e12)}}
+		series("ceph/pool/rbd/stored", 3e11), series("ceph/pool/rbd/max_avail", 1.5e12), series("volumes/ceph-block/stored", 1)}}
 	cs, ok := cephFromHistory(h, day.AddDate(0, 0, 3).Add(9*time.Hour))
 	if !ok {
 		t.Fatal("no Ceph from the history")

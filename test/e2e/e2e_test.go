@@ -34,6 +34,7 @@ import (
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/job"
 	"github.com/capplan/capplan/job/publish/gittest"
+	"github.com/capplan/capplan/templates"
 )
 
 const installNS = "capplan"
@@ -397,6 +398,48 @@ func TestAgainstAPIServer(t *testing.T) {
 			if !apierrors.IsForbidden(err) {
 				t.Errorf("%s with capplan's token: %v, want 403 Forbidden", what, err)
 			}
+		}
+	})
+
+	t.Run("claims by storage class", func(t *testing.T) {
+		// 60 days of claims in both classes, and ceph df naming the pool
+		// the ceph-block class says it uses: the Ceph class's claims are
+		// planned against that pool, the local-path class's listed apart.
+		csv := "series,timestamp,value\n"
+		today := time.Now().UTC().Truncate(24 * time.Hour)
+		for d := 60; d >= 1; d-- {
+			day := today.AddDate(0, 0, -d).Format(time.RFC3339)
+			csv += fmt.Sprintf("volumes/ceph-block/requested,%s,%d\nvolumes/local-path/requested,%s,%d\n", day, int64(100+60-d)*gi, day, 5*gi)
+		}
+		history := filepath.Join(t.TempDir(), "history.csv")
+		if err := os.WriteFile(history, []byte(csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg := job.DefaultConfig()
+		cfg.Kubeconfig, cfg.RookToolbox, cfg.Ollama.Enabled = kubeconfig, false, false
+		cfg.HistoryCSV, cfg.CephDF = history, "testdata/ceph-df.json"
+		res, err := job.Run(t.Context(), cfg, time.Now(), true, t.TempDir(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var block *templates.Resource
+		for i := range res.Report.Resources {
+			if r := &res.Report.Resources[i]; r.Name == "volumes/ceph-block/requested" {
+				block = r
+			} else if strings.HasPrefix(r.Name, "volumes/") {
+				t.Errorf("%s planned: only the Ceph class's claims have a capacity behind them", r.Name)
+			}
+		}
+		// replicapool holds 400 GB and Ceph says 1.4 TB more can be written.
+		if block == nil || block.Capacity != 1.8e12 {
+			t.Fatalf("ceph-block claims: %+v, want planned against replicapool's 1.8 TB", block)
+		}
+		var notes []string
+		for _, n := range res.Report.Notes {
+			notes = append(notes, n.Message)
+		}
+		if !slices.Contains(notes, "volumes/local-path/requested: storage class local-path is backed by no Ceph pool of the snapshot, not projected") {
+			t.Errorf("the local-path claims are not listed apart: %q", notes)
 		}
 	})
 

@@ -108,7 +108,10 @@ type VolumeClaims struct {
 	StorageClass   string `json:"storage_class"`
 	Claims         int    `json:"claims"`
 	RequestedBytes int64  `json:"requested_bytes"`
-	UsedBytes      *int64 `json:"used_bytes,omitempty"`
+	// Pending claims have no volume yet (counted in Claims and
+	// RequestedBytes): demand their class has not provisioned.
+	Pending   int    `json:"pending,omitempty"`
+	UsedBytes *int64 `json:"used_bytes,omitempty"`
 }
 
 // Pressure counts the capacity-pressure events of one namespace over the

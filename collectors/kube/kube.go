@@ -192,6 +192,7 @@ type aggregate struct {
 	unschedulable map[string]bool
 	noRequests    int
 	unscheduled   collectors.Unscheduled
+	pendingClaims int
 	notes         []collectors.Note
 }
 
@@ -392,6 +393,10 @@ func (a *aggregate) addClaim(c *corev1.PersistentVolumeClaim) {
 	if q, ok := c.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
 		v.RequestedBytes += q.Value()
 	}
+	if c.Status.Phase == corev1.ClaimPending || (c.Status.Phase == "" && c.Spec.VolumeName == "") {
+		v.Pending++
+		a.pendingClaims++
+	}
 }
 
 func (a *aggregate) nodeUsage(name string, l corev1.ResourceList) {
@@ -420,6 +425,9 @@ func (a *aggregate) nodeList() []collectors.Node {
 	}
 	if a.noRequests > 0 {
 		a.note("%d pod(s) request neither CPU nor memory: the scheduler places them as if free", a.noRequests)
+	}
+	if a.pendingClaims > 0 {
+		a.note("%d volume claim(s) pending, with no volume yet: counted in their class's requests as demand not yet provisioned", a.pendingClaims)
 	}
 	if n := a.unscheduled.Pods; n > 0 {
 		a.note("%d pod(s) not yet on a node, requesting %.2f cores and %.1f GiB: counted in their namespaces, not on any node", n,

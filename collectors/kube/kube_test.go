@@ -366,3 +366,23 @@ func TestPodMetricsByNamespace(t *testing.T) {
 		t.Errorf("pod metrics listed in %q, want each of %q", listed, want)
 	}
 }
+
+// TestPendingClaims: a claim without a volume is counted, and counted as
+// pending, with a note.
+func TestPendingClaims(t *testing.T) {
+	class := "ceph-block"
+	claim := func(name string, phase corev1.PersistentVolumeClaimPhase, volume string) *corev1.PersistentVolumeClaim {
+		return &corev1.PersistentVolumeClaim{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: name},
+			Spec: corev1.PersistentVolumeClaimSpec{StorageClassName: &class, VolumeName: volume,
+				Resources: corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("10Gi")}}},
+			Status: corev1.PersistentVolumeClaimStatus{Phase: phase}}
+	}
+	snap := collect(t, &Collector{Client: fake.NewClientset(claim("bound", corev1.ClaimBound, "pv-1"), claim("waiting", corev1.ClaimPending, "")),
+		Metrics: metricsfake.NewSimpleClientset()})
+	if len(snap.Volumes) != 1 || snap.Volumes[0].Claims != 2 || snap.Volumes[0].Pending != 1 || snap.Volumes[0].RequestedBytes != 20<<30 {
+		t.Errorf("volumes %+v, want 2 claims of 10 GiB, 1 pending", snap.Volumes)
+	}
+	if !slices.ContainsFunc(snap.Notes, func(n collectors.Note) bool { return strings.Contains(n.Message, "1 volume claim(s) pending") }) {
+		t.Errorf("notes %+v", snap.Notes)
+	}
+}

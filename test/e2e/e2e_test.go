@@ -638,8 +638,9 @@ func checkSnapshot(t *testing.T, snap collectors.Snapshot) {
 	claims := map[string]int64{"data/ceph-block": 100 * gi, "data/local-path": 5 * gi, "shop/ceph-block": 20 * gi}
 	for _, v := range snap.Volumes {
 		key := v.Namespace + "/" + v.StorageClass
-		if v.Claims != 1 || v.RequestedBytes != claims[key] {
-			t.Errorf("claims %s: %d of %d bytes, want 1 of %d", key, v.Claims, v.RequestedBytes, claims[key])
+		// No provisioner runs: every claim is pending.
+		if v.Claims != 1 || v.Pending != 1 || v.RequestedBytes != claims[key] {
+			t.Errorf("claims %s: %d (%d pending) of %d bytes, want 1 pending of %d", key, v.Claims, v.Pending, v.RequestedBytes, claims[key])
 		}
 		delete(claims, key)
 	}
@@ -669,7 +670,7 @@ func checkSnapshot(t *testing.T, snap collectors.Snapshot) {
 	for _, n := range snap.Notes {
 		notes = append(notes, n.Source+": "+n.Message)
 	}
-	for _, want := range []string{"not yet on a node", "metrics"} {
+	for _, want := range []string{"not yet on a node", "metrics", "3 volume claim(s) pending"} {
 		if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, want) }) {
 			t.Errorf("no note says %q: %s", want, strings.Join(notes, "; "))
 		}

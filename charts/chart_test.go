@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,13 +106,7 @@ type ruleGroup struct {
 func decode(t *testing.T, manifests map[string]string) objects {
 	t.Helper()
 	var o objects
-	names := slices.Sorted(func(yield func(string) bool) {
-		for k := range manifests {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(manifests))
 	for _, name := range names {
 		text := manifests[name]
 		if strings.HasSuffix(name, "NOTES.txt") {
@@ -622,13 +617,7 @@ func TestEverySettingReachable(t *testing.T) {
 	allowed := map[string]bool{}
 	schemaKeys(schema["properties"].(map[string]any)["config"].(map[string]any), "", allowed)
 
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range keys {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		_, chartSet := byChart[k]
 		switch {
 		case allowed[k] && chartSet:

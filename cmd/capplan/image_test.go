@@ -34,11 +34,11 @@ func readmeBuild(t *testing.T) string {
 	return ""
 }
 
-// withoutOutput drops the -o PATH of a go build command line: the README
-// writes ./capplan, the image /out/capplan.
-func withoutOutput(cmd string) string {
-	return regexp.MustCompile(` -o \S+`).ReplaceAllString(cmd, "")
-}
+// outputFlag is the -o PATH of a go build command line: the README writes
+// ./capplan, the image /out/capplan, the test a temporary file.
+var outputFlag = regexp.MustCompile(` -o \S+`)
+
+func withoutOutput(cmd string) string { return outputFlag.ReplaceAllString(cmd, "") }
 
 // TestDockerfile parses the Dockerfile with BuildKit's own parser and
 // linter (no Docker engine is needed) and holds it to the image's rules:
@@ -166,7 +166,7 @@ func TestStaticBuild(t *testing.T) {
 	// The README's line, with its ${VERSION} and output path made concrete,
 	// run by the shell as a reader would paste it.
 	bin := filepath.Join(t.TempDir(), "capplan")
-	script := "cd ../.. && VERSION=" + version + " && " + regexp.MustCompile(` -o \S+`).ReplaceAllString(line, " -o "+bin)
+	script := "cd ../.. && VERSION=" + version + " && " + outputFlag.ReplaceAllString(line, " -o "+bin)
 	out, err := exec.Command("sh", "-c", script).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", script, err, out)

@@ -198,13 +198,15 @@ func (c *Collector) History(ctx context.Context, now time.Time) (collectors.Hist
 			if means, err = c.daily(ctx, "avg_over_time(("+expr+")"+window+")", q.Label, first, today); err != nil {
 				return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.name, q.Series, c.redact.Error(err))
 			}
+			if len(means) == 0 {
+				// No data: the peaks would be none either.
+				tried = append(tried, describe(q))
+				continue
+			}
 			if peaks, err = c.daily(ctx, "max_over_time(("+expr+")"+window+")", q.Label, first, today); err != nil {
 				return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.name, q.Series, c.redact.Error(err))
 			}
-			if len(means) > 0 {
-				break
-			}
-			tried = append(tried, describe(q))
+			break
 		}
 		if len(means) == 0 {
 			note("no data for %s over the last %d days (tried %s)", q.Series, c.opts.Days, strings.Join(tried, "; "))

@@ -116,8 +116,9 @@ func install(t *testing.T, c *cluster, vals map[string]any) []string {
 		"RoleBinding":        {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"},
 		"CronJob":            {Group: "batch", Version: "v1", Resource: "cronjobs"},
 	}
+	objects := renderChart(t, vals)
 	for _, kind := range []string{"ServiceAccount", "ConfigMap", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "CronJob"} {
-		for _, o := range renderChart(t, vals)[kind] {
+		for _, o := range objects[kind] {
 			var r dynamic.ResourceInterface = dyn.Resource(resources[kind])
 			if ns := o.GetNamespace(); ns != "" {
 				r = dyn.Resource(resources[kind]).Namespace(ns)

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -91,13 +92,7 @@ func TestMetricsServer(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range use {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(use)) {
 		p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "shop",
 			Annotations: map[string]string{"kwok.x-k8s.io/usage-cpu": use[name][0], "kwok.x-k8s.io/usage-memory": use[name][1]}},
 			Spec: corev1.PodSpec{NodeName: node[name], Containers: []corev1.Container{container("app", "1", "1Gi", "", "")}}}

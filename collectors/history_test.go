@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/capplan/capplan/units"
 )
 
 func days(n int) []Day {
@@ -58,18 +60,18 @@ func TestStitch(t *testing.T) {
 	// The repository holds 200 days to 2026-07-19; Prometheus the last 15
 	// days to 2026-07-26, with a different value on the days they share.
 	older := History{Series: []Series{
-		{Name: "cpu/usage", Unit: Cores, Source: "git", Days: days(200)},
-		{Name: "ceph/stored", Unit: Bytes, Source: "git", Days: days(10)},
-		{Name: "memory/usage", Unit: Cores, Source: "git", Days: days(10)},
+		{Name: "cpu/usage", Unit: units.Cores, Source: "git", Days: days(200)},
+		{Name: "ceph/stored", Unit: units.Bytes, Source: "git", Days: days(10)},
+		{Name: "memory/usage", Unit: units.Cores, Source: "git", Days: days(10)},
 	}}
 	recent := days(207)[192:]
 	for i := range recent {
 		recent[i].Mean += 1000
 	}
 	newer := History{Series: []Series{
-		{Name: "cpu/usage", Unit: Cores, Source: "prometheus", Days: recent},
-		{Name: "memory/usage", Unit: Bytes, Source: "prometheus", Days: days(3)},
-		{Name: "net/rx", Unit: BytesPerSecond, Source: "prometheus", Days: days(3)},
+		{Name: "cpu/usage", Unit: units.Cores, Source: "prometheus", Days: recent},
+		{Name: "memory/usage", Unit: units.Bytes, Source: "prometheus", Days: days(3)},
+		{Name: "net/rx", Unit: units.BytesPerSecond, Source: "prometheus", Days: days(3)},
 	}}
 	h, notes := Stitch(older, newer)
 	got := map[string]Series{}

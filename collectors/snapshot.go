@@ -207,7 +207,7 @@ type Series struct {
 	// Name is "<resource>/<quantity>", e.g. "cpu/usage", "memory/requests",
 	// "ceph/raw_used" or "ceph/pool/replicapool/stored".
 	Name   string `json:"name"`
-	Unit   string `json:"unit"` // Cores, Bytes or BytesPerSecond
+	Unit   string `json:"unit"` // units.Cores, units.Bytes or units.BytesPerSecond
 	Source string `json:"source"`
 	Days   []Day  `json:"days"`
 }
@@ -218,10 +218,3 @@ type Day struct {
 	Mean float64   `json:"mean"`
 	Peak float64   `json:"peak"`
 }
-
-// Units of Series.
-const (
-	Cores          = "cores"
-	Bytes          = "bytes"
-	BytesPerSecond = "bytes/s"
-)

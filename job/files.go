@@ -13,8 +13,8 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/gitrepo"
-	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/units"
 )
 
 // WriteFiles writes a report's files into dir, each through a temporary
@@ -237,7 +237,7 @@ func writeIndex(repo, day string, r templates.Report) error {
 	fmt.Fprintf(&b, "Written by capplan every week. Latest: [%s](%s/report.md).\n\n", r.Date, day)
 	b.WriteString("| resource | now | runway | status |\n|---|---:|---|---|\n")
 	for _, res := range r.Resources {
-		now := planner.Quantity(res.Today, res.Unit)
+		now := units.Quantity(res.Today, res.Unit)
 		if res.Capacity > 0 {
 			now += fmt.Sprintf(" (%.0f%%)", 100*res.Today/res.Capacity)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/capplan/capplan/collectors/demo"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/units"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -189,7 +190,7 @@ func TestDroppedHistoryIsAGap(t *testing.T) {
 		days = append(days, collectors.Day{Date: generated.AddDate(0, 0, i-60).Truncate(24 * time.Hour), Mean: float64(100 + i), Peak: float64(110 + i)})
 	}
 	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 3e12, UsedBytes: 1e12, NearfullRatio: 0.85, FullRatio: 0.95}}
-	hist := collectors.History{Series: []collectors.Series{{Name: "ceph/pool/replicapool/stored", Unit: collectors.Bytes, Source: "prometheus", Days: days}}}
+	hist := collectors.History{Series: []collectors.Series{{Name: "ceph/pool/replicapool/stored", Unit: units.Bytes, Source: "prometheus", Days: days}}}
 	p := makePlan(snap, hist, planner.DefaultConfig(), generated, nil)
 	if !slices.ContainsFunc(p.gaps, func(g templates.Gap) bool {
 		return g.Stage == "plan" && strings.Contains(g.Error, "the history of ceph/pool/replicapool/stored was not planned")

@@ -19,8 +19,8 @@ import (
 	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/collectors/kube"
 	"github.com/capplan/capplan/collectors/prom"
-	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/units"
 )
 
 // Sources say where a cluster's snapshot and history come from.
@@ -200,7 +200,7 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 		if pool, replication := c.SetUsable(); pool != "" {
 			snap.Notes = append(snap.Notes, collectors.Note{Source: "snapshot", Message: fmt.Sprintf(
 				"Ceph usable capacity %s: raw total over the replication (%.2f) of pool %s, which stores the most",
-				planner.Quantity(float64(c.UsableBytes), collectors.Bytes), replication, pool)})
+				units.Quantity(float64(c.UsableBytes), units.Bytes), replication, pool)})
 		}
 	}
 	if volumeUse == nil && len(snap.Volumes) > 0 && snap.Sources["volumes"] != demo.Source {

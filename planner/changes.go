@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/units"
 )
 
 // Change is one thing that moved since the previous report, and why.
@@ -101,14 +102,14 @@ func moved(o, c Crossing) string {
 func why(old, cur Projection, newNamespaces []string) string {
 	switch {
 	case cur.Capacity > old.Capacity:
-		return fmt.Sprintf("capacity added: %s to %s", Quantity(old.Capacity, cur.Unit), Quantity(cur.Capacity, cur.Unit))
+		return fmt.Sprintf("capacity added: %s to %s", units.Quantity(old.Capacity, cur.Unit), units.Quantity(cur.Capacity, cur.Unit))
 	case cur.Capacity < old.Capacity:
-		return fmt.Sprintf("capacity removed: %s to %s", Quantity(old.Capacity, cur.Unit), Quantity(cur.Capacity, cur.Unit))
+		return fmt.Sprintf("capacity removed: %s to %s", units.Quantity(old.Capacity, cur.Unit), units.Quantity(cur.Capacity, cur.Unit))
 	}
 	slope := func(p Projection) float64 { return (p.AtHorizon - p.Today) / float64(max(len(p.Times), 1)) }
 	s0, s1 := slope(old), slope(cur)
 	if math.Abs(s1-s0) > 0.1*math.Max(math.Abs(s0), 1e-12) {
-		w := fmt.Sprintf("growth rate changed: %s a day to %s a day", Quantity(s0, cur.Unit), Quantity(s1, cur.Unit))
+		w := fmt.Sprintf("growth rate changed: %s a day to %s a day", units.Quantity(s0, cur.Unit), units.Quantity(s1, cur.Unit))
 		if len(newNamespaces) > 0 {
 			w += fmt.Sprintf("; new namespaces: %v", newNamespaces)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/units"
 )
 
 // Fit says whether a resource's requests still fit once a node is lost.
@@ -141,14 +142,14 @@ func LoseLargestNode(s collectors.Snapshot) (NPlusOne, error) {
 	if u := s.Unscheduled; u.Pods > 0 {
 		requests = requests.Add(collectors.Resources{CPUCores: -u.Requests.CPUCores, MemoryBytes: -u.Requests.MemoryBytes})
 		out.Notes = append(out.Notes, fmt.Sprintf("%d pod(s) on no node yet (%s, %s requested) are left out", u.Pods,
-			Quantity(u.Requests.CPUCores, collectors.Cores), Quantity(float64(u.Requests.MemoryBytes), collectors.Bytes)))
+			units.Quantity(u.Requests.CPUCores, units.Cores), units.Quantity(float64(u.Requests.MemoryBytes), units.Bytes)))
 	}
 	lost := s.Nodes[largest]
 	// The lost node's DaemonSet pods run on every node: they do not move.
 	ds := lost.DaemonSetRequests
 	if ds.CPUCores > 0 || ds.MemoryBytes > 0 {
 		out.Notes = append(out.Notes, fmt.Sprintf("the DaemonSet pods of %s (%s, %s requested) do not move", lost.Name,
-			Quantity(ds.CPUCores, collectors.Cores), Quantity(float64(ds.MemoryBytes), collectors.Bytes)))
+			units.Quantity(ds.CPUCores, units.Cores), units.Quantity(float64(ds.MemoryBytes), units.Bytes)))
 	}
 	out.LostNode = lost.Name
 	out.CPU = fit(requests.CPUCores-staying.CPUCores-ds.CPUCores, total.CPUCores-lost.Allocatable.CPUCores)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/demo"
+	"github.com/capplan/capplan/units"
 )
 
 const gib = 1 << 30
@@ -143,7 +144,7 @@ func TestDemoNPlusOne(t *testing.T) {
 // TestWeekdayUse: the last seven days' weekdays, their mean of daily
 // means and highest peak, against what is left.
 func TestWeekdayUse(t *testing.T) {
-	s := collectors.Series{Name: "cpu/usage", Unit: collectors.Cores}
+	s := collectors.Series{Name: "cpu/usage", Unit: units.Cores}
 	// 2026-11-09 (Mon) to 2026-11-22 (Sun): the last week's weekdays are
 	// 16-20 with means 10..14 and peaks 20..24; the weekend is busier
 	// still and does not count, nor does the week before.

@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/units"
 )
 
 // steep is 60 days of memory use rising 0.5 GiB a day to 60 GiB yesterday:
 // too short for a monthly forecast, so runways come from the daily one.
 func steep() collectors.Series {
-	s := collectors.Series{Name: "memory/usage", Unit: collectors.Bytes}
+	s := collectors.Series{Name: "memory/usage", Unit: units.Bytes}
 	for d := range 60 {
 		v := (60 - 0.5*float64(59-d)) * gib
 		s.Days = append(s.Days, collectors.Day{Date: date(2026, 11, 22).AddDate(0, 0, d-59), Mean: v, Peak: v})
@@ -26,7 +27,7 @@ func TestOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	flat := steep()
-	flat.Name, flat.Unit = "cpu/usage", collectors.Cores
+	flat.Name, flat.Unit = "cpu/usage", units.Cores
 	for i := range flat.Days {
 		flat.Days[i].Mean, flat.Days[i].Peak = 4, 4
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/demo"
+	"github.com/capplan/capplan/units"
 )
 
 func TestMakePlanOnTheDemo(t *testing.T) {
@@ -78,7 +79,7 @@ func TestMakePlanRespectsCephRatios(t *testing.T) {
 
 func TestMakePlanNetworkNeedsACapacity(t *testing.T) {
 	net := growing()
-	net.Name, net.Unit = "network/receive", collectors.BytesPerSecond
+	net.Name, net.Unit = "network/receive", units.BytesPerSecond
 	hist := collectors.History{Series: []collectors.Series{net}}
 	plan := Make(collectors.Snapshot{}, hist, DefaultConfig(), today, exact)
 	if !slices.ContainsFunc(plan.Notes, func(n string) bool { return strings.Contains(n, "network/receive: no network capacity configured") }) {

@@ -2,11 +2,10 @@ package planner
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
-	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/units"
 )
 
 // Severity orders recommendations.
@@ -61,13 +60,13 @@ func Recommend(p Plan, months int) []Recommendation {
 	for _, pr := range p.Projections {
 		for _, c := range pr.Crossings {
 			r := Recommendation{Resource: pr.Resource, Threshold: c.Name, Level: c.Level, Unit: pr.Unit}
-			level := fmt.Sprintf("%s (%.0f%% of %s)", Quantity(c.Level, pr.Unit), 100*c.Fraction, Quantity(pr.Capacity, pr.Unit))
+			level := fmt.Sprintf("%s (%.0f%% of %s)", units.Quantity(c.Level, pr.Unit), 100*c.Fraction, units.Quantity(pr.Capacity, pr.Unit))
 			switch {
 			case c.Already:
 				r.Severity, r.Runway, r.Date = Critical, c.RunwayDays, c.Date
-				now := fmt.Sprintf("%s on average over the last week", Quantity(pr.Today, pr.Unit))
+				now := fmt.Sprintf("%s on average over the last week", units.Quantity(pr.Today, pr.Unit))
 				if c.Peak {
-					now = fmt.Sprintf("its highest daily peak of the last week %s", Quantity(pr.TodayPeak, pr.Unit))
+					now = fmt.Sprintf("its highest daily peak of the last week %s", units.Quantity(pr.TodayPeak, pr.Unit))
 				}
 				r.Message = fmt.Sprintf("%s reached its %s threshold %s on a day of the last week: %s", pr.Resource, c.Name, level, now)
 			case c.Date != nil:
@@ -87,7 +86,7 @@ func Recommend(p Plan, months int) []Recommendation {
 			}
 			if need, basis := needed(pr, c, months); need > pr.Capacity {
 				r.Needed = need
-				r.Message += fmt.Sprintf("; capacity to stay below it %s: %s (+%s)", basis, Quantity(need, pr.Unit), Quantity(need-pr.Capacity, pr.Unit))
+				r.Message += fmt.Sprintf("; capacity to stay below it %s: %s (+%s)", basis, units.Quantity(need, pr.Unit), units.Quantity(need-pr.Capacity, pr.Unit))
 			}
 			out = append(out, r)
 		}
@@ -96,11 +95,11 @@ func Recommend(p Plan, months int) []Recommendation {
 		for _, f := range []struct {
 			name, unit string
 			fit        Fit
-		}{{"cpu/requests", collectors.Cores, n.CPU}, {"memory/requests", collectors.Bytes, n.Memory}} {
+		}{{"cpu/requests", units.Cores, n.CPU}, {"memory/requests", units.Bytes, n.Memory}} {
 			if !f.fit.Fits {
 				out = append(out, Recommendation{Severity: Critical, Resource: f.name, Threshold: "N+1", Unit: f.unit, Level: f.fit.Remaining,
 					Message: fmt.Sprintf("losing %s leaves %s allocatable for %s requested: short by %s",
-						n.LostNode, Quantity(f.fit.Remaining, f.unit), Quantity(f.fit.Requests, f.unit), Quantity(-f.fit.Headroom, f.unit))})
+						n.LostNode, units.Quantity(f.fit.Remaining, f.unit), units.Quantity(f.fit.Requests, f.unit), units.Quantity(-f.fit.Headroom, f.unit))})
 			}
 		}
 		if c := n.Ceph; c != nil && !c.Holds {
@@ -126,27 +125,6 @@ func Recommend(p Plan, months int) []Recommendation {
 		return a.Date.Compare(*b.Date)
 	})
 	return out
-}
-
-// Quantity prints a value with its unit: cores to two decimals, bytes in
-// GiB or TiB.
-func Quantity(v float64, unit string) string {
-	switch unit {
-	case collectors.Cores:
-		return fmt.Sprintf("%.2f cores", v)
-	case collectors.Bytes:
-		switch a := math.Abs(v); {
-		case a >= 1<<40:
-			return fmt.Sprintf("%.2f TiB", v/(1<<40))
-		case a >= 1<<30, a == 0:
-			return fmt.Sprintf("%.1f GiB", v/(1<<30))
-		}
-		// Below a GiB, MiB: a small pool is not "0.0 GiB".
-		return fmt.Sprintf("%.1f MiB", v/(1<<20))
-	case collectors.BytesPerSecond:
-		return fmt.Sprintf("%.1f MB/s", v/1e6)
-	}
-	return fmt.Sprintf("%.4g %s", v, unit)
 }
 
 // needed is the capacity at which c's threshold stays at or above the

@@ -71,18 +71,6 @@ func TestSeverityFromTheRunway(t *testing.T) {
 	}
 }
 
-// TestQuantityOfSmallBytes: below a GiB, MiB; "0.0 GiB" said nothing.
-func TestQuantityOfSmallBytes(t *testing.T) {
-	for v, want := range map[float64]string{
-		21050049.59: "20.1 MiB", 369583691: "352.5 MiB", -5 << 20: "-5.0 MiB", 0: "0.0 GiB",
-		1 << 30: "1.0 GiB", 1.5 * (1 << 40): "1.50 TiB",
-	} {
-		if got := Quantity(v, "bytes"); got != want {
-			t.Errorf("Quantity(%v) = %q, want %q", v, got, want)
-		}
-	}
-}
-
 // TestNeededOnAShortHistory: without a monthly forecast the daily horizon
 // is as far as capacity can be sized, and the message says so.
 func TestNeededOnAShortHistory(t *testing.T) {

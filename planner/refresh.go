@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/capplan/capplan/units"
 )
 
 // Item is a piece of hardware in the inventory.
@@ -55,7 +57,7 @@ func Timeline(inventory []Item, p Plan) ([]Event, error) {
 		}
 		if first != nil {
 			out = append(out, Event{Date: *first.Date, Kind: "capacity",
-				What: fmt.Sprintf("%s reaches its %s threshold (%s)", pr.Resource, first.Name, Quantity(first.Level, pr.Unit))})
+				What: fmt.Sprintf("%s reaches its %s threshold (%s)", pr.Resource, first.Name, units.Quantity(first.Level, pr.Unit))})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Event) int { return a.Date.Compare(b.Date) })

@@ -8,6 +8,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/forecast"
+	"github.com/capplan/capplan/units"
 )
 
 var today = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
@@ -59,7 +60,7 @@ var exact = Models{Forecast: linear, Passage: linePassage}
 // growing is a year of daily history ending the day before today: means
 // 14.5 + 0.125 d, reaching 60 on the last day; peaks 1.2 times the means.
 func growing() collectors.Series {
-	s := collectors.Series{Name: "cpu/usage", Unit: collectors.Cores}
+	s := collectors.Series{Name: "cpu/usage", Unit: units.Cores}
 	for d := range 365 {
 		m := 14.5 + 0.125*float64(d)
 		s.Days = append(s.Days, collectors.Day{Date: date(2026, 11, 22).AddDate(0, 0, d-364), Mean: m, Peak: 1.2 * m})
@@ -184,7 +185,7 @@ func TestProjectDatesBeyondTheDailyHorizon(t *testing.T) {
 // negative is not forecast below zero, nor are its bounds; one that was
 // negative keeps its forecast as it is.
 func TestProjectFloorsNonNegative(t *testing.T) {
-	s := collectors.Series{Name: "ceph/stored", Unit: collectors.Bytes}
+	s := collectors.Series{Name: "ceph/stored", Unit: units.Bytes}
 	for d := range 300 {
 		m := float64(300 - d) // 1 on the last day, then below zero
 		s.Days = append(s.Days, collectors.Day{Date: date(2026, 11, 22).AddDate(0, 0, d-299), Mean: m, Peak: m})

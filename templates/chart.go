@@ -16,6 +16,7 @@ import (
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/forecast"
 	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/units"
 )
 
 // chartDays is how much history a chart shows before the forecast: four
@@ -215,14 +216,14 @@ func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, 
 // axisUnit picks the axis unit: cores as they are, bytes in GiB or TiB.
 func axisUnit(unit string, capacity float64) (scale float64, label string) {
 	switch unit {
-	case collectors.Bytes:
+	case units.Bytes:
 		if capacity >= 1<<40 {
 			return 1 << 40, "TiB"
 		}
 		return 1 << 30, "GiB"
-	case collectors.BytesPerSecond:
+	case units.BytesPerSecond:
 		return 1e6, "MB/s"
-	case collectors.Cores:
+	case units.Cores:
 		return 1, "cores"
 	}
 	return 1, unit

@@ -8,6 +8,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/units"
 )
 
 // named is a report in which every text that comes from the cluster, a
@@ -18,10 +19,10 @@ func named(name string) Report {
 	r := Report{
 		Schema: Schema, Date: "2026-11-23", Cluster: name,
 		Resources: []Resource{
-			{Name: "ceph/pool/" + name + "/stored", Unit: collectors.Bytes, Capacity: 100, Today: 50, Status: "ok", Source: "prometheus " + name,
+			{Name: "ceph/pool/" + name + "/stored", Unit: units.Bytes, Capacity: 100, Today: 50, Status: "ok", Source: "prometheus " + name,
 				Method: "ETS(A,N,N)", Crossings: []planner.Crossing{{Threshold: planner.Threshold{Name: "storage " + name, Fraction: 0.7}, Level: 70, Date: &day}},
 				Notes: []string{name}},
-			{Name: name, Unit: collectors.Cores, Capacity: 10, Today: 5, Runway: &one, Status: "warning"},
+			{Name: name, Unit: units.Cores, Capacity: 10, Today: 5, Runway: &one, Status: "warning"},
 		},
 		NPlusOne:        &planner.NPlusOne{LostNode: name, Notes: []string{name}},
 		Options:         []planner.Evaluation{{Option: "add " + name, Cost: 100, Runway: 30, Binding: name, GainMonths: 1, CostPerMonth: 100}},

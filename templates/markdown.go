@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/units"
 )
 
 //go:embed report.md.tmpl
@@ -56,7 +57,7 @@ func Funcs() template.FuncMap {
 		return fmt.Sprintf("%.0f days (%.1f months)", days, days/planner.DaysPerMonth)
 	}
 	return template.FuncMap{
-		"q":     planner.Quantity,
+		"q":     units.Quantity,
 		"float": func(v int64) float64 { return float64(v) },
 		"neg":   func(v float64) float64 { return -v },
 		"pct": func(v, of float64) string {
@@ -68,7 +69,7 @@ func Funcs() template.FuncMap {
 		"day":    day,
 		"days":   func(v float64) string { return fmt.Sprintf("%.0f days", v) },
 		"months": func(v float64) string { return fmt.Sprintf("%.1f months", v) },
-		"money":  Dollars,
+		"money":  units.Dollars,
 		"md":     Inline,
 		"prose":  Prose,
 		"anchor": func(s string) string {

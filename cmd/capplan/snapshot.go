@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
-	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/units"
 )
 
 // snapshotOutput is what `capplan snapshot --format json` prints: the
@@ -194,7 +194,7 @@ func writeSnapshotTable(w io.Writer, out snapshotOutput) error {
 func gib(b int64) float64 { return float64(b) / (1 << 30) }
 
 // size prints bytes as the report does: GiB, or TiB from 1 TiB up.
-func size(b int64) string { return planner.Quantity(float64(b), collectors.Bytes) }
+func size(b int64) string { return units.Quantity(float64(b), units.Bytes) }
 
 func percent(v, of float64) string {
 	if of <= 0 {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/units"
 )
 
 // seedColumns maps the columns of the seed's wide layout
@@ -14,10 +15,10 @@ var seedColumns = map[string]struct {
 	series, unit string
 	scale        float64
 }{
-	"cpu":     {"cpu/usage", collectors.Cores, 1},
-	"memory":  {"memory/usage", collectors.Bytes, 1 << 30},
-	"disk":    {"disk/used", collectors.Bytes, 1 << 30},
-	"network": {"network/receive", collectors.BytesPerSecond, 1e6},
+	"cpu":     {"cpu/usage", units.Cores, 1},
+	"memory":  {"memory/usage", units.Bytes, 1 << 30},
+	"disk":    {"disk/used", units.Bytes, 1 << 30},
+	"network": {"network/receive", units.BytesPerSecond, 1e6},
 }
 
 // History turns series read from a file into daily history: each UTC
@@ -89,11 +90,11 @@ func unitOf(name string) string {
 	}
 	switch kind {
 	case "cpu":
-		return collectors.Cores
+		return units.Cores
 	case "memory", "ceph", "volumes", "disk":
-		return collectors.Bytes
+		return units.Bytes
 	case "network":
-		return collectors.BytesPerSecond
+		return units.BytesPerSecond
 	}
 	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/units"
 )
 
 func TestHistory(t *testing.T) {
@@ -25,10 +26,10 @@ func TestHistory(t *testing.T) {
 	cpu, mem := got["cpu/usage"], got["memory/usage"]
 	day := func(d int) time.Time { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
 	want := []collectors.Day{{Date: day(1), Mean: 2, Peak: 3}, {Date: day(3), Mean: 2, Peak: 2}}
-	if len(cpu.Days) != 2 || cpu.Days[0] != want[0] || cpu.Days[1] != want[1] || cpu.Unit != collectors.Cores {
+	if len(cpu.Days) != 2 || cpu.Days[0] != want[0] || cpu.Days[1] != want[1] || cpu.Unit != units.Cores {
 		t.Errorf("cpu/usage %+v (%s), want %+v in cores", cpu.Days, cpu.Unit, want)
 	}
-	if len(mem.Days) != 2 || mem.Days[0].Mean != 3<<30 || mem.Days[0].Peak != 4<<30 || mem.Unit != collectors.Bytes {
+	if len(mem.Days) != 2 || mem.Days[0].Mean != 3<<30 || mem.Days[0].Peak != 4<<30 || mem.Unit != units.Bytes {
 		t.Errorf("memory/usage %+v (%s), want GiB turned into bytes", mem.Days, mem.Unit)
 	}
 	if _, ok := got["gpu"]; !ok {
@@ -57,8 +58,8 @@ func TestHistoryKnowsCapplanUnits(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, notes := History(series, "csv file long.csv")
-	want := map[string]string{"cpu/usage": collectors.Cores, "node/a/memory/usage": collectors.Bytes, "ceph/stored": collectors.Bytes,
-		"network/receive": collectors.BytesPerSecond, "queue/depth": ""}
+	want := map[string]string{"cpu/usage": units.Cores, "node/a/memory/usage": units.Bytes, "ceph/stored": units.Bytes,
+		"network/receive": units.BytesPerSecond, "queue/depth": ""}
 	for _, s := range h.Series {
 		if s.Unit != want[s.Name] {
 			t.Errorf("%s in %q, want %q", s.Name, s.Unit, want[s.Name])

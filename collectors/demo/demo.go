@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/units"
 )
 
 // Source names the demo in snapshots and histories.
@@ -191,25 +192,25 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 		if date.Before(first) {
 			continue
 		}
-		add("cpu/usage", collectors.Cores, date, cpu, cpuPeak)
-		add("cpu/requests", collectors.Cores, date, cpuReq, cpuReq)
-		add("cpu/limits", collectors.Cores, date, cpuLim, cpuLim)
-		add("cpu/allocatable", collectors.Cores, date, alloc*nodeAllocatable.CPUCores, alloc*nodeAllocatable.CPUCores)
-		add("memory/usage", collectors.Bytes, date, mem*gib, memPeak*gib)
-		add("memory/requests", collectors.Bytes, date, memReq*gib, memReq*gib)
-		add("memory/limits", collectors.Bytes, date, memLim*gib, memLim*gib)
-		add("memory/allocatable", collectors.Bytes, date, alloc*float64(nodeAllocatable.MemoryBytes), alloc*float64(nodeAllocatable.MemoryBytes))
+		add("cpu/usage", units.Cores, date, cpu, cpuPeak)
+		add("cpu/requests", units.Cores, date, cpuReq, cpuReq)
+		add("cpu/limits", units.Cores, date, cpuLim, cpuLim)
+		add("cpu/allocatable", units.Cores, date, alloc*nodeAllocatable.CPUCores, alloc*nodeAllocatable.CPUCores)
+		add("memory/usage", units.Bytes, date, mem*gib, memPeak*gib)
+		add("memory/requests", units.Bytes, date, memReq*gib, memReq*gib)
+		add("memory/limits", units.Bytes, date, memLim*gib, memLim*gib)
+		add("memory/allocatable", units.Bytes, date, alloc*float64(nodeAllocatable.MemoryBytes), alloc*float64(nodeAllocatable.MemoryBytes))
 
 		raw := stored*replication + osdOverhead
-		add("ceph/stored", collectors.Bytes, date, stored, stored)
-		add("ceph/raw_used", collectors.Bytes, date, raw, raw)
-		add("ceph/raw_total", collectors.Bytes, date, rawTotal, rawTotal)
+		add("ceph/stored", units.Bytes, date, stored, stored)
+		add("ceph/raw_used", units.Bytes, date, raw, raw)
+		add("ceph/raw_total", units.Bytes, date, rawTotal, rawTotal)
 		for _, p := range pools {
-			add("ceph/pool/"+p.name+"/stored", collectors.Bytes, date, stored*p.share, stored*p.share)
+			add("ceph/pool/"+p.name+"/stored", units.Bytes, date, stored*p.share, stored*p.share)
 		}
 		block, filesystem := claimedGiB(d)
-		add("volumes/ceph-block/requested", collectors.Bytes, date, block*gib, block*gib)
-		add("volumes/ceph-filesystem/requested", collectors.Bytes, date, filesystem*gib, filesystem*gib)
+		add("volumes/ceph-block/requested", units.Bytes, date, block*gib, block*gib)
+		add("volumes/ceph-filesystem/requested", units.Bytes, date, filesystem*gib, filesystem*gib)
 	}
 
 	hist := collectors.History{}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/units"
 )
 
 var now = time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)
@@ -42,7 +43,7 @@ func TestDemoHistory(t *testing.T) {
 				t.Fatalf("%s %s: mean %v, peak %v", s.Name, d.Date.Format(time.DateOnly), d.Mean, d.Peak)
 			}
 		}
-		if s.Source != Source || (s.Unit != collectors.Cores && s.Unit != collectors.Bytes) {
+		if s.Source != Source || (s.Unit != units.Cores && s.Unit != units.Bytes) {
 			t.Errorf("%s: source %q, unit %q", s.Name, s.Source, s.Unit)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/units"
 )
 
 func day(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
@@ -20,7 +21,7 @@ func day(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 
 // weekly builds the history a run would have committed: cpu/usage from
 // first to last, each value tagged with the run (run + day/1000).
 func weekly(run float64, first, last time.Time) collectors.History {
-	s := collectors.Series{Name: "cpu/usage", Unit: collectors.Cores, Source: "prometheus"}
+	s := collectors.Series{Name: "cpu/usage", Unit: units.Cores, Source: "prometheus"}
 	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
 		v := run + float64(d.YearDay())/1000 + 1.0/3 // a value that JSON must carry exactly
 		s.Days = append(s.Days, collectors.Day{Date: d, Mean: v, Peak: 2 * v})
@@ -95,7 +96,7 @@ func TestHistoryStitchesReports(t *testing.T) {
 			t.Fatalf("%s: mean %v, peak %v; want %v, %v exactly", d.Date.Format(time.DateOnly), d.Mean, d.Peak, want, 2*want)
 		}
 	}
-	if s.Unit != collectors.Cores || s.Source != "git "+dir {
+	if s.Unit != units.Cores || s.Source != "git "+dir {
 		t.Errorf("unit %q, source %q", s.Unit, s.Source)
 	}
 	joined := ""
@@ -120,7 +121,7 @@ func TestHistoryNotARepository(t *testing.T) {
 // one day to a line, the newer run winning, old days dropped.
 func TestHistoryFile(t *testing.T) {
 	older := weekly(1, day(1, 1), day(11, 1))
-	older.Series = append(older.Series, collectors.Series{Name: "ceph/raw_used", Unit: collectors.Bytes, Source: "prometheus",
+	older.Series = append(older.Series, collectors.Series{Name: "ceph/raw_used", Unit: units.Bytes, Source: "prometheus",
 		Days: []collectors.Day{{Date: day(3, 1), Mean: 1, Peak: 2}, {Date: day(10, 1), Mean: 1 << 40, Peak: 1 << 41}}})
 	newer := weekly(2, day(10, 20), day(11, 8))
 	newer.Series[0].Source = "demo"
@@ -197,8 +198,8 @@ func TestHistoryFile(t *testing.T) {
 // same file alike, and the line reader declines what it does not know.
 func TestReadLinesAgreesWithJSON(t *testing.T) {
 	h := weekly(1, day(1, 1), day(3, 1))
-	h.Series = append(h.Series, collectors.Series{Name: "empty", Unit: collectors.Bytes, Source: "x"},
-		collectors.Series{Name: `odd "name"`, Unit: collectors.Bytes, Source: "y", Days: []collectors.Day{{Date: day(2, 1), Mean: -1e-300, Peak: 1e300}, {Date: day(2, 2), Mean: 5.5, Peak: 5.5}}})
+	h.Series = append(h.Series, collectors.Series{Name: "empty", Unit: units.Bytes, Source: "x"},
+		collectors.Series{Name: `odd "name"`, Unit: units.Bytes, Source: "y", Days: []collectors.Day{{Date: day(2, 1), Mean: -1e-300, Peak: 1e300}, {Date: day(2, 2), Mean: 5.5, Peak: 5.5}}})
 	data, err := Marshal(h)
 	if err != nil {
 		t.Fatal(err)
@@ -247,7 +248,7 @@ func TestReadLinesAgreesWithJSON(t *testing.T) {
 // TestMarshalWritesAsEncodingJSON: each day's line is what encoding/json
 // writes for it, so that the file reads the same everywhere.
 func TestMarshalWritesAsEncodingJSON(t *testing.T) {
-	s := collectors.Series{Name: "x", Unit: collectors.Bytes}
+	s := collectors.Series{Name: "x", Unit: units.Bytes}
 	for i, v := range []float64{0, math.Copysign(0, -1), 1e-7, 1.5e-6, 123.456, 1e20, 1e21, 1.2345678901234567e22, -3.25e-9, 1.0 / 3} {
 		s.Days = append(s.Days, collectors.Day{Date: day(1, 1).AddDate(0, 0, i), Mean: v, Peak: -v})
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/units"
 )
 
 // startPrometheus backfills the OpenMetrics text into a fresh data
@@ -249,9 +250,9 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	}
 
 	bad, err := New(Options{URL: url, Days: 100, Queries: []Query{
-		{Series: "x/partial", Unit: collectors.Cores, Expr: "partial_metric"},
-		{Series: "x/nan", Unit: collectors.Cores, Expr: "nan_metric"},
-		{Series: "x/{node}/unlabelled", Unit: collectors.Cores, Label: "node", Expr: "partial_metric"},
+		{Series: "x/partial", Unit: units.Cores, Expr: "partial_metric"},
+		{Series: "x/nan", Unit: units.Cores, Expr: "nan_metric"},
+		{Series: "x/{node}/unlabelled", Unit: units.Cores, Label: "node", Expr: "partial_metric"},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -320,7 +321,7 @@ func TestReadQueries(t *testing.T) {
 	}
 	// The override replaces both of cpu/usage's defaults (cAdvisor's and
 	// node-exporter's); gpu/usage is added.
-	if len(qs) != len(DefaultQueries) || qs[0].Series != "cpu/usage" || !strings.Contains(qs[0].Expr, "node_cpu_seconds_total") || qs[0].Unit != collectors.Cores ||
+	if len(qs) != len(DefaultQueries) || qs[0].Series != "cpu/usage" || !strings.Contains(qs[0].Expr, "node_cpu_seconds_total") || qs[0].Unit != units.Cores ||
 		qs[1].Series == "cpu/usage" || qs[len(qs)-1].Series != "gpu/usage" {
 		t.Errorf("queries %+v", qs)
 	}

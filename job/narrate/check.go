@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/units"
 )
 
 // kind is what a number measures; numbers of different kinds never match.
@@ -372,9 +372,9 @@ func NewFigures(r templates.Report, _ string) Figures {
 	}
 	quantity := func(h *holdings, unit string, v float64) {
 		switch unit {
-		case collectors.Cores:
+		case units.Cores:
 			add(h, cores, v)
-		case collectors.Bytes, collectors.BytesPerSecond:
+		case units.Bytes, units.BytesPerSecond:
 			add(h, bytesKind, v)
 		default:
 			add(h, plain, v)

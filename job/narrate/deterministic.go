@@ -9,6 +9,7 @@ import (
 
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/units"
 )
 
 // Deterministic writes the narrative from the report by rules: the same
@@ -93,12 +94,12 @@ func within(res templates.Resource) string {
 // crossings are its thresholds, soonest first.
 func describeResource(res templates.Resource, crossings []planner.Crossing) string {
 	for _, c := range crossings {
-		level := planner.Quantity(c.Level, res.Unit)
+		level := units.Quantity(c.Level, res.Unit)
 		switch {
 		case c.Already && c.Peak:
-			return fmt.Sprintf("%s reached its %s threshold (%s) in the last week, with a highest daily peak of %s", res.Name, c.Name, level, planner.Quantity(res.TodayPeak, res.Unit))
+			return fmt.Sprintf("%s reached its %s threshold (%s) in the last week, with a highest daily peak of %s", res.Name, c.Name, level, units.Quantity(res.TodayPeak, res.Unit))
 		case c.Already:
-			return fmt.Sprintf("%s reached its %s threshold (%s) on a day of the last week, %s on average over it", res.Name, c.Name, level, planner.Quantity(res.Today, res.Unit))
+			return fmt.Sprintf("%s reached its %s threshold (%s) on a day of the last week, %s on average over it", res.Name, c.Name, level, units.Quantity(res.Today, res.Unit))
 		case c.Date != nil:
 			s := fmt.Sprintf("%s reaches its %s threshold (%s) on %s", res.Name, c.Name, level, c.Date.Format(time.DateOnly))
 			if c.RunwayDays != nil {
@@ -160,9 +161,9 @@ func risks(r templates.Report) string {
 	if n := r.NPlusOne; n != nil {
 		fit := func(name string, f planner.Fit, unit string) string {
 			if f.Fits {
-				return fmt.Sprintf("%s fits with %s to spare", name, planner.Quantity(f.Headroom, unit))
+				return fmt.Sprintf("%s fits with %s to spare", name, units.Quantity(f.Headroom, unit))
 			}
-			return fmt.Sprintf("%s does not fit, short by %s", name, planner.Quantity(-f.Headroom, unit))
+			return fmt.Sprintf("%s does not fit, short by %s", name, units.Quantity(-f.Headroom, unit))
 		}
 		// Requests that fit say nothing of the load: say where the
 		// weekdays' use would not.
@@ -171,9 +172,9 @@ func risks(r templates.Report) string {
 			case u == nil || u.PeakFits:
 				return ""
 			case u.MeanFits:
-				return fmt.Sprintf(", but weekday peaks (up to %s, with %s left) would not", planner.Quantity(u.Peak, unit), planner.Quantity(u.Remaining, unit))
+				return fmt.Sprintf(", but weekday peaks (up to %s, with %s left) would not", units.Quantity(u.Peak, unit), units.Quantity(u.Remaining, unit))
 			}
-			return fmt.Sprintf(", but weekday use (%s on average, with %s left) would not", planner.Quantity(u.Mean, unit), planner.Quantity(u.Remaining, unit))
+			return fmt.Sprintf(", but weekday use (%s on average, with %s left) would not", units.Quantity(u.Mean, unit), units.Quantity(u.Remaining, unit))
 		}
 		s := fmt.Sprintf("Losing %s, the largest node: %s%s; %s%s", n.LostNode,
 			fit("CPU", n.CPU, "cores"), use("CPU", n.CPUUse, "cores"), fit("memory", n.Memory, "bytes"), use("memory", n.MemoryUse, "bytes"))
@@ -216,7 +217,7 @@ func actions(r templates.Report) string {
 			gained = "at least " + gained
 		}
 		parts = append(parts, fmt.Sprintf("The option that buys runway cheapest is %s: %s for %s (%s per month of runway), %s.",
-			best.Option, templates.Dollars(best.Cost), gained, templates.Dollars(best.CostPerMonth), after))
+			best.Option, units.Dollars(best.Cost), gained, units.Dollars(best.CostPerMonth), after))
 	}
 	if len(parts) == 0 {
 		return "Nothing to buy or change this week."

@@ -22,8 +22,8 @@ import (
 	"github.com/ollama/ollama/api"
 
 	"github.com/capplan/capplan/collectors"
-	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/units"
 )
 
 //go:embed prompt.tmpl
@@ -155,7 +155,7 @@ func interval(res templates.Resource, pts []templates.Point, n int) string {
 	if !ok {
 		return "—"
 	}
-	q := func(v float64) string { return planner.Quantity(v, res.Unit) }
+	q := func(v float64) string { return units.Quantity(v, res.Unit) }
 	return fmt.Sprintf("%s [%s, %s]", q(p.Mean), q(p.Lo95), q(p.Hi95))
 }
 

@@ -6,7 +6,12 @@
 // silent zero.
 package collectors
 
-import "time"
+import (
+	"slices"
+	"time"
+
+	"github.com/capplan/capplan/redact"
+)
 
 // Snapshot is the state of a cluster at one time.
 type Snapshot struct {
@@ -217,4 +222,14 @@ type Day struct {
 	Date time.Time `json:"date"` // midnight UTC
 	Mean float64   `json:"mean"`
 	Peak float64   `json:"peak"`
+}
+
+// Redacted is notes with r's secrets removed from their sources and
+// messages: sources and client libraries echo the URLs they were given.
+func Redacted(notes []Note, r redact.Redactor) []Note {
+	out := slices.Clone(notes)
+	for i := range out {
+		out[i].Source, out[i].Message = r.String(out[i].Source), r.String(out[i].Message)
+	}
+	return out
 }

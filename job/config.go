@@ -12,10 +12,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/redact"
 )
 
 // Config is one run's configuration: a YAML file, then CAPPLAN_…
@@ -311,7 +311,7 @@ func (c Config) Validate() error {
 	}
 	if u := c.Pushgateway.URL; u != "" {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			errs = append(errs, fmt.Errorf("pushgateway.url %q: want http://host:port or https://host:port", collectors.RedactURL(u)))
+			errs = append(errs, fmt.Errorf("pushgateway.url %q: want http://host:port or https://host:port", redact.URL(u)))
 		}
 	}
 	if c.Pushgateway.Job == "" {

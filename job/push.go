@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 
-	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/redact"
 	"github.com/capplan/capplan/templates"
 )
 
@@ -105,7 +105,7 @@ func (p Pushgateway) push(ctx context.Context, r templates.Report, published tim
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusAccepted {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-		return fmt.Errorf("pushgateway %s: %s: %s", collectors.RedactURL(p.URL), resp.Status, strings.TrimSpace(string(msg)))
+		return fmt.Errorf("pushgateway %s: %s: %s", redact.URL(p.URL), resp.Status, strings.TrimSpace(string(msg)))
 	}
 	return nil
 }

@@ -4,13 +4,14 @@ import (
 	"net/url"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/redact"
 	"github.com/capplan/capplan/templates"
 )
 
 // redactor knows every secret of the configuration: those read from files
 // or the environment, and those written into the Prometheus, Git and
 // Ollama URLs.
-func (c Config) redactor() collectors.Redactor {
+func (c Config) redactor() redact.Redactor {
 	git := c.Git.URL
 	if c.secrets.gitToken != "" {
 		// With a token beside it, the URL's user is a name, not the
@@ -18,13 +19,13 @@ func (c Config) redactor() collectors.Redactor {
 		git = withoutUser(git)
 	}
 	p := c.Sources.secrets
-	return collectors.NewRedactor([]string{git, c.Sources.Prometheus.URL, c.Ollama.Host, c.Pushgateway.URL},
+	return redact.New([]string{git, c.Sources.Prometheus.URL, c.Ollama.Host, c.Pushgateway.URL},
 		c.secrets.gitToken, c.secrets.sshKey, p.Token, p.Password)
 }
 
 // redactor knows the secrets of the sources: Prometheus' credentials.
-func (s Sources) redactor() collectors.Redactor {
-	return collectors.NewRedactor([]string{s.Prometheus.URL}, s.secrets.Token, s.secrets.Password)
+func (s Sources) redactor() redact.Redactor {
+	return redact.New([]string{s.Prometheus.URL}, s.secrets.Token, s.secrets.Password)
 }
 
 func withoutUser(raw string) string {
@@ -43,12 +44,12 @@ func withoutUser(raw string) string {
 // redactReport removes the secrets from every text of r that a source,
 // an error or the model wrote: the cluster's name, gaps, notes, sources
 // and the narrative.
-func redactReport(r *templates.Report, red collectors.Redactor) {
+func redactReport(r *templates.Report, red redact.Redactor) {
 	r.Cluster = red.String(r.Cluster)
 	for i := range r.Gaps {
 		r.Gaps[i].Error = red.String(r.Gaps[i].Error)
 	}
-	r.Notes = red.Notes(r.Notes)
+	r.Notes = collectors.Redacted(r.Notes, red)
 	for k, v := range r.Sources {
 		r.Sources[k] = red.String(v)
 	}
@@ -68,7 +69,7 @@ func redactReport(r *templates.Report, red collectors.Redactor) {
 }
 
 // redactHistory removes the secrets from the series' sources.
-func redactHistory(h collectors.History, red collectors.Redactor) collectors.History {
+func redactHistory(h collectors.History, red redact.Redactor) collectors.History {
 	out := collectors.History{Series: make([]collectors.Series, len(h.Series))}
 	for i, s := range h.Series {
 		s.Source = red.String(s.Source)

@@ -18,6 +18,7 @@ import (
 	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/job/publish"
+	"github.com/capplan/capplan/redact"
 	"github.com/capplan/capplan/templates"
 )
 
@@ -56,12 +57,12 @@ func Run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	// Secrets reach no file, log line or error: every text a source, a
 	// library or the model wrote goes through red.
 	red := c.redactor()
-	log = slog.New(redactHandler{log.Handler(), red})
+	log = slog.New(redact.NewHandler(log.Handler(), red))
 	res, err := run(ctx, c, now, dryRun, out, log, red)
 	return res, red.Error(err)
 }
 
-func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, log *slog.Logger, red collectors.Redactor) (Result, error) {
+func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, log *slog.Logger, red redact.Redactor) (Result, error) {
 	start := time.Now()
 	if !dryRun && c.Git.URL == "" && c.Git.Dir == "" {
 		return Result{}, ConfigError{errors.New("git.url or git.dir is needed to publish the report (or a dry run)")}
@@ -200,7 +201,7 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		if perr := c.Pushgateway.push(pctx, report, now); perr != nil {
 			log.Warn("metrics not pushed", "error", red.Error(perr).Error())
 		} else {
-			log.Info("metrics pushed", "pushgateway", collectors.RedactURL(c.Pushgateway.URL))
+			log.Info("metrics pushed", "pushgateway", redact.URL(c.Pushgateway.URL))
 		}
 		cancel()
 	}
@@ -257,7 +258,7 @@ func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.Hi
 			return collectors.History{}, nil, nil, err
 		}
 		defer cleanup()
-		dir, name = d, collectors.RedactURL(c.Git.URL)
+		dir, name = d, redact.URL(c.Git.URL)
 	}
 	if dir == "" {
 		return collectors.History{}, nil, nil, nil

@@ -19,6 +19,7 @@ import (
 	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/collectors/kube"
 	"github.com/capplan/capplan/collectors/prom"
+	"github.com/capplan/capplan/redact"
 	"github.com/capplan/capplan/templates"
 	"github.com/capplan/capplan/units"
 )
@@ -127,7 +128,7 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 	if s.Prometheus.URL != "" {
 		h, pc, vu, notes, err := s.prometheus(ctx, now)
 		if err != nil {
-			gap("prometheus %s: %v", collectors.RedactURL(s.Prometheus.URL), err)
+			gap("prometheus %s: %v", redact.URL(s.Prometheus.URL), err)
 		}
 		histories = append(histories, h)
 		snap.Notes = append(snap.Notes, notes...)
@@ -210,7 +211,7 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 	for i, v := range snap.Volumes {
 		if used, ok := volumeUse[[2]string{v.Namespace, v.StorageClass}]; ok {
 			snap.Volumes[i].UsedBytes = &used
-			snap.Sources["volume usage"] = "prometheus " + collectors.RedactURL(s.Prometheus.URL)
+			snap.Sources["volume usage"] = "prometheus " + redact.URL(s.Prometheus.URL)
 		}
 	}
 	switch {
@@ -224,7 +225,7 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 	for i := range gaps {
 		gaps[i].Error = red.String(gaps[i].Error)
 	}
-	snap.Notes = red.Notes(snap.Notes)
+	snap.Notes = collectors.Redacted(snap.Notes, red)
 	for k, v := range snap.Sources {
 		snap.Sources[k] = red.String(v)
 	}
@@ -358,7 +359,7 @@ func (s Sources) prometheus(ctx context.Context, now time.Time) (collectors.Hist
 		return h, nil, nil, notes, err
 	}
 	if found {
-		pc = &cephSource{cc, cnotes, "prometheus " + collectors.RedactURL(p.URL) + " (Ceph mgr metrics)"}
+		pc = &cephSource{cc, cnotes, "prometheus " + redact.URL(p.URL) + " (Ceph mgr metrics)"}
 	}
 	use, err := c.VolumeUsage(ctx, now)
 	return h, pc, use, notes, err

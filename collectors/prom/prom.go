@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/redact"
 	"github.com/capplan/capplan/units"
 )
 
@@ -125,7 +126,7 @@ type Collector struct {
 	// name is the URL as shown, redact what keeps the credentials out of
 	// errors: the client's own messages echo the URL it was given.
 	name   string
-	redact collectors.Redactor
+	redact redact.Redactor
 }
 
 // New checks the options and builds the client.
@@ -150,18 +151,18 @@ func New(o Options) (*Collector, error) {
 		hc.BasicAuth = &config.BasicAuth{Username: o.Username, Password: config.Secret(o.Password)}
 	}
 	if err := hc.Validate(); err != nil {
-		return nil, fmt.Errorf("prometheus %s: %w", collectors.RedactURL(o.URL), err)
+		return nil, fmt.Errorf("prometheus %s: %w", redact.URL(o.URL), err)
 	}
 	rt, err := config.NewRoundTripperFromConfig(hc, "capplan")
 	if err != nil {
-		return nil, fmt.Errorf("prometheus %s: %w", collectors.RedactURL(o.URL), err)
+		return nil, fmt.Errorf("prometheus %s: %w", redact.URL(o.URL), err)
 	}
 	client, err := api.NewClient(api.Config{Address: o.URL, RoundTripper: rt})
 	if err != nil {
-		return nil, fmt.Errorf("prometheus %s: %w", collectors.RedactURL(o.URL), err)
+		return nil, fmt.Errorf("prometheus %s: %w", redact.URL(o.URL), err)
 	}
-	return &Collector{api: v1.NewAPI(client), opts: o, name: collectors.RedactURL(o.URL),
-		redact: collectors.NewRedactor([]string{o.URL}, o.BearerToken, o.Password)}, nil
+	return &Collector{api: v1.NewAPI(client), opts: o, name: redact.URL(o.URL),
+		redact: redact.New([]string{o.URL}, o.BearerToken, o.Password)}, nil
 }
 
 // maxPoints is Prometheus' limit on the points of one series in a range

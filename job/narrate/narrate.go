@@ -21,7 +21,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 
-	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/redact"
 	"github.com/capplan/capplan/templates"
 	"github.com/capplan/capplan/units"
 )
@@ -116,11 +116,11 @@ func explain(ctx context.Context, o Options, err error) string {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return fmt.Sprintf("Ollama did not finish within the %s budget", o.Budget)
 	case errors.As(err, &status) && status.StatusCode == http.StatusNotFound:
-		return fmt.Sprintf("model %s is not on the Ollama server at %s", o.Model, collectors.RedactURL(o.Host))
+		return fmt.Sprintf("model %s is not on the Ollama server at %s", o.Model, redact.URL(o.Host))
 	case errors.As(err, &netErr):
-		return fmt.Sprintf("no Ollama answered at %s (%v)", collectors.RedactURL(o.Host), netErr.Err)
+		return fmt.Sprintf("no Ollama answered at %s (%v)", redact.URL(o.Host), netErr.Err)
 	}
-	return "Ollama at " + collectors.RedactURL(o.Host) + ": " + collectors.NewRedactor([]string{o.Host}).String(err.Error())
+	return "Ollama at " + redact.URL(o.Host) + ": " + redact.New([]string{o.Host}).String(err.Error())
 }
 
 // Prompt renders the prompt from the embedded template, or from
@@ -169,7 +169,7 @@ func newClient(host string) (*api.Client, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("ollama host %q: not host:port or a URL", collectors.RedactURL(host))
+		return nil, fmt.Errorf("ollama host %q: not host:port or a URL", redact.URL(host))
 	}
 	// api.NewClient with a nil *http.Client panics on the first request.
 	return api.NewClient(u, &http.Client{}), nil

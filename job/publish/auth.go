@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/capplan/capplan/redact"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/plumbing/transport/ssh"
-
-	"github.com/capplan/capplan/collectors"
 )
 
 // Credentials are what a remote may ask for. Secrets arrive here already
@@ -30,7 +29,7 @@ type Credentials struct {
 func Auth(url string, c Credentials) (transport.AuthMethod, error) {
 	ep, err := transport.NewEndpoint(url)
 	if err != nil {
-		return nil, fmt.Errorf("git url %q: %w", collectors.RedactURL(url), err)
+		return nil, fmt.Errorf("git url %q: %w", redact.URL(url), err)
 	}
 	switch ep.Protocol {
 	case "http", "https":
@@ -44,7 +43,7 @@ func Auth(url string, c Credentials) (transport.AuthMethod, error) {
 		return &http.BasicAuth{Username: user, Password: c.Token}, nil
 	case "ssh":
 		if len(c.SSHKey) == 0 {
-			return nil, fmt.Errorf("git url %q is SSH: a private key is needed (git.ssh_key_file or CAPPLAN_GIT_SSH_KEY)", collectors.RedactURL(url))
+			return nil, fmt.Errorf("git url %q is SSH: a private key is needed (git.ssh_key_file or CAPPLAN_GIT_SSH_KEY)", redact.URL(url))
 		}
 		user := ep.User
 		if user == "" {
@@ -69,6 +68,6 @@ func Auth(url string, c Credentials) (transport.AuthMethod, error) {
 	case "file":
 		return nil, nil
 	default:
-		return nil, fmt.Errorf("git url %q: protocol %s not supported (want https, ssh or file)", collectors.RedactURL(url), strings.ToLower(ep.Protocol))
+		return nil, fmt.Errorf("git url %q: protocol %s not supported (want https, ssh or file)", redact.URL(url), strings.ToLower(ep.Protocol))
 	}
 }

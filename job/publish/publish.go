@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/capplan/capplan/redact"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -28,8 +29,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
-
-	"github.com/capplan/capplan/collectors"
 )
 
 // Options say where and as whom to publish.
@@ -129,7 +128,7 @@ func Publish(ctx context.Context, o Options, apply Apply, message string) (Resul
 		}
 		wait *= 2
 	}
-	return Result{Tries: o.Tries}, redact(o, fmt.Errorf("publish to %s: %w, %d tries", collectors.RedactURL(o.URL), last, o.Tries))
+	return Result{Tries: o.Tries}, redacted(o, fmt.Errorf("publish to %s: %w, %d tries", redact.URL(o.URL), last, o.Tries))
 }
 
 // attempt clones the remote's head afresh, commits the run's files on it
@@ -162,7 +161,7 @@ func attempt(ctx context.Context, o Options, apply Apply, message string) (Resul
 	case rejected(err), moved(ctx, repo, o, base):
 		return res, fmt.Errorf("%w (%v)", errRejected, err)
 	default:
-		return res, redact(o, fmt.Errorf("push to %s: %w", collectors.RedactURL(o.URL), err))
+		return res, redacted(o, fmt.Errorf("push to %s: %w", redact.URL(o.URL), err))
 	}
 }
 
@@ -221,15 +220,15 @@ func checkout(ctx context.Context, o Options) (_ *git.Repository, _ string, _ fu
 			return nil, "", nil, fmt.Errorf("report repository: %w", err)
 		}
 	case err != nil:
-		return nil, "", nil, redact(o, fmt.Errorf("clone %s (branch %s): %w", collectors.RedactURL(o.URL), o.Branch, err))
+		return nil, "", nil, redacted(o, fmt.Errorf("clone %s (branch %s): %w", redact.URL(o.URL), o.Branch, err))
 	}
 	return repo, tmp, remove, nil
 }
 
-// redact keeps the credentials written into the remote's URL out of an
+// redacted keeps the credentials written into the remote's URL out of an
 // error: go-git's messages echo the URL it was given.
-func redact(o Options, err error) error {
-	return collectors.NewRedactor([]string{o.URL}).Error(err)
+func redacted(o Options, err error) error {
+	return redact.New([]string{o.URL}).Error(err)
 }
 
 // rejected tells a push refused because the branch moved. go-git returns

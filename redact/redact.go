@@ -1,4 +1,7 @@
-package collectors
+// Package redact keeps secrets out of everything capplan writes: it shows
+// URLs without their credentials, removes known secrets from text, errors
+// and files, and wraps a log handler so that no log line carries one.
+package redact
 
 import (
 	"cmp"
@@ -30,12 +33,12 @@ func credentialParam(name string) bool {
 	return false
 }
 
-// RedactURL is raw as it may be shown: its user info and the values of
+// URL is raw as it may be shown: its user info and the values of
 // query parameters whose names look like credentials are replaced by
 // Redacted. Every URL a source string, a note, a gap, a log line or an
 // error names goes through it. A URL that does not parse loses everything
 // between its scheme and the last '@' of its host part, and its query.
-func RedactURL(raw string) string {
+func URL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return redactUnparsed(raw)
@@ -105,9 +108,9 @@ type Redactor struct {
 	r *strings.Replacer
 }
 
-// NewRedactor knows the secrets in urls and the secrets given. Strings
+// New knows the secrets in urls and the secrets given. Strings
 // shorter than four characters are not secrets it can remove.
-func NewRedactor(urls []string, secrets ...string) Redactor {
+func New(urls []string, secrets ...string) Redactor {
 	var all []string
 	for _, raw := range urls {
 		all = append(all, urlSecrets(raw)...)
@@ -170,7 +173,7 @@ func urlSecrets(raw string) []string {
 	return out
 }
 
-// unparsedSecrets are what RedactURL hides of a URL that does not parse
+// unparsedSecrets are what URL hides of a URL that does not parse
 // (host:port, as OLLAMA_HOST is often written, or user@host:path): the
 // user info before the host and the query.
 func unparsedSecrets(raw string) []string {
@@ -240,15 +243,3 @@ type redactedError struct {
 
 func (e redactedError) Error() string { return e.msg }
 func (e redactedError) Unwrap() error { return e.err }
-
-// Notes is notes with their sources and messages redacted.
-func (r Redactor) Notes(notes []Note) []Note {
-	if r.r == nil {
-		return notes
-	}
-	out := slices.Clone(notes)
-	for i := range out {
-		out[i].Source, out[i].Message = r.String(out[i].Source), r.String(out[i].Message)
-	}
-	return out
-}

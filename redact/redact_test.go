@@ -1,4 +1,4 @@
-package collectors
+package redact
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestRedactURL(t *testing.T) {
+func TestURL(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"http://alice:S3cretPW@127.0.0.1:1/?token=T", "http://xxxxx:xxxxx@127.0.0.1:1/?token=xxxxx"},
 		{"https://ghp_SECRET@127.0.0.1:1/r.git", "https://xxxxx@127.0.0.1:1/r.git"},
@@ -20,19 +20,19 @@ func TestRedactURL(t *testing.T) {
 		// Unparsable: the user info and the query still go.
 		{"http://bob:pa%zz@host/p?sig=1", "http://xxxxx@host/p?xxxxx"},
 	} {
-		got := RedactURL(tc.in)
+		got := URL(tc.in)
 		if got != tc.want {
-			t.Errorf("RedactURL(%q) = %q, want %q", tc.in, got, tc.want)
+			t.Errorf("URL(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
 
 func TestRedactor(t *testing.T) {
-	key, err := os.ReadFile("testdata/redact/id_ed25519")
+	key, err := os.ReadFile("testdata/id_ed25519")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := NewRedactor([]string{"http://alice:S3cret%2FPW@127.0.0.1:1/?token=T0ken&query=up", "https://ghp_SECRET@127.0.0.1:1/r.git", "ssh://git@host/r.git"},
+	r := New([]string{"http://alice:S3cret%2FPW@127.0.0.1:1/?token=T0ken&query=up", "https://ghp_SECRET@127.0.0.1:1/r.git", "ssh://git@host/r.git"},
 		"tok-9f8e7d6c", string(key), "ab")
 	body := strings.Split(strings.TrimSpace(string(key)), "\n")[1]
 	for _, tc := range []struct{ in, want string }{
@@ -58,7 +58,7 @@ func TestRedactor(t *testing.T) {
 	}
 	// Addresses that do not parse as URLs are not secrets; their user info
 	// and query are.
-	odd := NewRedactor([]string{"127.0.0.1:11434", "http://bob:pa%zz@host/p?sig=s1gnature"})
+	odd := New([]string{"127.0.0.1:11434", "http://bob:pa%zz@host/p?sig=s1gnature"})
 	if got := odd.String("no Ollama answered at 127.0.0.1:11434; bob:pa%zz and s1gnature"); got != "no Ollama answered at 127.0.0.1:11434; xxxxx and xxxxx" {
 		t.Errorf("unparsed URLs: %q", got)
 	}

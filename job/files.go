@@ -13,6 +13,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/gitrepo"
+	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/templates"
 	"github.com/capplan/capplan/units"
 )
@@ -123,7 +124,7 @@ func sameReport(a, b []File) bool {
 			return false
 		}
 		if f.Name == "report.json" {
-			old, f.Data = templates.Ungenerated(old), templates.Ungenerated(f.Data)
+			old, f.Data = report.Ungenerated(old), report.Ungenerated(f.Data)
 		}
 		if !bytes.Equal(old, f.Data) {
 			return false
@@ -214,7 +215,7 @@ func reportDays(root string) ([]string, error) {
 // writeIndex keeps README.md at the repository's root: the latest
 // report's summary (r, in the repository's directory day) and a list of
 // every report, newest first.
-func writeIndex(repo, day string, r templates.Report) error {
+func writeIndex(repo, day string, r report.Report) error {
 	days, err := reportDays(repo)
 	if err != nil {
 		return fmt.Errorf("index of reports: %w", err)
@@ -263,7 +264,7 @@ func writeList(b *bytes.Buffer, days []string) {
 
 // commitMessage summarises the report: its day, then the resources that
 // need attention.
-func commitMessage(r templates.Report) string {
+func commitMessage(r report.Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Capacity report %s: %s\n\n", r.Date, r.Cluster)
 	for _, res := range r.Resources {

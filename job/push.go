@@ -15,7 +15,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/capplan/capplan/redact"
-	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/report"
 )
 
 // Pushgateway is where a published run pushes its metrics, so that
@@ -39,7 +39,7 @@ type Pushgateway struct {
 //   - capplan_forecast_error{resource}: the forecast's mean absolute error
 //     at the horizon, measured by backtest, in the resource's unit
 //     (absent when the history was too short to measure it).
-func metrics(r templates.Report, published time.Time) *prometheus.Registry {
+func metrics(r report.Report, published time.Time) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	success := prometheus.NewGauge(prometheus.GaugeOpts{Name: "capplan_last_success_timestamp_seconds",
 		Help: "When capplan last published a report, in seconds since the epoch."})
@@ -79,7 +79,7 @@ func metrics(r templates.Report, published time.Time) *prometheus.Registry {
 // (the demo's "homelab (demo)" arrived as "homelab+(demo)"); every value
 // goes base64-encoded instead, which the Pushgateway decodes exactly
 // (since 0.9).
-func (p Pushgateway) push(ctx context.Context, r templates.Report, published time.Time) error {
+func (p Pushgateway) push(ctx context.Context, r report.Report, published time.Time) error {
 	fams, err := metrics(r, published).Gather()
 	if err != nil {
 		return fmt.Errorf("pushgateway: %w", err)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/redact"
-	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/report"
 )
 
 // redactor knows every secret of the configuration: those read from files
@@ -44,7 +44,7 @@ func withoutUser(raw string) string {
 // redactReport removes the secrets from every text of r that a source,
 // an error or the model wrote: the cluster's name, gaps, notes, sources
 // and the narrative.
-func redactReport(r *templates.Report, red redact.Redactor) {
+func redactReport(r *report.Report, red redact.Redactor) {
 	r.Cluster = red.String(r.Cluster)
 	for i := range r.Gaps {
 		r.Gaps[i].Error = red.String(r.Gaps[i].Error)

@@ -11,6 +11,7 @@ import (
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/templates"
 )
 
@@ -18,12 +19,6 @@ import (
 type File struct {
 	Name string
 	Data []byte
-}
-
-// Previous is last week's report, for the week-over-week comparison.
-type Previous struct {
-	Plan     planner.Plan
-	Snapshot collectors.Snapshot
 }
 
 // planned is the plan stage's product.
@@ -35,16 +30,16 @@ type planned struct {
 	changes         []planner.Change
 	comparedWith    string
 	// gaps are the parts that failed.
-	gaps []templates.Gap
+	gaps []report.Gap
 }
 
 // makePlan forecasts every resource and plans; a part that fails is a gap.
-func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, now time.Time, prev *Previous) planned {
+func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, now time.Time, prev *report.Previous) planned {
 	p := planned{plan: planner.Make(s, h, cfg, now, planner.DefaultModels())}
 	// History a source gave that the plan could not use is a gap: the
 	// report is missing what its reader would expect in it.
 	if d := p.plan.Dropped; len(d) > 0 {
-		p.gaps = append(p.gaps, templates.Gap{Stage: "plan", Error: fmt.Sprintf(
+		p.gaps = append(p.gaps, report.Gap{Stage: "plan", Error: fmt.Sprintf(
 			"the history of %s was not planned: no current capacity for it in the snapshot (the notes say which source lacked it)", strings.Join(d, ", "))})
 	}
 	// Options are priced against the cluster's nodes: without a snapshot
@@ -52,12 +47,12 @@ func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, n
 	if len(p.plan.Projections) > 0 && len(s.Nodes) > 0 {
 		var err error
 		if p.options, err = planner.Options(p.plan, s, cfg.Catalogue, cfg.Months); err != nil {
-			p.gaps = append(p.gaps, templates.Gap{Stage: "plan", Error: "expansion options: " + err.Error()})
+			p.gaps = append(p.gaps, report.Gap{Stage: "plan", Error: "expansion options: " + err.Error()})
 		}
 	}
 	var err error
 	if p.timeline, err = planner.Timeline(cfg.Inventory, p.plan); err != nil {
-		p.gaps = append(p.gaps, templates.Gap{Stage: "plan", Error: "refresh timeline: " + err.Error()})
+		p.gaps = append(p.gaps, report.Gap{Stage: "plan", Error: "refresh timeline: " + err.Error()})
 	}
 	if prev != nil {
 		p.changes = planner.Compare(prev.Plan, p.plan, prev.Snapshot, s)
@@ -71,34 +66,30 @@ func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, n
 // charts, the parts that failed, and the template directory that works
 // (empty for the built-in template).
 type rendered struct {
-	report      templates.Report
+	report      report.Report
 	charts      []File
-	gaps        []templates.Gap
+	gaps        []report.Gap
 	templateDir string
 }
 
 // render builds report.json's content and the charts; report.json and
 // report.md are rendered once the narrative is known. A chart that cannot
 // be drawn, or a template directory whose template fails, is a gap.
-func render(s collectors.Snapshot, h collectors.History, p planned, now time.Time, templateDir string, gaps []templates.Gap) rendered {
-	out := rendered{templateDir: templateDir, report: templates.Build(templates.Input{
+func render(s collectors.Snapshot, h collectors.History, p planned, now time.Time, templateDir string, gaps []report.Gap) rendered {
+	out := rendered{templateDir: templateDir, report: report.Build(report.Input{
 		Snapshot: s, History: h, Plan: p.plan, Options: p.options, Recommendations: p.recommendations,
 		Timeline: p.timeline, Changes: p.changes, ComparedWith: p.comparedWith, Gaps: gaps, Generated: now,
 	})}
 	if templateDir != "" {
 		if _, err := templates.Markdown(out.report, templateDir); err != nil {
-			out.gaps = append(out.gaps, templates.Gap{Stage: "render", Error: err.Error() + "; the built-in template was used"})
+			out.gaps = append(out.gaps, report.Gap{Stage: "render", Error: err.Error() + "; the built-in template was used"})
 			out.templateDir = ""
 		}
 	}
-	series := map[string]collectors.Series{}
-	for _, hs := range h.Series {
-		series[hs.Name] = hs
-	}
 	for i, pr := range p.plan.Projections {
-		svg, err := templates.Chart(pr, series[pr.Resource], p.plan.Today)
+		svg, err := templates.Chart(pr, p.plan.Today)
 		if err != nil {
-			out.gaps = append(out.gaps, templates.Gap{Stage: "render", Error: fmt.Sprintf("chart of %s: %v", pr.Resource, err)})
+			out.gaps = append(out.gaps, report.Gap{Stage: "render", Error: fmt.Sprintf("chart of %s: %v", pr.Resource, err)})
 			continue
 		}
 		// Build named the charts, one file each.
@@ -112,7 +103,7 @@ func render(s collectors.Snapshot, h collectors.History, p planned, now time.Tim
 // Git. generated is the run's time; the plan is for its day. templateDir
 // overrides the built-in markdown template when not empty; prev, when not
 // nil, is compared with.
-func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, generated time.Time, templateDir string, prev *Previous) ([]File, templates.Report, error) {
+func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, generated time.Time, templateDir string, prev *report.Previous) ([]File, report.Report, error) {
 	if s.Ceph != nil && s.Ceph.UsableBytes == 0 {
 		ceph := *s.Ceph
 		ceph.SetUsable()
@@ -122,6 +113,6 @@ func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, gen
 	rd := render(s, h, p, generated, templateDir, p.gaps)
 	r := rd.report
 	r.Gaps = append(r.Gaps, rd.gaps...)
-	files, err := finish(&r, rd.charts, templates.Narrative{Source: "deterministic", Text: narrate.Deterministic(r), Reason: "no language model was asked"}, rd.templateDir)
+	files, err := finish(&r, rd.charts, report.Narrative{Source: "deterministic", Text: narrate.Deterministic(r), Reason: "no language model was asked"}, rd.templateDir)
 	return files, r, err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/demo"
 	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/templates"
 	"github.com/capplan/capplan/units"
 )
@@ -21,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 var generated = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
 
-func demoReport(t testing.TB) ([]File, templates.Report) {
+func demoReport(t testing.TB) ([]File, report.Report) {
 	t.Helper()
 	snap, hist := demo.Cluster(1, generated)
 	files, r, err := Report(snap, hist, planner.DefaultConfig(), generated, "", nil)
@@ -74,7 +75,7 @@ func TestDemoReportGolden(t *testing.T) {
 	// report.json carries every forecast step; the golden copy keeps each
 	// forecast's first three, which checks the format without a line of
 	// ninety numbers per series.
-	ends := func(p templates.Steps) templates.Steps { return p[:min(3, len(p))] }
+	ends := func(p report.Steps) report.Steps { return p[:min(3, len(p))] }
 	for i, res := range r.Resources {
 		r.Resources[i].Daily, r.Resources[i].Monthly = ends(res.Daily), ends(res.Monthly)
 	}
@@ -147,12 +148,12 @@ func BenchmarkDemoReport(b *testing.B) {
 // a week earlier, the demo's growth moves dates and the report says so.
 func TestWeekOverWeek(t *testing.T) {
 	files, _ := demoReport(t)
-	plan, snap, err := templates.Previous(files[0].Data, "report.json")
+	prev, err := report.ReadPrevious(files[0].Data, "report.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	curSnap, curHist := demo.Cluster(1, generated)
-	_, r, err := Report(curSnap, curHist, planner.DefaultConfig(), generated, "", &Previous{plan, snap})
+	_, r, err := Report(curSnap, curHist, planner.DefaultConfig(), generated, "", &prev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,18 +166,18 @@ func TestWeekOverWeek(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, snap, err = templates.Previous(oldFiles[0].Data, "old/report.json")
+	prev, err = report.ReadPrevious(oldFiles[0].Data, "old/report.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, r, err = Report(curSnap, curHist, planner.DefaultConfig(), generated, "", &Previous{plan, snap})
+	_, r, err = Report(curSnap, curHist, planner.DefaultConfig(), generated, "", &prev)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Changes) == 0 {
 		t.Error("a week of growth changed nothing in the report")
 	}
-	if _, _, err := templates.Previous([]byte(`{"schema": "capplan.report/v0"}`), "old.json"); err == nil {
+	if _, err := report.ReadPrevious([]byte(`{"schema": "capplan.report/v0"}`), "old.json"); err == nil {
 		t.Error("another schema accepted")
 	}
 }
@@ -192,7 +193,7 @@ func TestDroppedHistoryIsAGap(t *testing.T) {
 	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 3e12, UsedBytes: 1e12, NearfullRatio: 0.85, FullRatio: 0.95}}
 	hist := collectors.History{Series: []collectors.Series{{Name: "ceph/pool/replicapool/stored", Unit: units.Bytes, Source: "prometheus", Days: days}}}
 	p := makePlan(snap, hist, planner.DefaultConfig(), generated, nil)
-	if !slices.ContainsFunc(p.gaps, func(g templates.Gap) bool {
+	if !slices.ContainsFunc(p.gaps, func(g report.Gap) bool {
 		return g.Stage == "plan" && strings.Contains(g.Error, "the history of ceph/pool/replicapool/stored was not planned")
 	}) {
 		t.Errorf("gaps %+v", p.gaps)

@@ -19,12 +19,13 @@ import (
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/job/publish"
 	"github.com/capplan/capplan/redact"
+	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/templates"
 )
 
 // Result is what a run did.
 type Result struct {
-	Report templates.Report
+	Report report.Report
 	Files  []File
 	// Dir is where the report's files are: in the repository when
 	// published locally, else kept in the work directory (or the dry
@@ -68,17 +69,17 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		return Result{}, ConfigError{errors.New("git.url or git.dir is needed to publish the report (or a dry run)")}
 	}
 	now = now.UTC()
-	var gaps []templates.Gap
+	var gaps []report.Gap
 
 	// Collect: the report repository's history and last report first, so
 	// that history keeps growing where Prometheus forgets.
 	var extra []collectors.History
-	var prev *Previous
+	var prev *report.Previous
 	collectCtx, cancel := context.WithTimeout(ctx, c.Timeouts.Collect.Duration)
 	if c.Git.URL != "" || c.Git.Dir != "" {
 		h, p, notes, err := c.reportHistory(collectCtx, now)
 		if err != nil {
-			gaps = append(gaps, templates.Gap{Stage: "collect", Error: "history from the report repository: " + err.Error()})
+			gaps = append(gaps, report.Gap{Stage: "collect", Error: "history from the report repository: " + err.Error()})
 		}
 		if len(h.Series) > 0 {
 			extra = append(extra, h)
@@ -101,7 +102,7 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	})
 	gaps = append(gaps, p.gaps...)
 	if err != nil {
-		gaps = append(gaps, templates.Gap{Stage: "plan", Error: err.Error()})
+		gaps = append(gaps, report.Gap{Stage: "plan", Error: err.Error()})
 	}
 
 	// The stage gets its own copy of the gaps so far: a stage given up on
@@ -110,36 +111,36 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	rd, err := within(ctx, c.Timeouts.Render.Duration, func() rendered {
 		return render(snap, hist, p, now, c.TemplateDir, sofar)
 	})
-	report := rd.report
+	rep := rd.report
 	gaps = append(gaps, rd.gaps...)
 	if err != nil {
-		gaps = append(gaps, templates.Gap{Stage: "render", Error: err.Error()})
-		report = templates.Build(templates.Input{Snapshot: snap, History: hist, Generated: now})
+		gaps = append(gaps, report.Gap{Stage: "render", Error: err.Error()})
+		rep = report.Build(report.Input{Snapshot: snap, History: hist, Generated: now})
 	}
 
-	nothing := len(report.Resources) == 0
+	nothing := len(rep.Resources) == 0
 	if nothing {
-		gaps = append(gaps, templates.Gap{Stage: "plan", Error: ErrNothingPlanned.Error() +
+		gaps = append(gaps, report.Gap{Stage: "plan", Error: ErrNothingPlanned.Error() +
 			": no resource has both a daily history and a capacity to plan against (the notes say which lacks what); give a history source (Prometheus, the report repository, a CSV)"})
 	}
-	report.Gaps = gaps
-	narrative := templates.Narrative{Source: "deterministic", Reason: "Ollama is disabled in the configuration"}
+	rep.Gaps = gaps
+	narrative := report.Narrative{Source: "deterministic", Reason: "Ollama is disabled in the configuration"}
 	if c.quiet != "" {
 		narrative.Reason = c.quiet
 	}
 	if c.Ollama.Enabled && c.quiet == "" {
 		o := narrate.Options{Host: c.Ollama.Host, Model: c.Ollama.Model, NumPredict: c.Ollama.NumPredict,
 			Temperature: c.Ollama.Temperature, Budget: c.Ollama.Timeout.Duration, PromptDir: c.Ollama.PromptDir, Logger: log}
-		narrative = narrate.Write(ctx, report, o)
+		narrative = narrate.Write(ctx, rep, o)
 	} else {
-		narrative.Text = narrate.Deterministic(report)
+		narrative.Text = narrate.Deterministic(rep)
 	}
 	// A run told to stop (SIGTERM, the Job's deadline) has had stages cut
 	// short, the narrative last: its report is kept, never published as
 	// the week's.
 	interrupted := ctx.Err() != nil && !dryRun
 	if interrupted {
-		report.Gaps = append(report.Gaps, templates.Gap{Stage: "run", Error: fmt.Sprintf(
+		rep.Gaps = append(rep.Gaps, report.Gap{Stage: "run", Error: fmt.Sprintf(
 			"interrupted (%v): this report was kept, not published", context.Cause(ctx))})
 	}
 	// The history is a file of the report's where it is written or kept
@@ -149,14 +150,14 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	if dryRun || c.Git.URL != "" || interrupted {
 		historyJSON, err = gitrepo.Marshal(gitrepo.Update(collectors.History{}, hist, now, c.Git.KeepDays))
 		if err != nil {
-			report.Gaps = append(report.Gaps, templates.Gap{Stage: "render", Error: "history.json: " + err.Error()})
+			rep.Gaps = append(rep.Gaps, report.Gap{Stage: "render", Error: "history.json: " + err.Error()})
 		}
 	}
-	report.Narrative = &narrative
-	redactReport(&report, red)
-	files, err := finish(&report, rd.charts, narrative, rd.templateDir)
+	rep.Narrative = &narrative
+	redactReport(&rep, red)
+	files, err := finish(&rep, rd.charts, narrative, rd.templateDir)
 	if err != nil {
-		return Result{Report: report, Duration: time.Since(start)}, fmt.Errorf("render: %w", err)
+		return Result{Report: rep, Duration: time.Since(start)}, fmt.Errorf("render: %w", err)
 	}
 	if historyJSON != nil {
 		files = append(files, File{"history.json", historyJSON})
@@ -167,7 +168,7 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		files[i].Data = red.Bytes(files[i].Data)
 	}
 
-	res := Result{Report: report, Files: files}
+	res := Result{Report: rep, Files: files}
 	if dryRun {
 		res.Dir = out
 		if out != "-" {
@@ -189,8 +190,8 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		res.Dir, res.Duration = kept, time.Since(start)
 		return res, fmt.Errorf("%w: interrupted (%v)", ErrNotPublished, context.Cause(ctx))
 	}
-	res, err = c.publish(ctx, report, files, hist, now, log)
-	res.Report, res.Files = report, files
+	res, err = c.publish(ctx, rep, files, hist, now, log)
+	res.Report, res.Files = rep, files
 	if err == nil && nothing {
 		err = ErrNothingPlanned
 	}
@@ -198,7 +199,7 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		// The report is published whatever the gateway says; a push that
 		// fails week after week shows as an old last-success time.
 		pctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish.Duration)
-		if perr := c.Pushgateway.push(pctx, report, now); perr != nil {
+		if perr := c.Pushgateway.push(pctx, rep, now); perr != nil {
 			log.Warn("metrics not pushed", "error", red.Error(perr).Error())
 		} else {
 			log.Info("metrics pushed", "pushgateway", redact.URL(c.Pushgateway.URL))
@@ -231,7 +232,7 @@ func within[T any](ctx context.Context, timeout time.Duration, fn func() T) (T, 
 
 // finish sets the narrative and renders report.json and report.md with
 // it, ahead of the charts.
-func finish(r *templates.Report, charts []File, n templates.Narrative, templateDir string) ([]File, error) {
+func finish(r *report.Report, charts []File, n report.Narrative, templateDir string) ([]File, error) {
 	r.Narrative = &n
 	js, err := r.JSON()
 	if err != nil {
@@ -246,7 +247,7 @@ func finish(r *templates.Report, charts []File, n templates.Narrative, templateD
 
 // reportHistory reads the history committed to the report repository and
 // the last report before today.
-func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.History, *Previous, []collectors.Note, error) {
+func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.History, *report.Previous, []collectors.Note, error) {
 	dir, name := c.Git.Dir, c.Git.Dir
 	if c.Git.URL != "" {
 		auth, err := c.auth()
@@ -280,7 +281,7 @@ func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.Hi
 }
 
 // previous reads the latest report.json before today's.
-func previous(dir string, now time.Time) (*Previous, error) {
+func previous(dir string, now time.Time) (*report.Previous, error) {
 	days, err := reportDays(dir)
 	if err != nil {
 		return nil, err
@@ -298,11 +299,11 @@ func previous(dir string, now time.Time) (*Previous, error) {
 		if err != nil {
 			return nil, err
 		}
-		plan, snap, err := templates.Previous(data, name)
+		prev, err := report.ReadPrevious(data, name)
 		if err != nil {
 			return nil, err
 		}
-		return &Previous{Plan: plan, Snapshot: snap}, nil
+		return &prev, nil
 	}
 	return nil, nil
 }
@@ -324,7 +325,7 @@ func (c Config) auth() (transport.AuthMethod, error) {
 
 // publish commits the report (and any report an earlier run could not
 // publish) and pushes it.
-func (c Config) publish(ctx context.Context, r templates.Report, files []File, hist collectors.History, now time.Time, log *slog.Logger) (Result, error) {
+func (c Config) publish(ctx context.Context, r report.Report, files []File, hist collectors.History, now time.Time, log *slog.Logger) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish.Duration)
 	defer cancel()
 	day := gitrepo.Dir(now)
@@ -397,7 +398,7 @@ type kept struct {
 // tree at dir: each day's directory, its history into history.json, the
 // earlier layout's history files removed, and the index with latest's
 // summary. It returns the paths it wrote or removed, to be committed.
-func applyReports(dir string, reports []kept, latest templates.Report, now time.Time, keepDays int) ([]string, error) {
+func applyReports(dir string, reports []kept, latest report.Report, now time.Time, keepDays int) ([]string, error) {
 	var paths []string
 	for _, k := range reports {
 		if err := replaceDay(dir, k.day, k.files); err != nil {

@@ -24,7 +24,7 @@ import (
 	"github.com/capplan/capplan/collectors/demo"
 	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/job/publish/gittest"
-	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/report"
 )
 
 // demoConfig runs the demo without Ollama into dir.
@@ -221,7 +221,7 @@ func TestRunDegrades(t *testing.T) {
 	if !strings.Contains(string(md), "**This report is incomplete.** The collect stage failed: history from "+c.HistoryCSV) {
 		t.Errorf("report.md does not flag the gap:\n%.600s", md)
 	}
-	var js templates.Report
+	var js report.Report
 	data, err := os.ReadFile(filepath.Join(res.Dir, "report.json"))
 	if err != nil {
 		t.Fatal(err)

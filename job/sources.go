@@ -20,7 +20,7 @@ import (
 	"github.com/capplan/capplan/collectors/kube"
 	"github.com/capplan/capplan/collectors/prom"
 	"github.com/capplan/capplan/redact"
-	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/units"
 )
 
@@ -103,11 +103,11 @@ func (s Sources) Validate() error {
 // elsewhere (the report repository's); they and history_git extend the
 // live sources' series with the days those lack. A source that fails is a
 // gap; the others still count.
-func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.History) (collectors.Snapshot, collectors.History, []templates.Gap) {
+func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.History) (collectors.Snapshot, collectors.History, []report.Gap) {
 	snap := collectors.Snapshot{Sources: map[string]string{}}
-	var gaps []templates.Gap
+	var gaps []report.Gap
 	gap := func(format string, args ...any) {
-		gaps = append(gaps, templates.Gap{Stage: "collect", Error: fmt.Sprintf(format, args...)})
+		gaps = append(gaps, report.Gap{Stage: "collect", Error: fmt.Sprintf(format, args...)})
 	}
 	// Ceph's capacity comes from the first of these that reports it, its
 	// pools from the first that reports pools: Rook's CephCluster status,

@@ -116,6 +116,10 @@ type Projection struct {
 	// that added raw capacity can be turned into added capacity here.
 	RawPerUnit float64  `json:"raw_per_unit,omitempty"`
 	Notes      []string `json:"notes,omitempty"`
+	// History is the series' recorded days the projection was made from,
+	// as the source gave them (before missing days were filled), for its
+	// chart.
+	History []collectors.Day `json:"-"`
 
 	// The daily means and peaks, the day after the last and the passer,
 	// for dates at other capacities (options).
@@ -130,7 +134,7 @@ type Projection struct {
 // is the day the plan is made (runway counts from it); the history should
 // end on the day before.
 func Project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon, months int, models Models) (Projection, error) {
-	p := Projection{Resource: s.Name, Unit: s.Unit, Capacity: capacity}
+	p := Projection{Resource: s.Name, Unit: s.Unit, Capacity: capacity, History: s.Days}
 	fc := models.Forecast
 	if len(s.Days) < 3 {
 		return p, fmt.Errorf("%s: %d day(s) of history, need at least 3", s.Name, len(s.Days))

@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/forecast"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/units"
@@ -42,7 +41,7 @@ var (
 // marked on its line, and today. The legend stands beside the plot, not
 // over the data; the methods are named in the report's text. Values are
 // in cores, GiB or TiB.
-func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, error) {
+func Chart(p planner.Projection, today time.Time) ([]byte, error) {
 	scale, unit := axisUnit(p.Unit, p.Capacity)
 	pl := plot.New()
 	pl.Title.Text = p.Resource
@@ -102,7 +101,7 @@ func Chart(p planner.Projection, h collectors.Series, today time.Time) ([]byte, 
 		return out
 	}
 
-	days := h.Days
+	days := p.History
 	if len(days) > chartDays {
 		days = days[len(days)-chartDays:]
 	}

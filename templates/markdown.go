@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/units"
 )
 
@@ -23,7 +24,7 @@ const TemplateFile = "report.md.tmpl"
 
 // Markdown renders report.md from the embedded template, or from
 // report.md.tmpl in dir when dir is not empty.
-func Markdown(r Report, dir string) ([]byte, error) {
+func Markdown(r report.Report, dir string) ([]byte, error) {
 	src, err := builtin.ReadFile(TemplateFile)
 	name := TemplateFile
 	if dir != "" {
@@ -83,7 +84,7 @@ func Funcs() template.FuncMap {
 				return -1
 			}, s), "-")
 		},
-		"horizon": func(r Report) int {
+		"horizon": func(r report.Report) int {
 			for _, res := range r.Resources {
 				return res.HorizonDays
 			}
@@ -96,7 +97,7 @@ func Funcs() template.FuncMap {
 			return runwayText(*days)
 		},
 		// first is the soonest crossing; the list's order on a tie.
-		"first": func(res Resource) string {
+		"first": func(res report.Resource) string {
 			var soonest *planner.Crossing
 			for i, c := range res.Crossings {
 				if c.Date != nil && (soonest == nil || c.Date.Before(*soonest.Date)) {
@@ -108,7 +109,7 @@ func Funcs() template.FuncMap {
 			}
 			return soonest.Name + " " + soonest.Date.Format(time.DateOnly)
 		},
-		"crossing": func(c planner.Crossing, res Resource) string {
+		"crossing": func(c planner.Crossing, res report.Resource) string {
 			switch {
 			case c.Already:
 				return "already reached"
@@ -118,7 +119,7 @@ func Funcs() template.FuncMap {
 			return "not " + seen(res)
 		},
 		// view is how far the dates look: "12 months".
-		"view": func(res Resource) string { return strings.TrimPrefix(seen(res), "within ") },
+		"view": func(res report.Resource) string { return strings.TrimPrefix(seen(res), "within ") },
 		// share is a fraction as a whole percentage.
 		"share": func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) },
 		"crossingRunway": func(c planner.Crossing) string {
@@ -131,7 +132,7 @@ func Funcs() template.FuncMap {
 }
 
 // seen says how far a resource's dates look.
-func seen(res Resource) string {
+func seen(res report.Resource) string {
 	return fmt.Sprintf("within %d months", planner.ViewMonths(res.ViewDays))
 }
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/capplan/capplan/job"
 	"github.com/capplan/capplan/planner"
-	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/report"
 )
 
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -53,17 +53,17 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	var prev *job.Previous
+	var prev *report.Previous
 	if *previous != "" {
 		data, err := os.ReadFile(*previous)
 		if err != nil {
 			return fmt.Errorf("previous report: %w", err)
 		}
-		plan, snap, err := templates.Previous(data, *previous)
+		p, err := report.ReadPrevious(data, *previous)
 		if err != nil {
 			return err
 		}
-		prev = &job.Previous{Plan: plan, Snapshot: snap}
+		prev = &p
 	}
 	files, report, err := job.Report(snap, hist, cfg, now, *templateDir, prev)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/planner"
-	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/units"
 )
 
@@ -179,8 +179,8 @@ func (c claim) matches(f figure) bool {
 // the options' and node counts the cluster's (or, after "buy" or "add",
 // the options'), whatever the sentence names. Bare integers up to 12 are
 // not claims: they count sections, list items and months.
-func (fs Figures) Check(text string, draft int) []templates.Claim {
-	var bad []templates.Claim
+func (fs Figures) Check(text string, draft int) []report.Claim {
+	var bad []report.Claim
 	for _, para := range strings.Split(text, "\n\n") {
 		var carried subject
 		for _, sentence := range sentences(para) {
@@ -199,7 +199,7 @@ func (fs Figures) Check(text string, draft int) []templates.Claim {
 					}
 				}
 				if problem := fs.support(c, about, sentence); problem != "" {
-					bad = append(bad, templates.Claim{Draft: draft, Text: c.text, Problem: problem})
+					bad = append(bad, report.Claim{Draft: draft, Text: c.text, Problem: problem})
 				}
 			}
 			if len(named) > 0 {
@@ -335,7 +335,7 @@ func sentences(para string) []string {
 // their base units, so that a number converted to another unit or rounded
 // differently still matches where it is true. prompt is not read: every
 // figure the prompt states comes from the report.
-func NewFigures(r templates.Report, _ string) Figures {
+func NewFigures(r report.Report, _ string) Figures {
 	fs := Figures{of: map[subject]*holdings{}, global: holdings{dates: map[string]bool{r.Date: true}}, nodesBought: map[float64]bool{}}
 	at := func(s subject) *holdings {
 		if fs.of[s] == nil {
@@ -382,7 +382,7 @@ func NewFigures(r templates.Report, _ string) Figures {
 	}
 	// level is a value of a resource, in its unit and as a share of its
 	// capacity.
-	level := func(h *holdings, res templates.Resource, v float64) {
+	level := func(h *holdings, res report.Resource, v float64) {
 		quantity(h, res.Unit, v)
 		if res.Capacity > 0 {
 			add(h, percent, 100*v/res.Capacity)
@@ -414,7 +414,7 @@ func NewFigures(r templates.Report, _ string) Figures {
 		}
 		// The forecast's steps that the prompt shows, with their bounds.
 		for _, n := range []struct {
-			pts  []templates.Point
+			pts  []report.Point
 			step int
 		}{{res.Daily, 30}, {res.Daily, 60}, {res.Daily, res.HorizonDays}, {res.Monthly, 12}} {
 			if p, ok := step(n.pts, n.step); ok {
@@ -479,7 +479,7 @@ func NewFigures(r templates.Report, _ string) Figures {
 	}
 	for _, rec := range r.Recommendations {
 		h := cluster
-		if slices.ContainsFunc(r.Resources, func(res templates.Resource) bool { return res.Name == rec.Resource }) {
+		if slices.ContainsFunc(r.Resources, func(res report.Resource) bool { return res.Name == rec.Resource }) {
 			h = at(subject(rec.Resource))
 		}
 		quantity(h, rec.Unit, rec.Level)
@@ -519,15 +519,15 @@ func names(resource string) []naming {
 }
 
 // step is the forecast's step n (1-based), if it has one.
-func step(pts []templates.Point, n int) (templates.Point, bool) {
+func step(pts []report.Point, n int) (report.Point, bool) {
 	if n < 1 || n > len(pts) {
-		return templates.Point{}, false
+		return report.Point{}, false
 	}
 	return pts[n-1], true
 }
 
 // describe lists rejected claims for the model's second draft.
-func describe(bad []templates.Claim) string {
+func describe(bad []report.Claim) string {
 	var b strings.Builder
 	for _, c := range bad {
 		fmt.Fprintf(&b, "- %q: %s\n", c.Text, c.Problem)

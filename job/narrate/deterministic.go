@@ -8,14 +8,14 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/planner"
-	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/units"
 )
 
 // Deterministic writes the narrative from the report by rules: the same
 // three paragraphs a model is asked for, every figure copied from the
 // report.
-func Deterministic(r templates.Report) string {
+func Deterministic(r report.Report) string {
 	var b strings.Builder
 	b.WriteString(leads[0] + " ")
 	b.WriteString(outlook(r))
@@ -26,13 +26,13 @@ func Deterministic(r templates.Report) string {
 	return b.String()
 }
 
-func outlook(r templates.Report) string {
+func outlook(r report.Report) string {
 	if len(r.Resources) == 0 {
 		return "No resource could be forecast this week."
 	}
 	today, _ := time.Parse(time.DateOnly, r.Date)
 	type attention struct {
-		res   templates.Resource
+		res   report.Resource
 		first []planner.Crossing
 	}
 	var need []attention
@@ -86,13 +86,13 @@ func outlook(r templates.Report) string {
 }
 
 // within says how far the dates look, as the report does.
-func within(res templates.Resource) string {
+func within(res report.Resource) string {
 	return fmt.Sprintf("within %d months", planner.ViewMonths(res.ViewDays))
 }
 
 // describeResource says when a resource crosses its first threshold;
 // crossings are its thresholds, soonest first.
-func describeResource(res templates.Resource, crossings []planner.Crossing) string {
+func describeResource(res report.Resource, crossings []planner.Crossing) string {
 	for _, c := range crossings {
 		level := units.Quantity(c.Level, res.Unit)
 		switch {
@@ -156,7 +156,7 @@ func compareCrossings(a, b []planner.Crossing, today time.Time) int {
 	return cmp.Compare(ma, mb)
 }
 
-func risks(r templates.Report) string {
+func risks(r report.Report) string {
 	var parts []string
 	if n := r.NPlusOne; n != nil {
 		fit := func(name string, f planner.Fit, unit string) string {
@@ -193,7 +193,7 @@ func risks(r templates.Report) string {
 	return strings.Join(parts, " ")
 }
 
-func actions(r templates.Report) string {
+func actions(r report.Report) string {
 	var parts []string
 	for _, rec := range r.Recommendations {
 		if rec.Severity == planner.Critical {

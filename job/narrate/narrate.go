@@ -22,6 +22,7 @@ import (
 	"github.com/ollama/ollama/api"
 
 	"github.com/capplan/capplan/redact"
+	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/templates"
 	"github.com/capplan/capplan/units"
 )
@@ -61,13 +62,13 @@ var leads = []string{"**Outlook:**", "**Risks:**", "**Actions:**"}
 // Write returns the report's narrative: the model's, when a draft (of two
 // at most) passes the check, else the deterministic one with the reason
 // and the rejected claims.
-func Write(ctx context.Context, r templates.Report, o Options) templates.Narrative {
+func Write(ctx context.Context, r report.Report, o Options) report.Narrative {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	fallback := func(reason string, rejected []templates.Claim) templates.Narrative {
+	fallback := func(reason string, rejected []report.Claim) report.Narrative {
 		o.Logger.Info("deterministic narrative", "reason", reason, "rejected_claims", len(rejected))
-		return templates.Narrative{Source: "deterministic", Text: Deterministic(r), Reason: reason, Rejected: rejected}
+		return report.Narrative{Source: "deterministic", Text: Deterministic(r), Reason: reason, Rejected: rejected}
 	}
 	prompt, err := Prompt(r, o.PromptDir)
 	if err != nil {
@@ -84,7 +85,7 @@ func Write(ctx context.Context, r templates.Report, o Options) templates.Narrati
 		return fallback(explain(ctx, o, err), nil)
 	}
 	figures := NewFigures(r, prompt)
-	var rejected []templates.Claim
+	var rejected []report.Claim
 	request := prompt
 	for draft := 1; draft <= 2; draft++ {
 		text, err := generate(ctx, client, o, request, numCtx)
@@ -94,12 +95,12 @@ func Write(ctx context.Context, r templates.Report, o Options) templates.Narrati
 		bad := figures.Check(text, draft)
 		for _, lead := range leads {
 			if !strings.Contains(text, lead) {
-				bad = append(bad, templates.Claim{Draft: draft, Text: lead, Problem: "paragraph missing"})
+				bad = append(bad, report.Claim{Draft: draft, Text: lead, Problem: "paragraph missing"})
 			}
 		}
 		if len(bad) == 0 {
 			o.Logger.Info("narrative drafted", "model", o.Model, "draft", draft)
-			return templates.Narrative{Source: "ollama", Model: o.Model, Text: strings.TrimSpace(text), Rejected: rejected}
+			return report.Narrative{Source: "ollama", Model: o.Model, Text: strings.TrimSpace(text), Rejected: rejected}
 		}
 		rejected = append(rejected, bad...)
 		o.Logger.Info("narrative draft rejected", "draft", draft, "claims", len(bad))
@@ -125,7 +126,7 @@ func explain(ctx context.Context, o Options, err error) string {
 
 // Prompt renders the prompt from the embedded template, or from
 // prompt.tmpl in dir when dir is not empty.
-func Prompt(r templates.Report, dir string) (string, error) {
+func Prompt(r report.Report, dir string) (string, error) {
 	src, err := builtin.ReadFile(PromptFile)
 	name := PromptFile
 	if dir != "" {
@@ -136,8 +137,8 @@ func Prompt(r templates.Report, dir string) (string, error) {
 		return "", fmt.Errorf("narrative prompt: %w", err)
 	}
 	funcs := templates.Funcs()
-	funcs["at"] = func(res templates.Resource, day int) string { return interval(res, res.Daily, day) }
-	funcs["month"] = func(res templates.Resource, m int) string { return interval(res, res.Monthly, m) }
+	funcs["at"] = func(res report.Resource, day int) string { return interval(res, res.Daily, day) }
+	funcs["month"] = func(res report.Resource, m int) string { return interval(res, res.Monthly, m) }
 	t, err := template.New(PromptFile).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 	if err != nil {
 		return "", fmt.Errorf("narrative prompt %s: %w", name, err)
@@ -150,7 +151,7 @@ func Prompt(r templates.Report, dir string) (string, error) {
 }
 
 // interval is the forecast's step n (1-based) with its 95% interval.
-func interval(res templates.Resource, pts []templates.Point, n int) string {
+func interval(res report.Resource, pts []report.Point, n int) string {
 	p, ok := step(pts, n)
 	if !ok {
 		return "—"

@@ -13,20 +13,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/capplan/capplan/report"
 	"github.com/ollama/ollama/api"
-
-	"github.com/capplan/capplan/templates"
 )
 
 // demo is the demo cluster's report of 2026-11-23 (testdata/report.json,
 // see testdata/README.md).
-func demo(t *testing.T) templates.Report {
+func demo(t *testing.T) report.Report {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "report.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r templates.Report
+	var r report.Report
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +336,7 @@ func TestRequest(t *testing.T) {
 // their first crossing, whatever their order in the report.
 func TestDeterministicSoonestFirst(t *testing.T) {
 	r := demo(t)
-	var usage, requests templates.Resource
+	var usage, requests report.Resource
 	for _, res := range r.Resources {
 		switch res.Name {
 		case "cpu/usage":
@@ -347,7 +346,7 @@ func TestDeterministicSoonestFirst(t *testing.T) {
 		}
 	}
 	requests.Status = "warning" // reaches its CPU average threshold in 2027-03
-	r.Resources = []templates.Resource{requests, usage}
+	r.Resources = []report.Resource{requests, usage}
 	text := Deterministic(r)
 	u, q := strings.Index(text, "cpu/usage reaches"), strings.Index(text, "cpu/requests reaches")
 	if !strings.Contains(text, "2 resources need attention, soonest first") || u < 0 || q < 0 || u > q {

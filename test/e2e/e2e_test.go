@@ -423,7 +423,7 @@ func TestAgainstAPIServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var block *templates.Resource
+		var block *report.Resource
 		for i := range res.Report.Resources {
 			if r := &res.Report.Resources[i]; r.Name == "volumes/ceph-block/requested" {
 				block = r

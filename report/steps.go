@@ -1,10 +1,11 @@
-package templates
+package report
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -167,4 +168,13 @@ func oneLineArrays(b []byte) []byte {
 		i = j
 	}
 	return bytes.Join(out, []byte("\n"))
+}
+
+// generatedLine is report.json's time of writing, as JSON writes it.
+var generatedLine = regexp.MustCompile(`(?m)^ "generated": "[^"]*",\n`)
+
+// Ungenerated is report.json without the time it was written: the one
+// line a rerun on the same data changes.
+func Ungenerated(reportJSON []byte) []byte {
+	return generatedLine.ReplaceAll(reportJSON, nil)
 }

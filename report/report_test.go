@@ -1,7 +1,8 @@
-package templates
+package report
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,41 +98,6 @@ func TestRunwayInWholeDays(t *testing.T) {
 	}
 }
 
-// TestFirstThresholdIsTheSoonest: the summary's first threshold is the
-// soonest crossing, not the first in the list that has a date.
-func TestFirstThresholdIsTheSoonest(t *testing.T) {
-	first := Funcs()["first"].(func(Resource) string)
-	day := func(m time.Month, d int) *time.Time { t := time.Date(2027, m, d, 0, 0, 0, 0, time.UTC); return &t }
-	for _, tc := range []struct {
-		crossings []planner.Crossing
-		want      string
-	}{
-		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "average"}, Date: day(2, 10)}, {Threshold: planner.Threshold{Name: "peak"}, Date: day(1, 15)}}, "peak 2027-01-15"},
-		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "a"}, Date: day(1, 15)}, {Threshold: planner.Threshold{Name: "b"}, Date: day(1, 15)}}, "a 2027-01-15"},
-		{[]planner.Crossing{{Threshold: planner.Threshold{Name: "never"}}}, "none within 12 months"},
-	} {
-		if got := first(Resource{Crossings: tc.crossings, ViewDays: 365}); got != tc.want {
-			t.Errorf("%+v: %q, want %q", tc.crossings, got, tc.want)
-		}
-	}
-}
-
-// TestHowFarTheForecastsSee: "none" says how far the dates look, in
-// months of the view.
-func TestHowFarTheForecastsSee(t *testing.T) {
-	funcs := Funcs()
-	first := funcs["first"].(func(Resource) string)
-	crossing := funcs["crossing"].(func(planner.Crossing, Resource) string)
-	year := Resource{HorizonDays: 90, ViewDays: 365, Crossings: []planner.Crossing{{}}}
-	half := Resource{HorizonDays: 90, ViewDays: 183, Crossings: []planner.Crossing{{}}}
-	if got, want := first(year), "none within 12 months"; got != want {
-		t.Errorf("%q, want %q", got, want)
-	}
-	if got, want := crossing(planner.Crossing{}, half), "not within 6 months"; got != want {
-		t.Errorf("%q, want %q", got, want)
-	}
-}
-
 // TestPreviousReadsMonths: a v2 report dated a crossing beyond the daily
 // horizon by its month; read back, it is dated by the month's first day,
 // with the runway that version counted, so the week-over-week comparison
@@ -139,15 +105,58 @@ func TestHowFarTheForecastsSee(t *testing.T) {
 func TestPreviousReadsMonths(t *testing.T) {
 	v2 := `{"schema": "capplan.report/v2", "date": "2026-11-23", "resources": [{"name": "cpu/requests", "horizon_days": 90,
 		"crossings": [{"name": "CPU average", "fraction": 0.7, "month": "2027-03-01T00:00:00Z"}, {"name": "never", "fraction": 0.9}]}]}`
-	plan, _, err := Previous([]byte(v2), "v2.json")
+	prev, err := ReadPrevious([]byte(v2), "v2.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := plan.Projections[0].Crossings
+	cs := prev.Plan.Projections[0].Crossings
 	if cs[0].Date == nil || !cs[0].Date.Equal(time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)) || cs[0].RunwayDays == nil || *cs[0].RunwayDays != 98 {
 		t.Errorf("monthly crossing read as %+v, want 2027-03-01 and 98 days", cs[0])
 	}
 	if cs[1].Date != nil || cs[1].RunwayDays != nil {
 		t.Errorf("a crossing never reached read as %+v", cs[1])
 	}
+}
+
+// TestChartFiles: a chart's file name keeps no character from the cluster
+// that could leave the report's directory, stays well inside what file
+// systems allow, and two resources whose names map to one file get a
+// chart each.
+func TestChartFiles(t *testing.T) {
+	names := []string{"ceph/pool/a.b/stored", "ceph/pool/a-b/stored", "../x", "a|b", "<img src=x>", "two\nlines", "nul\x00", strings.Repeat("long/", 100)}
+	rs := make([]Resource, len(names))
+	for i, n := range names {
+		rs[i].Name = n
+	}
+	chartFiles(rs)
+	seen := map[string]bool{}
+	for _, r := range rs {
+		if strings.ContainsAny(r.Chart, "/\\\x00") || !strings.HasPrefix(r.Chart, "chart-") || !strings.HasSuffix(r.Chart, ".svg") || len(r.Chart) > 255 || seen[r.Chart] {
+			t.Errorf("chart file %q of %q", r.Chart, r.Name)
+		}
+		seen[r.Chart] = true
+	}
+	if rs[2].Chart != "chart----x.svg" {
+		t.Errorf("chart file of ../x: %q", rs[2].Chart)
+	}
+}
+
+// FuzzChartFile: whatever a resource is called, its chart's file name
+// stays in the report's directory.
+func FuzzChartFile(f *testing.F) {
+	for _, s := range []string{"replicapool", "../x", "a/b", "\x00", "\\"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		rs := []Resource{{Name: name}, {Name: name}}
+		chartFiles(rs)
+		for _, r := range rs {
+			if strings.ContainsAny(r.Chart, "/\\\x00") || !strings.HasPrefix(r.Chart, "chart-") || len(r.Chart) > 255 {
+				t.Fatalf("chart file %q of %q", r.Chart, name)
+			}
+		}
+		if rs[0].Chart == rs[1].Chart {
+			t.Fatalf("two resources named %q share chart %q", name, rs[0].Chart)
+		}
+	})
 }

@@ -1,4 +1,4 @@
-package templates
+package report
 
 import (
 	"encoding/json"
@@ -47,24 +47,5 @@ func TestOneLineArrays(t *testing.T) {
 	want := "{\n \"a\": [1, -2.5],\n \"b\": [\n  \"x\"\n ],\n \"c\": []\n}"
 	if got := string(oneLineArrays([]byte(in))); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
-}
-
-func TestCompactSVG(t *testing.T) {
-	in := `<path d="M89.733,24.363L89.733,32.363L89.9,32.4L95.2,20.1Z" style="fill:none" />` +
-		`<path d="M1,2A3,3 0 0 1 4,5" />` +
-		`<text x="1" style="font-family:Liberation Serif;font-variant:normal;font-weight:normal;font-style:normal;font-size:12px">a</text>`
-	want := `<path d="M90 24l0 8 5-12Z" style="fill:none" />` +
-		`<path d="M1,2A3,3 0 0 1 4,5" />` +
-		`<text x="1" font-family="Liberation Serif" font-size="12px">a</text>`
-	if got := string(compactSVG([]byte(in))); got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
-	}
-	ticks := "<g>\n" + `<path d="M1.2,2L1.2,4" style="fill:none;stroke:#000000" />` + "\n" + `<path d="M3,2L3,4" style="fill:none;stroke:#000000" />` + "\n" +
-		`<path d="M0,0L9,0" style="fill:none;stroke:#333333" />` + "\n" + `<path d="M0,0L1,1Z" style="fill:#FFFFFF" />` + "\n</g>"
-	wantTicks := "<g>\n" + `<path d="M1 2l0 2M3 2l0 2" style="fill:none;stroke:#000000" />` + "\n" + `<path d="M0 0l9 0" style="fill:none;stroke:#333333" />` + "\n" +
-		`<path d="M0 0l1 1Z" style="fill:#FFFFFF" />` + "\n</g>"
-	if got := string(compactSVG([]byte(ticks))); got != wantTicks {
-		t.Errorf("got  %s\nwant %s", got, wantTicks)
 	}
 }

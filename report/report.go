@@ -1,16 +1,12 @@
-// Package templates renders a plan as a report: report.json (a versioned
-// schema, docs/report.schema.json), report.md from text/template files
-// (embedded, or from a directory to override them), and one SVG chart per
-// resource.
-package templates
+// Package report is the report model: report.json's types and schema
+// version (docs/report.schema.json), the report built from a plan, and
+// earlier reports read back for the week-over-week comparison. Renderers
+// (package templates) and the narrative read it; nothing here renders.
+package report
 
 import (
 	"encoding/json"
-	"fmt"
-	"math"
-	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/capplan/capplan/collectors"
@@ -51,35 +47,6 @@ type Report struct {
 	// what the others produced.
 	Gaps      []Gap      `json:"gaps"`
 	Narrative *Narrative `json:"narrative,omitempty"`
-}
-
-// Gap is a stage of the run that failed, and how.
-type Gap struct {
-	Stage string `json:"stage"`
-	Error string `json:"error"`
-}
-
-// Narrative is the prose at the top of report.md: drafted by a language
-// model and checked against the report's figures, or written from the plan
-// by rules when no draft passed.
-type Narrative struct {
-	// Source is "ollama" or "deterministic".
-	Source string `json:"source"`
-	// Model wrote the text, when Source is "ollama".
-	Model string `json:"model,omitempty"`
-	Text  string `json:"text"`
-	// Reason says why the deterministic narrative was published.
-	Reason string `json:"reason,omitempty"`
-	// Rejected are the claims of the model's drafts that no figure of the
-	// report supports.
-	Rejected []Claim `json:"rejected_claims,omitempty"`
-}
-
-// Claim is one number a draft stated, as written.
-type Claim struct {
-	Draft   int    `json:"draft"`
-	Text    string `json:"text"`
-	Problem string `json:"problem"`
 }
 
 // Summary is the cluster at a glance.
@@ -281,100 +248,4 @@ func (r Report) JSON() ([]byte, error) {
 		return nil, err
 	}
 	return append(oneLineArrays(b), '\n'), nil
-}
-
-// generatedLine is report.json's time of writing, as JSON writes it.
-var generatedLine = regexp.MustCompile(`(?m)^ "generated": "[^"]*",\n`)
-
-// Ungenerated is report.json without the time it was written: the one
-// line a rerun on the same data changes.
-func Ungenerated(reportJSON []byte) []byte {
-	return generatedLine.ReplaceAll(reportJSON, nil)
-}
-
-// Previous reads an earlier report.json back into what the week-over-week
-// comparison needs: each resource's projection (capacity, last day, value
-// at the horizon, crossings) and the namespaces' requests.
-func Previous(data []byte, name string) (planner.Plan, collectors.Snapshot, error) {
-	var r Report
-	if err := json.Unmarshal(data, &r); err != nil {
-		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: %w", name, err)
-	}
-	if r.Schema != Schema && r.Schema != schemaV2 && r.Schema != schemaV1 {
-		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: schema %q, this capplan reads %q, %q and %q", name, r.Schema, Schema, schemaV2, schemaV1)
-	}
-	day, err := time.Parse(time.DateOnly, r.Date)
-	if err != nil {
-		return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: date %q: %w", name, r.Date, err)
-	}
-	if r.Schema != Schema {
-		// A crossing an earlier schema dated by its month counted its
-		// runway to the month's first day: so it is compared.
-		var old struct {
-			Resources []struct {
-				Crossings []struct {
-					Month *time.Time `json:"month"`
-				} `json:"crossings"`
-			} `json:"resources"`
-		}
-		if err := json.Unmarshal(data, &old); err != nil {
-			return planner.Plan{}, collectors.Snapshot{}, fmt.Errorf("previous report %s: %w", name, err)
-		}
-		for i, res := range old.Resources {
-			for j, c := range res.Crossings {
-				if x := &r.Resources[i].Crossings[j]; c.Month != nil && x.Date == nil {
-					days := int(math.Round(c.Month.Sub(day).Hours() / 24))
-					x.Date, x.RunwayDays = c.Month, &days
-				}
-			}
-		}
-	}
-	plan := planner.Plan{Today: day}
-	for _, res := range r.Resources {
-		plan.Projections = append(plan.Projections, planner.Projection{
-			Resource: res.Name, Unit: res.Unit, Capacity: res.Capacity, Today: res.Today, TodayPeak: res.TodayPeak,
-			AtHorizon: res.AtHorizon, Crossings: res.Crossings,
-			// Only the horizon's length is compared, not its days.
-			Times: make([]time.Time, res.HorizonDays),
-		})
-	}
-	return plan, collectors.Snapshot{Namespaces: r.Summary.Namespaces}, nil
-}
-
-// maxChartName bounds the part of a chart's file name taken from the
-// resource, well inside the 255 bytes file systems allow.
-const maxChartName = 100
-
-// ChartFile is the name of a resource's chart beside report.md: letters,
-// digits, '-' and '_' of the resource's name, every other byte a '-', so
-// that no name from the cluster ('../x', a slash, a NUL) leaves the
-// report's directory.
-func ChartFile(resource string) string {
-	out := []byte{}
-	for _, c := range []byte(resource) {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
-			out = append(out, c)
-		default:
-			out = append(out, '-')
-		}
-	}
-	if len(out) > maxChartName {
-		out = out[:maxChartName]
-	}
-	return "chart-" + string(out) + ".svg"
-}
-
-// chartFiles names each resource's chart, a number added where two names
-// map to the same file (pools "a.b" and "a-b").
-func chartFiles(resources []Resource) {
-	used := map[string]bool{}
-	for i := range resources {
-		name := ChartFile(resources[i].Name)
-		for n := 2; used[name]; n++ {
-			name = strings.TrimSuffix(ChartFile(resources[i].Name), ".svg") + fmt.Sprintf("-%d.svg", n)
-		}
-		used[name] = true
-		resources[i].Chart = name
-	}
 }

@@ -1,0 +1,67 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/planner"
+)
+
+// Previous is an earlier week's report as the week-over-week comparison
+// reads it: each resource's projection (capacity, last day, value at the
+// horizon, crossings) and the namespaces' requests.
+type Previous struct {
+	Plan     planner.Plan
+	Snapshot collectors.Snapshot
+}
+
+// ReadPrevious reads an earlier report.json, of this schema or an earlier
+// one, back into a Previous; name says which file, in errors.
+func ReadPrevious(data []byte, name string) (Previous, error) {
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return Previous{}, fmt.Errorf("previous report %s: %w", name, err)
+	}
+	if r.Schema != Schema && r.Schema != schemaV2 && r.Schema != schemaV1 {
+		return Previous{}, fmt.Errorf("previous report %s: schema %q, this capplan reads %q, %q and %q", name, r.Schema, Schema, schemaV2, schemaV1)
+	}
+	day, err := time.Parse(time.DateOnly, r.Date)
+	if err != nil {
+		return Previous{}, fmt.Errorf("previous report %s: date %q: %w", name, r.Date, err)
+	}
+	if r.Schema != Schema {
+		// A crossing an earlier schema dated by its month counted its
+		// runway to the month's first day: so it is compared.
+		var old struct {
+			Resources []struct {
+				Crossings []struct {
+					Month *time.Time `json:"month"`
+				} `json:"crossings"`
+			} `json:"resources"`
+		}
+		if err := json.Unmarshal(data, &old); err != nil {
+			return Previous{}, fmt.Errorf("previous report %s: %w", name, err)
+		}
+		for i, res := range old.Resources {
+			for j, c := range res.Crossings {
+				if x := &r.Resources[i].Crossings[j]; c.Month != nil && x.Date == nil {
+					days := int(math.Round(c.Month.Sub(day).Hours() / 24))
+					x.Date, x.RunwayDays = c.Month, &days
+				}
+			}
+		}
+	}
+	plan := planner.Plan{Today: day}
+	for _, res := range r.Resources {
+		plan.Projections = append(plan.Projections, planner.Projection{
+			Resource: res.Name, Unit: res.Unit, Capacity: res.Capacity, Today: res.Today, TodayPeak: res.TodayPeak,
+			AtHorizon: res.AtHorizon, Crossings: res.Crossings,
+			// Only the horizon's length is compared, not its days.
+			Times: make([]time.Time, res.HorizonDays),
+		})
+	}
+	return Previous{Plan: plan, Snapshot: collectors.Snapshot{Namespaces: r.Summary.Namespaces}}, nil
+}

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/capplan/capplan/config"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
@@ -30,8 +31,6 @@ import (
 	psa "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 	"sigs.k8s.io/yaml"
-
-	"github.com/capplan/capplan/job"
 )
 
 const namespace = "capacity"
@@ -437,7 +436,7 @@ func TestSchemaRejects(t *testing.T) {
 		{"unknown top-level key", "schedul: '0 9 * * 1'", "schedul"},
 		{"unknown config key", "config: {git: {url: https://x/r.git, token: ghp_x}}", "token"},
 		{"token file set by hand", "config: {git: {url: https://x/r.git, token_file: /tmp/t}}", "token_file"},
-		{"threshold above 1", "config: {planner: {thresholds: {cpu_average: 70}}}", "cpu_average"},
+		{"threshold above 1", "config: {thresholds: {cpu_average: 70}}", "cpu_average"},
 		{"bad duration", "config: {timeouts: {plan: ten minutes}}", "plan"},
 		{"password in the Prometheus URL", "config: {prometheus: {url: 'http://u:pw@prom:9090'}}", "url"},
 		{"token in the Git URL", "config: {git: {url: 'https://ghp_x@github.com/o/r.git'}}", "url"},
@@ -470,21 +469,21 @@ func TestSchemaRejects(t *testing.T) {
 func TestConfigLoads(t *testing.T) {
 	for _, tc := range []struct {
 		file  string
-		check func(t *testing.T, c job.Config)
+		check func(t *testing.T, c config.Config)
 	}{
-		{"minimal.yaml", func(t *testing.T, c job.Config) {
+		{"minimal.yaml", func(t *testing.T, c config.Config) {
 			if c.Git.URL != "https://git.example.org/infra/capacity-reports.git" || c.RookToolbox || c.Ollama.Enabled {
 				t.Errorf("git.url %q, rook_toolbox %v, ollama.enabled %v", c.Git.URL, c.RookToolbox, c.Ollama.Enabled)
 			}
 		}},
-		{"ssh.yaml", func(t *testing.T, c job.Config) {
-			if c.ClusterName != "homelab" || c.Git.Branch != "reports" || c.Ollama.Model != "llama3.1:8b" || c.Ollama.Timeout.Duration != 10*time.Minute {
-				t.Errorf("cluster %q, branch %q, model %q, timeout %s", c.ClusterName, c.Git.Branch, c.Ollama.Model, c.Ollama.Timeout.Duration)
+		{"ssh.yaml", func(t *testing.T, c config.Config) {
+			if c.ClusterName != "homelab" || c.Git.Branch != "reports" || c.Ollama.Model != "llama3.1:8b" || c.Ollama.Timeout != 10*time.Minute {
+				t.Errorf("cluster %q, branch %q, model %q, timeout %s", c.ClusterName, c.Git.Branch, c.Ollama.Model, c.Ollama.Timeout)
 			}
 		}},
-		{"full.yaml", func(t *testing.T, c job.Config) {
-			if !c.RookToolbox || c.RookNamespace != "storage" || c.Planner.Thresholds.CPUAverage != 0.6 || c.Planner.Thresholds.CPUPeak != 0.85 ||
-				len(c.Planner.Catalogue) != 2 || c.Pushgateway.Job != "capacity" || c.Timeouts.Plan.Duration != 20*time.Minute ||
+		{"full.yaml", func(t *testing.T, c config.Config) {
+			if !c.RookToolbox || c.RookNamespace != "storage" || c.Thresholds.CPUAverage != 0.6 || c.Thresholds.CPUPeak != 0.85 ||
+				len(c.Catalogue) != 2 || c.Pushgateway.Job != "capacity" || c.Timeouts.Plan != 20*time.Minute ||
 				c.Prometheus.HistoryDays != 365 || c.Git.KeepDays != 730 || c.HistoryCSV != "/data/history.csv" {
 				t.Errorf("loaded %+v", c)
 			}
@@ -505,7 +504,7 @@ func TestConfigLoads(t *testing.T) {
 // loadRendered writes the ConfigMap and stand-ins for the Secrets' files
 // under a directory standing for the pod's /etc/capplan, and loads the
 // configuration with capplan's loader.
-func loadRendered(t *testing.T, o objects) job.Config {
+func loadRendered(t *testing.T, o objects) config.Config {
 	t.Helper()
 	root := t.TempDir()
 	local := func(p string) string { return filepath.Join(root, strings.TrimPrefix(p, "/etc/capplan/")) }
@@ -543,30 +542,30 @@ func loadRendered(t *testing.T, o objects) job.Config {
 			write(local(mountOf[v.Name]+"/"+it.Path), content)
 		}
 	}
-	c, err := job.Load(local("/etc/capplan/config/config.yaml"), func(string) string { return "" }, nil)
+	c, err := config.Load(local("/etc/capplan/config/config.yaml"), func(string) string { return "" }, nil)
 	if err != nil {
 		t.Fatalf("capplan's loader refuses the chart's configuration: %v\n%s", err, cm.Data["config.yaml"])
 	}
 	return c
 }
 
-// jobKeys are the YAML paths of every setting job.Config has.
-func jobKeys(t reflect.Type, prefix string, into map[string]bool) {
+// configKeys are the YAML paths of every setting config.Config has.
+func configKeys(t reflect.Type, prefix string, into map[string]bool) {
 	for f := range t.Fields() {
 		if !f.IsExported() {
 			continue
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.Anonymous && name == "" {
-			jobKeys(f.Type, prefix, into)
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if opts == "inline" {
+			configKeys(f.Type, prefix, into)
 			continue
 		}
 		if name == "" || name == "-" {
 			continue
 		}
 		key := prefix + name
-		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeFor[metav1.Duration]() {
-			jobKeys(f.Type, key+".", into)
+		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeFor[time.Duration]() {
+			configKeys(f.Type, key+".", into)
 			continue
 		}
 		into[key] = true
@@ -609,7 +608,7 @@ func TestEverySettingReachable(t *testing.T) {
 	notInCluster := []string{"demo", "seed", "kubeconfig", "context"}
 
 	keys := map[string]bool{}
-	jobKeys(reflect.TypeFor[job.Config](), "", keys)
+	configKeys(reflect.TypeFor[config.Config](), "", keys)
 	var schema map[string]any
 	if err := json.Unmarshal(loadChart(t).Schema, &schema); err != nil {
 		t.Fatal(err)

@@ -233,3 +233,13 @@ func Redacted(notes []Note, r redact.Redactor) []Note {
 	}
 	return out
 }
+
+// Redacted is h with r's secrets removed from its series' sources.
+func (h History) Redacted(r redact.Redactor) History {
+	out := History{Series: make([]Series, len(h.Series))}
+	for i, s := range h.Series {
+		s.Source = r.String(s.Source)
+		out.Series[i] = s
+	}
+	return out
+}

@@ -5,7 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/capplan/capplan/config"
+	"github.com/capplan/capplan/redact"
 )
 
 // MaxDemoWeeks is how many past weeks DemoWeeks replays: the demo's world
@@ -25,12 +30,12 @@ const weeklyHour = 9
 // changes. Only the newest week asks Ollama for its narrative; the
 // earlier ones are written by rules. It stops at the first week that
 // fails.
-func DemoWeeks(ctx context.Context, c Config, now time.Time, weeks int, log *slog.Logger) ([]Result, error) {
+func DemoWeeks(ctx context.Context, c config.Config, now time.Time, weeks int, log *slog.Logger) ([]Result, error) {
 	if weeks < 1 || weeks > MaxDemoWeeks {
-		return nil, ConfigError{fmt.Errorf("weeks is %d: want 1 to %d", weeks, MaxDemoWeeks)}
+		return nil, config.Error{Err: fmt.Errorf("weeks is %d: want 1 to %d", weeks, MaxDemoWeeks)}
 	}
 	if !c.Demo {
-		return nil, ConfigError{errors.New("weeks replays the demo cluster only")}
+		return nil, config.Error{Err: errors.New("weeks replays the demo cluster only")}
 	}
 	now = now.UTC()
 	day := time.Date(now.Year(), now.Month(), now.Day(), weeklyHour, 0, 0, 0, time.UTC)
@@ -38,19 +43,63 @@ func DemoWeeks(ctx context.Context, c Config, now time.Time, weeks int, log *slo
 	if monday.After(now) {
 		monday = now
 	}
-	c.Sources.demoWorld = now
 	var out []Result
 	for k := weeks - 1; k >= 0; k-- {
-		week := c
+		w := replay{world: now}
 		if k > 0 {
-			week.quiet = "earlier weeks of the demo are written by rules"
+			w.quiet = "earlier weeks of the demo are written by rules"
 		}
 		at := monday.AddDate(0, 0, -7*k)
-		res, err := Run(ctx, week, at, false, "", log)
+		res, err := runAs(ctx, c, at, false, "", log, w)
 		out = append(out, res)
 		if err != nil {
 			return out, fmt.Errorf("week of %s: %w", at.Format(time.DateOnly), err)
 		}
 	}
 	return out, nil
+}
+
+// Demo runs the weekly job on the demo cluster into its local repository,
+// once, or as of each of the last weeks Mondays when weeks is not 0, logs
+// each run's line, and returns what the command prints: where the report
+// is, the commit, and who wrote the narrative.
+func Demo(ctx context.Context, c config.Config, now time.Time, weeks int, log *slog.Logger) (string, error) {
+	if c.Git.URL != "" {
+		return "", config.Error{Err: fmt.Errorf("the demo keeps its reports in a local repository (--git-dir), not at %s", redact.URL(c.Git.URL))}
+	}
+	var b strings.Builder
+	var res Result
+	if weeks == 0 {
+		var err error
+		res, err = Run(ctx, c, now, false, "", log)
+		res.Log(log, err)
+		if err != nil {
+			return "", err
+		}
+	} else {
+		all, err := DemoWeeks(ctx, c, now, weeks, log)
+		changed := 0
+		for _, r := range all {
+			r.Log(log, nil)
+			if r.Changed {
+				changed++
+			}
+		}
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "Weeks: %d, %s to %s, %d new commits\n", len(all), all[0].Report.Date, all[len(all)-1].Report.Date, changed)
+		res = all[len(all)-1]
+	}
+	n := res.Report.Narrative
+	narrative := "written by rules (" + n.Reason + ")"
+	if n.Source == "ollama" {
+		narrative = "drafted by " + n.Model + " through Ollama"
+	}
+	commit := res.Commit
+	if len(commit) > 12 {
+		commit = commit[:12]
+	}
+	fmt.Fprintf(&b, "Report: %s\nCommit: %s in %s\nNarrative: %s\n", filepath.Join(res.Dir, "report.md"), commit, c.Git.Dir, narrative)
+	return b.String(), nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job/publish/gittest"
 )
 
@@ -56,7 +57,7 @@ func TestDemoWeeks(t *testing.T) {
 	}{{0, true}, {53, true}, {2, false}} {
 		c := c
 		c.Demo = tc.demo
-		if _, err := DemoWeeks(context.Background(), c, now, tc.weeks, nil); !errors.As(err, new(ConfigError)) {
+		if _, err := DemoWeeks(context.Background(), c, now, tc.weeks, nil); !errors.As(err, new(config.Error)) {
 			t.Errorf("%d weeks, demo %v: %v, want a configuration error", tc.weeks, tc.demo, err)
 		}
 	}

@@ -14,20 +14,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/redact"
 	"github.com/capplan/capplan/report"
 )
-
-// Pushgateway is where a published run pushes its metrics, so that
-// alerting can use capplan's forecast and notice a run that stopped
-// succeeding.
-type Pushgateway struct {
-	// URL is the Pushgateway; empty pushes nothing.
-	URL string `json:"url,omitempty"`
-	// Job is the job label of the pushed group; the cluster's name is the
-	// other grouping label.
-	Job string `json:"job"`
-}
 
 // metrics are what a published report says, as Prometheus metrics:
 //
@@ -79,7 +69,7 @@ func metrics(r report.Report, published time.Time) *prometheus.Registry {
 // (the demo's "homelab (demo)" arrived as "homelab+(demo)"); every value
 // goes base64-encoded instead, which the Pushgateway decodes exactly
 // (since 0.9).
-func (p Pushgateway) push(ctx context.Context, r report.Report, published time.Time) error {
+func push(ctx context.Context, p config.Pushgateway, r report.Report, published time.Time) error {
 	fams, err := metrics(r, published).Gather()
 	if err != nil {
 		return fmt.Errorf("pushgateway: %w", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/report"
@@ -34,7 +35,7 @@ type planned struct {
 }
 
 // makePlan forecasts every resource and plans; a part that fails is a gap.
-func makePlan(s collectors.Snapshot, h collectors.History, cfg planner.Config, now time.Time, prev *report.Previous) planned {
+func makePlan(s collectors.Snapshot, h collectors.History, cfg config.Planner, now time.Time, prev *report.Previous) planned {
 	p := planned{plan: planner.Make(s, h, cfg, now, planner.DefaultModels())}
 	// History a source gave that the plan could not use is a gap: the
 	// report is missing what its reader would expect in it.
@@ -103,7 +104,7 @@ func render(s collectors.Snapshot, h collectors.History, p planned, now time.Tim
 // Git. generated is the run's time; the plan is for its day. templateDir
 // overrides the built-in markdown template when not empty; prev, when not
 // nil, is compared with.
-func Report(s collectors.Snapshot, h collectors.History, cfg planner.Config, generated time.Time, templateDir string, prev *report.Previous) ([]File, report.Report, error) {
+func Report(s collectors.Snapshot, h collectors.History, cfg config.Planner, generated time.Time, templateDir string, prev *report.Previous) ([]File, report.Report, error) {
 	if s.Ceph != nil && s.Ceph.UsableBytes == 0 {
 		ceph := *s.Ceph
 		ceph.SetUsable()

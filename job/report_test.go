@@ -12,7 +12,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/demo"
-	"github.com/capplan/capplan/planner"
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/templates"
 	"github.com/capplan/capplan/units"
@@ -25,7 +25,7 @@ var generated = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
 func demoReport(t testing.TB) ([]File, report.Report) {
 	t.Helper()
 	snap, hist := demo.Cluster(1, generated)
-	files, r, err := Report(snap, hist, planner.DefaultConfig(), generated, "", nil)
+	files, r, err := Report(snap, hist, config.Default().Planner, generated, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestTemplateDirOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap, hist := demo.Cluster(1, generated)
-	files, _, err := Report(snap, hist, planner.DefaultConfig(), generated, dir, nil)
+	files, _, err := Report(snap, hist, config.Default().Planner, generated, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestTemplateDirOverrides(t *testing.T) {
 	}
 	// A broken template degrades the report: the built-in one renders it
 	// and the gap names the file.
-	files, r, err := Report(snap, hist, planner.DefaultConfig(), generated, dir, nil)
+	files, r, err := Report(snap, hist, config.Default().Planner, generated, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestTemplateDirOverrides(t *testing.T) {
 func BenchmarkDemoReport(b *testing.B) {
 	snap, hist := demo.Cluster(1, generated)
 	for b.Loop() {
-		if _, _, err := Report(snap, hist, planner.DefaultConfig(), generated, "", nil); err != nil {
+		if _, _, err := Report(snap, hist, config.Default().Planner, generated, "", nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -153,7 +153,7 @@ func TestWeekOverWeek(t *testing.T) {
 		t.Fatal(err)
 	}
 	curSnap, curHist := demo.Cluster(1, generated)
-	_, r, err := Report(curSnap, curHist, planner.DefaultConfig(), generated, "", &prev)
+	_, r, err := Report(curSnap, curHist, config.Default().Planner, generated, "", &prev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestWeekOverWeek(t *testing.T) {
 	}
 	weekAgo := generated.AddDate(0, 0, -7)
 	oldSnap, oldHist := demo.Cluster(1, weekAgo)
-	oldFiles, _, err := Report(oldSnap, oldHist, planner.DefaultConfig(), weekAgo, "", nil)
+	oldFiles, _, err := Report(oldSnap, oldHist, config.Default().Planner, weekAgo, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestWeekOverWeek(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, r, err = Report(curSnap, curHist, planner.DefaultConfig(), generated, "", &prev)
+	_, r, err = Report(curSnap, curHist, config.Default().Planner, generated, "", &prev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestDroppedHistoryIsAGap(t *testing.T) {
 	}
 	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 3e12, UsedBytes: 1e12, NearfullRatio: 0.85, FullRatio: 0.95}}
 	hist := collectors.History{Series: []collectors.Series{{Name: "ceph/pool/replicapool/stored", Unit: units.Bytes, Source: "prometheus", Days: days}}}
-	p := makePlan(snap, hist, planner.DefaultConfig(), generated, nil)
+	p := makePlan(snap, hist, config.Default().Planner, generated, nil)
 	if !slices.ContainsFunc(p.gaps, func(g report.Gap) bool {
 		return g.Stage == "plan" && strings.Contains(g.Error, "the history of ceph/pool/replicapool/stored was not planned")
 	}) {

@@ -16,6 +16,8 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/gitrepo"
+	"github.com/capplan/capplan/collectors/sources"
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/job/publish"
 	"github.com/capplan/capplan/redact"
@@ -51,22 +53,36 @@ var ErrNothingPlanned = errors.New("no resource could be planned")
 // publishing, whose failure is ErrNotPublished. dryRun writes the report
 // into out (report.md to stdout when out is "-" is the caller's) and
 // publishes nothing.
-func Run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, log *slog.Logger) (Result, error) {
+func Run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out string, log *slog.Logger) (Result, error) {
+	return runAs(ctx, c, now, dryRun, out, log, replay{})
+}
+
+// replay is what a run of an earlier week of the demo (DemoWeeks) sees
+// differently from the week's own run.
+type replay struct {
+	// world is the day the demo's world ends; zero for the run's own day.
+	world time.Time
+	// quiet says why the run does not ask Ollama although it is enabled;
+	// empty asks.
+	quiet string
+}
+
+func runAs(ctx context.Context, c config.Config, now time.Time, dryRun bool, out string, log *slog.Logger, w replay) (Result, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	// Secrets reach no file, log line or error: every text a source, a
 	// library or the model wrote goes through red.
-	red := c.redactor()
+	red := c.Redactor()
 	log = slog.New(redact.NewHandler(log.Handler(), red))
-	res, err := run(ctx, c, now, dryRun, out, log, red)
+	res, err := run(ctx, c, now, dryRun, out, log, red, w)
 	return res, red.Error(err)
 }
 
-func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, log *slog.Logger, red redact.Redactor) (Result, error) {
+func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out string, log *slog.Logger, red redact.Redactor, w replay) (Result, error) {
 	start := time.Now()
 	if !dryRun && c.Git.URL == "" && c.Git.Dir == "" {
-		return Result{}, ConfigError{errors.New("git.url or git.dir is needed to publish the report (or a dry run)")}
+		return Result{}, config.Error{Err: errors.New("git.url or git.dir is needed to publish the report (or a dry run)")}
 	}
 	now = now.UTC()
 	var gaps []report.Gap
@@ -75,9 +91,9 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	// that history keeps growing where Prometheus forgets.
 	var extra []collectors.History
 	var prev *report.Previous
-	collectCtx, cancel := context.WithTimeout(ctx, c.Timeouts.Collect.Duration)
+	collectCtx, cancel := context.WithTimeout(ctx, c.Timeouts.Collect)
 	if c.Git.URL != "" || c.Git.Dir != "" {
-		h, p, notes, err := c.reportHistory(collectCtx, now)
+		h, p, notes, err := reportHistory(collectCtx, c, now)
 		if err != nil {
 			gaps = append(gaps, report.Gap{Stage: "collect", Error: "history from the report repository: " + err.Error()})
 		}
@@ -89,15 +105,15 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 			log.Info("report repository", "note", n.Message)
 		}
 	}
-	snap, hist, collectGaps := c.Sources.Gather(collectCtx, now, extra...)
+	snap, hist, failed := sources.Gather(collectCtx, sources.Request{Sources: c.Sources, Secrets: c.Secrets(), Now: now,
+		DemoWorld: w.world, Recorded: extra, Redactor: red})
 	cancel()
-	hist = redactHistory(hist, red)
-	gaps = append(gaps, collectGaps...)
-	for _, g := range collectGaps {
-		log.Warn("collect", "gap", g.Error)
+	for _, err := range failed {
+		gaps = append(gaps, report.Gap{Stage: "collect", Error: err.Error()})
+		log.Warn("collect", "gap", err.Error())
 	}
 
-	p, err := within(ctx, c.Timeouts.Plan.Duration, func() planned {
+	p, err := within(ctx, c.Timeouts.Plan, func() planned {
 		return makePlan(snap, hist, c.Planner, now, prev)
 	})
 	gaps = append(gaps, p.gaps...)
@@ -108,7 +124,7 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	// The stage gets its own copy of the gaps so far: a stage given up on
 	// goes on running while this one appends to them.
 	sofar := slices.Clone(gaps)
-	rd, err := within(ctx, c.Timeouts.Render.Duration, func() rendered {
+	rd, err := within(ctx, c.Timeouts.Render, func() rendered {
 		return render(snap, hist, p, now, c.TemplateDir, sofar)
 	})
 	rep := rd.report
@@ -125,12 +141,11 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	}
 	rep.Gaps = gaps
 	narrative := report.Narrative{Source: "deterministic", Reason: "Ollama is disabled in the configuration"}
-	if c.quiet != "" {
-		narrative.Reason = c.quiet
+	if w.quiet != "" {
+		narrative.Reason = w.quiet
 	}
-	if c.Ollama.Enabled && c.quiet == "" {
-		o := narrate.Options{Host: c.Ollama.Host, Model: c.Ollama.Model, NumPredict: c.Ollama.NumPredict,
-			Temperature: c.Ollama.Temperature, Budget: c.Ollama.Timeout.Duration, PromptDir: c.Ollama.PromptDir, Logger: log}
+	if c.Ollama.Enabled && w.quiet == "" {
+		o := narrate.Options{Ollama: c.Ollama, Logger: log}
 		narrative = narrate.Write(ctx, rep, o)
 	} else {
 		narrative.Text = narrate.Deterministic(rep)
@@ -183,14 +198,14 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 		return res, nil
 	}
 	if interrupted {
-		kept, err := keepPending(c.workDir(), now, files)
+		kept, err := keepPending(workDir(c), now, files)
 		if err != nil {
 			return res, fmt.Errorf("%w: interrupted, and the report could not be kept: %v", ErrNotPublished, err)
 		}
 		res.Dir, res.Duration = kept, time.Since(start)
 		return res, fmt.Errorf("%w: interrupted (%v)", ErrNotPublished, context.Cause(ctx))
 	}
-	res, err = c.publish(ctx, rep, files, hist, now, log)
+	res, err = publishReport(ctx, c, rep, files, hist, now, log)
 	res.Report, res.Files = rep, files
 	if err == nil && nothing {
 		err = ErrNothingPlanned
@@ -198,8 +213,8 @@ func run(ctx context.Context, c Config, now time.Time, dryRun bool, out string, 
 	if err == nil && c.Pushgateway.URL != "" {
 		// The report is published whatever the gateway says; a push that
 		// fails week after week shows as an old last-success time.
-		pctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish.Duration)
-		if perr := c.Pushgateway.push(pctx, rep, now); perr != nil {
+		pctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish)
+		if perr := push(pctx, c.Pushgateway, rep, now); perr != nil {
 			log.Warn("metrics not pushed", "error", red.Error(perr).Error())
 		} else {
 			log.Info("metrics pushed", "pushgateway", redact.URL(c.Pushgateway.URL))
@@ -247,14 +262,14 @@ func finish(r *report.Report, charts []File, n report.Narrative, templateDir str
 
 // reportHistory reads the history committed to the report repository and
 // the last report before today.
-func (c Config) reportHistory(ctx context.Context, now time.Time) (collectors.History, *report.Previous, []collectors.Note, error) {
+func reportHistory(ctx context.Context, c config.Config, now time.Time) (collectors.History, *report.Previous, []collectors.Note, error) {
 	dir, name := c.Git.Dir, c.Git.Dir
 	if c.Git.URL != "" {
-		auth, err := c.auth()
+		auth, err := gitAuth(c)
 		if err != nil {
 			return collectors.History{}, nil, nil, err
 		}
-		d, cleanup, err := publish.Checkout(ctx, publish.Options{URL: c.Git.URL, Dir: c.workDir(), Branch: c.Git.Branch, Auth: auth})
+		d, cleanup, err := publish.Checkout(ctx, publish.Options{URL: c.Git.URL, Dir: workDir(c), Branch: c.Git.Branch, Auth: auth})
 		if err != nil {
 			return collectors.History{}, nil, nil, err
 		}
@@ -308,28 +323,28 @@ func previous(dir string, now time.Time) (*report.Previous, error) {
 	return nil, nil
 }
 
-func (c Config) workDir() string {
+func workDir(c config.Config) string {
 	if c.Git.Dir != "" {
 		return c.Git.Dir
 	}
 	return filepath.Join(os.TempDir(), "capplan")
 }
 
-func (c Config) auth() (transport.AuthMethod, error) {
+func gitAuth(c config.Config) (transport.AuthMethod, error) {
 	if c.Git.URL == "" {
 		return nil, nil
 	}
-	return publish.Auth(c.Git.URL, publish.Credentials{Username: c.Git.Username, Token: c.secrets.gitToken,
-		SSHKey: []byte(c.secrets.sshKey), KnownHosts: c.Git.KnownHostsFile})
+	return publish.Auth(c.Git.URL, publish.Credentials{Username: c.Git.Username, Token: c.Secrets().GitToken,
+		SSHKey: []byte(c.Secrets().GitSSHKey), KnownHosts: c.Git.KnownHostsFile})
 }
 
 // publish commits the report (and any report an earlier run could not
 // publish) and pushes it.
-func (c Config) publish(ctx context.Context, r report.Report, files []File, hist collectors.History, now time.Time, log *slog.Logger) (Result, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish.Duration)
+func publishReport(ctx context.Context, c config.Config, r report.Report, files []File, hist collectors.History, now time.Time, log *slog.Logger) (Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish)
 	defer cancel()
 	day := gitrepo.Dir(now)
-	o := publish.Options{URL: c.Git.URL, Dir: c.workDir(), Branch: c.Git.Branch, AuthorName: c.Git.AuthorName,
+	o := publish.Options{URL: c.Git.URL, Dir: workDir(c), Branch: c.Git.Branch, AuthorName: c.Git.AuthorName,
 		AuthorEmail: c.Git.AuthorEmail, When: now, Tries: c.Git.Tries, Logger: log}
 	if c.Git.URL == "" {
 		res, err := publish.Publish(ctx, o, func(dir string) ([]string, error) {
@@ -365,8 +380,8 @@ func (c Config) publish(ctx context.Context, r report.Report, files []File, hist
 		}
 		waiting = append(waiting, kept{day: d, files: dayFiles})
 	}
-	if o.Auth, err = c.auth(); err != nil {
-		return Result{Dir: keptDir}, ConfigError{err}
+	if o.Auth, err = gitAuth(c); err != nil {
+		return Result{Dir: keptDir}, config.Error{Err: err}
 	}
 	res, err := publish.Publish(ctx, o, func(dir string) ([]string, error) {
 		return applyReports(dir, waiting, r, now, c.Git.KeepDays)

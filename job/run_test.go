@@ -23,14 +23,15 @@ import (
 
 	"github.com/capplan/capplan/collectors/demo"
 	"github.com/capplan/capplan/collectors/gitrepo"
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job/publish/gittest"
 	"github.com/capplan/capplan/report"
 )
 
 // demoConfig runs the demo without Ollama into dir.
-func demoConfig(t *testing.T, dir string) Config {
+func demoConfig(t *testing.T, dir string) config.Config {
 	t.Helper()
-	c := DefaultConfig()
+	c := config.Default()
 	c.Demo, c.Git.Dir, c.Ollama.Enabled = true, dir, false
 	return c
 }
@@ -174,7 +175,7 @@ func TestRunRemote(t *testing.T) {
 
 func TestRunDryRun(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
-	c := DefaultConfig()
+	c := config.Default()
 	c.Demo, c.Ollama.Enabled = true, false
 	res, err := Run(context.Background(), c, generated, true, out, nil)
 	if err != nil {
@@ -232,9 +233,9 @@ func TestRunDegrades(t *testing.T) {
 }
 
 func TestRunStageTimeout(t *testing.T) {
-	c := DefaultConfig()
+	c := config.Default()
 	c.Demo, c.Ollama.Enabled = true, false
-	c.Timeouts.Plan.Duration = time.Nanosecond
+	c.Timeouts.Plan = time.Nanosecond
 	res, err := Run(context.Background(), c, generated, true, t.TempDir(), nil)
 	// A plan given up on plans nothing: the run says so and fails.
 	if !errors.Is(err, ErrNothingPlanned) {
@@ -250,7 +251,7 @@ func TestRunStageTimeout(t *testing.T) {
 // the report says so at its top (a gap), report.json is still valid, and
 // the run fails with ErrNothingPlanned (exit 3) after writing it.
 func TestRunWithoutHistory(t *testing.T) {
-	c := DefaultConfig()
+	c := config.Default()
 	c.Ollama.Enabled = false
 	c.HistoryCSV = filepath.Join(t.TempDir(), "history.csv")
 	if err := os.WriteFile(c.HistoryCSV, []byte("series,timestamp,value\n"), 0o644); err != nil {
@@ -274,47 +275,6 @@ func TestRunWithoutHistory(t *testing.T) {
 	}
 	if !strings.Contains(string(js), `"resources": []`) || len(res.Report.Gaps) == 0 {
 		t.Errorf("report.json: resources not an empty list, or no gap")
-	}
-}
-
-func TestLoad(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "capplan.yaml")
-	if err := os.WriteFile(file, []byte("demo: true\ngit:\n  url: https://git.example.org/reports.git\n  branch: from-file\nollama:\n  model: from-file\n  timeout: 2m\nplanner:\n  horizon_days: 60\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{"CAPPLAN_GIT_BRANCH": "from-env", "CAPPLAN_OLLAMA_MODEL": "from-env", "CAPPLAN_GIT_TOKEN": "s3cret"}
-	c, err := Load(file, func(k string) string { return env[k] }, map[string]string{"ollama-model": "from-flag"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !c.Demo || c.Git.Branch != "from-env" || c.Ollama.Model != "from-flag" || c.Ollama.Timeout.Duration != 2*time.Minute || c.Planner.HorizonDays != 60 || c.secrets.gitToken != "s3cret" {
-		t.Errorf("precedence: %+v", c)
-	}
-	for _, tc := range []struct {
-		yaml  string
-		env   map[string]string
-		flags map[string]string
-		want  string
-	}{
-		{"gti:\n  url: x\n", nil, nil, `unknown field "gti"`},
-		{"", map[string]string{"CAPPLAN_GIT_TRIES": "many"}, nil, "CAPPLAN_GIT_TRIES"},
-		{"", nil, map[string]string{"ollama-timeout": "soon"}, "--ollama-timeout"},
-		{"ollama:\n  num_predict: 0\n", nil, nil, "ollama.num_predict"},
-		{"timeouts:\n  publish: 0s\n", nil, nil, "timeouts.publish"},
-		{"git:\n  token_file: /no/such/token\n", nil, nil, "git.token_file"},
-		{"planner:\n  thresholds:\n    cpu_average: 7\n", nil, nil, "thresholds.cpu_average"},
-		{"demo: true\nkubeconfig: x\n", nil, nil, "demo takes no kubeconfig"},
-		{"", map[string]string{"CAPPLAN_PROMETHEUS_TOKEN": "t0ken", "CAPPLAN_PROMETHEUS_BASIC_AUTH": "u:pw"}, nil, "cannot both be used"},
-	} {
-		if err := os.WriteFile(file, []byte(tc.yaml), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		_, err := Load(file, func(k string) string { return tc.env[k] }, tc.flags)
-		var ce ConfigError
-		if !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%q %v %v: %v, want a configuration error naming %s", tc.yaml, tc.env, tc.flags, err, tc.want)
-		}
 	}
 }
 
@@ -361,7 +321,7 @@ func TestSecretsStayOut(t *testing.T) {
 	var errs []string
 	run := func(extra map[string]string, now time.Time) (Result, error) {
 		t.Helper()
-		c, err := Load("", func(k string) string {
+		c, err := config.Load("", func(k string) string {
 			if v, ok := extra[k]; ok {
 				return v
 			}
@@ -478,7 +438,7 @@ func TestRunMigratesHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, r, err := Report(snap, hist, DefaultConfig().Planner, lastWeek, "", nil)
+	files, r, err := Report(snap, hist, config.Default().Planner, lastWeek, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

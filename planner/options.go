@@ -9,34 +9,8 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/config"
 )
-
-// Option is one purchase from the hardware catalogue, with the capacity it
-// really adds (not a percentage).
-type Option struct {
-	Name string  `json:"name"`
-	Cost float64 `json:"cost"` // dollars per unit bought
-	// PerNode buys one unit for every node; Node buys a node like the
-	// largest one there is (its allocatable CPU and memory and its share of
-	// Ceph's raw capacity come from the snapshot).
-	PerNode bool `json:"per_node,omitempty"`
-	Node    bool `json:"node,omitempty"`
-	// What one unit adds: allocatable CPU and memory, Ceph raw bytes.
-	CPUCores    float64 `json:"cpu_cores,omitempty"`
-	MemoryBytes int64   `json:"memory_bytes,omitempty"`
-	RawBytes    int64   `json:"raw_bytes,omitempty"`
-}
-
-// DefaultCatalogue prices the reference homelab's upgrades: another mini-PC
-// node like the others, 32 GiB more memory in every node, one more 1 TB
-// NVMe drive in every node.
-func DefaultCatalogue() []Option {
-	return []Option{
-		{Name: "add a node", Cost: 1500, Node: true},
-		{Name: "memory upgrade (+32 GiB a node)", Cost: 800, PerNode: true, MemoryBytes: 32 << 30},
-		{Name: "NVMe drive (+1 TB a node)", Cost: 400, PerNode: true, RawBytes: 1e12},
-	}
-}
 
 // Evaluation is what one option (or a combination of two) buys.
 type Evaluation struct {
@@ -81,7 +55,7 @@ func (a added) plus(b added) added {
 // runway gained (options that gain nothing last). A node's and the
 // cluster's runway beyond the monthly horizon count as the horizon: gains
 // up to it are exact, beyond it lower bounds.
-func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]Evaluation, error) {
+func Options(p Plan, s collectors.Snapshot, catalogue []config.Option, months int) ([]Evaluation, error) {
 	if len(p.Projections) == 0 {
 		return nil, fmt.Errorf("options: no projections to evaluate against")
 	}
@@ -104,7 +78,7 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 	units := make([]added, len(catalogue))
 	costs := make([]float64, len(catalogue))
 	for i, o := range catalogue {
-		a, cost, err := o.capacity(s, len(s.Nodes))
+		a, cost, err := capacity(o, s, len(s.Nodes))
 		if err != nil {
 			return nil, err
 		}
@@ -120,9 +94,9 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 			var err error
 			switch {
 			case catalogue[i].Node && catalogue[j].PerNode:
-				b, cb, err = catalogue[j].capacity(s, len(s.Nodes)+1)
+				b, cb, err = capacity(catalogue[j], s, len(s.Nodes)+1)
 			case catalogue[j].Node && catalogue[i].PerNode:
-				a, ca, err = catalogue[i].capacity(s, len(s.Nodes)+1)
+				a, ca, err = capacity(catalogue[i], s, len(s.Nodes)+1)
 			}
 			if err != nil {
 				return nil, err
@@ -145,7 +119,7 @@ func Options(p Plan, s collectors.Snapshot, catalogue []Option, months int) ([]E
 }
 
 // nodesOf is how many nodes buying o buys.
-func nodesOf(o Option) int {
+func nodesOf(o config.Option) int {
 	if o.Node {
 		return 1
 	}
@@ -154,7 +128,7 @@ func nodesOf(o Option) int {
 
 // capacity is what buying o adds to the cluster s, and its total cost,
 // a per-node option bought for nodes nodes.
-func (o Option) capacity(s collectors.Snapshot, nodes int) (added, float64, error) {
+func capacity(o config.Option, s collectors.Snapshot, nodes int) (added, float64, error) {
 	n := float64(len(s.Nodes))
 	switch {
 	case o.Node:

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/units"
 )
 
@@ -37,7 +38,7 @@ func TestOptions(t *testing.T) {
 	}
 	plan := Plan{Today: today, Projections: []Projection{memory, cpu}}
 	snap := collectors.Snapshot{Nodes: []collectors.Node{node("a", 16, 50), node("b", 16, 50)}}
-	catalogue := []Option{
+	catalogue := []config.Option{
 		{Name: "memory +5 GiB a node", Cost: 800, PerNode: true, MemoryBytes: 5 << 30},
 		{Name: "node", Cost: 1500, Node: true},
 		{Name: "cpu", Cost: 100, CPUCores: 8},
@@ -90,15 +91,15 @@ func TestOptions(t *testing.T) {
 // upgrade for every node, the upgrade is bought for the new node too.
 func TestNodeSpreadsPerNodeLoad(t *testing.T) {
 	snap := collectors.Snapshot{Nodes: []collectors.Node{node("a", 16, 50), node("b", 16, 50)}}
-	add := func(o Option, nodes int) added {
-		a, _, err := o.capacity(snap, nodes)
+	add := func(o config.Option, nodes int) added {
+		a, _, err := capacity(o, snap, nodes)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return a
 	}
-	nodeOpt := add(Option{Name: "node", Node: true}, 2)
-	upgrade, cost, _ := Option{Name: "mem", PerNode: true, Cost: 800, MemoryBytes: 5 << 30}.capacity(snap, 3)
+	nodeOpt := add(config.Option{Name: "node", Node: true}, 2)
+	upgrade, cost, _ := capacity(config.Option{Name: "mem", PerNode: true, Cost: 800, MemoryBytes: 5 << 30}, snap, 3)
 	perNode := Projection{Resource: "node/a/memory/usage", Capacity: 50 * gib}
 	for _, tc := range []struct {
 		a    added
@@ -107,7 +108,7 @@ func TestNodeSpreadsPerNodeLoad(t *testing.T) {
 		{added{spread: 1}, 50 * gib},
 		{nodeOpt, 75 * gib},                 // 50 x 3/2
 		{nodeOpt.plus(upgrade), 82.5 * gib}, // (50 + 5) x 3/2
-		{add(Option{PerNode: true, MemoryBytes: 5 << 30}, 2), 55 * gib},
+		{add(config.Option{PerNode: true, MemoryBytes: 5 << 30}, 2), 55 * gib},
 	} {
 		if got := withAdded(perNode, tc.a); got != tc.want {
 			t.Errorf("%+v: %v GiB, want %v", tc.a, got/gib, tc.want/gib)

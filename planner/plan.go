@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/config"
 )
 
 // Plan is what the planner concludes from one snapshot and its history.
@@ -37,14 +38,14 @@ type target struct {
 // capacity, each pool against what it can hold. A resource whose history
 // or capacity is missing is left out with a note; a forecast that fails
 // leaves a note too, so one bad series does not lose the plan.
-func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Time, models Models) Plan {
+func Make(s collectors.Snapshot, h collectors.History, cfg config.Planner, today time.Time, models Models) Plan {
 	plan := Plan{Today: today.UTC().Truncate(24 * time.Hour)}
 	series := map[string]collectors.Series{}
 	for _, hs := range h.Series {
 		series[hs.Name] = hs
 	}
 	var targets []target
-	cpu, mem := cfg.thresholds("cpu", nil), cfg.thresholds("memory", nil)
+	cpu, mem := thresholds(cfg.Thresholds, "cpu", nil), thresholds(cfg.Thresholds, "memory", nil)
 	// Capacity is the nodes that take pods: a NotReady, cordoned or
 	// NoSchedule-tainted node's allocatable is not room for anything.
 	var alloc collectors.Resources
@@ -72,7 +73,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 			target{prefix + "memory/usage", float64(n.Allocatable.MemoryBytes), mem, 0})
 	}
 	if c := s.Ceph; c != nil {
-		storage := cfg.thresholds("storage", c)
+		storage := thresholds(cfg.Thresholds, "storage", c)
 		targets = append(targets, target{"ceph/raw_used", float64(c.TotalBytes), storage, 1})
 		replication := 0.0
 		if c.UsableBytes > 0 {
@@ -98,7 +99,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 		}
 	}
 	if cfg.NetworkBytesPerSecond > 0 && cfg.Capacities["network/receive"] == 0 {
-		targets = append(targets, target{"network/receive", cfg.NetworkBytesPerSecond, cfg.thresholds("network", nil), 0})
+		targets = append(targets, target{"network/receive", cfg.NetworkBytesPerSecond, thresholds(cfg.Thresholds, "network", nil), 0})
 	} else if _, ok := series["network/receive"]; ok && cfg.Capacities["network/receive"] == 0 {
 		plan.Notes = append(plan.Notes, "network/receive: no network capacity configured (network_bytes_per_second), not projected")
 	}
@@ -168,7 +169,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg Config, today time.Ti
 // replaced, and a series no target names becomes one, with the thresholds
 // of its kind. Targets are kept in their order, the added ones sorted by
 // name after them.
-func withCapacities(targets []target, cfg Config, c *collectors.Ceph) []target {
+func withCapacities(targets []target, cfg config.Planner, c *collectors.Ceph) []target {
 	if len(cfg.Capacities) == 0 {
 		return targets
 	}
@@ -183,34 +184,14 @@ func withCapacities(targets []target, cfg Config, c *collectors.Ceph) []target {
 		if known[name] {
 			continue
 		}
-		targets = append(targets, target{series: name, capacity: cfg.Capacities[name], thresholds: cfg.thresholds(kindOf(name), c)})
+		targets = append(targets, target{series: name, capacity: cfg.Capacities[name], thresholds: thresholds(cfg.Thresholds, config.Kind(name), c)})
 	}
 	return targets
 }
 
-// kindOf is which thresholds apply to a series, told by the first part of
-// its name (by "/") that names a kind: "cpu", "memory", "storage" (disk,
-// ceph, volumes, filesystem, storage) or "network"; "" when none does.
-func kindOf(series string) string {
-	for _, part := range strings.Split(series, "/") {
-		switch strings.ToLower(part) {
-		case "cpu":
-			return "cpu"
-		case "memory", "mem":
-			return "memory"
-		case "ceph", "volumes", "disk", "filesystem", "storage":
-			return "storage"
-		case "network", "net":
-			return "network"
-		}
-	}
-	return ""
-}
-
 // thresholds are the thresholds of a kind of resource; Ceph's own ratios,
 // when known, bound the storage ones.
-func (cfg Config) thresholds(kind string, c *collectors.Ceph) []Threshold {
-	t := cfg.Thresholds
+func thresholds(t config.Thresholds, kind string, c *collectors.Ceph) []Threshold {
 	switch kind {
 	case "cpu":
 		return []Threshold{{Name: "CPU average", Fraction: t.CPUAverage}, {Name: "CPU peak", Fraction: t.CPUPeak, Peak: true}}

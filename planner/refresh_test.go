@@ -3,6 +3,8 @@ package planner
 import (
 	"strings"
 	"testing"
+
+	"github.com/capplan/capplan/config"
 )
 
 func TestTimeline(t *testing.T) {
@@ -10,7 +12,7 @@ func TestTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, err := Timeline([]Item{
+	events, err := Timeline([]config.Item{
 		{Name: "mini-1", Purchased: "2022-03-01", LifeYears: 5},
 		{Name: "NVMe set", Purchased: "2024-11-01", LifeYears: 2},
 	}, Plan{Today: today, Projections: []Projection{p}})
@@ -31,8 +33,8 @@ func TestTimeline(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	for _, bad := range []Item{{Name: "x", Purchased: "03/01/2022", LifeYears: 5}, {Name: "y", Purchased: "2022-03-01"}} {
-		if _, err := Timeline([]Item{bad}, Plan{}); err == nil || !strings.Contains(err.Error(), bad.Name) {
+	for _, bad := range []config.Item{{Name: "x", Purchased: "03/01/2022", LifeYears: 5}, {Name: "y", Purchased: "2022-03-01"}} {
+		if _, err := Timeline([]config.Item{bad}, Plan{}); err == nil || !strings.Contains(err.Error(), bad.Name) {
 			t.Errorf("%+v: error %v, want one naming the item", bad, err)
 		}
 	}

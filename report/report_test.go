@@ -9,6 +9,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/capplan/capplan/collectors/demo"
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/planner"
 )
 
@@ -19,13 +20,13 @@ func demoInput(t testing.TB) Input {
 	t.Helper()
 	snap, hist := demo.Cluster(1, generated)
 	snap.Ceph.SetUsable()
-	cfg := planner.DefaultConfig()
+	cfg := config.Default().Planner
 	plan := planner.Make(snap, hist, cfg, generated, planner.DefaultModels())
 	opts, err := planner.Options(plan, snap, cfg.Catalogue, cfg.Months)
 	if err != nil {
 		t.Fatal(err)
 	}
-	timeline, err := planner.Timeline([]planner.Item{{Name: "mini-1", Purchased: "2023-01-15", LifeYears: 5}}, plan)
+	timeline, err := planner.Timeline([]config.Item{{Name: "mini-1", Purchased: "2023-01-15", LifeYears: 5}}, plan)
 	if err != nil {
 		t.Fatal(err)
 	}

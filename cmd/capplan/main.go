@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job"
 )
 
@@ -71,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case errors.Is(err, job.ErrNothingPlanned):
 			fmt.Fprintf(stderr, "capplan %s: %v: the report says why at its top\n", c.name, err)
 			return 3
-		case errors.Is(err, errUsage), errors.As(err, new(job.ConfigError)):
+		case errors.Is(err, errUsage), errors.As(err, new(config.Error)):
 			fmt.Fprintf(stderr, "capplan %s: %v\n", c.name, err)
 			return 2
 		default:
@@ -93,12 +94,17 @@ func usage(w io.Writer) {
 }
 
 // newFlagSet makes a command's flag set that reports errors instead of
-// exiting, so that tests can drive commands in-process.
-func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+// exiting, so that tests can drive commands in-process; --help shows the
+// synopsis, the description when there is one, and the flags.
+func newFlagSet(name, synopsis, description string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("capplan "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: capplan %s %s\n\nFlags:\n", name, synopsis)
+		fmt.Fprintf(stderr, "Usage: capplan %s %s\n\n", name, synopsis)
+		if description != "" {
+			fmt.Fprintf(stderr, "%s\n\n", description)
+		}
+		fmt.Fprint(stderr, "Flags:\n")
 		fs.PrintDefaults()
 	}
 	return fs

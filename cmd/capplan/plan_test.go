@@ -39,7 +39,9 @@ func TestPlanDemo(t *testing.T) {
 		want string
 	}{
 		{[]string{"plan", "--demo"}, 2, "--out DIR is required"},
-		{[]string{"plan", "--demo", "--out", dir, "--config", "no-such.yaml"}, 1, "no-such.yaml"},
+		// A configuration file that cannot be read is a configuration error,
+		// for plan as for run.
+		{[]string{"plan", "--demo", "--out", dir, "--config", "no-such.yaml"}, 2, "no-such.yaml"},
 		{[]string{"plan", "--demo", "--out", dir, "--previous", "../../README.md"}, 1, "previous report ../../README.md"},
 	} {
 		code, _, stderr := capplan(t, tc.args...)

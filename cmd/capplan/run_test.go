@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,55 +73,13 @@ func TestRunCommand(t *testing.T) {
 	}
 }
 
-func TestScheduleNeverOverlaps(t *testing.T) {
-	var running, most, runs atomic.Int32
-	var mu sync.Mutex
-	var logs bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&syncWriter{&mu, &logs}, nil))
-	ctx, cancel := context.WithTimeout(context.Background(), 3500*time.Millisecond)
-	defer cancel()
-	err := schedule(ctx, "@every 1s", time.UTC, log, func(context.Context) {
-		n := running.Add(1)
-		for {
-			m := most.Load()
-			if n <= m || most.CompareAndSwap(m, n) {
-				break
-			}
-		}
-		runs.Add(1)
-		time.Sleep(1500 * time.Millisecond)
-		running.Add(-1)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if most.Load() != 1 || runs.Load() < 1 || runs.Load() > 2 {
-		t.Errorf("%d runs, at most %d at once; want 1 or 2 runs, never two at once", runs.Load(), most.Load())
-	}
-	for _, want := range []string{"msg=scheduled", "next_run=", "msg=\"next run\""} {
-		if !strings.Contains(logs.String(), want) {
-			t.Errorf("logs lack %s:\n%s", want, logs.String())
-		}
-	}
+func TestScheduleFlags(t *testing.T) {
 	if code, _, stderr := capplan(t, "schedule", "--cron", "every monday", "--demo"); code != 2 || !strings.Contains(stderr, "--cron") {
 		t.Errorf("bad cron: exit %d, %s", code, stderr)
 	}
 	if code, _, stderr := capplan(t, "schedule", "--time-zone", "Mars/Olympus", "--demo"); code != 2 || !strings.Contains(stderr, "Mars/Olympus") {
 		t.Errorf("bad zone: exit %d, %s", code, stderr)
 	}
-}
-
-type syncWriter struct {
-	mu *sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 // TestDryRunKeepsCredentialsOut is the leak as a user met it: a password

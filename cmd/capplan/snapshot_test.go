@@ -13,15 +13,25 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/job/publish/gittest"
 )
+
+// snapshotJSON is what snapshot --format json prints.
+type snapshotJSON struct {
+	Snapshot collectors.Snapshot `json:"snapshot"`
+	History  []struct {
+		Name, Source string
+		Days         int
+	} `json:"history"`
+}
 
 func TestSnapshotDemoJSON(t *testing.T) {
 	code, stdout, stderr := capplan(t, "snapshot", "--demo", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var out snapshotOutput
+	var out snapshotJSON
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +176,7 @@ func TestSnapshotMergesHistories(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var out snapshotOutput
+	var out snapshotJSON
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 		t.Fatal(err)
 	}

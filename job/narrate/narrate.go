@@ -17,10 +17,10 @@ import (
 	"os"
 	"strings"
 	"text/template"
-	"time"
 
 	"github.com/ollama/ollama/api"
 
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/redact"
 	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/templates"
@@ -34,26 +34,12 @@ var builtin embed.FS
 // that overrides it.
 const PromptFile = "prompt.tmpl"
 
-// Options configure the model and its budget.
+// Options are the model and its budget (the configuration's ollama
+// section, whose Timeout is the time for every draft together), and
+// where to log.
 type Options struct {
-	// Host is Ollama's address (OLLAMA_HOST's form: host:port or a URL).
-	Host  string
-	Model string
-	// NumPredict caps the tokens of one draft.
-	NumPredict  int
-	Temperature float64
-	// Budget is the time for every draft together.
-	Budget time.Duration
-	// PromptDir, when not empty, holds a prompt.tmpl that replaces the
-	// built-in one.
-	PromptDir string
-	Logger    *slog.Logger
-}
-
-// Defaults are llama3 with 1024 tokens a draft at temperature 0.2 within
-// five minutes, on Ollama's default address.
-func Defaults() Options {
-	return Options{Host: "127.0.0.1:11434", Model: "llama3", NumPredict: 1024, Temperature: 0.2, Budget: 5 * time.Minute}
+	config.Ollama
+	Logger *slog.Logger
 }
 
 // leads open the three paragraphs every narrative has.
@@ -78,7 +64,7 @@ func Write(ctx context.Context, r report.Report, o Options) report.Narrative {
 	if err != nil {
 		return fallback(err.Error(), nil)
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Budget)
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	numCtx, err := contextSize(ctx, client, o, prompt)
 	if err != nil {
@@ -115,7 +101,7 @@ func explain(ctx context.Context, o Options, err error) string {
 	var netErr *net.OpError
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return fmt.Sprintf("Ollama did not finish within the %s budget", o.Budget)
+		return fmt.Sprintf("Ollama did not finish within the %s budget", o.Timeout)
 	case errors.As(err, &status) && status.StatusCode == http.StatusNotFound:
 		return fmt.Sprintf("model %s is not on the Ollama server at %s", o.Model, redact.URL(o.Host))
 	case errors.As(err, &netErr):

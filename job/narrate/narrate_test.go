@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/report"
 	"github.com/ollama/ollama/api"
 )
@@ -167,8 +168,8 @@ func stream(t *testing.T, text, reason string) []string {
 }
 
 func options(host string) Options {
-	o := Defaults()
-	o.Host, o.Model, o.Budget = host, "m", 5*time.Second
+	o := Options{Ollama: config.Default().Ollama}
+	o.Host, o.Model, o.Timeout = host, "m", 5*time.Second
 	return o
 }
 
@@ -197,7 +198,7 @@ func TestReplayedStreams(t *testing.T) {
 			host, calls := replay(t, tc.pause, tc.drafts...)
 			o := options(host)
 			if tc.pause > 0 {
-				o.Budget = time.Second
+				o.Timeout = time.Second
 			}
 			start := time.Now()
 			n := Write(context.Background(), r, o)
@@ -209,7 +210,7 @@ func TestReplayedStreams(t *testing.T) {
 				t.Errorf("published text is not the deterministic narrative:\n%s", n.Text)
 			}
 			if tc.pause > 0 && time.Since(start) > 3*time.Second {
-				t.Errorf("the budget of %s was not kept: %s", o.Budget, time.Since(start))
+				t.Errorf("the budget of %s was not kept: %s", o.Timeout, time.Since(start))
 			}
 		})
 	}
@@ -250,7 +251,7 @@ func TestRealOllama(t *testing.T) {
 	host := startOllama(t)
 	r := demo(t)
 	o := options(host)
-	o.Model, o.Budget = "tiny", time.Minute
+	o.Model, o.Timeout = "tiny", time.Minute
 
 	// The draft arrives as a stream of chunks, the last one done.
 	client, err := newClient(host)

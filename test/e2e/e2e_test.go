@@ -32,9 +32,10 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job"
 	"github.com/capplan/capplan/job/publish/gittest"
-	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/report"
 )
 
 const installNS = "capplan"
@@ -359,11 +360,11 @@ func TestAgainstAPIServer(t *testing.T) {
 	})
 
 	t.Run("snapshot", func(t *testing.T) {
-		cfg := job.DefaultConfig()
+		cfg := config.Default()
 		cfg.Kubeconfig, cfg.RookToolbox = kubeconfig, false
-		snap, _, gaps := cfg.Gather(t.Context(), time.Now())
-		for _, g := range gaps {
-			t.Errorf("gap: %+v", g)
+		snap, _, err := job.Snapshot(t.Context(), cfg, time.Now())
+		if err != nil {
+			t.Errorf("snapshot: %v", err)
 		}
 		checkSnapshot(t, snap)
 	})
@@ -416,7 +417,7 @@ func TestAgainstAPIServer(t *testing.T) {
 		if err := os.WriteFile(history, []byte(csv), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		cfg := job.DefaultConfig()
+		cfg := config.Default()
 		cfg.Kubeconfig, cfg.RookToolbox, cfg.Ollama.Enabled = kubeconfig, false, false
 		cfg.HistoryCSV, cfg.CephDF = history, "testdata/ceph-df.json"
 		res, err := job.Run(t.Context(), cfg, time.Now(), true, t.TempDir(), nil)
@@ -445,7 +446,7 @@ func TestAgainstAPIServer(t *testing.T) {
 	})
 
 	t.Run("dry run", func(t *testing.T) {
-		cfg := job.DefaultConfig()
+		cfg := config.Default()
 		cfg.Kubeconfig, cfg.RookToolbox, cfg.Ollama.Enabled = kubeconfig, false, false
 		out := t.TempDir()
 		// No history source: the cluster's snapshot alone plans nothing,

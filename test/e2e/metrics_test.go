@@ -21,6 +21,7 @@ import (
 	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job"
 )
 
@@ -100,10 +101,10 @@ func TestMetricsServer(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg := job.DefaultConfig()
+	cfg := config.Default()
 	cfg.Kubeconfig, cfg.RookToolbox = c.kubeconfig(t, "kwok", adminToken), false
 
-	snap, _, _ := cfg.Gather(ctx, time.Now())
+	snap, _, _ := job.Snapshot(ctx, cfg, time.Now())
 	if !slices.ContainsFunc(snap.Notes, func(n collectors.Note) bool { return strings.Contains(n.Message, "is metrics-server installed?") }) {
 		t.Errorf("without a metrics API, no note says so: %+v", snap.Notes)
 	}
@@ -135,7 +136,7 @@ func TestMetricsServer(t *testing.T) {
 		}
 	}
 
-	snap, _, _ = cfg.Gather(ctx, time.Now())
+	snap, _, _ = job.Snapshot(ctx, cfg, time.Now())
 	want := map[string][2]float64{}
 	for pod, u := range use {
 		w := want[node[pod]]

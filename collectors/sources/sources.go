@@ -1,8 +1,15 @@
-package job
+// Package sources assembles a cluster's snapshot and daily history from
+// every source the configuration names: the Kubernetes API (and the
+// metrics API), Rook and Ceph, Prometheus, a CSV file, the demo, and the
+// histories earlier runs recorded. It decides which source a figure is
+// taken from where several report it (Ceph's capacity and pools above
+// all), merges the live histories and stitches the recorded ones in
+// front of them. A source that fails is an error beside what the others
+// gave, never the end of the gathering.
+package sources
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,114 +26,58 @@ import (
 	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/collectors/kube"
 	"github.com/capplan/capplan/collectors/prom"
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/redact"
-	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/units"
 )
 
-// Sources say where a cluster's snapshot and history come from.
-type Sources struct {
-	// ClusterName names the cluster in the report; the kubeconfig's
-	// context when empty.
-	ClusterName   string `json:"cluster_name,omitempty"`
-	Demo          bool   `json:"demo,omitempty"`
-	Seed          uint64 `json:"seed,omitempty"`
-	Kubeconfig    string `json:"kubeconfig,omitempty"`
-	Context       string `json:"context,omitempty"`
-	RookNamespace string `json:"rook_namespace,omitempty"`
-	// RookToolbox runs `ceph df` in Rook's toolbox pod, which needs
-	// pods/exec there; false leaves the toolbox alone.
-	RookToolbox bool       `json:"rook_toolbox"`
-	CephDF      string     `json:"ceph_df,omitempty"`
-	HistoryCSV  string     `json:"history_csv,omitempty"`
-	HistoryGit  string     `json:"history_git,omitempty"`
-	Prometheus  Prometheus `json:"prometheus"`
-	Kube        Kube       `json:"kube"`
-
-	secrets Secrets
-	// demoWorld is the day the demo's world ends, when it is seen as of
-	// an earlier day (DemoWeeks); zero for the run's own day.
-	demoWorld time.Time
-}
-
-// Prometheus is where daily history is read, when URL is set.
-type Prometheus struct {
-	URL           string `json:"url,omitempty"`
-	TokenFile     string `json:"token_file,omitempty"`
-	CAFile        string `json:"ca_file,omitempty"`
-	BasicAuthFile string `json:"basic_auth_file,omitempty"`
-	QueriesFile   string `json:"queries_file,omitempty"`
-	HistoryDays   int    `json:"history_days,omitempty"`
-}
-
-// Kube is how fast capplan may ask the API server. client-go's default
-// (5 requests a second, bursts of 10) made a snapshot of 5,000 nodes and
-// 150,000 pods, read 500 objects a page, wait a minute on its own limiter;
-// 50 a second with bursts of 100 is what Kubernetes' scheduler allows
-// itself, and a snapshot is a few hundred list pages once a week.
-type Kube struct {
-	QPS   float64 `json:"qps"`
-	Burst int     `json:"burst"`
-}
-
-// Secrets are Prometheus' credentials, read from files or the environment.
-type Secrets struct {
-	Token, Username, Password string
-}
-
-// WithSecrets returns s with Prometheus' credentials.
-func (s Sources) WithSecrets(sec Secrets) Sources {
-	s.secrets = sec
-	return s
-}
-
-// Validate checks the sources' settings, naming the one at fault.
-func (s Sources) Validate() error {
-	var errs []error
-	if s.Demo && (s.Kubeconfig != "" || s.Context != "") {
-		errs = append(errs, errors.New("demo takes no kubeconfig or context"))
-	}
-	if !(s.Kube.QPS > 0) {
-		errs = append(errs, fmt.Errorf("kube.qps is %v: want a positive rate of requests a second", s.Kube.QPS))
-	}
-	if s.Kube.Burst < 1 {
-		errs = append(errs, fmt.Errorf("kube.burst is %d: want at least 1", s.Kube.Burst))
-	}
-	if s.Prometheus.HistoryDays < 1 {
-		errs = append(errs, fmt.Errorf("prometheus.history_days must be at least 1, not %d", s.Prometheus.HistoryDays))
-	}
-	return errors.Join(errs...)
+// Request is one gathering: the sources, their credentials, and when.
+type Request struct {
+	config.Sources
+	Secrets config.Secrets
+	// Now is the snapshot's time; histories end the day before.
+	Now time.Time
+	// DemoWorld is the day the demo's world ends, when the demo is seen
+	// as of an earlier day (a replayed week); zero for Now.
+	DemoWorld time.Time
+	// Recorded are histories earlier runs recorded (the report
+	// repository's): they extend the live sources' series with the days
+	// those lack, and give none from Now's day on.
+	Recorded []collectors.History
+	// Redactor removes every secret of the configuration from what the
+	// sources and their client libraries wrote.
+	Redactor redact.Redactor
 }
 
 // Gather takes the snapshot (from the cluster, or the demo) and reads and
-// merges the histories. extra are histories earlier runs recorded, read
-// elsewhere (the report repository's); they and history_git extend the
-// live sources' series with the days those lack. A source that fails is a
-// gap; the others still count.
-func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.History) (collectors.Snapshot, collectors.History, []report.Gap) {
+// merges the histories; the recorded ones and history_git extend the live
+// sources' series with the days those lack. Each source that fails is one
+// of the errors; the others still count. Every text is redacted.
+func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.History, []error) {
+	s, now := r, r.Now
 	snap := collectors.Snapshot{Sources: map[string]string{}}
-	var gaps []report.Gap
+	var errs []error
 	gap := func(format string, args ...any) {
-		gaps = append(gaps, report.Gap{Stage: "collect", Error: fmt.Sprintf(format, args...)})
+		errs = append(errs, fmt.Errorf(format, args...))
 	}
 	// Ceph's capacity comes from the first of these that reports it, its
 	// pools from the first that reports pools: Rook's CephCluster status,
 	// ceph df (in Rook's toolbox, or a file), the Ceph mgr's metrics in
 	// Prometheus, and last the demo.
 	var cephs []cephSource
-	if s.readsCluster() {
-		cephs = s.cluster(ctx, now, &snap, gap)
+	if readsCluster(s.Sources) {
+		cephs = cluster(ctx, s.Sources, now, &snap, gap)
 	} else if !s.Demo {
 		snap.Sources["kubernetes"] = "none: a history file without a kubeconfig or context is planned alone, against the planner configuration's capacities"
 	}
 	// Histories in order of preference where they tie: live Prometheus,
 	// then a file, then the demo; recorded ones extend them.
 	var histories []collectors.History
-	recorded := extra
+	recorded := r.Recorded
 	var promCeph *cephSource
 	var volumeUse map[[2]string]int64
 	if s.Prometheus.URL != "" {
-		h, pc, vu, notes, err := s.prometheus(ctx, now)
+		h, pc, vu, notes, err := prometheus(ctx, s.Prometheus, r.Secrets, now)
 		if err != nil {
 			gap("prometheus %s: %v", redact.URL(s.Prometheus.URL), err)
 		}
@@ -153,7 +104,7 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 		}
 	}
 	if s.Demo {
-		world := s.demoWorld
+		world := r.DemoWorld
 		if world.IsZero() {
 			world = now
 		}
@@ -221,15 +172,15 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 		snap.Cluster = filepath.Base(s.HistoryCSV)
 	}
 	// Client libraries echo the URLs they were given in their errors.
-	red := s.redactor()
-	for i := range gaps {
-		gaps[i].Error = red.String(gaps[i].Error)
+	red := r.Redactor
+	for i := range errs {
+		errs[i] = red.Error(errs[i])
 	}
 	snap.Notes = collectors.Redacted(snap.Notes, red)
 	for k, v := range snap.Sources {
 		snap.Sources[k] = red.String(v)
 	}
-	return snap, redactHistory(hist, red), gaps
+	return snap, hist.Redacted(red), errs
 }
 
 // readsCluster tells whether the snapshot is taken from a Kubernetes API
@@ -237,7 +188,7 @@ func (s Sources) Gather(ctx context.Context, now time.Time, extra ...collectors.
 // history file is given (the default kubeconfig is then the only source
 // meant). A history file alone is planned without a cluster, against the
 // planner configuration's capacities.
-func (s Sources) readsCluster() bool {
+func readsCluster(s config.Sources) bool {
 	switch {
 	case s.Demo:
 		return false
@@ -265,7 +216,7 @@ func before(h collectors.History, now time.Time) collectors.History {
 
 // restConfig finds the cluster (kube.Config) and sets the client's rate
 // limit from the settings, for every client made from it.
-func (s Sources) restConfig() (*rest.Config, string, error) {
+func restConfig(s config.Sources) (*rest.Config, string, error) {
 	cfg, contextName, err := kube.Config(s.Kubeconfig, s.Context)
 	if err != nil {
 		return nil, "", err
@@ -276,8 +227,8 @@ func (s Sources) restConfig() (*rest.Config, string, error) {
 
 // cluster snapshots the cluster through its API server and reads Ceph
 // from Rook.
-func (s Sources) cluster(ctx context.Context, now time.Time, snap *collectors.Snapshot, gap func(string, ...any)) []cephSource {
-	cfg, contextName, err := s.restConfig()
+func cluster(ctx context.Context, s config.Sources, now time.Time, snap *collectors.Snapshot, gap func(string, ...any)) []cephSource {
+	cfg, contextName, err := restConfig(s)
 	if err != nil {
 		gap("kubernetes: %v", err)
 		return nil
@@ -334,10 +285,9 @@ func (s Sources) cluster(ctx context.Context, now time.Time, snap *collectors.Sn
 
 // prometheus reads the daily history, Ceph's capacity from the mgr's
 // metrics and the volumes' usage.
-func (s Sources) prometheus(ctx context.Context, now time.Time) (collectors.History, *cephSource, map[[2]string]int64, []collectors.Note, error) {
-	p := s.Prometheus
+func prometheus(ctx context.Context, p config.Prometheus, sec config.Secrets, now time.Time) (collectors.History, *cephSource, map[[2]string]int64, []collectors.Note, error) {
 	opts := prom.Options{URL: p.URL, CAFile: p.CAFile, Days: p.HistoryDays,
-		BearerToken: s.secrets.Token, Username: s.secrets.Username, Password: s.secrets.Password}
+		BearerToken: sec.PrometheusToken, Username: sec.PrometheusUser, Password: sec.PrometheusPassword}
 	if p.QueriesFile != "" {
 		qs, err := prom.ReadQueries(p.QueriesFile)
 		if err != nil {

@@ -1,4 +1,4 @@
-package job
+package sources
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/config"
 )
 
 func TestCephFromFirstSourceThatReports(t *testing.T) {
@@ -29,16 +30,16 @@ func TestCephFromFirstSourceThatReports(t *testing.T) {
 
 // TestClusterName: cluster_name names the cluster whatever the source.
 func TestClusterName(t *testing.T) {
-	s := Sources{Demo: true, Seed: 1, Prometheus: Prometheus{HistoryDays: 90}}
-	snap, _, _ := s.Gather(context.Background(), time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	r := Request{Sources: config.Sources{Demo: true, Seed: 1, Prometheus: config.Prometheus{HistoryDays: 90}}, Now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	snap, _, _ := Gather(context.Background(), r)
 	if snap.Cluster != "homelab (demo)" {
 		t.Errorf("cluster %q", snap.Cluster)
 	}
-	s.ClusterName = "prod-eu"
-	if snap, _, _ := s.Gather(context.Background(), time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)); snap.Cluster != "prod-eu" {
+	r.ClusterName = "prod-eu"
+	if snap, _, _ := Gather(context.Background(), r); snap.Cluster != "prod-eu" {
 		t.Errorf("cluster %q, want cluster_name's", snap.Cluster)
 	}
-	c, err := Load("", func(k string) string { return map[string]string{"CAPPLAN_CLUSTER_NAME": "from-env"}[k] }, nil)
+	c, err := config.Load("", func(k string) string { return map[string]string{"CAPPLAN_CLUSTER_NAME": "from-env"}[k] }, nil)
 	if err != nil || c.ClusterName != "from-env" {
 		t.Errorf("CAPPLAN_CLUSTER_NAME: %q, %v", c.ClusterName, err)
 	}
@@ -52,18 +53,18 @@ func TestKubeRateLimit(t *testing.T) {
 		"users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Load("", func(string) string { return "" }, map[string]string{"kubeconfig": kubeconfig, "kube-burst": "9"})
+	c, err := config.Load("", func(string) string { return "" }, map[string]string{"kubeconfig": kubeconfig, "kube-burst": "9"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, _, err := c.restConfig()
+	cfg, _, err := restConfig(c.Sources)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.QPS != 50 || cfg.Burst != 9 {
 		t.Errorf("QPS %v, burst %d; want the default 50 and the flag's 9", cfg.QPS, cfg.Burst)
 	}
-	if _, err := Load("", func(k string) string {
+	if _, err := config.Load("", func(k string) string {
 		if k == "CAPPLAN_KUBE_QPS" {
 			return "0"
 		}

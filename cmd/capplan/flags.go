@@ -1,0 +1,45 @@
+package main
+
+import (
+	"flag"
+	"os"
+
+	"github.com/capplan/capplan/config"
+)
+
+// configFlags bind the configuration's settings to a command's flags, and
+// --config to its file. Flags are recorded as given, for config.Load to
+// apply over the file and the environment.
+type configFlags struct {
+	set  map[string]string
+	file *string
+}
+
+// register defines --config and the settings keep accepts as flags on fs;
+// withEnv adds each one's variable to its usage.
+func (f *configFlags) register(fs *flag.FlagSet, keep func(config.Field) bool, withEnv bool) {
+	f.file = fs.String("config", os.Getenv("CAPPLAN_CONFIG"), "configuration file, YAML (default $CAPPLAN_CONFIG); variables CAPPLAN_… override it, flags override both")
+	f.set = map[string]string{}
+	for _, fd := range config.Fields() {
+		if !keep(fd) {
+			continue
+		}
+		usage := fd.Usage
+		if withEnv {
+			usage += " [" + fd.Env() + "]"
+		}
+		record := func(v string) error { f.set[fd.Flag] = v; return nil }
+		if fd.IsBool() {
+			fs.BoolFunc(fd.Flag, usage, record)
+		} else {
+			fs.Func(fd.Flag, usage, record)
+		}
+	}
+}
+
+func (f *configFlags) load() (config.Config, error) {
+	return config.Load(*f.file, os.Getenv, f.set)
+}
+
+// all keeps every setting.
+func all(config.Field) bool { return true }

@@ -1,0 +1,162 @@
+package config
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func noEnv(string) string { return "" }
+
+// TestGoodFiles: every testdata/*.good.yml loads and validates.
+func TestGoodFiles(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.good.yml")
+	if len(files) < 4 {
+		t.Fatalf("%d good files", len(files))
+	}
+	for _, f := range files {
+		if _, err := Load(f, noEnv, nil); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+// TestBadFiles: every testdata/*.bad.yml fails with the error its first
+// line gives ("# error: …"), which names the file, the line and the key.
+func TestBadFiles(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.bad.yml")
+	if len(files) < 15 {
+		t.Fatalf("%d bad files", len(files))
+	}
+	for _, f := range files {
+		want := firstLine(t, f)
+		want, ok := strings.CutPrefix(want, "# error: ")
+		if !ok {
+			t.Fatalf("%s: the first line is not # error: …", f)
+		}
+		_, err := Load(f, noEnv, nil)
+		var ce Error
+		if !errors.As(err, &ce) {
+			t.Errorf("%s: %v, want a configuration error", f, err)
+			continue
+		}
+		if got := strings.TrimPrefix(err.Error(), "configuration: testdata/"); !strings.Contains(got, want) {
+			t.Errorf("%s:\n got: %s\nwant: %s", f, got, want)
+		}
+	}
+}
+
+func firstLine(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	s.Scan()
+	return s.Text()
+}
+
+// TestRunFile: what the full example says is what Load returns; what it
+// leaves out keeps its default.
+func TestRunFile(t *testing.T) {
+	c, err := Load("testdata/run.good.yml", noEnv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Default()
+	want.ClusterName, want.Prometheus.URL, want.Prometheus.HistoryDays = "homelab", "http://prometheus.monitoring:9090", 365
+	want.Kube = Kube{QPS: 20, Burst: 40}
+	want.Thresholds.CPUAverage, want.Thresholds.StorageExpand = 0.6, 0.65
+	want.HorizonDays, want.Months, want.NetworkBytesPerSecond = 120, 18, 1.25e9
+	want.Catalogue = []Option{{Name: "add a node", Cost: 1500, Node: true}, {Name: "NVMe drive (+2 TB a node)", Cost: 700, PerNode: true, RawBytes: 2e12}}
+	want.Inventory = []Item{{Name: "mini-1", Purchased: "2023-01-15", LifeYears: 5}}
+	want.Capacities = map[string]float64{"network/receive": 1.25e9}
+	want.Git.URL, want.Git.Branch, want.Git.KeepDays = "https://git.example.org/infra/capacity-reports.git", "reports", 730
+	want.Ollama.Enabled, want.Ollama.Model, want.Ollama.Timeout = false, "llama3.1:8b", 10*time.Minute
+	want.Timeouts.Plan = 20 * time.Minute
+	want.Pushgateway = Pushgateway{URL: "http://pushgateway.monitoring:9091", Job: "capacity"}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("loaded\n%+v\nwant\n%+v", c, want)
+	}
+	// A plan's file is a run's: the runway benchmark's capacities.
+	p, err := Load("testdata/plan.good.yml", noEnv, nil)
+	if err != nil || p.Capacities["cpu/usage"] != 48 || p.Capacities["ceph/stored"] != 2e12 || !reflect.DeepEqual(p.Catalogue, DefaultCatalogue()) {
+		t.Errorf("plan file: %+v, %v", p.Planner, err)
+	}
+}
+
+// TestPrecedence: the file, then the environment, then flags; secrets
+// from the environment.
+func TestPrecedence(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "capplan.yaml")
+	if err := os.WriteFile(file, []byte("demo: true\ngit:\n  url: https://git.example.org/reports.git\n  branch: from-file\nollama:\n  model: from-file\n  timeout: 2m\nhorizon_days: 60\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CAPPLAN_GIT_BRANCH": "from-env", "CAPPLAN_OLLAMA_MODEL": "from-env", "CAPPLAN_GIT_TOKEN": "s3cret", "OLLAMA_HOST": "ollama:11434"}
+	c, err := Load(file, func(k string) string { return env[k] }, map[string]string{"ollama-model": "from-flag"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Demo || c.Git.Branch != "from-env" || c.Ollama.Model != "from-flag" || c.Ollama.Timeout != 2*time.Minute || c.HorizonDays != 60 ||
+		c.Secrets().GitToken != "s3cret" || c.Ollama.Host != "ollama:11434" {
+		t.Errorf("precedence: %+v", c)
+	}
+	for _, tc := range []struct {
+		yaml  string
+		env   map[string]string
+		flags map[string]string
+		want  string
+	}{
+		{"", map[string]string{"CAPPLAN_GIT_TRIES": "many"}, nil, `CAPPLAN_GIT_TRIES="many"`},
+		{"", nil, map[string]string{"ollama-timeout": "soon"}, `--ollama-timeout "soon"`},
+		{"", map[string]string{"CAPPLAN_OLLAMA_NUM_PREDICT": "0"}, nil, "CAPPLAN_OLLAMA_NUM_PREDICT: ollama.num_predict is 0"},
+		{"git:\n  tries: 0\n", nil, map[string]string{"git-tries": "-1"}, "--git-tries: git.tries is -1"},
+		{"git:\n  token_file: /no/such/token\n", nil, nil, "git.token_file"},
+		{"", map[string]string{"CAPPLAN_PROMETHEUS_TOKEN": "t0ken", "CAPPLAN_PROMETHEUS_BASIC_AUTH": "u:pw"}, nil, "cannot both be used"},
+	} {
+		if err := os.WriteFile(file, []byte(tc.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(file, func(k string) string { return tc.env[k] }, tc.flags)
+		var ce Error
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q %v %v: %v, want a configuration error naming %s", tc.yaml, tc.env, tc.flags, err, tc.want)
+		}
+	}
+}
+
+// TestDefaultsValidate: the defaults are a configuration that runs.
+func TestDefaultsValidate(t *testing.T) {
+	if err := Default().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEveryFieldIsAKey: each flag and variable sets a key the file has.
+func TestEveryFieldIsAKey(t *testing.T) {
+	keys := map[string]bool{}
+	var walk func(reflect.Type, string)
+	walk = func(t reflect.Type, prefix string) {
+		for k, idx := range fieldsOf(t) {
+			f := t.FieldByIndex(idx)
+			if f.Type.Kind() == reflect.Struct && f.Type != durationType {
+				walk(f.Type, prefix+k+".")
+				continue
+			}
+			keys[prefix+k] = true
+		}
+	}
+	walk(reflect.TypeFor[Config](), "")
+	for _, f := range Fields() {
+		if !keys[f.Key] {
+			t.Errorf("flag --%s sets %s, which the file does not have", f.Flag, f.Key)
+		}
+	}
+}

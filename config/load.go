@@ -1,0 +1,96 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Error is a configuration that cannot run; capplan exits with 2.
+type Error struct{ Err error }
+
+func (e Error) Error() string { return "configuration: " + e.Err.Error() }
+func (e Error) Unwrap() error { return e.Err }
+
+// Load reads the configuration: the defaults (with Ollama's own
+// OLLAMA_HOST), the YAML file when path is not empty, the CAPPLAN_…
+// variables of env, then flags (name to value, only those given); reads
+// the secrets; and validates the result once. Every error is an Error
+// that says where the value at fault was given: the file and line, the
+// variable or the flag, with its key.
+func Load(path string, env func(string) string, flags map[string]string) (Config, error) {
+	c := Default()
+	// Ollama's own variable comes before capplan's settings, as a default.
+	if h := env("OLLAMA_HOST"); h != "" {
+		c.Ollama.Host = h
+	}
+	origins := map[string]string{}
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return c, Error{err}
+		}
+		if err := decodeFile(data, path, &c, origins); err != nil {
+			return c, Error{err}
+		}
+	}
+	fields := c.fields()
+	for _, f := range fields {
+		if v := env(f.Env()); v != "" {
+			if err := f.value.Set(v); err != nil {
+				return c, Error{fmt.Errorf("%s=%q: %w", f.Env(), v, err)}
+			}
+			origins[f.Key] = f.Env()
+		}
+	}
+	for _, f := range fields {
+		if v, ok := flags[f.Flag]; ok {
+			if err := f.value.Set(v); err != nil {
+				return c, Error{fmt.Errorf("--%s %q: %w", f.Flag, v, err)}
+			}
+			origins[f.Key] = "--" + f.Flag
+		}
+	}
+	if err := c.readSecrets(env); err != nil {
+		return c, Error{err}
+	}
+	if errs := c.problems(); len(errs) > 0 {
+		out := make([]error, len(errs))
+		for i, p := range errs {
+			out[i] = p.at(origins)
+		}
+		return c, Error{errors.Join(out...)}
+	}
+	return c, nil
+}
+
+// Validate checks the configuration, naming each setting at fault.
+func (c Config) Validate() error {
+	var errs []error
+	for _, p := range c.problems() {
+		errs = append(errs, errors.New(p.msg))
+	}
+	return errors.Join(errs...)
+}
+
+// problem is a setting that does not validate: its key (the YAML path,
+// catalogue[1].cost) and what is wrong, the key's name first.
+type problem struct{ key, msg string }
+
+// at is the problem with where its key was given, when it was given.
+func (p problem) at(origins map[string]string) error {
+	for key := p.key; key != ""; {
+		if o, ok := origins[key]; ok {
+			return fmt.Errorf("%s: %s", o, p.msg)
+		}
+		// A list item's problem is the list's, when the item was not
+		// given on a line of its own.
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return errors.New(p.msg)
+}

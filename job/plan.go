@@ -1,0 +1,56 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/collectors/sources"
+	"github.com/capplan/capplan/config"
+	"github.com/capplan/capplan/report"
+)
+
+// Snapshot gathers what the configuration's sources say of the cluster
+// now and of its past. Where the weekly run states a source that fails as
+// a gap of its report, here it is an error: the snapshot and plan commands
+// are run by hand, by someone who can mend the source.
+func Snapshot(ctx context.Context, c config.Config, now time.Time) (collectors.Snapshot, collectors.History, error) {
+	snap, hist, errs := sources.Gather(ctx, sources.Request{Sources: c.Sources, Secrets: c.Secrets(), Now: now, Redactor: c.Redactor()})
+	return snap, hist, errors.Join(errs...)
+}
+
+// Plan plans the cluster as of now and writes report.json, report.md
+// (with the deterministic narrative) and the charts into out: the weekly
+// run's report without its repository, model or metrics. previous, when
+// not empty, is an earlier report.json the report says what changed
+// since.
+func Plan(ctx context.Context, c config.Config, now time.Time, previous, out string) (Result, error) {
+	start := time.Now()
+	snap, hist, err := Snapshot(ctx, c, now)
+	if err != nil {
+		return Result{}, err
+	}
+	var prev *report.Previous
+	if previous != "" {
+		data, err := os.ReadFile(previous)
+		if err != nil {
+			return Result{}, fmt.Errorf("previous report: %w", err)
+		}
+		p, err := report.ReadPrevious(data, previous)
+		if err != nil {
+			return Result{}, err
+		}
+		prev = &p
+	}
+	files, r, err := Report(snap, hist, c.Planner, now, c.TemplateDir, prev)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := WriteFiles(out, files); err != nil {
+		return Result{}, err
+	}
+	return Result{Report: r, Files: files, Dir: out, Duration: time.Since(start)}, nil
+}

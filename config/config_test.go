@@ -154,9 +154,65 @@ func TestEveryFieldIsAKey(t *testing.T) {
 		}
 	}
 	walk(reflect.TypeFor[Config](), "")
+	flags := map[string]bool{}
 	for _, f := range Fields() {
 		if !keys[f.Key] {
 			t.Errorf("flag --%s sets %s, which the file does not have", f.Flag, f.Key)
+		}
+		if flags[f.Flag] || f.Usage == "" {
+			t.Errorf("flag --%s: given twice, or without a usage", f.Flag)
+		}
+		flags[f.Flag] = true
+	}
+	// Every setting but the planner's (lists and maps, or what a file
+	// states once) has all three forms.
+	planner := map[string]bool{}
+	walk = func(t reflect.Type, prefix string) {
+		for k, idx := range fieldsOf(t) {
+			f := t.FieldByIndex(idx)
+			if f.Type.Kind() == reflect.Struct && f.Type != durationType {
+				walk(f.Type, prefix+k+".")
+				continue
+			}
+			planner[prefix+k] = true
+		}
+	}
+	walk(reflect.TypeFor[Planner](), "")
+	n := 0
+	for _, f := range Fields() {
+		n++
+		delete(keys, f.Key)
+	}
+	for k := range keys {
+		if !planner[k] {
+			t.Errorf("%s has no flag or variable", k)
+		}
+	}
+	if n < 40 {
+		t.Errorf("%d fields", n)
+	}
+}
+
+// TestVariablesAndFlagsSetEveryKind: a variable or flag of each kind of
+// setting is read, and a bad one is named with what it wants.
+func TestVariablesAndFlagsSetEveryKind(t *testing.T) {
+	env := map[string]string{"CAPPLAN_SEED": "7", "CAPPLAN_KUBE_QPS": "12.5", "CAPPLAN_GIT_TRIES": "0x3", "CAPPLAN_TIMEOUTS_PLAN": "90s", "CAPPLAN_DEMO": "true"}
+	c, err := Load("", func(k string) string { return env[k] }, map[string]string{"rook-toolbox": "false", "cluster-name": "lab"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Seed != 7 || c.Kube.QPS != 12.5 || c.Git.Tries != 3 || c.Timeouts.Plan != 90*time.Second || !c.Demo || c.RookToolbox || c.ClusterName != "lab" {
+		t.Errorf("loaded %+v", c)
+	}
+	for v, want := range map[string]string{"CAPPLAN_SEED": "want a whole number from 0 up", "CAPPLAN_DEMO": "want true or false", "CAPPLAN_KUBE_QPS": "want a number"} {
+		_, err := Load("", func(k string) string {
+			if k == v {
+				return "lots"
+			}
+			return ""
+		}, nil)
+		if err == nil || !strings.Contains(err.Error(), v+`="lots": `+want) {
+			t.Errorf("%s=lots: %v", v, err)
 		}
 	}
 }

@@ -38,7 +38,7 @@ func Load(path string, env func(string) string, flags map[string]string) (Config
 	fields := c.fields()
 	for _, f := range fields {
 		if v := env(f.Env()); v != "" {
-			if err := f.value.Set(v); err != nil {
+			if err := f.set(v); err != nil {
 				return c, Error{fmt.Errorf("%s=%q: %w", f.Env(), v, err)}
 			}
 			origins[f.Key] = f.Env()
@@ -46,7 +46,7 @@ func Load(path string, env func(string) string, flags map[string]string) (Config
 	}
 	for _, f := range fields {
 		if v, ok := flags[f.Flag]; ok {
-			if err := f.value.Set(v); err != nil {
+			if err := f.set(v); err != nil {
 				return c, Error{fmt.Errorf("--%s %q: %w", f.Flag, v, err)}
 			}
 			origins[f.Key] = "--" + f.Flag

@@ -9,13 +9,13 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/config"
-	"github.com/capplan/capplan/job/publish/gittest"
+	"github.com/capplan/capplan/test/servertest"
 )
 
 // TestDemoWeeks replays three Mondays: one commit each, dated its Monday,
 // each week compared with the one before; a replay again adds nothing.
 func TestDemoWeeks(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	dir := filepath.Join(t.TempDir(), "demo")
 	c := demoConfig(t, dir)
 	now := time.Date(2026, 12, 2, 15, 4, 0, 0, time.UTC) // a Wednesday
@@ -35,7 +35,7 @@ func TestDemoWeeks(t *testing.T) {
 	if n := res[0].Report.Narrative; !strings.Contains(n.Reason, "earlier weeks of the demo") {
 		t.Errorf("earlier week's narrative reason %q", n.Reason)
 	}
-	log := gittest.Run(t, dir, "log", "--format=%aI %s")
+	log := servertest.Git(t, dir, "log", "--format=%aI %s")
 	want := "2026-11-30T09:00:00Z Capacity report 2026-11-30: homelab (demo)\n" +
 		"2026-11-23T09:00:00Z Capacity report 2026-11-23: homelab (demo)\n" +
 		"2026-11-16T09:00:00Z Capacity report 2026-11-16: homelab (demo)"

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
-	"github.com/capplan/capplan/collectors/sources"
 	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/report"
+	"github.com/capplan/capplan/reportrepo"
 )
 
 // Snapshot gathers what the configuration's sources say of the cluster
@@ -18,7 +18,7 @@ import (
 // a gap of its report, here it is an error: the snapshot and plan commands
 // are run by hand, by someone who can mend the source.
 func Snapshot(ctx context.Context, c config.Config, now time.Time) (collectors.Snapshot, collectors.History, error) {
-	snap, hist, errs := sources.Gather(ctx, sources.Request{Sources: c.Sources, Secrets: c.Secrets(), Now: now, Redactor: c.Redactor()})
+	snap, hist, errs := gather(ctx, c, now, time.Time{}, c.Redactor(), nil)
 	return snap, hist, errors.Join(errs...)
 }
 
@@ -49,7 +49,7 @@ func Plan(ctx context.Context, c config.Config, now time.Time, previous, out str
 	if err != nil {
 		return Result{}, err
 	}
-	if err := WriteFiles(out, files); err != nil {
+	if err := reportrepo.WriteFiles(out, files); err != nil {
 		return Result{}, err
 	}
 	return Result{Report: r, Files: files, Dir: out, Duration: time.Since(start)}, nil

@@ -3,63 +3,16 @@ package job
 import (
 	"context"
 	"math"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/capplan/capplan/job/publish/gittest"
+	"github.com/capplan/capplan/test/servertest"
 )
-
-// startPushgateway runs Debian's prometheus-pushgateway (which .ci/run
-// installs) on 127.0.0.1; without it the test skips, or fails under
-// CI=true.
-func startPushgateway(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("prometheus-pushgateway")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("prometheus-pushgateway not found: .ci/run installs Debian's prometheus-pushgateway package")
-		}
-		t.Skip("prometheus-pushgateway not found: install Debian's prometheus-pushgateway package to run this test")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "--web.listen-address="+addr, "--log.level=warn")
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	url := "http://" + addr
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get(url + "/-/ready"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return url
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pushgateway not ready after 30 s:\n%s", logs.String())
-		}
-	}
-}
 
 // scrape reads the gateway's /metrics as Prometheus would.
 func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
@@ -90,8 +43,8 @@ func labelsOf(m *dto.Metric) map[string]string {
 // metric against the report; a run that cannot publish pushes nothing,
 // so the last success keeps its time.
 func TestPushToPushgateway(t *testing.T) {
-	gittest.Need(t)
-	url := startPushgateway(t)
+	servertest.NeedGit(t)
+	url := servertest.Pushgateway(t)
 	c := demoConfig(t, filepath.Join(t.TempDir(), "reports"))
 	c.Pushgateway.URL = url
 	res, err := Run(context.Background(), c, generated, false, "", nil)

@@ -13,14 +13,9 @@ import (
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/report"
+	"github.com/capplan/capplan/reportrepo"
 	"github.com/capplan/capplan/templates"
 )
-
-// File is one file of a report, named relative to the report's directory.
-type File struct {
-	Name string
-	Data []byte
-}
 
 // planned is the plan stage's product.
 type planned struct {
@@ -68,7 +63,7 @@ func makePlan(s collectors.Snapshot, h collectors.History, cfg config.Planner, n
 // (empty for the built-in template).
 type rendered struct {
 	report      report.Report
-	charts      []File
+	charts      []reportrepo.File
 	gaps        []report.Gap
 	templateDir string
 }
@@ -94,7 +89,7 @@ func render(s collectors.Snapshot, h collectors.History, p planned, now time.Tim
 			continue
 		}
 		// Build named the charts, one file each.
-		out.charts = append(out.charts, File{out.report.Resources[i].Chart, svg})
+		out.charts = append(out.charts, reportrepo.File{Name: out.report.Resources[i].Chart, Data: svg})
 	}
 	return out
 }
@@ -104,7 +99,7 @@ func render(s collectors.Snapshot, h collectors.History, p planned, now time.Tim
 // Git. generated is the run's time; the plan is for its day. templateDir
 // overrides the built-in markdown template when not empty; prev, when not
 // nil, is compared with.
-func Report(s collectors.Snapshot, h collectors.History, cfg config.Planner, generated time.Time, templateDir string, prev *report.Previous) ([]File, report.Report, error) {
+func Report(s collectors.Snapshot, h collectors.History, cfg config.Planner, generated time.Time, templateDir string, prev *report.Previous) ([]reportrepo.File, report.Report, error) {
 	if s.Ceph != nil && s.Ceph.UsableBytes == 0 {
 		ceph := *s.Ceph
 		ceph.SetUsable()

@@ -14,6 +14,7 @@ import (
 	"github.com/capplan/capplan/collectors/demo"
 	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/report"
+	"github.com/capplan/capplan/reportrepo"
 	"github.com/capplan/capplan/templates"
 	"github.com/capplan/capplan/units"
 )
@@ -22,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 var generated = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
 
-func demoReport(t testing.TB) ([]File, report.Report) {
+func demoReport(t testing.TB) ([]reportrepo.File, report.Report) {
 	t.Helper()
 	snap, hist := demo.Cluster(1, generated)
 	files, r, err := Report(snap, hist, config.Default().Planner, generated, "", nil)

@@ -4,31 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/transport"
-
 	"github.com/capplan/capplan/collectors"
-	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/collectors/sources"
 	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job/narrate"
-	"github.com/capplan/capplan/job/publish"
 	"github.com/capplan/capplan/redact"
 	"github.com/capplan/capplan/report"
+	"github.com/capplan/capplan/reportrepo"
 	"github.com/capplan/capplan/templates"
 )
 
 // Result is what a run did.
 type Result struct {
 	Report report.Report
-	Files  []File
+	Files  []reportrepo.File
 	// Dir is where the report's files are: in the repository when
 	// published locally, else kept in the work directory (or the dry
 	// run's output directory).
@@ -92,8 +85,9 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 	var extra []collectors.History
 	var prev *report.Previous
 	collectCtx, cancel := context.WithTimeout(ctx, c.Timeouts.Collect)
+	repo := reportrepo.New(c.Git, c.Secrets(), log)
 	if c.Git.URL != "" || c.Git.Dir != "" {
-		h, p, notes, err := reportHistory(collectCtx, c, now)
+		h, p, notes, err := repo.Read(collectCtx, now)
 		if err != nil {
 			gaps = append(gaps, report.Gap{Stage: "collect", Error: "history from the report repository: " + err.Error()})
 		}
@@ -105,8 +99,7 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 			log.Info("report repository", "note", n.Message)
 		}
 	}
-	snap, hist, failed := sources.Gather(collectCtx, sources.Request{Sources: c.Sources, Secrets: c.Secrets(), Now: now,
-		DemoWorld: w.world, Recorded: extra, Redactor: red})
+	snap, hist, failed := gather(collectCtx, c, now, w.world, red, extra)
 	cancel()
 	for _, err := range failed {
 		gaps = append(gaps, report.Gap{Stage: "collect", Error: err.Error()})
@@ -163,7 +156,7 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 	// repository's history.json is continued from hist directly.
 	var historyJSON []byte
 	if dryRun || c.Git.URL != "" || interrupted {
-		historyJSON, err = gitrepo.Marshal(gitrepo.Update(collectors.History{}, hist, now, c.Git.KeepDays))
+		historyJSON, err = reportrepo.HistoryJSON(hist, now, c.Git.KeepDays)
 		if err != nil {
 			rep.Gaps = append(rep.Gaps, report.Gap{Stage: "render", Error: "history.json: " + err.Error()})
 		}
@@ -175,7 +168,7 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 		return Result{Report: rep, Duration: time.Since(start)}, fmt.Errorf("render: %w", err)
 	}
 	if historyJSON != nil {
-		files = append(files, File{"history.json", historyJSON})
+		files = append(files, reportrepo.File{Name: reportrepo.HistoryFile, Data: historyJSON})
 	}
 	// The last net: what a template or a chart wrote of a secret that
 	// slipped past the texts above.
@@ -187,7 +180,7 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 	if dryRun {
 		res.Dir = out
 		if out != "-" {
-			if err := WriteFiles(out, files); err != nil {
+			if err := reportrepo.WriteFiles(out, files); err != nil {
 				return res, err
 			}
 		}
@@ -198,14 +191,14 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 		return res, nil
 	}
 	if interrupted {
-		kept, err := keepPending(workDir(c), now, files)
+		kept, err := repo.Keep(now, files)
 		if err != nil {
 			return res, fmt.Errorf("%w: interrupted, and the report could not be kept: %v", ErrNotPublished, err)
 		}
 		res.Dir, res.Duration = kept, time.Since(start)
 		return res, fmt.Errorf("%w: interrupted (%v)", ErrNotPublished, context.Cause(ctx))
 	}
-	res, err = publishReport(ctx, c, rep, files, hist, now, log)
+	res, err = publish(ctx, c, repo, rep, files, hist, now)
 	res.Report, res.Files = rep, files
 	if err == nil && nothing {
 		err = ErrNothingPlanned
@@ -247,7 +240,7 @@ func within[T any](ctx context.Context, timeout time.Duration, fn func() T) (T, 
 
 // finish sets the narrative and renders report.json and report.md with
 // it, ahead of the charts.
-func finish(r *report.Report, charts []File, n report.Narrative, templateDir string) ([]File, error) {
+func finish(r *report.Report, charts []reportrepo.File, n report.Narrative, templateDir string) ([]reportrepo.File, error) {
 	r.Narrative = &n
 	js, err := r.JSON()
 	if err != nil {
@@ -257,192 +250,26 @@ func finish(r *report.Report, charts []File, n report.Narrative, templateDir str
 	if err != nil {
 		return nil, err
 	}
-	return append([]File{{"report.json", js}, {"report.md", md}}, charts...), nil
+	return append([]reportrepo.File{{Name: "report.json", Data: js}, {Name: "report.md", Data: md}}, charts...), nil
 }
 
-// reportHistory reads the history committed to the report repository and
-// the last report before today.
-func reportHistory(ctx context.Context, c config.Config, now time.Time) (collectors.History, *report.Previous, []collectors.Note, error) {
-	dir, name := c.Git.Dir, c.Git.Dir
-	if c.Git.URL != "" {
-		auth, err := gitAuth(c)
-		if err != nil {
-			return collectors.History{}, nil, nil, err
-		}
-		d, cleanup, err := publish.Checkout(ctx, publish.Options{URL: c.Git.URL, Dir: workDir(c), Branch: c.Git.Branch, Auth: auth})
-		if err != nil {
-			return collectors.History{}, nil, nil, err
-		}
-		defer cleanup()
-		dir, name = d, redact.URL(c.Git.URL)
-	}
-	if dir == "" {
-		return collectors.History{}, nil, nil, nil
-	}
-	if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
-		// A repository yet to be made has no history.
-		return collectors.History{}, nil, nil, nil
-	}
-	h, notes, err := gitrepo.History(dir, name)
-	if err != nil {
-		if errors.Is(err, plumbing.ErrReferenceNotFound) {
-			// A repository without a commit yet.
-			return collectors.History{}, nil, notes, nil
-		}
-		return h, nil, notes, err
-	}
-	prev, err := previous(dir, now)
-	return h, prev, notes, err
-}
-
-// previous reads the latest report.json before today's.
-func previous(dir string, now time.Time) (*report.Previous, error) {
-	days, err := reportDays(dir)
-	if err != nil {
-		return nil, err
-	}
-	today := gitrepo.Dir(now)
-	for _, d := range days {
-		if d >= today {
-			continue
-		}
-		name := d + "/report.json"
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		prev, err := report.ReadPrevious(data, name)
-		if err != nil {
-			return nil, err
-		}
-		return &prev, nil
-	}
-	return nil, nil
-}
-
-func workDir(c config.Config) string {
-	if c.Git.Dir != "" {
-		return c.Git.Dir
-	}
-	return filepath.Join(os.TempDir(), "capplan")
-}
-
-func gitAuth(c config.Config) (transport.AuthMethod, error) {
-	if c.Git.URL == "" {
-		return nil, nil
-	}
-	return publish.Auth(c.Git.URL, publish.Credentials{Username: c.Git.Username, Token: c.Secrets().GitToken,
-		SSHKey: []byte(c.Secrets().GitSSHKey), KnownHosts: c.Git.KnownHostsFile})
-}
-
-// publish commits the report (and any report an earlier run could not
-// publish) and pushes it.
-func publishReport(ctx context.Context, c config.Config, r report.Report, files []File, hist collectors.History, now time.Time, log *slog.Logger) (Result, error) {
+// publish commits the report to the repository and pushes it, within the
+// publish stage's time; a report that could not be is ErrNotPublished.
+func publish(ctx context.Context, c config.Config, repo *reportrepo.Repository, r report.Report, files []reportrepo.File, hist collectors.History, now time.Time) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish)
 	defer cancel()
-	day := gitrepo.Dir(now)
-	o := publish.Options{URL: c.Git.URL, Dir: workDir(c), Branch: c.Git.Branch, AuthorName: c.Git.AuthorName,
-		AuthorEmail: c.Git.AuthorEmail, When: now, Tries: c.Git.Tries, Logger: log}
-	if c.Git.URL == "" {
-		res, err := publish.Publish(ctx, o, func(dir string) ([]string, error) {
-			return applyReports(dir, []kept{{day, files, &hist}}, r, now, c.Git.KeepDays)
-		}, commitMessage(r))
-		out := Result{Dir: filepath.Join(c.Git.Dir, filepath.FromSlash(day)), Commit: res.Commit, Published: err == nil, Changed: res.Changed}
-		if err != nil {
-			return out, fmt.Errorf("%w: %v", ErrNotPublished, err)
-		}
-		return out, nil
+	p, err := repo.Publish(ctx, r, files, hist, now)
+	res := Result{Dir: p.Dir, Commit: p.Commit, Published: err == nil, Changed: p.Changed}
+	if err != nil && !errors.As(err, new(config.Error)) {
+		err = fmt.Errorf("%w: %v", ErrNotPublished, err)
 	}
-	// With a remote, the report waits in pending/ until it is pushed, so
-	// that a run that cannot push leaves it for the next one.
-	pending := filepath.Join(o.Dir, "pending")
-	keptDir, err := keepPending(o.Dir, now, files)
-	if err != nil {
-		return Result{}, fmt.Errorf("%w: %v", ErrNotPublished, err)
-	}
-	days, err := pendingDays(pending)
-	if err != nil {
-		return Result{Dir: keptDir}, fmt.Errorf("%w: %v", ErrNotPublished, err)
-	}
-	var waiting []kept
-	for _, d := range days {
-		if d == day {
-			// This run's report, at hand.
-			waiting = append(waiting, kept{day, files, &hist})
-			continue
-		}
-		dayFiles, err := readDay(filepath.Join(pending, filepath.FromSlash(d)))
-		if err != nil {
-			return Result{Dir: keptDir}, fmt.Errorf("%w: %v", ErrNotPublished, err)
-		}
-		waiting = append(waiting, kept{day: d, files: dayFiles})
-	}
-	if o.Auth, err = gitAuth(c); err != nil {
-		return Result{Dir: keptDir}, config.Error{Err: err}
-	}
-	res, err := publish.Publish(ctx, o, func(dir string) ([]string, error) {
-		return applyReports(dir, waiting, r, now, c.Git.KeepDays)
-	}, commitMessage(r))
-	if err != nil {
-		return Result{Dir: keptDir}, fmt.Errorf("%w: %v", ErrNotPublished, err)
-	}
-	if len(waiting) > 1 {
-		log.Info("published reports kept by earlier runs", "days", days)
-	}
-	for _, d := range days {
-		if err := os.RemoveAll(filepath.Join(pending, filepath.FromSlash(d))); err != nil {
-			log.Warn("published report left in the work directory", "dir", d, "error", err)
-		}
-	}
-	return Result{Dir: day, Commit: res.Commit, Published: true, Changed: res.Changed}, nil
+	return res, err
 }
 
-// kept is a report to publish: its day's directory and its files, and
-// the history it was planned on when the run has it at hand (else it is
-// read from the files' history.json).
-type kept struct {
-	day     string
-	files   []File
-	history *collectors.History
-}
-
-// applyReports writes reports, oldest first, into the repository's work
-// tree at dir: each day's directory, its history into history.json, the
-// earlier layout's history files removed, and the index with latest's
-// summary. It returns the paths it wrote or removed, to be committed.
-func applyReports(dir string, reports []kept, latest report.Report, now time.Time, keepDays int) ([]string, error) {
-	var paths []string
-	for _, k := range reports {
-		if err := replaceDay(dir, k.day, k.files); err != nil {
-			return nil, err
-		}
-		paths = append(paths, k.day)
-		h := k.history
-		for _, f := range k.files {
-			if f.Name == gitrepo.FileName && h == nil {
-				kh, err := gitrepo.Unmarshal(f.Data, k.day+"/"+gitrepo.FileName)
-				if err != nil {
-					return nil, err
-				}
-				h = &kh
-			}
-		}
-		if h != nil {
-			if err := addHistory(dir, *h, now, keepDays); err != nil {
-				return nil, err
-			}
-			paths = append(paths, gitrepo.FileName)
-		}
-	}
-	gone, err := removeLegacy(dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeIndex(dir, reports[len(reports)-1].day, latest); err != nil {
-		return nil, err
-	}
-	return append(append(paths, gone...), "README.md"), nil
+// gather collects the snapshot and the histories: the configuration's
+// sources, with the histories recorded in the report repository and in
+// history_git's.
+func gather(ctx context.Context, c config.Config, now, world time.Time, red redact.Redactor, recorded []collectors.History) (collectors.Snapshot, collectors.History, []error) {
+	return sources.Gather(ctx, sources.Request{Sources: c.Sources, Secrets: c.Secrets(), Now: now, DemoWorld: world,
+		Recorded: recorded, ReadRecorded: reportrepo.ReadHistory, Redactor: red})
 }

@@ -9,7 +9,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,10 +21,9 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/capplan/capplan/collectors/demo"
-	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/config"
-	"github.com/capplan/capplan/job/publish/gittest"
 	"github.com/capplan/capplan/report"
+	"github.com/capplan/capplan/test/servertest"
 )
 
 // demoConfig runs the demo without Ollama into dir.
@@ -36,8 +34,23 @@ func demoConfig(t *testing.T, dir string) config.Config {
 	return c
 }
 
+// recordedHistory is history.json read as plain JSON: each series' name
+// and days.
+type recordedHistory struct {
+	Series []struct {
+		Name string
+		Days []struct{ Date string }
+	}
+}
+
+func historyJSON(data string) (recordedHistory, error) {
+	var h recordedHistory
+	err := json.Unmarshal([]byte(data), &h)
+	return h, err
+}
+
 func TestRunLocalRepository(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	dir := filepath.Join(t.TempDir(), "reports")
 	c := demoConfig(t, dir)
 	ctx := context.Background()
@@ -57,10 +70,10 @@ func TestRunLocalRepository(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if got := gittest.Run(t, dir, "rev-list", "--count", "HEAD"); got != "2" {
+	if got := servertest.Git(t, dir, "rev-list", "--count", "HEAD"); got != "2" {
 		t.Errorf("%s commits, want 2", got)
 	}
-	if status := gittest.Run(t, dir, "status", "--porcelain"); status != "" {
+	if status := servertest.Git(t, dir, "status", "--porcelain"); status != "" {
 		t.Errorf("work tree not clean:\n%s", status)
 	}
 	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
@@ -85,7 +98,7 @@ func TestRunLocalRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Changed || again.Commit != res.Commit || gittest.Run(t, dir, "rev-list", "--count", "HEAD") != "2" {
+	if again.Changed || again.Commit != res.Commit || servertest.Git(t, dir, "rev-list", "--count", "HEAD") != "2" {
 		t.Errorf("a rerun on the same data committed: changed %v, commit %s (was %s)", again.Changed, again.Commit, res.Commit)
 	}
 	// With new data (another seed), the day's report is replaced in one
@@ -95,20 +108,20 @@ func TestRunLocalRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !third.Changed || gittest.Run(t, dir, "rev-list", "--count", "HEAD") != "3" {
+	if !third.Changed || servertest.Git(t, dir, "rev-list", "--count", "HEAD") != "3" {
 		t.Errorf("a rerun on new data: changed %v", third.Changed)
 	}
-	days, err := reportDays(dir)
-	if err != nil || !slices.Equal(days, []string{"reports/2026/2026-11-23", "reports/2026/2026-11-16"}) {
+	days, err := filepath.Glob(filepath.Join(dir, "reports", "*", "*"))
+	if err != nil || !slices.Equal(days, []string{filepath.Join(dir, "reports/2026/2026-11-16"), filepath.Join(dir, "reports/2026/2026-11-23")}) {
 		t.Errorf("report days %v, %v", days, err)
 	}
 }
 
 func TestRunRemote(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	root := t.TempDir()
 	bare := filepath.Join(root, "reports.git")
-	gittest.Run(t, root, "init", "--quiet", "--bare", "--initial-branch=main", bare)
+	servertest.Git(t, root, "init", "--quiet", "--bare", "--initial-branch=main", bare)
 	c := demoConfig(t, filepath.Join(root, "work"))
 	c.Git.URL = "file://" + bare
 	ctx := context.Background()
@@ -133,10 +146,10 @@ func TestRunRemote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Published || res.Commit != gittest.Run(t, bare, "rev-parse", "main") {
+	if !res.Published || res.Commit != servertest.Git(t, bare, "rev-parse", "main") {
 		t.Fatalf("%+v", res)
 	}
-	tree := gittest.Run(t, bare, "ls-tree", "-r", "--name-only", "main")
+	tree := servertest.Git(t, bare, "ls-tree", "-r", "--name-only", "main")
 	for _, want := range []string{"README.md", "history.json", "reports/2026/2026-11-16/report.md", "reports/2026/2026-11-23/report.json"} {
 		if !strings.Contains(tree, want) {
 			t.Errorf("remote lacks %s:\n%s", want, tree)
@@ -160,14 +173,14 @@ func TestRunRemote(t *testing.T) {
 	if src := next.Report.Resources[0].Source; !strings.Contains(src, "demo, earlier days from git "+c.Git.URL) {
 		t.Errorf("history from %q, want the demo's and the repository's", src)
 	}
-	h, err := gitrepo.Unmarshal([]byte(gittest.Run(t, bare, "show", "main:history.json")), "history.json")
+	h, err := historyJSON(servertest.Git(t, bare, "show", "main:history.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := h.Series[0]; s.Name != "cpu/usage" || len(s.Days) != 744 || s.Days[0].Date.Format(time.DateOnly) != "2024-11-16" {
+	if s := h.Series[0]; s.Name != "cpu/usage" || len(s.Days) != 744 || s.Days[0].Date != "2024-11-16" {
 		t.Errorf("history.json: %s, %d days from %s; want cpu/usage, 744 from 2024-11-16", s.Name, len(s.Days), s.Days[0].Date)
 	}
-	tree = gittest.Run(t, bare, "ls-tree", "-r", "--name-only", "main")
+	tree = servertest.Git(t, bare, "ls-tree", "-r", "--name-only", "main")
 	if strings.Count(tree, "history.json") != 1 {
 		t.Errorf("the history is kept more than once:\n%s", tree)
 	}
@@ -192,7 +205,7 @@ func TestRunDryRun(t *testing.T) {
 // TestRunDegrades fails sources and the narrative's model: the report is
 // still published, and says what is missing.
 func TestRunDegrades(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	dir := t.TempDir()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"model 'llama3' not found"}`, http.StatusNotFound)
@@ -283,12 +296,12 @@ func TestRunWithoutHistory(t *testing.T) {
 // URL and in a file, an SSH key) and looks for each secret in every file
 // the runs wrote, the logs, the errors and the remote's whole history.
 func TestSecretsStayOut(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	root := t.TempDir()
-	bare := gittest.Bare(t)
+	bare := servertest.BareRepo(t)
 	const gitToken = "git-f1le-t0ken"
-	srv := gittest.HTTP(t, filepath.Dir(bare), "capplan", gitToken)
-	closed := closedAddr(t)
+	srv := servertest.GitHTTP(t, filepath.Dir(bare), "capplan", gitToken)
+	closed := servertest.FreeAddr(t)
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -362,7 +375,7 @@ func TestSecretsStayOut(t *testing.T) {
 	}
 
 	texts := map[string]string{
-		"git log -p --all": gittest.Run(t, bare, "log", "-p", "--all"),
+		"git log -p --all": servertest.Git(t, bare, "log", "-p", "--all"),
 		"logs":             logs.String(),
 		"errors":           strings.Join(errs, "\n"),
 	}
@@ -396,27 +409,17 @@ func TestSecretsStayOut(t *testing.T) {
 	}
 }
 
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // TestRunIntoEmptyRepository publishes into a repository without a commit:
 // no history to read yet, and no gap for it.
 func TestRunIntoEmptyRepository(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	dir := t.TempDir()
-	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
+	servertest.Git(t, dir, "init", "--quiet", "--initial-branch=main")
 	res, err := Run(context.Background(), demoConfig(t, dir), generated, false, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Report.Gaps) != 0 || !res.Published || gittest.Run(t, dir, "rev-parse", "HEAD") != res.Commit {
+	if len(res.Report.Gaps) != 0 || !res.Published || servertest.Git(t, dir, "rev-parse", "HEAD") != res.Commit {
 		t.Fatalf("gaps %+v, %+v", res.Report.Gaps, res)
 	}
 }
@@ -425,9 +428,9 @@ func TestRunIntoEmptyRepository(t *testing.T) {
 // layout, where each report's directory held the whole history: the run
 // reads it once, keeps it in the one history.json and removes the copies.
 func TestRunMigratesHistory(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	dir := t.TempDir()
-	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
+	servertest.Git(t, dir, "init", "--quiet", "--initial-branch=main")
 	lastWeek := generated.AddDate(0, 0, -7)
 	snap, hist := demo.Cluster(1, lastWeek)
 	old := filepath.Join(dir, "reports", "2026", "2026-11-16")
@@ -457,8 +460,8 @@ func TestRunMigratesHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	gittest.Run(t, dir, "add", ".")
-	gittest.Run(t, dir, "-c", "user.name=capplan", "-c", "user.email=capplan@example.org", "commit", "--quiet", "-m", "report "+r.Date)
+	servertest.Git(t, dir, "add", ".")
+	servertest.Git(t, dir, "-c", "user.name=capplan", "-c", "user.email=capplan@example.org", "commit", "--quiet", "-m", "report "+r.Date)
 
 	res, err := Run(context.Background(), demoConfig(t, dir), generated, false, "", nil)
 	if err != nil || len(res.Report.Gaps) != 0 {
@@ -467,16 +470,16 @@ func TestRunMigratesHistory(t *testing.T) {
 	if res.Report.ComparedWith != "2026-11-16" {
 		t.Errorf("compared with %q: last week's report of schema v1 was not read", res.Report.ComparedWith)
 	}
-	tree := gittest.Run(t, dir, "ls-tree", "-r", "--name-only", "HEAD")
+	tree := servertest.Git(t, dir, "ls-tree", "-r", "--name-only", "HEAD")
 	if strings.Contains(tree, "reports/2026/2026-11-16/history.json") || !strings.Contains(tree, "\nhistory.json\n") {
 		t.Errorf("tree after the migration:\n%s", tree)
 	}
-	h, err := gitrepo.Unmarshal([]byte(gittest.Run(t, dir, "show", "HEAD:history.json")), "history.json")
+	h, err := historyJSON(servertest.Git(t, dir, "show", "HEAD:history.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Last week's 730 days from 2024-11-16 and this week's to 2026-11-22.
-	if s := h.Series[0]; len(s.Days) != 737 || s.Days[0].Date.Format(time.DateOnly) != "2024-11-16" {
+	if s := h.Series[0]; len(s.Days) != 737 || s.Days[0].Date != "2024-11-16" {
 		t.Errorf("history.json: %d days from %s, want 737 from 2024-11-16", len(s.Days), s.Days[0].Date)
 	}
 }
@@ -484,16 +487,16 @@ func TestRunMigratesHistory(t *testing.T) {
 // TestInterruptedRunKeepsItsReport: a run whose context ends (SIGTERM)
 // publishes nothing; its report, which says so, is kept in pending/.
 func TestInterruptedRunKeepsItsReport(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	dir := t.TempDir()
-	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
+	servertest.Git(t, dir, "init", "--quiet", "--initial-branch=main")
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(errors.New("terminated"))
 	res, err := Run(ctx, demoConfig(t, dir), generated, false, "", nil)
 	if !errors.Is(err, ErrNotPublished) || !strings.Contains(err.Error(), "interrupted (terminated)") {
 		t.Fatalf("error %v, want the report not published as interrupted", err)
 	}
-	if out := gittest.Run(t, dir, "log", "--oneline", "--all"); out != "" {
+	if out := servertest.Git(t, dir, "log", "--oneline", "--all"); out != "" {
 		t.Fatalf("an interrupted run committed:\n%s", out)
 	}
 	kept := filepath.Join(dir, "pending", "reports", "2026", "2026-11-23")

@@ -135,24 +135,3 @@ func Funcs() template.FuncMap {
 func seen(res report.Resource) string {
 	return fmt.Sprintf("within %d months", planner.ViewMonths(res.ViewDays))
 }
-
-// Dollars writes an amount in whole dollars with thousands separators.
-func Dollars(v float64) string { return "$" + commas(v) }
-
-// commas writes a number rounded to a whole with thousands separators.
-func commas(v float64) string {
-	s := fmt.Sprintf("%.0f", v)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}

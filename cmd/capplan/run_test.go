@@ -1,30 +1,23 @@
 package main
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/capplan/capplan/job/publish/gittest"
+	"github.com/capplan/capplan/test/servertest"
 )
 
 // noOllama points OLLAMA_HOST at a closed port, so that a local server
 // does not change what the tests see.
 func noOllama(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	t.Setenv("OLLAMA_HOST", addr)
+	t.Setenv("OLLAMA_HOST", servertest.FreeAddr(t))
 }
 
 func TestDemoCommand(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	noOllama(t)
 	dir := filepath.Join(t.TempDir(), "capplan-demo")
 	code, stdout, stderr := capplan(t, "demo", "--git-dir", dir)
@@ -36,7 +29,7 @@ func TestDemoCommand(t *testing.T) {
 	if !strings.Contains(stdout, want) || !strings.Contains(stdout, "Narrative: written by rules (no Ollama answered at "+os.Getenv("OLLAMA_HOST")+" (") {
 		t.Errorf("stdout %q, want %q and the narrative's source", stdout, want)
 	}
-	if out := gittest.Run(t, dir, "log", "--oneline"); !strings.Contains(out, "Capacity report "+day) {
+	if out := servertest.Git(t, dir, "log", "--oneline"); !strings.Contains(out, "Capacity report "+day) {
 		t.Errorf("git log: %s", out)
 	}
 	// The summary line is JSON when stderr is not a terminal.
@@ -49,7 +42,7 @@ func TestDemoCommand(t *testing.T) {
 }
 
 func TestRunCommand(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	noOllama(t)
 	work := t.TempDir()
 	code, stdout, stderr := capplan(t, "run", "--demo", "--ollama=false", "--dry-run")

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/capplan/capplan/collectors"
-	"github.com/capplan/capplan/job/publish/gittest"
+	"github.com/capplan/capplan/test/servertest"
 )
 
 // snapshotJSON is what snapshot --format json prints.
@@ -202,9 +202,9 @@ func TestSnapshotMergesHistories(t *testing.T) {
 // TestSnapshotHistoryWithoutDays: a recorded series with no days is
 // listed as such; it used to panic.
 func TestSnapshotHistoryWithoutDays(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	dir := t.TempDir()
-	gittest.Run(t, dir, "init", "--quiet", "--initial-branch=main")
+	servertest.Git(t, dir, "init", "--quiet", "--initial-branch=main")
 	history := `{"schema":"capplan.history/v2","through":"2026-11-22","series":[
 {"name":"network/receive","unit":"bytes/s","source":"prometheus","days":[]}
 ]}
@@ -212,8 +212,8 @@ func TestSnapshotHistoryWithoutDays(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "history.json"), []byte(history), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	gittest.Run(t, dir, "add", ".")
-	gittest.Run(t, dir, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "history")
+	servertest.Git(t, dir, "add", ".")
+	servertest.Git(t, dir, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "history")
 	code, stdout, stderr := capplan(t, "snapshot", "--demo", "--history-git", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,72 +15,9 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/test/servertest"
 	"github.com/capplan/capplan/units"
 )
-
-// startPrometheus backfills the OpenMetrics text into a fresh data
-// directory with promtool and serves it with a real Prometheus on
-// 127.0.0.1. It needs Debian's prometheus package (which .ci/run
-// installs): without it the test skips, or fails under CI=true.
-func startPrometheus(t *testing.T, openMetrics string) string {
-	t.Helper()
-	for _, bin := range []string{"prometheus", "promtool"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s not found: .ci/run installs Debian's prometheus package", bin)
-			}
-			t.Skipf("%s not found: install Debian's prometheus package (apt-get install prometheus) to run this test", bin)
-		}
-	}
-	dir := t.TempDir()
-	input := filepath.Join(dir, "history.om")
-	if err := os.WriteFile(input, []byte(openMetrics), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	data := filepath.Join(dir, "data")
-	// Without --max-block-duration, 120 days become hundreds of two-hour
-	// blocks that take Prometheus minutes to open.
-	if out, err := exec.Command("promtool", "tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=2400h", input, data).CombinedOutput(); err != nil {
-		t.Fatalf("promtool: %v\n%s", err, out)
-	}
-	cfg := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(cfg, []byte("global: {}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	// The default retention (15 days) would delete most of the backfill.
-	cmd := exec.Command("prometheus", "--config.file="+cfg, "--storage.tsdb.path="+data, "--storage.tsdb.retention.time=2y",
-		"--web.listen-address="+addr, "--log.level=warn")
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	url := "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(url + "/-/ready")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return url
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("prometheus not ready after 60 s:\n%s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
 
 const gib = 1 << 30
 
@@ -165,7 +100,7 @@ func history(now time.Time) string {
 
 func TestHistoryFromPrometheus(t *testing.T) {
 	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
-	url := startPrometheus(t, history(now))
+	url := servertest.Prometheus(t, history(now))
 	c, err := New(Options{URL: url, Days: 100})
 	if err != nil {
 		t.Fatal(err)
@@ -370,12 +305,7 @@ func TestAuthentication(t *testing.T) {
 // TestCredentialsStayOutOfErrors: the client's errors echo the URL it was
 // given, user name and query included; none of it may reach a message.
 func TestCredentialsStayOutOfErrors(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := servertest.FreeAddr(t)
 	c, err := New(Options{URL: "http://alice-user:S3cretPW@" + addr + "/?token=Q-T0ken", BearerToken: "b34rer-tok", Days: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -455,7 +385,7 @@ func TestExporterSets(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
-			c, err := New(Options{URL: startPrometheus(t, samples(now, 20, tc.series)), Days: 14})
+			c, err := New(Options{URL: servertest.Prometheus(t, samples(now, 20, tc.series)), Days: 14})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -503,7 +433,7 @@ func TestExporterSets(t *testing.T) {
 // its age said; an instant query sees only the last 5 minutes.
 func TestCephStale(t *testing.T) {
 	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
-	c, err := New(Options{URL: startPrometheus(t, samples(now, 3, map[string]func(float64) float64{
+	c, err := New(Options{URL: servertest.Prometheus(t, samples(now, 3, map[string]func(float64) float64{
 		`ceph_cluster_total_bytes{instance="mgr-a"}`:                  constant(6e12),
 		`ceph_cluster_total_used_bytes{instance="mgr-a"}`:             constant(4e11),
 		`ceph_pool_bytes_used{instance="mgr-a",pool_id="1"}`:          constant(100 * gib),

@@ -23,7 +23,6 @@ import (
 	"github.com/capplan/capplan/collectors/ceph"
 	"github.com/capplan/capplan/collectors/csvfile"
 	"github.com/capplan/capplan/collectors/demo"
-	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/collectors/kube"
 	"github.com/capplan/capplan/collectors/prom"
 	"github.com/capplan/capplan/config"
@@ -44,6 +43,10 @@ type Request struct {
 	// repository's): they extend the live sources' series with the days
 	// those lack, and give none from Now's day on.
 	Recorded []collectors.History
+	// ReadRecorded reads the history another report repository recorded,
+	// at its work tree (history_git); the report repository's package
+	// knows its layout.
+	ReadRecorded func(dir string) (collectors.History, []collectors.Note, error)
 	// Redactor removes every secret of the configuration from what the
 	// sources and their client libraries wrote.
 	Redactor redact.Redactor
@@ -85,8 +88,8 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 		snap.Notes = append(snap.Notes, notes...)
 		promCeph, volumeUse = pc, vu
 	}
-	if s.HistoryGit != "" {
-		h, notes, err := gitrepo.History(s.HistoryGit, s.HistoryGit)
+	if s.HistoryGit != "" && r.ReadRecorded != nil {
+		h, notes, err := r.ReadRecorded(s.HistoryGit)
 		if err != nil {
 			gap("history from %s: %v", s.HistoryGit, err)
 		}

@@ -7,16 +7,13 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
+	"github.com/capplan/capplan/test/servertest"
 	"github.com/ollama/ollama/api"
 	"github.com/ollama/ollama/fs/ggml"
 )
@@ -119,57 +116,14 @@ func writeTinyModel(t *testing.T, path string) {
 	}
 }
 
-// startOllama runs the Ollama server that .ci/ollama.sh builds on a free
-// loopback port, with the tiny model created as "tiny", and returns its
-// address. OLLAMA_BIN names the binary.
+// startOllama runs the Ollama server that .ci/ollama.sh builds, with the
+// tiny model created as "tiny", and returns its address.
 func startOllama(t *testing.T) string {
 	t.Helper()
-	bin := os.Getenv("OLLAMA_BIN")
-	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("OLLAMA_BIN is not set: .ci/run builds the server with .ci/ollama.sh")
-		}
-		t.Skip("no Ollama server: OLLAMA_BIN=$(.ci/ollama.sh) go test ./job/narrate runs this test")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := servertest.Ollama(t)
 	dir := t.TempDir()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "OLLAMA_HOST="+addr, "OLLAMA_MODELS="+filepath.Join(dir, "models"), "HOME="+dir)
-	var log strings.Builder
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("ollama serve:\n%s", log.String())
-		}
-	})
 	c := api.NewClient(&url.URL{Scheme: "http", Host: addr}, &http.Client{})
 	ctx := context.Background()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if _, err := c.Version(ctx); err == nil {
-			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("ollama did not come up on %s: %v", addr, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 	model := filepath.Join(dir, "tiny.gguf")
 	writeTinyModel(t, model)
 	data, err := os.ReadFile(model)

@@ -15,16 +15,14 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/capplan/capplan/test/servertest"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 )
@@ -44,13 +42,7 @@ type cluster struct {
 // $CAPPLAN_KUBE_BIN; without it the test skips, or fails under CI=true.
 func kubeBin(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("CAPPLAN_KUBE_BIN")
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CAPPLAN_KUBE_BIN is not set: .ci/run builds the API server with .ci/kube.sh")
-		}
-		t.Skip("a real kube-apiserver is needed: CAPPLAN_KUBE_BIN=$(.ci/kube.sh) go test ./test/e2e")
-	}
+	dir := servertest.NeedEnv(t, "CAPPLAN_KUBE_BIN", "CAPPLAN_KUBE_BIN=$(.ci/kube.sh) go test ./test/e2e")
 	for _, b := range []string{"kube-apiserver", "etcd"} {
 		if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
 			t.Fatalf("CAPPLAN_KUBE_BIN=%s: %v", dir, err)
@@ -59,77 +51,19 @@ func kubeBin(t *testing.T) string {
 	return dir
 }
 
-func freePort(t *testing.T) int {
+// start runs a server of the cluster until the test ends, logging to
+// logFile, once ready answers (nil: at once).
+func start(t *testing.T, logFile string, ready func() error, bin string, args ...string) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// start runs a server until the test ends: SIGTERM, then SIGKILL after 5 s.
-func start(t *testing.T, logFile, bin string, args ...string) *exec.Cmd {
-	t.Helper()
-	log, err := os.Create(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = log, log
 	// etcd reads every ETCD_* variable as a flag: the tests' environment
 	// must not configure it by accident.
+	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ETCD_") {
-			cmd.Env = append(cmd.Env, kv)
+			env = append(env, kv)
 		}
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		log.Close()
-	})
-	return cmd
-}
-
-// waitFor polls url until it answers 200 with want in its body, or fails
-// the test with the server's log.
-func waitFor(t *testing.T, client *http.Client, url, token, want, logFile string, within time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		if resp, err := client.Do(req); err == nil {
-			body := make([]byte, 256)
-			n, _ := resp.Body.Read(body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK && strings.Contains(string(body[:n]), want) {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			out, _ := os.ReadFile(logFile)
-			if len(out) > 4000 {
-				out = out[len(out)-4000:]
-			}
-			t.Fatalf("%s not ready after %s:\n%s", url, within, out)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	servertest.Start(t, servertest.Process{Path: bin, Args: args, Env: env, LogFile: logFile, Ready: ready, Within: time.Minute})
 }
 
 // startCluster starts etcd and the API server with RBAC, the
@@ -162,21 +96,25 @@ func startCluster(t *testing.T) *cluster {
 	proxyCA, proxyCert, proxyKey := frontProxy(t)
 	proxyCAFile, proxyCertFile, proxyKeyFile := write("front-proxy-ca.crt", proxyCA), write("front-proxy-client.crt", proxyCert), write("front-proxy-client.key", proxyKey)
 
-	etcdPort, peerPort, apiPort := freePort(t), freePort(t), freePort(t)
+	etcdPort, peerPort, apiPort := servertest.FreePort(t), servertest.FreePort(t), servertest.FreePort(t)
 	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPort)
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d", peerPort)
 	etcdLog := filepath.Join(dir, "etcd.log")
-	start(t, etcdLog, filepath.Join(bin, "etcd"), "--name=e2e", "--data-dir="+filepath.Join(dir, "etcd"),
+	start(t, etcdLog, servertest.HTTPReady(http.DefaultClient, etcdURL+"/health", "", "true"), filepath.Join(bin, "etcd"), "--name=e2e", "--data-dir="+filepath.Join(dir, "etcd"),
 		"--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL,
 		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL, "--initial-cluster=e2e="+peerURL,
 		"--listen-metrics-urls=", "--unsafe-no-fsync", "--log-level=warn")
-	waitFor(t, http.DefaultClient, etcdURL+"/health", "", "true", etcdLog, 30*time.Second)
 
 	apiLog := filepath.Join(dir, "apiserver.log")
 	// No controller-manager runs: nothing would create a namespace's
 	// default ServiceAccount (hence no ServiceAccount admission) or
 	// reconcile the kubernetes Service's endpoints.
-	start(t, apiLog, filepath.Join(bin, "kube-apiserver"),
+	c := &cluster{URL: fmt.Sprintf("https://127.0.0.1:%d", apiPort), dir: dir}
+	insecure, err := rest.TransportFor(&rest.Config{TLSClientConfig: rest.TLSClientConfig{Insecure: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start(t, apiLog, servertest.HTTPReady(&http.Client{Transport: insecure}, c.URL+"/readyz", adminToken, "ok"), filepath.Join(bin, "kube-apiserver"),
 		"--etcd-servers="+etcdURL,
 		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", fmt.Sprintf("--secure-port=%d", apiPort),
 		"--cert-dir="+filepath.Join(dir, "certs"),
@@ -192,13 +130,7 @@ func startCluster(t *testing.T) *cluster {
 		"--requestheader-username-headers=X-Remote-User", "--requestheader-group-headers=X-Remote-Group",
 		"--requestheader-extra-headers-prefix=X-Remote-Extra-",
 		"--proxy-client-cert-file="+proxyCertFile, "--proxy-client-key-file="+proxyKeyFile)
-	c := &cluster{URL: fmt.Sprintf("https://127.0.0.1:%d", apiPort), dir: dir}
 	c.Admin = &rest.Config{Host: c.URL, BearerToken: adminToken, TLSClientConfig: rest.TLSClientConfig{Insecure: true}, QPS: 200, Burst: 400}
-	insecure, err := rest.TransportFor(&rest.Config{TLSClientConfig: rest.TLSClientConfig{Insecure: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, &http.Client{Transport: insecure}, c.URL+"/readyz", adminToken, "ok", apiLog, 60*time.Second)
 	return c
 }
 

@@ -34,8 +34,8 @@ import (
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job"
-	"github.com/capplan/capplan/job/publish/gittest"
 	"github.com/capplan/capplan/report"
+	"github.com/capplan/capplan/test/servertest"
 )
 
 const installNS = "capplan"
@@ -314,10 +314,10 @@ func TestAgainstAPIServer(t *testing.T) {
 	c := startCluster(t)
 	// The report repository: git's own HTTP backend behind the token
 	// that the Secret the chart mounts holds.
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	const gitToken = "e2e-git-t0ken"
-	bare := gittest.Bare(t)
-	git := gittest.HTTP(t, filepath.Dir(bare), "capplan", gitToken)
+	bare := servertest.BareRepo(t)
+	git := servertest.GitHTTP(t, filepath.Dir(bare), "capplan", gitToken)
 	vals := map[string]any{
 		"config":      map[string]any{"git": map[string]any{"url": git.URL + "/" + filepath.Base(bare)}, "cluster_name": "homelab"},
 		"credentials": map[string]any{"git": map[string]any{"existingSecret": "capplan-git"}},
@@ -343,7 +343,7 @@ func TestAgainstAPIServer(t *testing.T) {
 		if code != 3 {
 			t.Fatalf("exit %d, want 3 (published, nothing planned):\n%s", code, out)
 		}
-		files := gittest.Tree(t, bare)
+		files := servertest.RepoTree(t, bare)
 		day := time.Now().UTC().Format("2006/2006-01-02")
 		for _, want := range []string{"reports/" + day + "/report.md", "reports/" + day + "/report.json", "history.json", "README.md"} {
 			if !slices.Contains(files, want) {
@@ -351,7 +351,7 @@ func TestAgainstAPIServer(t *testing.T) {
 			}
 		}
 		// The report is of this cluster, read with the ServiceAccount.
-		if md := gittest.Run(t, bare, "show", "main:reports/"+day+"/report.md"); !strings.Contains(md, "Cluster: 4 nodes") {
+		if md := servertest.Git(t, bare, "show", "main:reports/"+day+"/report.md"); !strings.Contains(md, "Cluster: 4 nodes") {
 			t.Errorf("the published report.md does not describe the cluster:\n%s", md)
 		}
 		if strings.Contains(out, gitToken) {

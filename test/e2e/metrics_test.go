@@ -23,6 +23,7 @@ import (
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job"
+	"github.com/capplan/capplan/test/servertest"
 )
 
 // startMetrics runs kwok's simulated kubelets for the nodes labelled
@@ -34,12 +35,12 @@ func startMetrics(t *testing.T, c *cluster) {
 	bin := kubeBin(t)
 	admin := c.kubeconfig(t, "admin", adminToken)
 	certs := filepath.Join(c.dir, "certs")
-	kubelet, ms := freePort(t), freePort(t)
-	start(t, filepath.Join(c.dir, "kwok.log"), filepath.Join(bin, "kwok"), "--kubeconfig="+admin,
+	kubelet, ms := servertest.FreePort(t), servertest.FreePort(t)
+	start(t, filepath.Join(c.dir, "kwok.log"), nil, filepath.Join(bin, "kwok"), "--kubeconfig="+admin,
 		"--config=testdata/kwok.yaml", "--manage-nodes-with-label-selector=kwok=true",
 		"--node-ip=127.0.0.1", fmt.Sprintf("--node-port=%d", kubelet), fmt.Sprintf("--server-address=127.0.0.1:%d", kubelet),
 		"--tls-cert-file="+filepath.Join(certs, "apiserver.crt"), "--tls-private-key-file="+filepath.Join(certs, "apiserver.key"))
-	start(t, filepath.Join(c.dir, "metrics-server.log"), filepath.Join(bin, "metrics-server"),
+	start(t, filepath.Join(c.dir, "metrics-server.log"), nil, filepath.Join(bin, "metrics-server"),
 		"--kubeconfig="+admin, "--authentication-kubeconfig="+admin, "--authorization-kubeconfig="+admin,
 		"--bind-address=127.0.0.1", fmt.Sprintf("--secure-port=%d", ms), "--cert-dir="+filepath.Join(c.dir, "metrics-server"),
 		"--kubelet-insecure-tls", "--kubelet-use-node-status-port", "--kubelet-preferred-address-types=InternalIP",

@@ -1,4 +1,4 @@
-package gitrepo
+package reportrepo
 
 import (
 	"encoding/json"
@@ -68,14 +68,14 @@ func TestHistoryStitchesReports(t *testing.T) {
 		return data
 	}
 	commitFiles(t, dir, map[string][]byte{
-		Dir(day(11, 2)) + "/history.json": v1(weekly(1, day(10, 1), day(11, 1)), day(11, 2)),
-		Dir(day(11, 9)) + "/history.json": v1(weekly(2, day(10, 9), day(11, 8)), day(11, 9)),
-		"reports/2026-11-16/history.json": []byte("{not json"),
-		"reports/2026-11-23/history.json": []byte(`{"schema": "capplan.history/v9", "series": []}`),
-		"reports/2026-11-09/report.md":    []byte("# Capacity report"),
-		"README.md":                       []byte("reports"),
+		dayDir(day(11, 2)) + "/history.json": v1(weekly(1, day(10, 1), day(11, 1)), day(11, 2)),
+		dayDir(day(11, 9)) + "/history.json": v1(weekly(2, day(10, 9), day(11, 8)), day(11, 9)),
+		"reports/2026-11-16/history.json":    []byte("{not json"),
+		"reports/2026-11-23/history.json":    []byte(`{"schema": "capplan.history/v9", "series": []}`),
+		"reports/2026-11-09/report.md":       []byte("# Capacity report"),
+		"README.md":                          []byte("reports"),
 	})
-	h, notes, err := History(dir, dir)
+	h, notes, err := readHistory(dir, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestHistoryStitchesReports(t *testing.T) {
 
 func TestHistoryNotARepository(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := History(dir, dir); err == nil || !strings.Contains(err.Error(), dir) {
+	if _, _, err := readHistory(dir, dir); err == nil || !strings.Contains(err.Error(), dir) {
 		t.Errorf("error %v, want one naming %s", err, dir)
 	}
 }
@@ -125,7 +125,7 @@ func TestHistoryFile(t *testing.T) {
 		Days: []collectors.Day{{Date: day(3, 1), Mean: 1, Peak: 2}, {Date: day(10, 1), Mean: 1 << 40, Peak: 1 << 41}}})
 	newer := weekly(2, day(10, 20), day(11, 8))
 	newer.Series[0].Source = "demo"
-	h := Update(older, newer, day(11, 9), 200)
+	h := update(older, newer, day(11, 9), 200)
 	// 2026-11-09 less 200 days is 2026-04-23: cpu/usage from then, the
 	// newer run's from 2026-10-20; ceph/raw_used keeps 2026-10-01 only.
 	if len(h.Series) != 2 || h.Series[0].Source != "demo" || len(h.Series[1].Days) != 1 {
@@ -135,7 +135,7 @@ func TestHistoryFile(t *testing.T) {
 	if !s.Days[0].Date.Equal(day(4, 23)) || !s.Days[len(s.Days)-1].Date.Equal(day(11, 8)) {
 		t.Fatalf("cpu/usage from %s to %s", s.Days[0].Date, s.Days[len(s.Days)-1].Date)
 	}
-	data, err := Marshal(h)
+	data, err := marshal(h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestHistoryFile(t *testing.T) {
 	if want := len(s.Days) + 1 + 2 + 2; lines != want {
 		t.Errorf("%d lines, want %d (a day a line):\n%.400s", lines, want, data)
 	}
-	back, err := Unmarshal(data, "history.json")
+	back, err := unmarshal(data, "history.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,10 +159,10 @@ func TestHistoryFile(t *testing.T) {
 		}
 	}
 	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil || doc["schema"] != Schema || doc["through"] != "2026-11-08" {
+	if err := json.Unmarshal(data, &doc); err != nil || doc["schema"] != historySchema || doc["through"] != "2026-11-08" {
 		t.Errorf("document %v, %v", doc["schema"], err)
 	}
-	if _, err := Unmarshal([]byte(`{"schema":"capplan.history/v9","series":[]}`), "x/history.json"); err == nil || !strings.Contains(err.Error(), "x/history.json") {
+	if _, err := unmarshal([]byte(`{"schema":"capplan.history/v9","series":[]}`), "x/history.json"); err == nil || !strings.Contains(err.Error(), "x/history.json") {
 		t.Errorf("wrong schema: %v", err)
 	}
 	// A file of the earlier layout, as a run of an earlier version left it
@@ -171,7 +171,7 @@ func TestHistoryFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if old, err := Unmarshal(v1, "pending/history.json"); err != nil || len(old.Series) != 2 || len(old.Series[0].Days) != len(s.Days) {
+	if old, err := unmarshal(v1, "pending/history.json"); err != nil || len(old.Series) != 2 || len(old.Series[0].Days) != len(s.Days) {
 		t.Errorf("earlier layout: %v", err)
 	}
 
@@ -179,17 +179,17 @@ func TestHistoryFile(t *testing.T) {
 	// the earlier layout.
 	dir := t.TempDir()
 	commitFiles(t, dir, map[string][]byte{
-		FileName:                         data,
-		Dir(day(1, 2)) + "/history.json": []byte("{not json"),
-		Dir(day(11, 9)) + "/report.md":   []byte("# Capacity report"),
+		HistoryFile:                         data,
+		dayDir(day(1, 2)) + "/history.json": []byte("{not json"),
+		dayDir(day(11, 9)) + "/report.md":   []byte("# Capacity report"),
 	})
-	got, notes, err := History(dir, "origin")
+	got, notes, err := readHistory(dir, "origin")
 	if err != nil || len(notes) != 0 || len(got.Series) != 2 || len(got.Series[0].Days) != len(s.Days) || got.Series[0].Source != "git origin" {
 		t.Fatalf("history %d series, notes %v, %v", len(got.Series), notes, err)
 	}
 	bad := t.TempDir()
-	commitFiles(t, bad, map[string][]byte{FileName: []byte("{")})
-	if _, _, err := History(bad, "origin"); err == nil || !strings.Contains(err.Error(), "history.json") {
+	commitFiles(t, bad, map[string][]byte{HistoryFile: []byte("{")})
+	if _, _, err := readHistory(bad, "origin"); err == nil || !strings.Contains(err.Error(), "history.json") {
 		t.Errorf("unreadable history.json: %v", err)
 	}
 }
@@ -200,7 +200,7 @@ func TestReadLinesAgreesWithJSON(t *testing.T) {
 	h := weekly(1, day(1, 1), day(3, 1))
 	h.Series = append(h.Series, collectors.Series{Name: "empty", Unit: units.Bytes, Source: "x"},
 		collectors.Series{Name: `odd "name"`, Unit: units.Bytes, Source: "y", Days: []collectors.Day{{Date: day(2, 1), Mean: -1e-300, Peak: 1e300}, {Date: day(2, 2), Mean: 5.5, Peak: 5.5}}})
-	data, err := Marshal(h)
+	data, err := marshal(h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestReadLinesAgreesWithJSON(t *testing.T) {
 	if err := json.Unmarshal(data, &f); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Unmarshal(data, "h")
+	got, err := unmarshal(data, "h")
 	if err != nil || len(got.Series) != 3 {
 		t.Fatalf("%d series, %v", len(got.Series), err)
 	}
@@ -234,7 +234,7 @@ func TestReadLinesAgreesWithJSON(t *testing.T) {
 		t.Errorf("a peak equal to the mean is written:\n%s", data)
 	}
 	h.Series = append(h.Series[:1], h.Series[2])
-	data, _ = Marshal(h)
+	data, _ = marshal(h)
 	if got, ok := readLines(data); !ok || got.Series[1].Days[1].Peak != 5.5 {
 		t.Errorf("the line reader declined Marshal's layout, or read the left-out peak wrong: %v", ok)
 	}
@@ -252,7 +252,7 @@ func TestMarshalWritesAsEncodingJSON(t *testing.T) {
 	for i, v := range []float64{0, math.Copysign(0, -1), 1e-7, 1.5e-6, 123.456, 1e20, 1e21, 1.2345678901234567e22, -3.25e-9, 1.0 / 3} {
 		s.Days = append(s.Days, collectors.Day{Date: day(1, 1).AddDate(0, 0, i), Mean: v, Peak: -v})
 	}
-	data, err := Marshal(collectors.History{Series: []collectors.Series{s}})
+	data, err := marshal(collectors.History{Series: []collectors.Series{s}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +271,7 @@ func TestMarshalWritesAsEncodingJSON(t *testing.T) {
 		}
 	}
 	s.Days[0].Mean = math.NaN()
-	if _, err := Marshal(collectors.History{Series: []collectors.Series{s}}); err == nil || !strings.Contains(err.Error(), "x on 2026-01-01") {
+	if _, err := marshal(collectors.History{Series: []collectors.Series{s}}); err == nil || !strings.Contains(err.Error(), "x on 2026-01-01") {
 		t.Errorf("NaN: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package job
+package reportrepo
 
 import (
 	"bytes"
@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
-	"github.com/capplan/capplan/collectors/gitrepo"
 	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/templates"
 	"github.com/capplan/capplan/units"
@@ -59,7 +58,7 @@ func writeAtomic(path string, data []byte) error {
 // the two differ only in when they were generated. The history is not a
 // day's file: it goes to the repository's history.json (addHistory).
 func replaceDay(repo, day string, files []File) error {
-	files = slices.DeleteFunc(slices.Clone(files), func(f File) bool { return f.Name == gitrepo.FileName })
+	files = slices.DeleteFunc(slices.Clone(files), func(f File) bool { return f.Name == HistoryFile })
 	dir := filepath.Join(repo, filepath.FromSlash(day))
 	old, err := readDay(dir)
 	if err != nil {
@@ -101,7 +100,7 @@ func readDay(dir string) ([]File, error) {
 // keepPending replaces the report of now's day in dir/pending with files,
 // and returns where: a report waits there until it is published.
 func keepPending(dir string, now time.Time, files []File) (string, error) {
-	kept := filepath.Join(dir, "pending", filepath.FromSlash(gitrepo.Dir(now)))
+	kept := filepath.Join(dir, "pending", filepath.FromSlash(dayDir(now)))
 	if err := os.RemoveAll(kept); err != nil {
 		return kept, err
 	}
@@ -137,7 +136,7 @@ func sameReport(a, b []File) bool {
 // history, keeping keepDays before now. A history.json that cannot be
 // read is not replaced: the run fails to publish instead of losing it.
 func addHistory(repo string, ours collectors.History, now time.Time, keepDays int) error {
-	path := filepath.Join(repo, gitrepo.FileName)
+	path := filepath.Join(repo, HistoryFile)
 	var theirs collectors.History
 	old, err := os.ReadFile(path)
 	switch {
@@ -145,13 +144,13 @@ func addHistory(repo string, ours collectors.History, now time.Time, keepDays in
 	case err != nil:
 		return fmt.Errorf("report repository: %w", err)
 	default:
-		if theirs, err = gitrepo.Unmarshal(old, gitrepo.FileName); err != nil {
+		if theirs, err = unmarshal(old, HistoryFile); err != nil {
 			return fmt.Errorf("report repository: %w", err)
 		}
 	}
-	out, err := gitrepo.Marshal(gitrepo.Update(theirs, ours, now, keepDays))
+	out, err := marshal(update(theirs, ours, now, keepDays))
 	if err != nil {
-		return fmt.Errorf("%s: %w", gitrepo.FileName, err)
+		return fmt.Errorf("%s: %w", HistoryFile, err)
 	}
 	if bytes.Equal(out, old) {
 		return nil
@@ -168,7 +167,7 @@ func removeLegacy(repo string) ([]string, error) {
 	}
 	var gone []string
 	for _, d := range days {
-		name := d + "/" + gitrepo.FileName
+		name := d + "/" + HistoryFile
 		err := os.Remove(filepath.Join(repo, filepath.FromSlash(name)))
 		switch {
 		case err == nil:

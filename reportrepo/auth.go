@@ -1,4 +1,4 @@
-package publish
+package reportrepo
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport/ssh"
 )
 
-// Credentials are what a remote may ask for. Secrets arrive here already
+// credentials are what a remote may ask for. Secrets arrive here already
 // read from files or the environment.
-type Credentials struct {
+type credentials struct {
 	// Username goes with Token over HTTPS; most forges accept any name
 	// with a token.
 	Username string
@@ -26,7 +26,7 @@ type Credentials struct {
 
 // Auth picks the authentication for url: basic auth with the token over
 // HTTP(S), the key over SSH (host key checked), none for local paths.
-func Auth(url string, c Credentials) (transport.AuthMethod, error) {
+func authFor(url string, c credentials) (transport.AuthMethod, error) {
 	ep, err := transport.NewEndpoint(url)
 	if err != nil {
 		return nil, fmt.Errorf("git url %q: %w", redact.URL(url), err)

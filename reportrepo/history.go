@@ -1,15 +1,4 @@
-// Package gitrepo reads the history that earlier capplan runs committed to
-// the report repository, so that history grows week by week even where
-// Prometheus keeps only days of data. The repository holds one history
-// file, history.json at its root, that each run updates in place: git
-// stores the week's change as a delta, and a run reads one file however
-// many weeks have passed.
-//
-// Repositories written before that kept a copy of the whole history in
-// each day's directory (reports/<YYYY>/<YYYY-MM-DD>/history.json, schema
-// capplan.history/v1); they are read once, stitched, and replaced by the
-// single file when the next report is published.
-package gitrepo
+package reportrepo
 
 import (
 	"bytes"
@@ -31,20 +20,17 @@ import (
 	"github.com/capplan/capplan/collectors"
 )
 
-// Schema identifies the layout of history.json.
-const Schema = "capplan.history/v2"
+// historySchema identifies the layout of history.json.
+const historySchema = "capplan.history/v2"
 
-// FileName is the history file, at the repository's root.
-const FileName = "history.json"
+// HistoryFile is the history file's name, at the repository's root.
+const HistoryFile = "history.json"
 
 // legacySchema is the per-report history.json of earlier layouts.
 const legacySchema = "capplan.history/v1"
 
-// DefaultKeepDays is how much daily history the file keeps: five years.
-const DefaultKeepDays = 1826
-
-// Dir is the directory of a day's report in the repository.
-func Dir(day time.Time) string {
+// dayDir is the directory of a day's report in the repository.
+func dayDir(day time.Time) string {
 	day = day.UTC()
 	return "reports/" + day.Format("2006") + "/" + day.Format(time.DateOnly)
 }
@@ -75,8 +61,8 @@ type fileDay struct {
 	Peak *float64 `json:"peak,omitempty"`
 }
 
-// Marshal renders h as history.json.
-func Marshal(h collectors.History) ([]byte, error) {
+// marshal renders h as history.json.
+func marshal(h collectors.History) ([]byte, error) {
 	var b bytes.Buffer
 	var through time.Time
 	for _, s := range h.Series {
@@ -84,7 +70,7 @@ func Marshal(h collectors.History) ([]byte, error) {
 			through = s.Days[n-1].Date
 		}
 	}
-	head, err := json.Marshal(map[string]string{"schema": Schema, "through": through.UTC().Format(time.DateOnly)})
+	head, err := json.Marshal(map[string]string{"schema": historySchema, "through": through.UTC().Format(time.DateOnly)})
 	if err != nil {
 		return nil, err
 	}
@@ -151,10 +137,10 @@ func appendFloat(b []byte, v float64) ([]byte, error) {
 	return b, nil
 }
 
-// Unmarshal reads a history.json, of this layout or, as an earlier run
+// unmarshal reads a history.json, of this layout or, as an earlier run
 // may have left it waiting to be published, of the earlier one; name says
 // which file, in errors.
-func Unmarshal(data []byte, name string) (collectors.History, error) {
+func unmarshal(data []byte, name string) (collectors.History, error) {
 	if h, ok := readLines(data); ok {
 		return h, nil
 	}
@@ -169,8 +155,8 @@ func Unmarshal(data []byte, name string) (collectors.History, error) {
 		}
 		return collectors.History{Series: lf.Series}, nil
 	}
-	if f.Schema != Schema {
-		return collectors.History{}, fmt.Errorf("%s: schema %q, this capplan reads %q", name, f.Schema, Schema)
+	if f.Schema != historySchema {
+		return collectors.History{}, fmt.Errorf("%s: schema %q, this capplan reads %q", name, f.Schema, historySchema)
 	}
 	var h collectors.History
 	for _, s := range f.Series {
@@ -191,13 +177,13 @@ func Unmarshal(data []byte, name string) (collectors.History, error) {
 	return h, nil
 }
 
-// readLines reads the layout Marshal writes, a day to a line, without
+// readLines reads the layout marshal writes, a day to a line, without
 // encoding/json's reflection, which takes tens of milliseconds a run on
-// a few years of history; ok is false for anything else, which Unmarshal
+// a few years of history; ok is false for anything else, which unmarshal
 // then reads as JSON.
 func readLines(data []byte) (collectors.History, bool) {
 	lines := bytes.Split(data, []byte("\n"))
-	if len(lines) < 2 || !bytes.HasPrefix(lines[0], []byte(`{"schema":"`+Schema+`",`)) || !bytes.HasSuffix(lines[0], []byte(`"series":[`)) {
+	if len(lines) < 2 || !bytes.HasPrefix(lines[0], []byte(`{"schema":"`+historySchema+`",`)) || !bytes.HasSuffix(lines[0], []byte(`"series":[`)) {
 		return collectors.History{}, false
 	}
 	var h collectors.History
@@ -272,12 +258,12 @@ func dayLine(line []byte) (collectors.Day, []byte, bool) {
 	return collectors.Day{Date: date, Mean: m, Peak: p}, rest, true
 }
 
-// Update is the history the file holds after a run: older (the file's)
+// update is the history the file holds after a run: older (the file's)
 // continued with newer (the run's), newer winning on the days both have,
 // less the days more than keepDays before last. Series only older has are
 // kept. A series is said to come from the source of whichever holds its
 // latest day (a replayed earlier week does not rename it).
-func Update(older, newer collectors.History, last time.Time, keepDays int) collectors.History {
+func update(older, newer collectors.History, last time.Time, keepDays int) collectors.History {
 	cut := last.UTC().Truncate(24*time.Hour).AddDate(0, 0, -keepDays)
 	lastDay := func(s collectors.Series) time.Time {
 		if len(s.Days) == 0 {
@@ -307,19 +293,19 @@ func Update(older, newer collectors.History, last time.Time, keepDays int) colle
 	return out
 }
 
-// History reads the history at the repository's HEAD (dir is its working
+// readHistory reads the history at the repository's HEAD (dir is its working
 // tree): history.json at the root, or, in a repository of the earlier
 // layout, every reports/…/<date>/history.json stitched. name is what the
 // repository is called in sources and notes: its work tree, or the remote
 // a temporary clone came from. A file that cannot be read is left out
 // with a note naming it; a repository that cannot be opened is an error.
-func History(dir, name string) (collectors.History, []collectors.Note, error) {
+func readHistory(dir, name string) (collectors.History, []collectors.Note, error) {
 	tree, err := head(dir)
 	if err != nil {
 		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
 	}
 	source := "git " + name
-	f, err := tree.File(FileName)
+	f, err := tree.File(HistoryFile)
 	switch {
 	case errors.Is(err, object.ErrFileNotFound):
 		return legacy(tree, source)
@@ -330,7 +316,7 @@ func History(dir, name string) (collectors.History, []collectors.Note, error) {
 	if err != nil {
 		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
 	}
-	h, err := Unmarshal(data, FileName)
+	h, err := unmarshal(data, HistoryFile)
 	if err != nil {
 		// An error, not a note: the file is not to be replaced by a run
 		// that could not read it.
@@ -389,7 +375,7 @@ func legacy(tree *object.Tree, source string) (collectors.History, []collectors.
 	err := tree.Files().ForEach(func(f *object.File) error {
 		dirName, base := path.Split(f.Name)
 		day, perr := time.Parse(time.DateOnly, path.Base(dirName))
-		if base != FileName || !strings.HasPrefix(f.Name, "reports/") || perr != nil {
+		if base != HistoryFile || !strings.HasPrefix(f.Name, "reports/") || perr != nil {
 			return nil
 		}
 		data, err := read(f)
@@ -415,7 +401,7 @@ func legacy(tree *object.Tree, source string) (collectors.History, []collectors.
 	if len(reports) == 0 {
 		return collectors.History{}, notes, nil
 	}
-	note("%d history files of the earlier layout (one per report) read; the next published report replaces them with %s", len(reports), FileName)
+	note("%d history files of the earlier layout (one per report) read; the next published report replaces them with %s", len(reports), HistoryFile)
 	slices.SortFunc(reports, func(a, b report) int { return a.day.Compare(b.day) })
 	days := map[string]map[time.Time]collectors.Day{}
 	units := map[string]string{}

@@ -1,10 +1,9 @@
-// Package publish commits a run's report to the report repository with
-// go-git and pushes it, so that capacity history is reviewed like code.
-//
-// A report is never lost to a concurrent run: when the remote has moved on,
-// the run's files are written again onto a fresh clone of the new head and
-// pushed again, with backoff.
-package publish
+package reportrepo
+
+// Committing and pushing with go-git. A report is never lost to a
+// concurrent run: when the remote has moved on, the run's files are
+// written again onto a fresh clone of the new head and pushed again, with
+// backoff.
 
 import (
 	"context"
@@ -31,8 +30,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 )
 
-// Options say where and as whom to publish.
-type Options struct {
+// gitOptions say where and as whom to publish.
+type gitOptions struct {
 	// URL is the remote (https://, ssh://, user@host:path or file://).
 	// Empty publishes into the repository at Dir and pushes nothing.
 	URL string
@@ -53,16 +52,16 @@ type Options struct {
 	Logger  *slog.Logger
 }
 
-// Apply writes a run's files into the work tree at dir and returns the
+// applyFunc writes a run's files into the work tree at dir and returns the
 // paths it wrote or removed (files or directories, relative to dir, with
 // slashes): only those are committed, whatever else the work tree holds.
 // It is called once per attempt, on a fresh clone of the remote's head,
 // so it must write everything the run adds and may read what is already
 // there (an index of reports, say).
-type Apply func(dir string) ([]string, error)
+type applyFunc func(dir string) ([]string, error)
 
-// Result says what was published.
-type Result struct {
+// pushed says what was published.
+type pushed struct {
 	// Commit is the hash of the commit holding the report: the new one,
 	// or the head when nothing changed.
 	Commit string
@@ -75,8 +74,9 @@ type Result struct {
 // errRejected is a push the remote refused because its branch moved.
 var errRejected = errors.New("push rejected: the remote branch has moved")
 
-// Publish applies the run's files, commits them with message and pushes.
-func Publish(ctx context.Context, o Options, apply Apply, message string) (Result, error) {
+// commitAndPush applies the run's files, commits them with message and
+// pushes.
+func commitAndPush(ctx context.Context, o gitOptions, apply applyFunc, message string) (pushed, error) {
 	if o.Branch == "" {
 		o.Branch = "main"
 	}
@@ -92,12 +92,12 @@ func Publish(ctx context.Context, o Options, apply Apply, message string) (Resul
 	if o.URL == "" {
 		repo, err := openOrInit(o.Dir, o.Branch)
 		if err != nil {
-			return Result{}, err
+			return pushed{}, err
 		}
 		// Two runs into one local repository take turns.
 		unlock, err := lock(ctx, filepath.Join(o.Dir, ".git", "capplan.lock"))
 		if err != nil {
-			return Result{}, err
+			return pushed{}, err
 		}
 		defer unlock()
 		res, err := commit(repo, o, apply, message)
@@ -105,7 +105,7 @@ func Publish(ctx context.Context, o Options, apply Apply, message string) (Resul
 		return res, err
 	}
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
-		return Result{}, fmt.Errorf("work directory: %w", err)
+		return pushed{}, fmt.Errorf("work directory: %w", err)
 	}
 	wait := o.Backoff
 	var last error
@@ -128,17 +128,17 @@ func Publish(ctx context.Context, o Options, apply Apply, message string) (Resul
 		}
 		wait *= 2
 	}
-	return Result{Tries: o.Tries}, redacted(o, fmt.Errorf("publish to %s: %w, %d tries", redact.URL(o.URL), last, o.Tries))
+	return pushed{Tries: o.Tries}, redacted(o, fmt.Errorf("publish to %s: %w, %d tries", redact.URL(o.URL), last, o.Tries))
 }
 
 // attempt clones the remote's head afresh, commits the run's files on it
 // and pushes. A fresh shallow clone per attempt keeps every retry on the
 // exact head that rejected the last push, without deepening a shallow
 // history.
-func attempt(ctx context.Context, o Options, apply Apply, message string) (Result, error) {
+func attempt(ctx context.Context, o gitOptions, apply applyFunc, message string) (pushed, error) {
 	repo, _, cleanup, err := checkout(ctx, o)
 	if err != nil {
-		return Result{}, err
+		return pushed{}, err
 	}
 	defer cleanup()
 	branch := plumbing.NewBranchReferenceName(o.Branch)
@@ -165,18 +165,12 @@ func attempt(ctx context.Context, o Options, apply Apply, message string) (Resul
 	}
 }
 
-// Checkout clones the remote's branch, shallow, into a new directory
-// under o.Dir, and returns it with a function that removes it. An empty
-// remote, which go-git cannot clone, gives a new repository with the
-// remote set, so that the first report starts the history.
-func Checkout(ctx context.Context, o Options) (string, func(), error) {
-	_, dir, cleanup, err := checkout(ctx, o)
-	return dir, cleanup, err
-}
-
-// checkout is Checkout with the repository opened. err is named so that
-// every failure removes the clone's directory.
-func checkout(ctx context.Context, o Options) (_ *git.Repository, _ string, _ func(), err error) {
+// checkout clones the remote's branch, shallow, into a new directory
+// under o.Dir, and returns it opened, with a function that removes it. An
+// empty remote, which go-git cannot clone, gives a new repository with
+// the remote set, so that the first report starts the history. err is
+// named so that every failure removes the clone's directory.
+func checkout(ctx context.Context, o gitOptions) (_ *git.Repository, _ string, _ func(), err error) {
 	if o.Branch == "" {
 		o.Branch = "main"
 	}
@@ -227,7 +221,7 @@ func checkout(ctx context.Context, o Options) (_ *git.Repository, _ string, _ fu
 
 // redacted keeps the credentials written into the remote's URL out of an
 // error: go-git's messages echo the URL it was given.
-func redacted(o Options, err error) error {
+func redacted(o gitOptions, err error) error {
 	return redact.New([]string{o.URL}).Error(err)
 }
 
@@ -252,7 +246,7 @@ func rejected(err error) bool {
 // this attempt cloned: a push from a shallow clone onto a head it has
 // never seen fails in go-git as "object not found" rather than as a
 // rejection.
-func moved(ctx context.Context, repo *git.Repository, o Options, base plumbing.Hash) bool {
+func moved(ctx context.Context, repo *git.Repository, o gitOptions, base plumbing.Hash) bool {
 	remote, err := repo.Remote(git.DefaultRemoteName)
 	if err != nil {
 		return false
@@ -271,26 +265,26 @@ func moved(ctx context.Context, repo *git.Repository, o Options, base plumbing.H
 
 // commit applies the run's files to repo's work tree and commits them
 // when they change anything.
-func commit(repo *git.Repository, o Options, apply Apply, message string) (Result, error) {
+func commit(repo *git.Repository, o gitOptions, apply applyFunc, message string) (pushed, error) {
 	wt, err := repo.Worktree()
 	if err != nil {
-		return Result{}, fmt.Errorf("report repository: %w", err)
+		return pushed{}, fmt.Errorf("report repository: %w", err)
 	}
 	dir := wt.Filesystem.Root()
 	paths, err := apply(dir)
 	if err != nil {
-		return Result{}, err
+		return pushed{}, err
 	}
 	changed, err := stage(repo, wt, paths)
 	if err != nil {
-		return Result{}, err
+		return pushed{}, err
 	}
 	if !changed {
 		head, err := repo.Head()
 		if err != nil {
-			return Result{}, fmt.Errorf("report repository: %w", err)
+			return pushed{}, fmt.Errorf("report repository: %w", err)
 		}
-		return Result{Commit: head.Hash().String()}, nil
+		return pushed{Commit: head.Hash().String()}, nil
 	}
 	when := o.When
 	if when.IsZero() {
@@ -300,9 +294,9 @@ func commit(repo *git.Repository, o Options, apply Apply, message string) (Resul
 		Author: &object.Signature{Name: o.AuthorName, Email: o.AuthorEmail, When: when},
 	})
 	if err != nil {
-		return Result{}, fmt.Errorf("commit the report: %w", err)
+		return pushed{}, fmt.Errorf("commit the report: %w", err)
 	}
-	return Result{Commit: hash.String(), Changed: true}, nil
+	return pushed{Commit: hash.String(), Changed: true}, nil
 }
 
 // stage adds the files under paths that the run wrote, changed or

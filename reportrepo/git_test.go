@@ -1,4 +1,4 @@
-package publish
+package reportrepo
 
 import (
 	"context"
@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/capplan/capplan/job/publish/gittest"
+	"github.com/capplan/capplan/test/servertest"
 )
 
-// writeFiles is an Apply that replaces a day's directory with files.
-func writeFiles(day string, files map[string]string) Apply {
+// writeFiles is an apply that replaces a day's directory with files.
+func writeFiles(day string, files map[string]string) applyFunc {
 	return func(dir string) ([]string, error) {
 		dayDir := filepath.Join(dir, "reports", day)
 		if err := os.RemoveAll(dayDir); err != nil {
@@ -36,30 +36,30 @@ func writeFiles(day string, files map[string]string) Apply {
 	}
 }
 
-func options(url string, t *testing.T) Options {
-	return Options{URL: url, Dir: t.TempDir(), Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@example.org", Backoff: 10 * time.Millisecond}
+func options(url string, t *testing.T) gitOptions {
+	return gitOptions{URL: url, Dir: t.TempDir(), Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@example.org", Backoff: 10 * time.Millisecond}
 }
 
 func TestFileRemote(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	ctx := context.Background()
-	bare := gittest.Bare(t)
+	bare := servertest.BareRepo(t)
 	o := options("file://"+bare, t)
 
 	// The first report goes into an empty remote, which cannot be cloned.
-	res, err := Publish(ctx, o, writeFiles("2026-11-23", map[string]string{"report.md": "one", "stale.svg": "x"}), "report 2026-11-23")
+	res, err := commitAndPush(ctx, o, writeFiles("2026-11-23", map[string]string{"report.md": "one", "stale.svg": "x"}), "report 2026-11-23")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Changed || !res.Pushed || res.Commit != gittest.Run(t, bare, "rev-parse", "main") {
-		t.Fatalf("first publish: %+v, remote main %s", res, gittest.Run(t, bare, "rev-parse", "main"))
+	if !res.Changed || !res.Pushed || res.Commit != servertest.Git(t, bare, "rev-parse", "main") {
+		t.Fatalf("first publish: %+v, remote main %s", res, servertest.Git(t, bare, "rev-parse", "main"))
 	}
-	if author := gittest.Run(t, bare, "log", "-1", "--format=%an <%ae> %s", "main"); author != "capplan <capplan@example.org> report 2026-11-23" {
+	if author := servertest.Git(t, bare, "log", "-1", "--format=%an <%ae> %s", "main"); author != "capplan <capplan@example.org> report 2026-11-23" {
 		t.Errorf("commit: %q", author)
 	}
 
 	// The same files again: nothing to commit, the head is reported.
-	again, err := Publish(ctx, o, writeFiles("2026-11-23", map[string]string{"report.md": "one", "stale.svg": "x"}), "report 2026-11-23")
+	again, err := commitAndPush(ctx, o, writeFiles("2026-11-23", map[string]string{"report.md": "one", "stale.svg": "x"}), "report 2026-11-23")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,17 +68,17 @@ func TestFileRemote(t *testing.T) {
 	}
 
 	// A second run on the same day replaces the day's files.
-	third, err := Publish(ctx, o, writeFiles("2026-11-23", map[string]string{"report.md": "two"}), "report 2026-11-23")
+	third, err := commitAndPush(ctx, o, writeFiles("2026-11-23", map[string]string{"report.md": "two"}), "report 2026-11-23")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !third.Changed || !third.Pushed {
 		t.Fatalf("changed publish: %+v", third)
 	}
-	if got := gittest.Tree(t, bare); !slices.Equal(got, []string{"reports/2026-11-23/report.md"}) {
+	if got := servertest.RepoTree(t, bare); !slices.Equal(got, []string{"reports/2026-11-23/report.md"}) {
 		t.Errorf("tree %v: want the day's files replaced", got)
 	}
-	if n := gittest.Run(t, bare, "rev-list", "--count", "main"); n != "2" {
+	if n := servertest.Git(t, bare, "rev-list", "--count", "main"); n != "2" {
 		t.Errorf("%s commits, want 2", n)
 	}
 	if entries, _ := os.ReadDir(o.Dir); len(entries) != 0 {
@@ -87,20 +87,20 @@ func TestFileRemote(t *testing.T) {
 }
 
 func TestLocalRepository(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	dir := filepath.Join(t.TempDir(), "demo")
-	o := Options{Dir: dir, AuthorName: "capplan", AuthorEmail: "capplan@example.org"}
-	res, err := Publish(context.Background(), o, writeFiles("2026-11-23", map[string]string{"report.md": "one"}), "report")
+	o := gitOptions{Dir: dir, AuthorName: "capplan", AuthorEmail: "capplan@example.org"}
+	res, err := commitAndPush(context.Background(), o, writeFiles("2026-11-23", map[string]string{"report.md": "one"}), "report")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Changed || res.Pushed || gittest.Run(t, dir, "rev-parse", "HEAD") != res.Commit {
+	if !res.Changed || res.Pushed || servertest.Git(t, dir, "rev-parse", "HEAD") != res.Commit {
 		t.Fatalf("%+v", res)
 	}
-	if branch := gittest.Run(t, dir, "branch", "--show-current"); branch != "main" {
+	if branch := servertest.Git(t, dir, "branch", "--show-current"); branch != "main" {
 		t.Errorf("branch %q, want main", branch)
 	}
-	if status := gittest.Run(t, dir, "status", "--porcelain"); status != "" {
+	if status := servertest.Git(t, dir, "status", "--porcelain"); status != "" {
 		t.Errorf("work tree not clean after the commit:\n%s", status)
 	}
 }
@@ -109,27 +109,27 @@ func TestLocalRepository(t *testing.T) {
 // write stay out of its commit, and a run that changes nothing commits
 // nothing, untracked files or not. The commit carries the run's time.
 func TestLocalCommitsOnlyTheRun(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	dir := filepath.Join(t.TempDir(), "demo")
 	when := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	o := Options{Dir: dir, AuthorName: "capplan", AuthorEmail: "capplan@example.org", When: when}
+	o := gitOptions{Dir: dir, AuthorName: "capplan", AuthorEmail: "capplan@example.org", When: when}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Publish(context.Background(), o, writeFiles("2026-11-23", map[string]string{"report.md": "one"}), "report")
+	res, err := commitAndPush(context.Background(), o, writeFiles("2026-11-23", map[string]string{"report.md": "one"}), "report")
 	if err != nil || !res.Changed {
 		t.Fatalf("%+v, %v", res, err)
 	}
-	if tree := gittest.Run(t, dir, "ls-tree", "-r", "--name-only", "HEAD"); tree != "reports/2026-11-23/report.md" {
+	if tree := servertest.Git(t, dir, "ls-tree", "-r", "--name-only", "HEAD"); tree != "reports/2026-11-23/report.md" {
 		t.Errorf("commit holds %q: want the run's file alone", tree)
 	}
-	if date := gittest.Run(t, dir, "log", "-1", "--format=%aI %cI"); date != "2026-11-23T09:00:00+00:00 2026-11-23T09:00:00+00:00" {
+	if date := servertest.Git(t, dir, "log", "-1", "--format=%aI %cI"); date != "2026-11-23T09:00:00+00:00 2026-11-23T09:00:00+00:00" {
 		t.Errorf("commit dated %s, want the run's time", date)
 	}
-	again, err := Publish(context.Background(), o, writeFiles("2026-11-23", map[string]string{"report.md": "one"}), "report")
+	again, err := commitAndPush(context.Background(), o, writeFiles("2026-11-23", map[string]string{"report.md": "one"}), "report")
 	if err != nil || again.Changed || again.Commit != res.Commit {
 		t.Errorf("unchanged rerun: %+v, %v", again, err)
 	}
@@ -138,17 +138,17 @@ func TestLocalCommitsOnlyTheRun(t *testing.T) {
 // TestLocalRunsTakeTurns: a run into a local repository waits while
 // another holds it, and gives up when its time is out.
 func TestLocalRunsTakeTurns(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	dir := filepath.Join(t.TempDir(), "demo")
-	o := Options{Dir: dir, AuthorName: "capplan", AuthorEmail: "capplan@example.org"}
-	if _, err := Publish(context.Background(), o, writeFiles("a", map[string]string{"report.md": "a"}), "a"); err != nil {
+	o := gitOptions{Dir: dir, AuthorName: "capplan", AuthorEmail: "capplan@example.org"}
+	if _, err := commitAndPush(context.Background(), o, writeFiles("a", map[string]string{"report.md": "a"}), "a"); err != nil {
 		t.Fatal(err)
 	}
 	entered := make(chan struct{})
 	release := make(chan struct{})
 	done := make(chan error)
 	go func() {
-		_, err := Publish(context.Background(), o, func(d string) ([]string, error) {
+		_, err := commitAndPush(context.Background(), o, func(d string) ([]string, error) {
 			close(entered)
 			<-release
 			return writeFiles("b", map[string]string{"report.md": "b"})(d)
@@ -159,7 +159,7 @@ func TestLocalRunsTakeTurns(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	applied := false
-	_, err := Publish(ctx, o, func(d string) ([]string, error) {
+	_, err := commitAndPush(ctx, o, func(d string) ([]string, error) {
 		applied = true
 		return writeFiles("c", map[string]string{"report.md": "c"})(d)
 	}, "c")
@@ -168,7 +168,7 @@ func TestLocalRunsTakeTurns(t *testing.T) {
 	}
 	waiting := make(chan error)
 	go func() {
-		_, err := Publish(context.Background(), o, writeFiles("c", map[string]string{"report.md": "c"}), "c")
+		_, err := commitAndPush(context.Background(), o, writeFiles("c", map[string]string{"report.md": "c"}), "c")
 		waiting <- err
 	}()
 	close(release)
@@ -178,7 +178,7 @@ func TestLocalRunsTakeTurns(t *testing.T) {
 	if err := <-waiting; err != nil {
 		t.Fatal(err)
 	}
-	if got := gittest.Run(t, dir, "rev-list", "--count", "HEAD"); got != "3" {
+	if got := servertest.Git(t, dir, "rev-list", "--count", "HEAD"); got != "3" {
 		t.Errorf("%s commits, want 3: each run's, one after the other", got)
 	}
 }
@@ -187,11 +187,11 @@ func TestLocalRunsTakeTurns(t *testing.T) {
 // clone and its push: the push is refused, and the run's report lands on
 // top of the other one.
 func TestRejectedPushIsRetried(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	ctx := context.Background()
-	bare := gittest.Bare(t)
+	bare := servertest.BareRepo(t)
 	o := options("file://"+bare, t)
-	if _, err := Publish(ctx, o, writeFiles("2026-11-16", map[string]string{"report.md": "last week"}), "last week"); err != nil {
+	if _, err := commitAndPush(ctx, o, writeFiles("2026-11-16", map[string]string{"report.md": "last week"}), "last week"); err != nil {
 		t.Fatal(err)
 	}
 	calls := 0
@@ -199,13 +199,13 @@ func TestRejectedPushIsRetried(t *testing.T) {
 		calls++
 		if calls == 1 {
 			other := options("file://"+bare, t)
-			if _, err := Publish(ctx, other, writeFiles("other", map[string]string{"report.md": "other"}), "other run"); err != nil {
+			if _, err := commitAndPush(ctx, other, writeFiles("other", map[string]string{"report.md": "other"}), "other run"); err != nil {
 				return nil, fmt.Errorf("the other run: %w", err)
 			}
 		}
 		return writeFiles("2026-11-23", map[string]string{"report.md": "this week"})(dir)
 	}
-	res, err := Publish(ctx, o, apply, "this week")
+	res, err := commitAndPush(ctx, o, apply, "this week")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,17 +213,17 @@ func TestRejectedPushIsRetried(t *testing.T) {
 		t.Errorf("tries %d, applies %d: want the second try to land", res.Tries, calls)
 	}
 	want := []string{"reports/2026-11-16/report.md", "reports/2026-11-23/report.md", "reports/other/report.md"}
-	if got := gittest.Tree(t, bare); !slices.Equal(got, want) {
+	if got := servertest.RepoTree(t, bare); !slices.Equal(got, want) {
 		t.Errorf("tree %v, want %v", got, want)
 	}
 }
 
 // TestConcurrentRuns pushes two reports at once; both land.
 func TestConcurrentRuns(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	ctx := context.Background()
-	bare := gittest.Bare(t)
-	if _, err := Publish(ctx, options("file://"+bare, t), writeFiles("first", map[string]string{"report.md": "x"}), "first"); err != nil {
+	bare := servertest.BareRepo(t)
+	if _, err := commitAndPush(ctx, options("file://"+bare, t), writeFiles("first", map[string]string{"report.md": "x"}), "first"); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -232,7 +232,7 @@ func TestConcurrentRuns(t *testing.T) {
 		o := options("file://"+bare, t)
 		o.Tries = 10
 		wg.Go(func() {
-			_, errs[i] = Publish(ctx, o, writeFiles(fmt.Sprintf("run-%d", i), map[string]string{"report.md": "x"}), "run")
+			_, errs[i] = commitAndPush(ctx, o, writeFiles(fmt.Sprintf("run-%d", i), map[string]string{"report.md": "x"}), "run")
 		})
 	}
 	wg.Wait()
@@ -242,7 +242,7 @@ func TestConcurrentRuns(t *testing.T) {
 		}
 	}
 	want := []string{"reports/first/report.md", "reports/run-0/report.md", "reports/run-1/report.md", "reports/run-2/report.md", "reports/run-3/report.md"}
-	if got := gittest.Tree(t, bare); !slices.Equal(got, want) {
+	if got := servertest.RepoTree(t, bare); !slices.Equal(got, want) {
 		t.Errorf("tree %v, want %v", got, want)
 	}
 }
@@ -252,7 +252,7 @@ func TestUnreachableRemote(t *testing.T) {
 	url := srv.URL + "/reports.git"
 	srv.Close()
 	o := options(url, t)
-	res, err := Publish(context.Background(), o, writeFiles("d", map[string]string{"a": "b"}), "m")
+	res, err := commitAndPush(context.Background(), o, writeFiles("d", map[string]string{"a": "b"}), "m")
 	if err == nil || res.Tries != 1 {
 		t.Fatalf("publish to a closed port: %+v, %v; want one try and an error", res, err)
 	}
@@ -263,10 +263,10 @@ func TestUnreachableRemote(t *testing.T) {
 
 // publishTwoWeeks publishes two reports through o and checks that both
 // are at the head of bare.
-func publishTwoWeeks(t *testing.T, o Options, bare string) {
+func publishTwoWeeks(t *testing.T, o gitOptions, bare string) {
 	t.Helper()
 	for _, day := range []string{"2026-11-16", "2026-11-23"} {
-		res, err := Publish(context.Background(), o, writeFiles(day, map[string]string{"report.md": day}), "report "+day)
+		res, err := commitAndPush(context.Background(), o, writeFiles(day, map[string]string{"report.md": day}), "report "+day)
 		if err != nil {
 			t.Fatalf("%s: %v", day, err)
 		}
@@ -274,19 +274,19 @@ func publishTwoWeeks(t *testing.T, o Options, bare string) {
 			t.Fatalf("%s: %+v", day, res)
 		}
 	}
-	if got := gittest.Tree(t, bare); !slices.Equal(got, []string{"reports/2026-11-16/report.md", "reports/2026-11-23/report.md"}) {
+	if got := servertest.RepoTree(t, bare); !slices.Equal(got, []string{"reports/2026-11-16/report.md", "reports/2026-11-23/report.md"}) {
 		t.Errorf("tree %v", got)
 	}
 }
 
 func TestHTTPBackend(t *testing.T) {
-	gittest.Need(t)
+	servertest.NeedGit(t)
 	ctx := context.Background()
-	bare := gittest.Bare(t)
-	srv := gittest.HTTP(t, filepath.Dir(bare), "capplan", "s3cret-token")
+	bare := servertest.BareRepo(t)
+	srv := servertest.GitHTTP(t, filepath.Dir(bare), "capplan", "s3cret-token")
 	url := srv.URL + "/reports.git"
 
-	auth, err := Auth(url, Credentials{Token: "s3cret-token"})
+	auth, err := authFor(url, credentials{Token: "s3cret-token"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,12 +294,12 @@ func TestHTTPBackend(t *testing.T) {
 	o.Auth = auth
 	publishTwoWeeks(t, o, bare)
 
-	bad, err := Auth(url, Credentials{Token: "wrong"})
+	bad, err := authFor(url, credentials{Token: "wrong"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o.Auth = bad
-	res, err := Publish(ctx, o, writeFiles("x", map[string]string{"a": "b"}), "m")
+	res, err := commitAndPush(ctx, o, writeFiles("x", map[string]string{"a": "b"}), "m")
 	if err == nil || res.Tries != 1 {
 		t.Fatalf("wrong token: %+v, %v; want a single failed try", res, err)
 	}

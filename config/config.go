@@ -18,7 +18,7 @@ import (
 type Config struct {
 	Sources     `yaml:",inline"`
 	Planner     `yaml:",inline"`
-	TemplateDir string      `yaml:"template_dir" flag:"template-dir" usage:"directory whose report.md.tmpl replaces the built-in template"`
+	TemplateDir string      `yaml:"template_dir"`
 	Git         Git         `yaml:"git"`
 	Ollama      Ollama      `yaml:"ollama"`
 	Timeouts    Timeouts    `yaml:"timeouts"`
@@ -31,30 +31,30 @@ type Config struct {
 type Sources struct {
 	// ClusterName names the cluster in the report; the kubeconfig's
 	// context when empty.
-	ClusterName   string `yaml:"cluster_name" flag:"cluster-name" usage:"the cluster's name in the report (default: the kubeconfig context; in a cluster, the API server's address)"`
-	Demo          bool   `yaml:"demo" flag:"demo" usage:"use the built-in demo cluster (a simulated homelab with two years of history)"`
-	Seed          uint64 `yaml:"seed" flag:"seed" usage:"seed of the demo cluster"`
-	Kubeconfig    string `yaml:"kubeconfig" flag:"kubeconfig" usage:"kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)"`
-	Context       string `yaml:"context" flag:"context" usage:"kubeconfig context (default: the file's current context)"`
-	RookNamespace string `yaml:"rook_namespace" flag:"rook-namespace" usage:"namespace of Rook's toolbox pod, where \"ceph df\" is run"`
+	ClusterName   string `yaml:"cluster_name"`
+	Demo          bool   `yaml:"demo"`
+	Seed          uint64 `yaml:"seed"`
+	Kubeconfig    string `yaml:"kubeconfig"`
+	Context       string `yaml:"context"`
+	RookNamespace string `yaml:"rook_namespace"`
 	// RookToolbox runs `ceph df` in Rook's toolbox pod, which needs
 	// pods/exec there; false leaves the toolbox alone.
-	RookToolbox bool       `yaml:"rook_toolbox" flag:"rook-toolbox" usage:"run \"ceph df\" in Rook's toolbox pod (needs pods/exec in the Rook namespace)"`
-	CephDF      string     `yaml:"ceph_df" flag:"ceph-df" usage:"Ceph capacity from a file of \"ceph df --format json\" output"`
-	HistoryCSV  string     `yaml:"history_csv" flag:"history-csv" usage:"read daily history from a CSV file"`
-	HistoryGit  string     `yaml:"history_git" flag:"history-git" usage:"also read the history committed to this repository's work tree"`
+	RookToolbox bool       `yaml:"rook_toolbox"`
+	CephDF      string     `yaml:"ceph_df"`
+	HistoryCSV  string     `yaml:"history_csv"`
+	HistoryGit  string     `yaml:"history_git"`
 	Prometheus  Prometheus `yaml:"prometheus"`
 	Kube        Kube       `yaml:"kube"`
 }
 
 // Prometheus is where daily history is read, when URL is set.
 type Prometheus struct {
-	URL           string `yaml:"url" flag:"prometheus-url" usage:"read daily history from this Prometheus (or Thanos, Mimir, VictoriaMetrics)"`
-	TokenFile     string `yaml:"token_file" flag:"prometheus-token-file" usage:"bearer token for Prometheus, read from this file (or CAPPLAN_PROMETHEUS_TOKEN)"`
-	CAFile        string `yaml:"ca_file" flag:"prometheus-ca" usage:"PEM file of the CA that signed Prometheus' certificate"`
-	BasicAuthFile string `yaml:"basic_auth_file" flag:"prometheus-basic-auth-file" usage:"basic auth for Prometheus, read from this file as user:password"`
-	QueriesFile   string `yaml:"queries_file" flag:"prometheus-queries" usage:"YAML file of PromQL overrides"`
-	HistoryDays   int    `yaml:"history_days" flag:"history-days" usage:"days of history to read from Prometheus"`
+	URL           string `yaml:"url"`
+	TokenFile     string `yaml:"token_file"`
+	CAFile        string `yaml:"ca_file"`
+	BasicAuthFile string `yaml:"basic_auth_file"`
+	QueriesFile   string `yaml:"queries_file"`
+	HistoryDays   int    `yaml:"history_days"`
 }
 
 // Kube is how fast capplan may ask the API server. client-go's default
@@ -63,52 +63,52 @@ type Prometheus struct {
 // 50 a second with bursts of 100 is what Kubernetes' scheduler allows
 // itself, and a snapshot is a few hundred list pages once a week.
 type Kube struct {
-	QPS   float64 `yaml:"qps" flag:"kube-qps" usage:"requests a second capplan may send the API server"`
-	Burst int     `yaml:"burst" flag:"kube-burst" usage:"requests capplan may send the API server at once, above kube.qps"`
+	QPS   float64 `yaml:"qps"`
+	Burst int     `yaml:"burst"`
 }
 
 // Git is the report repository.
 type Git struct {
 	// URL is the remote; empty keeps the reports in the repository at Dir.
-	URL    string `yaml:"url" flag:"git-url" usage:"report repository to push to (https://, ssh:// or file://); empty keeps reports in --git-dir"`
-	Branch string `yaml:"branch" flag:"git-branch" usage:"branch of the report repository"`
+	URL    string `yaml:"url"`
+	Branch string `yaml:"branch"`
 	// Dir is the work directory: the repository itself when URL is
 	// empty, else where clones and unpublished reports are kept.
-	Dir            string `yaml:"dir" flag:"git-dir" usage:"work directory: the report repository itself without --git-url, else where clones and unpublished reports are kept"`
-	AuthorName     string `yaml:"author_name" flag:"git-author-name" usage:"author of the report commits"`
-	AuthorEmail    string `yaml:"author_email" flag:"git-author-email" usage:"author's email of the report commits"`
-	Username       string `yaml:"username" flag:"git-username" usage:"user name sent with the token over HTTPS"`
-	TokenFile      string `yaml:"token_file" flag:"git-token-file" usage:"file holding the HTTPS token (or CAPPLAN_GIT_TOKEN)"`
-	SSHKeyFile     string `yaml:"ssh_key_file" flag:"git-ssh-key-file" usage:"SSH private key file (or CAPPLAN_GIT_SSH_KEY)"`
-	KnownHostsFile string `yaml:"known_hosts_file" flag:"git-known-hosts-file" usage:"known_hosts file for the SSH host key (default: ~/.ssh/known_hosts)"`
-	Tries          int    `yaml:"tries" flag:"git-tries" usage:"pushes attempted while the remote keeps moving"`
+	Dir            string `yaml:"dir"`
+	AuthorName     string `yaml:"author_name"`
+	AuthorEmail    string `yaml:"author_email"`
+	Username       string `yaml:"username"`
+	TokenFile      string `yaml:"token_file"`
+	SSHKeyFile     string `yaml:"ssh_key_file"`
+	KnownHostsFile string `yaml:"known_hosts_file"`
+	Tries          int    `yaml:"tries"`
 	// KeepDays is how much daily history history.json keeps.
-	KeepDays int `yaml:"keep_days" flag:"git-keep-days" usage:"days of daily history kept in the report repository's history.json (five years)"`
+	KeepDays int `yaml:"keep_days"`
 }
 
 // Ollama is the narrative's model.
 type Ollama struct {
 	// Enabled false writes the deterministic narrative without asking.
-	Enabled bool `yaml:"enabled" flag:"ollama" usage:"ask Ollama for the narrative (false: the deterministic one)"`
+	Enabled bool `yaml:"enabled"`
 	// Host is Ollama's address (OLLAMA_HOST's form: host:port or a URL).
-	Host  string `yaml:"host" flag:"ollama-host" usage:"Ollama's address (default: $OLLAMA_HOST, else 127.0.0.1:11434)"`
-	Model string `yaml:"model" flag:"ollama-model" usage:"model that drafts the narrative"`
+	Host  string `yaml:"host"`
+	Model string `yaml:"model"`
 	// NumPredict caps the tokens of one draft.
-	NumPredict  int     `yaml:"num_predict" flag:"ollama-num-predict" usage:"tokens a draft may take"`
-	Temperature float64 `yaml:"temperature" flag:"ollama-temperature" usage:"sampling temperature"`
+	NumPredict  int     `yaml:"num_predict"`
+	Temperature float64 `yaml:"temperature"`
 	// Timeout is the time for every draft together.
-	Timeout time.Duration `yaml:"timeout" flag:"ollama-timeout" usage:"time budget for the narrative"`
+	Timeout time.Duration `yaml:"timeout"`
 	// PromptDir, when not empty, holds a prompt.tmpl that replaces the
 	// built-in one.
-	PromptDir string `yaml:"prompt_dir" flag:"ollama-prompt-dir" usage:"directory whose prompt.tmpl replaces the built-in prompt"`
+	PromptDir string `yaml:"prompt_dir"`
 }
 
 // Timeouts bound the stages; the narrative's is Ollama's.
 type Timeouts struct {
-	Collect time.Duration `yaml:"collect" flag:"timeout-collect" usage:"time budget to collect the snapshot and history"`
-	Plan    time.Duration `yaml:"plan" flag:"timeout-plan" usage:"time budget to forecast and plan"`
-	Render  time.Duration `yaml:"render" flag:"timeout-render" usage:"time budget to render the report"`
-	Publish time.Duration `yaml:"publish" flag:"timeout-publish" usage:"time budget to commit and push"`
+	Collect time.Duration `yaml:"collect"`
+	Plan    time.Duration `yaml:"plan"`
+	Render  time.Duration `yaml:"render"`
+	Publish time.Duration `yaml:"publish"`
 }
 
 // Pushgateway is where a published run pushes its metrics, so that
@@ -116,10 +116,10 @@ type Timeouts struct {
 // succeeding.
 type Pushgateway struct {
 	// URL is the Pushgateway; empty pushes nothing.
-	URL string `yaml:"url" flag:"pushgateway-url" usage:"Prometheus Pushgateway to push the published report's metrics to (runway days, forecast error, last success)"`
+	URL string `yaml:"url"`
 	// Job is the job label of the pushed group; the cluster's name is the
 	// other grouping label.
-	Job string `yaml:"job" flag:"pushgateway-job" usage:"job label of the pushed metrics"`
+	Job string `yaml:"job"`
 }
 
 // Planner is what the planner plans against: thresholds, horizons, the

@@ -1,6 +1,7 @@
 package config
 
 import (
+	_ "embed"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -8,8 +9,7 @@ import (
 	"time"
 )
 
-// Field is one setting as a flag and an environment variable: a field of
-// Config whose tags name its flag and usage beside its key.
+// Field is one setting as a flag and an environment variable.
 type Field struct {
 	Key   string // the YAML path, git.url
 	Flag  string
@@ -76,6 +76,13 @@ func (f Field) set(s string) error {
 	return nil
 }
 
+// flagsTable lists the settings flags and variables can set, with each
+// flag's name and help: one line a setting, kept apart from the types so
+// that the command line's words read as one text.
+//
+//go:embed flags.txt
+var flagsTable string
+
 // Fields are the settings that flags and the environment can set.
 func Fields() []Field {
 	c := Default()
@@ -83,26 +90,35 @@ func Fields() []Field {
 }
 
 // fields are the settings of c that flags and the environment can set,
-// bound to c.
+// bound to c, in flags.txt's order.
 func (c *Config) fields() []Field {
 	var out []Field
-	var walk func(v reflect.Value, prefix string)
-	walk = func(v reflect.Value, prefix string) {
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			switch {
-			case !f.IsExported() || name == "-":
-			case opts == "inline":
-				walk(v.Field(i), prefix)
-			case f.Tag.Get("flag") != "":
-				out = append(out, Field{Key: prefix + name, Flag: f.Tag.Get("flag"), Usage: f.Tag.Get("usage"), value: v.Field(i)})
-			case f.Type.Kind() == reflect.Struct && f.Type != durationType:
-				walk(v.Field(i), prefix+name+".")
-			}
+	for line := range strings.Lines(flagsTable) {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
 		}
+		key, rest, _ := strings.Cut(line, " ")
+		flag, usage, _ := strings.Cut(strings.TrimSpace(rest), " ")
+		v, ok := lookup(reflect.ValueOf(c).Elem(), key)
+		if !ok || !strings.HasPrefix(flag, "--") {
+			panic(fmt.Sprintf("config/flags.txt: %q is not a setting's line", line))
+		}
+		out = append(out, Field{Key: key, Flag: strings.TrimPrefix(flag, "--"), Usage: strings.TrimSpace(usage), value: v})
 	}
-	walk(reflect.ValueOf(c).Elem(), "")
 	return out
+}
+
+// lookup is the field of the struct v at key, its YAML path.
+func lookup(v reflect.Value, key string) (reflect.Value, bool) {
+	for part := range strings.SplitSeq(key, ".") {
+		if v.Kind() != reflect.Struct {
+			return reflect.Value{}, false
+		}
+		idx, ok := fieldsOf(v.Type())[part]
+		if !ok {
+			return reflect.Value{}, false
+		}
+		v = v.FieldByIndex(idx)
+	}
+	return v, true
 }

@@ -79,13 +79,12 @@ func TestPushToPushgateway(t *testing.T) {
 		for _, c := range r.Crossings {
 			crossings++
 			got, ok := runway[[2]string{r.Name, c.Name}]
+			// Reached: 0 days; never within the view: +Inf.
 			want := math.Inf(1)
-			switch {
-			case c.Already:
+			if c.Already {
 				want = 0
-			case c.RunwayDays != nil:
-				want = float64(*c.RunwayDays)
-				finite++
+			} else if c.RunwayDays != nil {
+				want, finite = float64(*c.RunwayDays), finite+1
 			}
 			if !ok || got != want {
 				t.Errorf("capplan_runway_days{resource=%q,threshold=%q} = %v (present %v), want %v", r.Name, c.Name, got, ok, want)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/capplan/capplan/collectors"
@@ -32,22 +31,6 @@ type Evaluation struct {
 	CostPerMonth float64 `json:"cost_per_month,omitempty"`
 	// Runways holds every resource's runway in days after the purchase.
 	Runways map[string]float64 `json:"runways"`
-}
-
-// added is the capacity a purchase adds: cluster-wide and to every node.
-// spread is how many times more nodes share the load of each ((n+1)/n for
-// a node more; 1 for none): a node's own capacity is not raised by a new
-// node, but its load is spread thinner.
-type added struct {
-	cpu, mem, raw       float64
-	nodeCPU, nodeMemory float64
-	spread              float64
-}
-
-// plus is a and b bought together.
-func (a added) plus(b added) added {
-	return added{a.cpu + b.cpu, a.mem + b.mem, a.raw + b.raw, a.nodeCPU + b.nodeCPU, a.nodeMemory + b.nodeMemory,
-		a.spread + b.spread - 1}
 }
 
 // Options evaluates every catalogue option and every combination of two,
@@ -118,43 +101,6 @@ func Options(p Plan, s collectors.Snapshot, catalogue []config.Option, months in
 	return evals, nil
 }
 
-// nodesOf is how many nodes buying o buys.
-func nodesOf(o config.Option) int {
-	if o.Node {
-		return 1
-	}
-	return 0
-}
-
-// capacity is what buying o adds to the cluster s, and its total cost,
-// a per-node option bought for nodes nodes.
-func capacity(o config.Option, s collectors.Snapshot, nodes int) (added, float64, error) {
-	n := float64(len(s.Nodes))
-	switch {
-	case o.Node:
-		if len(s.Nodes) == 0 {
-			return added{}, 0, fmt.Errorf("option %q: a node like the others, but the snapshot has no nodes", o.Name)
-		}
-		largest := s.Nodes[0].Allocatable
-		for _, node := range s.Nodes[1:] {
-			if a := node.Allocatable; a.MemoryBytes > largest.MemoryBytes {
-				largest = a
-			}
-		}
-		a := added{cpu: largest.CPUCores + o.CPUCores, mem: float64(largest.MemoryBytes + o.MemoryBytes), raw: float64(o.RawBytes),
-			spread: (n + 1) / n}
-		if s.Ceph != nil {
-			a.raw += float64(s.Ceph.TotalBytes) / n
-		}
-		return a, o.Cost, nil
-	case o.PerNode:
-		k := float64(nodes)
-		return added{cpu: k * o.CPUCores, mem: k * float64(o.MemoryBytes), raw: k * float64(o.RawBytes),
-			nodeCPU: o.CPUCores, nodeMemory: float64(o.MemoryBytes), spread: 1}, k * o.Cost, nil
-	}
-	return added{cpu: o.CPUCores, mem: float64(o.MemoryBytes), raw: float64(o.RawBytes), spread: 1}, o.Cost, nil
-}
-
 // dating is a resource at a capacity; dated its runway there.
 type (
 	dating struct {
@@ -189,26 +135,6 @@ func evaluate(p Plan, a added, horizon float64, memo map[dating]dated) Evaluatio
 		e.Binding = ""
 	}
 	return e
-}
-
-// withAdded is the resource of projection pr's capacity with a bought. A
-// node's load spread over more nodes is as if its capacity grew by as
-// much: the thresholds are fractions of it.
-func withAdded(pr Projection, a added) float64 {
-	name, c := pr.Resource, pr.Capacity
-	switch {
-	case strings.HasPrefix(name, "node/") && strings.HasSuffix(name, "/cpu/usage"):
-		return (c + a.nodeCPU) * a.spread
-	case strings.HasPrefix(name, "node/") && strings.HasSuffix(name, "/memory/usage"):
-		return (c + a.nodeMemory) * a.spread
-	case strings.HasPrefix(name, "cpu/"):
-		return c + a.cpu
-	case strings.HasPrefix(name, "memory/"):
-		return c + a.mem
-	case pr.RawPerUnit > 0:
-		return c + a.raw/pr.RawPerUnit
-	}
-	return c
 }
 
 // runway is the days from today until any threshold of pr is reached at

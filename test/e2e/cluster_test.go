@@ -72,13 +72,7 @@ func startCluster(t *testing.T) *cluster {
 	t.Helper()
 	bin := kubeBin(t)
 	dir := t.TempDir()
-	write := func(name string, data []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name string, data []byte) string { return servertest.WriteFile(t, dir, name, data) }
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)

@@ -21,13 +21,7 @@ func SSHD(t testing.TB, hostKey, authorizedKeys []byte) string {
 		}
 	}
 	dir := t.TempDir()
-	write := func(name string, data []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name string, data []byte) string { return WriteFile(t, dir, name, data) }
 	port := FreePort(t)
 	config := write("sshd_config", fmt.Appendf(nil, `Port %d
 ListenAddress 127.0.0.1

@@ -10,14 +10,14 @@ import (
 type Reducer int
 
 const (
-	Sum Reducer = iota
+	sum Reducer = iota
 	Mean
 	Max
 )
 
 func (r Reducer) String() string {
 	switch r {
-	case Sum:
+	case sum:
 		return "sum"
 	case Mean:
 		return "mean"
@@ -31,7 +31,7 @@ func (r Reducer) String() string {
 type Period int
 
 const (
-	Weekly  Period = iota // ISO weeks, Monday to Sunday
+	weekly  Period = iota // ISO weeks, Monday to Sunday
 	Monthly               // calendar months
 )
 
@@ -60,7 +60,7 @@ func Aggregate(r Regular, p Period, how Reducer) ([]Bucket, error) {
 		b := &out[len(out)-1]
 		b.Count++
 		switch how {
-		case Sum, Mean:
+		case sum, Mean:
 			b.Value += v
 		case Max:
 			b.Value = math.Max(b.Value, v)

@@ -10,47 +10,47 @@ import (
 // order they are tried: the combinations of R's forecast::ets with its
 // default restrictions (no multiplicative trend, no additive error with a
 // multiplicative season).
-func candidates(seasonal, positive bool) []Spec {
-	var out []Spec
-	errs := []Component{Additive}
+func candidates(seasonal, positive bool) []etsSpec {
+	var out []etsSpec
+	errs := []component{additive}
 	if positive {
-		errs = append(errs, Multiplicative)
+		errs = append(errs, multiplicative)
 	}
-	seasons := []Component{None}
+	seasons := []component{noComponent}
 	if seasonal {
-		seasons = append(seasons, Additive)
+		seasons = append(seasons, additive)
 		if positive {
-			seasons = append(seasons, Multiplicative)
+			seasons = append(seasons, multiplicative)
 		}
 	}
 	for _, s := range seasons {
 		for _, e := range errs {
-			if e == Additive && s == Multiplicative {
+			if e == additive && s == multiplicative {
 				continue
 			}
 			out = append(out,
-				Spec{Error: e, Trend: None, Season: s},
-				Spec{Error: e, Trend: Additive, Season: s},
-				Spec{Error: e, Trend: Additive, Damped: true, Season: s})
+				etsSpec{Error: e, Trend: noComponent, Season: s},
+				etsSpec{Error: e, Trend: additive, Season: s},
+				etsSpec{Error: e, Trend: additive, Damped: true, Season: s})
 		}
 	}
 	return out
 }
 
-// SelectETS fits every candidate model as auto screens its pool (initial
+// selectETS fits every candidate model as auto screens its pool (initial
 // level and trend left at their heuristic values, a looser convergence
 // test, damped models started from their undamped fits) and returns the
 // one with the lowest AICc, polished by a full fit from there. Fitting
 // every candidate in full, as R does, took 40% more CPU on m3-monthly
 // and forecast no better (MASE 0.841 against 0.839; docs/BENCHMARKS.md).
-func SelectETS(y []float64, m int) (*Model, error) {
+func selectETS(y []float64, m int) (*model, error) {
 	seasonal := m >= 2 && len(y) >= 2*m
-	var best *Model
+	var best *model
 	var errs []error
-	fitted := map[poolMember]*Params{}
+	fitted := map[poolMember]*params{}
 	for _, spec := range candidates(seasonal, allPositive(y)) {
 		c := poolMember{spec: spec}
-		if spec.Season != None {
+		if spec.Season != noComponent {
 			c.period = m
 		}
 		mdl, err := screen(y, c, fitted)
@@ -90,8 +90,8 @@ func isConstant(y []float64) bool {
 // poolMember is one forecaster that automatic selection may pick: an ETS
 // model, seasonal naive, or the mean of Theta and seasonal naive.
 type poolMember struct {
-	spec       Spec // the ETS model; unused for the others
-	period     int  // 0 when non-seasonal
+	spec       etsSpec // the ETS model; unused for the others
+	period     int     // 0 when non-seasonal
 	naive      bool
 	thetaNaive bool
 }
@@ -160,7 +160,7 @@ const strongSeason = 0.7
 func pool(n int, periods []int, positive bool, strength float64) []poolMember {
 	var seasonal []poolMember
 	ets := func(to *[]poolMember, code string, period int) {
-		spec, _ := ParseSpec(code)
+		spec, _ := parseSpec(code)
 		if spec.needsPositive() && !positive {
 			return
 		}
@@ -250,7 +250,7 @@ func autoForecast(y []float64, opts Options, notes []string) (Result, error) {
 	}
 	members = append(members, theta)
 	if short {
-		if seasonal, err := FitETS(y, m, Spec{Error: Additive, Trend: Additive, Damped: true, Season: Additive}); err == nil {
+		if seasonal, err := fitModel(y, m, etsSpec{Error: additive, Trend: additive, Damped: true, Season: additive}); err == nil {
 			members = append(members, Result{Method: seasonal.Name(), Forecast: seasonal.Forecast(opts.Horizon, opts.Levels)})
 		}
 		members = append(members, Result{Method: fmt.Sprintf("snaive[%d]", m), Forecast: naiveForecast(y, m, opts.Horizon, opts.Levels)})
@@ -270,7 +270,7 @@ func validatedForecast(y []float64, opts Options, notes []string) (Result, error
 	train, test := y[:len(y)-hold], y[len(y)-hold:]
 	type scored struct {
 		member poolMember
-		params *Params
+		params *params
 		aicc   float64 // on the training part
 		whole  float64 // over the whole sample, at the training part's parameters
 		mae    float64 // on the held-out points
@@ -280,7 +280,7 @@ func validatedForecast(y []float64, opts Options, notes []string) (Result, error
 	byAICc := scored{aicc: inf, mae: inf}
 	byWhole := scored{whole: inf, mae: inf}
 	fc := make([]float64, hold)
-	fitted := map[poolMember]*Params{}
+	fitted := map[poolMember]*params{}
 	strength := 0.0
 	if len(opts.Periods) > 0 {
 		strength = seasonalStrength(train, opts.Periods[0])
@@ -395,13 +395,13 @@ func thetaNaive(y []float64, m, h int, levels []float64) (fc Forecast, ok bool) 
 // from the fit of the same model without damping (or, for a multiplicative
 // one, without trend), which the pool's order puts first: it saves a third
 // of the evaluations.
-func screen(train []float64, c poolMember, fitted map[poolMember]*Params) (*Model, error) {
-	var start *Params
+func screen(train []float64, c poolMember, fitted map[poolMember]*params) (*model, error) {
+	var start *params
 	if c.spec.Damped {
 		sibling := c
 		sibling.spec.Damped = false
-		if c.spec.Error == Multiplicative {
-			sibling.spec.Trend = None
+		if c.spec.Error == multiplicative {
+			sibling.spec.Trend = noComponent
 		}
 		start = fitted[sibling]
 	}
@@ -410,7 +410,7 @@ func screen(train []float64, c poolMember, fitted map[poolMember]*Params) (*Mode
 
 // aiccForecast forecasts with the ETS model of lowest AICc at period m.
 func aiccForecast(y []float64, m int, opts Options, res Result) (Result, error) {
-	mdl, err := SelectETS(y, m)
+	mdl, err := selectETS(y, m)
 	if err != nil {
 		return Result{}, err
 	}

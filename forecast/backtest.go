@@ -5,9 +5,9 @@ import (
 	"math"
 )
 
-// BacktestResult is the out-of-sample error of a method at each horizon
+// backtestResult is the out-of-sample error of a method at each horizon
 // step, from a rolling-origin evaluation.
-type BacktestResult struct {
+type backtestResult struct {
 	Origins int       // forecast origins evaluated
 	MAE     []float64 // mean absolute error at step h+1
 	RMSE    []float64 // root mean squared error at step h+1
@@ -16,19 +16,19 @@ type BacktestResult struct {
 	Coverage []float64
 }
 
-// Backtest refits the options' method at origins rolling back from the end
+// backtest refits the options' method at origins rolling back from the end
 // of y, every `every` steps (the horizon when every < 1), at most origins
 // times, forecasts opts.Horizon steps from each, and compares with what
 // happened. MAE[h-1] is the error a user should expect h steps ahead.
-func Backtest(y []float64, opts Options, origins, every int) (BacktestResult, error) {
+func backtest(y []float64, opts Options, origins, every int) (backtestResult, error) {
 	if err := opts.Validate(); err != nil {
-		return BacktestResult{}, err
+		return backtestResult{}, err
 	}
 	h := opts.Horizon
 	if every < 1 {
 		every = h
 	}
-	res := BacktestResult{MAE: make([]float64, h), RMSE: make([]float64, h), Coverage: make([]float64, len(opts.Levels))}
+	res := backtestResult{MAE: make([]float64, h), RMSE: make([]float64, h), Coverage: make([]float64, len(opts.Levels))}
 	for o := 0; o < origins; o++ {
 		end := len(y) - h - o*every
 		if end < 3 {
@@ -36,7 +36,7 @@ func Backtest(y []float64, opts Options, origins, every int) (BacktestResult, er
 		}
 		r, err := Predict(y[:end], opts)
 		if err != nil {
-			return BacktestResult{}, fmt.Errorf("origin %d (first %d points): %w", o, end, err)
+			return backtestResult{}, fmt.Errorf("origin %d (first %d points): %w", o, end, err)
 		}
 		for k := range h {
 			actual := y[end+k]
@@ -52,7 +52,7 @@ func Backtest(y []float64, opts Options, origins, every int) (BacktestResult, er
 		res.Origins++
 	}
 	if res.Origins == 0 {
-		return BacktestResult{}, fmt.Errorf("%d points are too few to backtest a %d-step horizon", len(y), h)
+		return backtestResult{}, fmt.Errorf("%d points are too few to backtest a %d-step horizon", len(y), h)
 	}
 	// Every origin is scored at every step.
 	n := float64(res.Origins)

@@ -15,7 +15,7 @@ const maxOrigins = 200
 // reflect what the model has actually missed by, level shifts and outliers
 // included. Errors are relative for multiplicative-error models. ok is
 // false when the sample is too short to give each step at least 40 errors.
-func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []float64) (lower, upper [][]float64, ok bool) {
+func (m *model) empiricalBands(y []float64, h int, levels []float64, mean []float64) (lower, upper [][]float64, ok bool) {
 	burn := max(2*m.Period, 10)
 	origins := len(y) - burn - h
 	if origins < 40 {
@@ -33,7 +33,7 @@ func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []floa
 		errs[k] = flat[k*perStep : k*perStep : (k+1)*perStep]
 	}
 	buf := make([]float64, h)
-	mult := m.Spec.Error == Multiplicative
+	mult := m.Spec.Error == multiplicative
 	for t := burn; t < len(y)-1; t++ {
 		if (len(y)-1-t)%stride == 0 {
 			n := min(h, len(y)-t)
@@ -80,7 +80,7 @@ func (m *Model) empiricalBands(y []float64, h int, levels []float64, mean []floa
 // envelop widens the forecast's intervals, where needed, to the model's
 // empirical in-sample bands: a model's own intervals assume the model is
 // right, the empirical ones show how far off it has been on this series.
-func (fc *Forecast) envelop(m *Model, y []float64) {
+func (fc *Forecast) envelop(m *model, y []float64) {
 	lo, hi, ok := m.empiricalBands(y, len(fc.Mean), fc.Levels, fc.Mean)
 	if !ok {
 		return

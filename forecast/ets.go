@@ -2,27 +2,27 @@ package forecast
 
 import "math"
 
-// Params are the smoothing parameters of an ETS model in the conventional
+// params are the smoothing parameters of an ETS model in the conventional
 // parameterisation: 0 < Beta < Alpha, 0 < Gamma < 1-Alpha, 0.8 <= Phi <= 0.98.
 // Beta, Gamma and Phi are zero when the model has no trend, season or damping
 // (Phi is 1 for an undamped trend).
-type Params struct {
+type params struct {
 	Alpha float64 `json:"alpha"`
 	Beta  float64 `json:"beta,omitempty"`
 	Gamma float64 `json:"gamma,omitempty"`
 	Phi   float64 `json:"phi,omitempty"`
 }
 
-// States are the level, trend and seasonal states at one time. Season[j] is
+// states are the level, trend and seasonal states at one time. Season[j] is
 // the seasonal index that applies to the steps whose phase (step index modulo
 // the period) is j.
-type States struct {
+type states struct {
 	Level  float64   `json:"level"`
 	Trend  float64   `json:"trend,omitempty"`
 	Season []float64 `json:"season,omitempty"`
 }
 
-func (s States) clone() States {
+func (s states) clone() states {
 	s.Season = append([]float64(nil), s.Season...)
 	return s
 }
@@ -39,11 +39,11 @@ type filterResult struct {
 // states x, leaving the final states in x. When resid is not nil it receives
 // the one-step errors. Phases start at phase0 so that a continuation keeps the
 // seasonal alignment.
-func filter(spec Spec, p Params, x *States, y []float64, phase0 int, resid []float64) filterResult {
+func filter(spec etsSpec, p params, x *states, y []float64, phase0 int, resid []float64) filterResult {
 	m := len(x.Season)
 	level, trend := x.Level, x.Trend
 	phi := p.Phi
-	hasTrend := spec.Trend != None
+	hasTrend := spec.Trend != noComponent
 	if !hasTrend {
 		phi, trend = 0, 0
 	}
@@ -59,9 +59,9 @@ func filter(spec Spec, p Params, x *States, y []float64, phase0 int, resid []flo
 	ll, lt := 1-alpha, (1-alpha)*phi
 	ab := alpha * bRatio
 	tl, tt := -ab, phi*(1-ab)
-	multErr := spec.Error == Multiplicative
-	addSeason := spec.Season == Additive
-	multSeason := spec.Season == Multiplicative
+	multErr := spec.Error == multiplicative
+	addSeason := spec.Season == additive
+	multSeason := spec.Season == multiplicative
 	season := x.Season
 	var r filterResult
 	k := 0
@@ -128,13 +128,13 @@ func filter(spec Spec, p Params, x *States, y []float64, phase0 int, resid []flo
 
 // pointForecast writes the h-step means from the final states x, whose next
 // step has phase phase0.
-func pointForecast(spec Spec, p Params, x States, phase0 int, out []float64) {
+func pointForecast(spec etsSpec, p params, x states, phase0 int, out []float64) {
 	m := len(x.Season)
 	damp := 0.0
 	phiPow := 1.0
 	for h := range out {
 		f := x.Level
-		if spec.Trend != None {
+		if spec.Trend != noComponent {
 			if spec.Damped {
 				phiPow *= p.Phi
 				damp += phiPow
@@ -144,9 +144,9 @@ func pointForecast(spec Spec, p Params, x States, phase0 int, out []float64) {
 			f += damp * x.Trend
 		}
 		switch spec.Season {
-		case Additive:
+		case additive:
 			f += x.Season[(phase0+h)%m]
-		case Multiplicative:
+		case multiplicative:
 			f *= x.Season[(phase0+h)%m]
 		}
 		out[h] = f

@@ -24,7 +24,7 @@ func TestParseSpec(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
-			got, err := ParseSpec(tt.code)
+			got, err := parseSpec(tt.code)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("ParseSpec(%q) error = %v, want one containing %q", tt.code, err, tt.wantErr)
@@ -43,43 +43,43 @@ func TestFilterKnownAnswers(t *testing.T) {
 	tests := []struct {
 		name      string
 		spec      string
-		p         Params
-		x         States
+		p         params
+		x         states
 		y         []float64
 		wantSSE   float64
-		wantFinal States
+		wantFinal states
 	}{
 		{
 			// l: 10 -> 11 -> 9.5 -> 9.75; errors 2, -3, 0.5
 			name: "simple exponential smoothing", spec: "ANN",
-			p: Params{Alpha: 0.5}, x: States{Level: 10}, y: []float64{12, 8, 10},
-			wantSSE: 4 + 9 + 0.25, wantFinal: States{Level: 9.75},
+			p: params{Alpha: 0.5}, x: states{Level: 10}, y: []float64{12, 8, 10},
+			wantSSE: 4 + 9 + 0.25, wantFinal: states{Level: 9.75},
 		},
 		{
 			// t1: f = 10+1 = 11, e = 1, l = 11.5, b = 1 + 0.25*1 = 1.25
 			// t2: f = 12.75, e = -0.75, l = 12.375, b = 1.25 - 0.1875 = 1.0625
 			name: "linear trend", spec: "AAN",
-			p: Params{Alpha: 0.5, Beta: 0.25, Phi: 1}, x: States{Level: 10, Trend: 1}, y: []float64{12, 12},
-			wantSSE: 1 + 0.5625, wantFinal: States{Level: 12.375, Trend: 1.0625},
+			p: params{Alpha: 0.5, Beta: 0.25, Phi: 1}, x: states{Level: 10, Trend: 1}, y: []float64{12, 12},
+			wantSSE: 1 + 0.5625, wantFinal: states{Level: 12.375, Trend: 1.0625},
 		},
 		{
 			// t1 (phase 0): f = 10+2 = 12, e = 2, l = 10+0.5*2 = 11, s0 = 2+0.2*2 = 2.4
 			// t2 (phase 1): f = 11-2 = 9, e = -1, l = 10.5, s1 = -2.2
 			name: "additive season", spec: "ANA",
-			p: Params{Alpha: 0.5, Gamma: 0.2}, x: States{Level: 10, Season: []float64{2, -2}}, y: []float64{14, 8},
-			wantSSE: 4 + 1, wantFinal: States{Level: 10.5, Season: []float64{2.4, -2.2}},
+			p: params{Alpha: 0.5, Gamma: 0.2}, x: states{Level: 10, Season: []float64{2, -2}}, y: []float64{14, 8},
+			wantSSE: 4 + 1, wantFinal: states{Level: 10.5, Season: []float64{2.4, -2.2}},
 		},
 		{
 			// t1: f = 10*1.2 = 12, e = (15-12)/12 = 0.25, l = 10+0.5*(12.5-10) = 11.25,
 			//     s0 = 1.2+0.1*(1.5-1.2) = 1.23
 			name: "multiplicative error and season", spec: "MNM",
-			p: Params{Alpha: 0.5, Gamma: 0.1}, x: States{Level: 10, Season: []float64{1.2, 0.8}}, y: []float64{15},
-			wantSSE: 0.0625, wantFinal: States{Level: 11.25, Season: []float64{1.23, 0.8}},
+			p: params{Alpha: 0.5, Gamma: 0.1}, x: states{Level: 10, Season: []float64{1.2, 0.8}}, y: []float64{15},
+			wantSSE: 0.0625, wantFinal: states{Level: 11.25, Season: []float64{1.23, 0.8}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			spec, err := ParseSpec(tt.spec)
+			spec, err := parseSpec(tt.spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,14 +109,14 @@ func near(a, b, tol float64) bool {
 }
 
 // simulate draws n points from an ETS model with Gaussian errors.
-func simulate(rng *rand.Rand, spec Spec, p Params, x States, n int, sigma float64) []float64 {
+func simulate(rng *rand.Rand, spec etsSpec, p params, x states, n int, sigma float64) []float64 {
 	x = x.clone()
 	y := make([]float64, n)
 	one := make([]float64, 1)
 	for t := range y {
 		pointForecast(spec, p, x, t, one)
 		e := sigma * rng.NormFloat64()
-		if spec.Error == Multiplicative {
+		if spec.Error == multiplicative {
 			y[t] = one[0] * (1 + e)
 		} else {
 			y[t] = one[0] + e
@@ -130,27 +130,27 @@ func TestFitRecoversParameters(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	tests := []struct {
 		spec  string
-		p     Params
-		x     States
+		p     params
+		x     states
 		sigma float64
 	}{
-		{"ANN", Params{Alpha: 0.3}, States{Level: 100}, 2},
-		{"AAdN", Params{Alpha: 0.4, Beta: 0.1, Phi: 0.9}, States{Level: 50, Trend: 1}, 1},
-		{"ANA", Params{Alpha: 0.2, Gamma: 0.1}, States{Level: 100, Season: []float64{5, 0, -5, 0}}, 1},
+		{"ANN", params{Alpha: 0.3}, states{Level: 100}, 2},
+		{"AAdN", params{Alpha: 0.4, Beta: 0.1, Phi: 0.9}, states{Level: 50, Trend: 1}, 1},
+		{"ANA", params{Alpha: 0.2, Gamma: 0.1}, states{Level: 100, Season: []float64{5, 0, -5, 0}}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.spec, func(t *testing.T) {
-			spec, _ := ParseSpec(tt.spec)
+			spec, _ := parseSpec(tt.spec)
 			m := len(tt.x.Season)
 			y := simulate(rng, spec, tt.p, tt.x, 2000, tt.sigma)
-			fit, err := FitETS(y, m, spec)
+			fit, err := fitModel(y, m, spec)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if math.Abs(fit.Params.Alpha-tt.p.Alpha) > 0.05 {
 				t.Errorf("alpha = %.3f, want %.3f ± 0.05", fit.Params.Alpha, tt.p.Alpha)
 			}
-			if spec.Season != None && math.Abs(fit.Params.Gamma-tt.p.Gamma) > 0.05 {
+			if spec.Season != noComponent && math.Abs(fit.Params.Gamma-tt.p.Gamma) > 0.05 {
 				t.Errorf("gamma = %.3f, want %.3f ± 0.05", fit.Params.Gamma, tt.p.Gamma)
 			}
 			if s := math.Sqrt(fit.Sigma2); math.Abs(s-tt.sigma)/tt.sigma > 0.05 {
@@ -169,28 +169,28 @@ func TestIntervalCoverage(t *testing.T) {
 	}
 	tests := []struct {
 		spec  string
-		p     Params
-		x     States
+		p     params
+		x     states
 		sigma float64
 	}{
-		{"AAdN", Params{Alpha: 0.3, Beta: 0.05, Phi: 0.95}, States{Level: 100, Trend: 0.5}, 2},                        // analytic
-		{"ANA", Params{Alpha: 0.2, Gamma: 0.1}, States{Level: 100, Season: []float64{6, 2, -3, -5, 0, 4, -4}}, 2},     // analytic, seasonal
-		{"MNM", Params{Alpha: 0.2, Gamma: 0.1}, States{Level: 100, Season: []float64{1.1, 1, 0.9, 1.05, 0.95}}, 0.03}, // simulated
+		{"AAdN", params{Alpha: 0.3, Beta: 0.05, Phi: 0.95}, states{Level: 100, Trend: 0.5}, 2},                        // analytic
+		{"ANA", params{Alpha: 0.2, Gamma: 0.1}, states{Level: 100, Season: []float64{6, 2, -3, -5, 0, 4, -4}}, 2},     // analytic, seasonal
+		{"MNM", params{Alpha: 0.2, Gamma: 0.1}, states{Level: 100, Season: []float64{1.1, 1, 0.9, 1.05, 0.95}}, 0.03}, // simulated
 	}
 	const series, n, h = 300, 200, 20
 	for _, tt := range tests {
 		t.Run(tt.spec, func(t *testing.T) {
-			spec, _ := ParseSpec(tt.spec)
+			spec, _ := parseSpec(tt.spec)
 			m := len(tt.x.Season)
 			rng := rand.New(rand.NewPCG(7, uint64(m)))
 			var in80, in95, total float64
 			for range series {
 				y := simulate(rng, spec, tt.p, tt.x, n+h, tt.sigma)
-				fit, err := FitETS(y[:n], m, spec)
+				fit, err := fitModel(y[:n], m, spec)
 				if err != nil {
 					t.Fatal(err)
 				}
-				fc := fit.Forecast(h, DefaultLevels)
+				fc := fit.Forecast(h, defaultLevels)
 				for k, v := range y[n:] {
 					if v >= fc.Lower[0][k] && v <= fc.Upper[0][k] {
 						in80++
@@ -223,13 +223,13 @@ func TestEmpiricalEnvelope(t *testing.T) {
 			shifted[i] += 15 // an outage-like excursion in the history
 		}
 	}
-	spec, _ := ParseSpec("ANN")
+	spec, _ := parseSpec("ANN")
 	widthRatio := func(y []float64) float64 {
-		fit, err := FitETS(y, 0, spec)
+		fit, err := fitModel(y, 0, spec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fc := fit.Forecast(20, DefaultLevels)
+		fc := fit.Forecast(20, defaultLevels)
 		before := fc.Upper[1][19] - fc.Lower[1][19]
 		fc.envelop(fit, y)
 		return (fc.Upper[1][19] - fc.Lower[1][19]) / before
@@ -247,10 +247,10 @@ func TestEmpiricalEnvelope(t *testing.T) {
 // first step's band must be skewed up the way the spikes are: normal draws
 // of 1+e went negative here and gave bands far below zero.
 func TestMultiplicativePathsStayPositive(t *testing.T) {
-	spec, _ := ParseSpec("MNN")
-	mdl := &Model{Spec: spec, Params: Params{Alpha: 0.6}, N: 300, Sigma2: 1.27 * 1.27,
-		Initial: States{Level: 2.3}, Final: States{Level: 2.3}}
-	fc := mdl.Forecast(48, DefaultLevels)
+	spec, _ := parseSpec("MNN")
+	mdl := &model{Spec: spec, Params: params{Alpha: 0.6}, N: 300, Sigma2: 1.27 * 1.27,
+		Initial: states{Level: 2.3}, Final: states{Level: 2.3}}
+	fc := mdl.Forecast(48, defaultLevels)
 	for k := range fc.Mean {
 		if !(fc.Lower[1][k] > 0) {
 			t.Fatalf("step %d: 95%% lower bound %v, want above zero", k+1, fc.Lower[1][k])
@@ -264,15 +264,15 @@ func TestMultiplicativePathsStayPositive(t *testing.T) {
 // A warm start from another model's fit must not take parameters that sit
 // at a bound: there the logistic transform is flat and the search stalls.
 func TestRelatedStartSkipsBounds(t *testing.T) {
-	spec, _ := ParseSpec("AAdN")
+	spec, _ := parseSpec("AAdN")
 	y := make([]float64, 50)
 	for i := range y {
 		y[i] = float64(i % 7)
 	}
 	x0 := initialStates(spec, y, 0)
 	defaults := newCoords(spec, y, x0, 0, fitOptions{}).start
-	atBounds := &Params{Alpha: maxSmooth, Beta: maxSmooth * minSmooth, Phi: 1}
-	inside := &Params{Alpha: 0.5, Beta: 0.1, Phi: 1}
+	atBounds := &params{Alpha: maxSmooth, Beta: maxSmooth * minSmooth, Phi: 1}
+	inside := &params{Alpha: 0.5, Beta: 0.1, Phi: 1}
 	for _, tc := range []struct {
 		name    string
 		fo      fitOptions
@@ -295,8 +295,8 @@ func TestRelatedStartSkipsBounds(t *testing.T) {
 // points it must score them (worse when they break from the model).
 func TestAICcOver(t *testing.T) {
 	y := seasonalSeries(300, 24, 100, 0, 10, 1, 9)
-	spec, _ := ParseSpec("ANA")
-	mdl, err := FitETS(y[:250], 24, spec)
+	spec, _ := parseSpec("ANA")
+	mdl, err := fitModel(y[:250], 24, spec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,13 @@ import (
 	"gonum.org/v1/gonum/optimize"
 )
 
-// Model is an ETS model fitted by maximum likelihood.
-type Model struct {
-	Spec    Spec    `json:"spec"`
+// model is an ETS model fitted by maximum likelihood.
+type model struct {
+	Spec    etsSpec `json:"spec"`
 	Period  int     `json:"period"` // seasonal period in steps; 0 when non-seasonal
-	Params  Params  `json:"params"`
-	Initial States  `json:"initial"`
-	Final   States  `json:"final"` // states after the last observation
+	Params  params  `json:"params"`
+	Initial states  `json:"initial"`
+	Final   states  `json:"final"` // states after the last observation
 	N       int     `json:"n"`
 	Sigma2  float64 `json:"sigma2"` // one-step error variance (of relative errors for M error)
 	LogLik  float64 `json:"loglik"`
@@ -23,7 +23,7 @@ type Model struct {
 }
 
 // Name is the model's label, with the period when seasonal.
-func (m *Model) Name() string {
+func (m *model) Name() string {
 	if m.Period > 0 {
 		return fmt.Sprintf("%s[%d]", m.Spec, m.Period)
 	}
@@ -40,12 +40,12 @@ const (
 
 var errNonPositive = errors.New("data must be strictly positive for a multiplicative component")
 
-// FitETS fits one ETS model to y with seasonal period m (ignored unless the
+// fitModel fits one ETS model to y with seasonal period m (ignored unless the
 // spec is seasonal). Smoothing parameters, the damping parameter and the
 // initial level and trend are estimated by maximum likelihood with
 // Nelder-Mead; the initial seasonal indices come from a classical
 // decomposition and are counted as estimated parameters in the AICc.
-func FitETS(y []float64, m int, spec Spec) (*Model, error) {
+func fitModel(y []float64, m int, spec etsSpec) (*model, error) {
 	return fitETS(y, m, spec, fitOptions{estimateInit: true})
 }
 
@@ -54,7 +54,7 @@ func FitETS(y []float64, m int, spec Spec) (*Model, error) {
 // the search; on series of hundreds of points they barely move the fit.
 type fitOptions struct {
 	estimateInit bool
-	start        *Params // warm start: this model's fit to a shorter sample, or a related model's fit
+	start        *params // warm start: this model's fit to a shorter sample, or a related model's fit
 	// related says start is another model's fit. Its parameters that sit in
 	// the outer 1% of their range are not taken: there the logistic
 	// transform is flat, and a search started there stalls instead of
@@ -62,11 +62,11 @@ type fitOptions struct {
 	related bool
 }
 
-func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {
+func fitETS(y []float64, m int, spec etsSpec, fo fitOptions) (*model, error) {
 	if err := spec.validate(); err != nil {
 		return nil, err
 	}
-	if spec.Season == None {
+	if spec.Season == noComponent {
 		m = 0
 	} else if m < 2 {
 		return nil, fmt.Errorf("%s needs a seasonal period of at least 2, got %d", spec, m)
@@ -114,8 +114,8 @@ func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {
 		return nil, fmt.Errorf("fit %s: no admissible parameters", spec)
 	}
 	p, l0, b0 := c.decode(best)
-	mdl := &Model{Spec: spec, Period: m, Params: p, N: len(y)}
-	mdl.Initial = States{Level: l0, Trend: b0, Season: x0.Season}
+	mdl := &model{Spec: spec, Period: m, Params: p, N: len(y)}
+	mdl.Initial = states{Level: l0, Trend: b0, Season: x0.Season}
 	mdl.Final = mdl.Initial.clone()
 	r := filter(spec, p, &mdl.Final, y, 0, nil)
 	mdl.NParams = spec.estimatedParams(m)
@@ -125,7 +125,7 @@ func fitETS(y []float64, m int, spec Spec, fo fitOptions) (*Model, error) {
 
 // setLikelihood fills the variance, Gaussian log-likelihood and AICc from a
 // filter pass over the whole sample.
-func (m *Model) setLikelihood(r filterResult) {
+func (m *model) setLikelihood(r filterResult) {
 	n := float64(m.N)
 	k := float64(m.NParams)
 	m.Sigma2 = r.sse / math.Max(n-k, 1)
@@ -146,20 +146,20 @@ func (m *Model) setLikelihood(r filterResult) {
 // their bounds (logistic transforms) and to initial level and trend
 // (offsets in units of the data's spread).
 type coords struct {
-	spec           Spec
+	spec           etsSpec
 	start          []float64
 	l0, b0         float64
 	lScale, bScale float64
 	init           bool // initial level and trend are optimised too
 }
 
-func newCoords(spec Spec, y []float64, x0 States, m int, fo fitOptions) *coords {
+func newCoords(spec etsSpec, y []float64, x0 states, m int, fo fitOptions) *coords {
 	c := &coords{spec: spec, l0: x0.Level, b0: x0.Trend, init: fo.estimateInit}
 	start := fo.start
 	c.lScale = spread(y)
 	c.bScale = c.lScale / float64(max(m, 10))
 	alpha, betaStar, gammaStar, phi := 0.2, 0.1, 0.05, 0.97
-	if spec.Season != None {
+	if spec.Season != noComponent {
 		alpha = 0.1
 	}
 	if start != nil {
@@ -180,10 +180,10 @@ func newCoords(spec Spec, y []float64, x0 States, m int, fo fitOptions) *coords 
 		}
 	}
 	c.start = append(c.start, logit(alpha, minSmooth, maxSmooth))
-	if spec.Trend != None {
+	if spec.Trend != noComponent {
 		c.start = append(c.start, logit(betaStar, minSmooth, maxSmooth))
 	}
-	if spec.Season != None {
+	if spec.Season != noComponent {
 		c.start = append(c.start, logit(gammaStar, minSmooth, maxSmooth))
 	}
 	if spec.Damped {
@@ -191,22 +191,22 @@ func newCoords(spec Spec, y []float64, x0 States, m int, fo fitOptions) *coords 
 	}
 	if c.init {
 		c.start = append(c.start, 0)
-		if spec.Trend != None {
+		if spec.Trend != noComponent {
 			c.start = append(c.start, 0)
 		}
 	}
 	return c
 }
 
-func (c *coords) decode(u []float64) (p Params, l0, b0 float64) {
+func (c *coords) decode(u []float64) (p params, l0, b0 float64) {
 	i := 0
 	next := func() float64 { v := u[i]; i++; return v }
 	p.Alpha = logistic(next(), minSmooth, maxSmooth)
-	if c.spec.Trend != None {
+	if c.spec.Trend != noComponent {
 		p.Beta = p.Alpha * logistic(next(), minSmooth, maxSmooth)
 		p.Phi = 1
 	}
-	if c.spec.Season != None {
+	if c.spec.Season != noComponent {
 		p.Gamma = (1 - p.Alpha) * logistic(next(), minSmooth, maxSmooth)
 	}
 	if c.spec.Damped {
@@ -215,7 +215,7 @@ func (c *coords) decode(u []float64) (p Params, l0, b0 float64) {
 	l0, b0 = c.l0, c.b0
 	if c.init {
 		l0 += c.lScale * next()
-		if c.spec.Trend != None {
+		if c.spec.Trend != noComponent {
 			b0 += c.bScale * next()
 		}
 	}
@@ -250,13 +250,13 @@ func spread(y []float64) float64 {
 // later points it scores the model's one-step forecasts, so unlike the
 // fit's own AICc it also reflects how the model fared out of sample. It is
 // +Inf when the model breaks down on y.
-func (m *Model) aiccOver(y []float64) float64 {
+func (m *model) aiccOver(y []float64) float64 {
 	x := m.Initial.clone()
 	r := filter(m.Spec, m.Params, &x, y, 0, nil)
 	if !r.ok {
 		return math.Inf(1)
 	}
-	whole := Model{N: len(y), NParams: m.NParams}
+	whole := model{N: len(y), NParams: m.NParams}
 	whole.setLikelihood(r)
 	return whole.AICc
 }

@@ -17,8 +17,8 @@ func TestAggregate(t *testing.T) {
 		values []float64
 		counts []int
 	}{
-		{Weekly, Sum, []string{"2026-01-26", "2026-02-02"}, []float64{28, 27}, []int{7, 3}},
-		{Weekly, Mean, []string{"2026-01-26", "2026-02-02"}, []float64{4, 9}, []int{7, 3}},
+		{weekly, sum, []string{"2026-01-26", "2026-02-02"}, []float64{28, 27}, []int{7, 3}},
+		{weekly, Mean, []string{"2026-01-26", "2026-02-02"}, []float64{4, 9}, []int{7, 3}},
 		{Monthly, Max, []string{"2026-01-01", "2026-02-01"}, []float64{6, 10}, []int{6, 4}},
 	}
 	for _, tt := range tests {
@@ -37,7 +37,7 @@ func TestAggregate(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Aggregate(Regular{Name: "m", Step: Step{Months: 1}, Values: []float64{1}}, Weekly, Sum); err == nil {
+	if _, err := Aggregate(Regular{Name: "m", Step: Step{Months: 1}, Values: []float64{1}}, weekly, sum); err == nil {
 		t.Error("monthly series aggregated to weeks")
 	}
 }
@@ -50,7 +50,7 @@ func TestBacktest(t *testing.T) {
 	for i := range line {
 		line[i] = 10 + 0.5*float64(i)
 	}
-	res, err := Backtest(line, Options{Horizon: 7, Method: "AAN"}, 4, 7)
+	res, err := backtest(line, Options{Horizon: 7, Method: "AAN"}, 4, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestBacktest(t *testing.T) {
 		t.Errorf("line: %d origins, MAE at 7 = %v; want 4 and ~0", res.Origins, res.MAE[6])
 	}
 	noisy := seasonalSeries(400, 7, 100, 0, 5, 2, 9)
-	res, err = Backtest(noisy, Options{Horizon: 14, Periods: []int{7}, Method: "ANA"}, 10, 7)
+	res, err = backtest(noisy, Options{Horizon: 14, Periods: []int{7}, Method: "ANA"}, 10, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestBacktest(t *testing.T) {
 	if res.Coverage[1] < 0.85 {
 		t.Errorf("95%% coverage %v in backtest", res.Coverage[1])
 	}
-	if _, err := Backtest([]float64{1, 2, 3}, Options{Horizon: 5}, 3, 0); err == nil {
+	if _, err := backtest([]float64{1, 2, 3}, Options{Horizon: 5}, 3, 0); err == nil {
 		t.Error("backtest on 3 points did not fail")
 	}
 }

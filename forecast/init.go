@@ -48,14 +48,14 @@ func seasonalIndices(y []float64, m int, mult bool) []float64 {
 // initialStates gives starting values for the states: seasonal indices from
 // a decomposition, then level and trend from a straight line through the
 // first seasonally adjusted points.
-func initialStates(spec Spec, y []float64, m int) States {
-	var x States
+func initialStates(spec etsSpec, y []float64, m int) states {
+	var x states
 	adj := y
-	if spec.Season != None {
-		x.Season = seasonalIndices(y, m, spec.Season == Multiplicative)
+	if spec.Season != noComponent {
+		x.Season = seasonalIndices(y, m, spec.Season == multiplicative)
 		adj = make([]float64, min(len(y), max(10, 2*m)))
 		for t := range adj {
-			if spec.Season == Multiplicative {
+			if spec.Season == multiplicative {
 				adj[t] = y[t] / x.Season[t%m]
 			} else {
 				adj[t] = y[t] - x.Season[t%m]
@@ -64,7 +64,7 @@ func initialStates(spec Spec, y []float64, m int) States {
 	}
 	k := min(len(adj), max(10, 2*m))
 	adj = adj[:k]
-	if spec.Trend == None {
+	if spec.Trend == noComponent {
 		var s float64
 		for _, v := range adj {
 			s += v
@@ -90,7 +90,7 @@ func initialStates(spec Spec, y []float64, m int) States {
 	}
 	x.Level = (sv - b*st) / fk
 	x.Trend = b
-	if spec.Error == Multiplicative && math.Abs(x.Level+x.Trend) < 1e-8 {
+	if spec.Error == multiplicative && math.Abs(x.Level+x.Trend) < 1e-8 {
 		x.Level *= 1 + 1e-3
 		x.Trend *= 1 - 1e-3
 	}

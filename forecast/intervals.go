@@ -11,22 +11,22 @@ type Forecast struct {
 	Upper  [][]float64 `json:"upper"`
 }
 
-// DefaultLevels are the interval levels used when none are asked for.
-var DefaultLevels = []float64{80, 95}
+// defaultLevels are the interval levels used when none are asked for.
+var defaultLevels = []float64{80, 95}
 
 // Forecast gives h steps ahead. Intervals are analytic for the linear
 // models (additive error, no multiplicative season: Hyndman et al. 2008,
 // class 1) and otherwise quantiles of simulated sample paths, drawn with a
 // fixed seed so that a run is reproducible.
-func (m *Model) Forecast(h int, levels []float64) Forecast {
+func (m *model) Forecast(h int, levels []float64) Forecast {
 	return m.forecast(h, levels, simPaths)
 }
 
 // forecast is Forecast with paths sample paths where it simulates.
-func (m *Model) forecast(h int, levels []float64, paths int) Forecast {
+func (m *model) forecast(h int, levels []float64, paths int) Forecast {
 	fc := Forecast{Mean: make([]float64, h), Levels: levels}
 	m.pointForecast(fc.Mean)
-	if m.Spec.Error == Additive && m.Spec.Season != Multiplicative {
+	if m.Spec.Error == additive && m.Spec.Season != multiplicative {
 		sd := m.analyticSD(h)
 		fc.Lower, fc.Upper = normalBands(fc.Mean, sd, levels)
 		return fc
@@ -36,7 +36,7 @@ func (m *Model) forecast(h int, levels []float64, paths int) Forecast {
 }
 
 // nextPhase is the seasonal phase of the step after the sample.
-func (m *Model) nextPhase() int {
+func (m *model) nextPhase() int {
 	if m.Period == 0 {
 		return 0
 	}
@@ -44,13 +44,13 @@ func (m *Model) nextPhase() int {
 }
 
 // pointForecast writes the means of the next len(out) steps.
-func (m *Model) pointForecast(out []float64) {
+func (m *model) pointForecast(out []float64) {
 	pointForecast(m.Spec, m.Params, m.Final, m.nextPhase(), out)
 }
 
 // analyticSD is the h-step forecast standard deviation of a class 1 model:
 // sigma^2 (1 + sum_{j<h} c_j^2), c_j = alpha + beta*phi_j + gamma*[j mod m = 0].
-func (m *Model) analyticSD(h int) []float64 {
+func (m *model) analyticSD(h int) []float64 {
 	sd := make([]float64, h)
 	p := m.Params
 	var sum, phiJ, phiPow float64
@@ -59,7 +59,7 @@ func (m *Model) analyticSD(h int) []float64 {
 		sd[step] = math.Sqrt(m.Sigma2 * (1 + sum))
 		j := step + 1
 		c := p.Alpha
-		if m.Spec.Trend != None {
+		if m.Spec.Trend != noComponent {
 			if m.Spec.Damped {
 				phiPow *= p.Phi
 				phiJ += phiPow
@@ -68,7 +68,7 @@ func (m *Model) analyticSD(h int) []float64 {
 			}
 			c += p.Beta * phiJ
 		}
-		if m.Spec.Season != None && j%m.Period == 0 {
+		if m.Spec.Season != noComponent && j%m.Period == 0 {
 			c += p.Gamma
 		}
 		sum += c * c
@@ -107,7 +107,7 @@ func newBands(levels, h int) (lower, upper [][]float64) {
 
 // useMeanOf replaces the forecast's mean by m's point forecast, keeping the
 // bounds but widening them where needed so that they still hold the mean.
-func (fc *Forecast) useMeanOf(m *Model) {
+func (fc *Forecast) useMeanOf(m *model) {
 	m.pointForecast(fc.Mean)
 	for i := range fc.Levels {
 		for k, mu := range fc.Mean {

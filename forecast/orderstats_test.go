@@ -76,7 +76,7 @@ func BenchmarkOrderStats(b *testing.B) {
 				src[i] = tc.gen(rng)
 			}
 			v := make([]float64, simPaths)
-			ranks := quantileRanks(simPaths, DefaultLevels, nil)
+			ranks := quantileRanks(simPaths, defaultLevels, nil)
 			var sel orderStatSelector
 			for b.Loop() {
 				copy(v, src)

@@ -32,7 +32,7 @@ func (o *Options) Validate() error {
 		}
 	}
 	if len(o.Levels) == 0 {
-		o.Levels = DefaultLevels
+		o.Levels = defaultLevels
 	}
 	for _, lv := range o.Levels {
 		if !(lv > 0 && lv < 100) {
@@ -45,7 +45,7 @@ func (o *Options) Validate() error {
 	case "ets", "snaive", "hw", "theta", "comb":
 		o.Method = strings.ToLower(o.Method)
 	default:
-		if _, err := ParseSpec(o.Method); err != nil {
+		if _, err := parseSpec(o.Method); err != nil {
 			return fmt.Errorf("method: %w", err)
 		}
 	}
@@ -117,21 +117,21 @@ func Predict(y []float64, opts Options) (Result, error) {
 		theta.Notes = res.Notes
 		return theta, nil
 	}
-	spec, err := ParseSpec(opts.Method)
+	spec, err := parseSpec(opts.Method)
 	if err != nil {
 		return Result{}, err
 	}
-	if spec.Season != None && m == 0 {
-		spec.Season = None
+	if spec.Season != noComponent && m == 0 {
+		spec.Season = noComponent
 	}
 	if spec.needsPositive() && !allPositive(y) {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s needs positive data: additive components used instead", spec))
-		spec.Error = Additive
-		if spec.Season == Multiplicative {
-			spec.Season = Additive
+		spec.Error = additive
+		if spec.Season == multiplicative {
+			spec.Season = additive
 		}
 	}
-	mdl, err := FitETS(y, m, spec)
+	mdl, err := fitModel(y, m, spec)
 	if err != nil {
 		return Result{}, err
 	}

@@ -257,8 +257,8 @@ func TestAutoFindsLongSeason(t *testing.T) {
 }
 
 func TestUseMeanOfKeepsBoundsAroundMean(t *testing.T) {
-	spec, _ := ParseSpec("ANN")
-	m := &Model{Spec: spec, Params: Params{Alpha: 0.5}, Final: States{Level: 10}}
+	spec, _ := parseSpec("ANN")
+	m := &model{Spec: spec, Params: params{Alpha: 0.5}, Final: states{Level: 10}}
 	fc := Forecast{Mean: []float64{0, 0}, Levels: []float64{95},
 		Lower: [][]float64{{5, 12}}, Upper: [][]float64{{15, 20}}}
 	fc.useMeanOf(m)

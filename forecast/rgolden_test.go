@@ -43,10 +43,10 @@ func loadRGolden(t *testing.T) []rCase {
 }
 
 // specOf reads R's method label, e.g. "ETS(M,Ad,M)".
-func specOf(t *testing.T, method string) Spec {
+func specOf(t *testing.T, method string) etsSpec {
 	t.Helper()
 	code := strings.NewReplacer("ETS(", "", ")", "", ",", "").Replace(method)
-	s, err := ParseSpec(code)
+	s, err := parseSpec(code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func specOf(t *testing.T, method string) Spec {
 // rModel builds our model from R's estimates. R's initial state vector is
 // (l, b, s0, s-1, ..., s-(m-1)); the first observation uses the oldest
 // seasonal state, so our phase k holds R's s at position m-1-k.
-func (c rCase) rModel(t *testing.T) *Model {
+func (c rCase) rModel(t *testing.T) *model {
 	t.Helper()
 	spec := specOf(t, c.Method)
 	var init []float64
@@ -67,24 +67,24 @@ func (c rCase) rModel(t *testing.T) *Model {
 		}
 		init = []float64{one}
 	}
-	p := Params{Alpha: c.Par["alpha"], Beta: c.Par["beta"], Gamma: c.Par["gamma"], Phi: c.Par["phi"]}
-	if spec.Trend != None && !spec.Damped {
+	p := params{Alpha: c.Par["alpha"], Beta: c.Par["beta"], Gamma: c.Par["gamma"], Phi: c.Par["phi"]}
+	if spec.Trend != noComponent && !spec.Damped {
 		p.Phi = 1
 	}
-	x := States{Level: init[0]}
+	x := states{Level: init[0]}
 	rest := init[1:]
-	if spec.Trend != None {
+	if spec.Trend != noComponent {
 		x.Trend, rest = rest[0], rest[1:]
 	}
 	m := 0
-	if spec.Season != None {
+	if spec.Season != noComponent {
 		m = c.Period
 		x.Season = make([]float64, m)
 		for k := range m {
 			x.Season[k] = rest[m-1-k]
 		}
 	}
-	mdl := &Model{Spec: spec, Period: m, Params: p, Initial: x, N: len(c.Y), Sigma2: c.Sigma2}
+	mdl := &model{Spec: spec, Period: m, Params: p, Initial: x, N: len(c.Y), Sigma2: c.Sigma2}
 	mdl.Final = x.clone()
 	if r := filter(spec, p, &mdl.Final, c.Y, 0, nil); !r.ok {
 		t.Fatal("R's parameters rejected by the filter")
@@ -112,8 +112,8 @@ func TestRecursionsMatchR(t *testing.T) {
 			// Enough paths that Monte Carlo error (about 4% of a 95%
 			// bound's distance from the mean at simPaths) is not mistaken
 			// for a difference in the recursions.
-			fc := mdl.forecast(len(c.Mean), DefaultLevels, 50*simPaths)
-			mult := mdl.Spec.Error == Multiplicative
+			fc := mdl.forecast(len(c.Mean), defaultLevels, 50*simPaths)
+			mult := mdl.Spec.Error == multiplicative
 			meanTol := 1e-8
 			if mult && mdl.Spec.Damped {
 				meanTol = 1e-3
@@ -165,10 +165,10 @@ func TestFitComparableToR(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			spec := specOf(t, c.Method)
 			m := 0
-			if spec.Season != None {
+			if spec.Season != noComponent {
 				m = c.Period
 			}
-			fit, err := FitETS(c.Y, m, spec)
+			fit, err := fitModel(c.Y, m, spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -180,7 +180,7 @@ func TestFitComparableToR(t *testing.T) {
 			if fit.LogLik < rFull-0.5-0.25*float64(max(m-1, 0)) {
 				t.Errorf("log-likelihood %.2f is well below R's %.2f", fit.LogLik, rFull)
 			}
-			fc := fit.Forecast(len(c.Mean), DefaultLevels)
+			fc := fit.Forecast(len(c.Mean), defaultLevels)
 			for k := range c.Mean {
 				width := c.Hi95[k] - c.Lo95[k]
 				if math.Abs(fc.Mean[k]-c.Mean[k]) > 0.25*width {

@@ -31,13 +31,13 @@ const simPaths = 1000
 // point forecast, which for a skewed model can sit outside a narrow central
 // interval of the paths. All paths advance one step at a time, so each
 // step's values are written, and then selected from, contiguously.
-func (m *Model) simulatedBands(h, phase, paths int, levels, mean []float64) (lower, upper [][]float64) {
+func (m *model) simulatedBands(h, phase, paths int, levels, mean []float64) (lower, upper [][]float64) {
 	rng := rand.NewPCG(0x636170706c616e, uint64(m.N))
 	sigma := math.Sqrt(m.Sigma2)
 	p := m.Params
 	spec := m.Spec
 	period := m.Period
-	hasTrend := spec.Trend != None
+	hasTrend := spec.Trend != noComponent
 	phi := p.Phi
 	if !hasTrend {
 		phi = 0
@@ -58,7 +58,7 @@ func (m *Model) simulatedBands(h, phase, paths int, levels, mean []float64) (low
 	// values, then (reordered by selection) their quantiles.
 	row, level, trend, last, dead := sc.row, sc.level, sc.trend, sc.last, sc.dead
 	draws := sc.draws
-	if spec.Error == Multiplicative {
+	if spec.Error == multiplicative {
 		s2 := math.Log1p(m.Sigma2)
 		mu, s := -s2/2, math.Sqrt(s2)
 		for i, z := range normals {
@@ -92,7 +92,7 @@ func (m *Model) simulatedBands(h, phase, paths int, levels, mean []float64) (low
 	// A path that leaves the model's domain (a multiplicative level or
 	// season at or below zero, or a value that overflows) stays where it
 	// left it.
-	multiplicative := spec.needsPositive()
+	positive := spec.needsPositive()
 	lower, upper = newBands(len(levels), h)
 	ranks := quantileRanks(n, levels, nil)
 	var sel orderStatSelector
@@ -118,20 +118,20 @@ func (m *Model) simulatedBands(h, phase, paths int, levels, mean []float64) (low
 			phib := phi * trend[i]
 			q := level[i] + phib
 			f, s := q, 0.0
-			if spec.Season != None {
+			if spec.Season != noComponent {
 				if phaseSeasons != nil {
 					s = phaseSeasons[i]
 				} else {
 					s = m.Final.Season[k]
 				}
-				if spec.Season == Additive {
+				if spec.Season == additive {
 					f = q + s
 				} else {
 					f = q * s
 				}
 			}
 			var y float64
-			if spec.Error == Multiplicative {
+			if spec.Error == multiplicative {
 				y = f * (1 + e)
 			} else {
 				y = f + e
@@ -142,18 +142,18 @@ func (m *Model) simulatedBands(h, phase, paths int, levels, mean []float64) (low
 				continue
 			}
 			row[i], last[i] = y, y
-			if multiplicative && (!(y > 0) || !(q > 0) || (spec.Season == Multiplicative && !(s > 0))) {
+			if positive && (!(y > 0) || !(q > 0) || (spec.Season == multiplicative && !(s > 0))) {
 				dead[i] = true
 				continue
 			}
 			a := y
 			switch spec.Season {
-			case Additive:
+			case additive:
 				a = y - s
 				if phaseSeasons != nil {
 					phaseSeasons[i] = s + p.Gamma*(y-q-s)
 				}
-			case Multiplicative:
+			case multiplicative:
 				inv := 1 / (q * s) // one division for y/s and y/q
 				a = y * q * inv
 				if phaseSeasons != nil {

@@ -21,7 +21,7 @@ func thetaForecast(y []float64, m, h int, levels []float64) (fc Forecast, used i
 	if m >= 2 && n >= 2*m && seasonalACF(y, m) {
 		adjusted, index = deseason(y, m)
 	}
-	ses, err := FitETS(adjusted, 0, Spec{Error: Additive, Trend: None, Season: None})
+	ses, err := fitModel(adjusted, 0, etsSpec{Error: additive, Trend: noComponent, Season: noComponent})
 	if err != nil {
 		return Forecast{}, 0, fmt.Errorf("theta: %w", err)
 	}

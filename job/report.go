@@ -31,7 +31,7 @@ type planned struct {
 
 // makePlan forecasts every resource and plans; a part that fails is a gap.
 func makePlan(s collectors.Snapshot, h collectors.History, cfg config.Planner, now time.Time, prev *report.Previous) planned {
-	p := planned{plan: planner.Make(s, h, cfg, now, planner.DefaultModels())}
+	p := planned{plan: planner.Make(s, h, cfg, now)}
 	// History a source gave that the plan could not use is a gap: the
 	// report is missing what its reader would expect in it.
 	if d := p.plan.Dropped; len(d) > 0 {

@@ -92,12 +92,12 @@ func weekdayUse(s collectors.Series, remaining float64) *UseFit {
 	return u
 }
 
-// LoseLargestNode checks whether the cluster survives losing its largest
+// loseLargestNode checks whether the cluster survives losing its largest
 // node (by allocatable memory, then CPU): whether the requests that must
 // move fit on the nodes left, and whether Ceph can rebuild the lost
 // copies. Ceph's OSDs are assumed spread evenly over the nodes, which the
 // snapshot does not show; a note says so.
-func LoseLargestNode(s collectors.Snapshot) (NPlusOne, error) {
+func loseLargestNode(s collectors.Snapshot) (NPlusOne, error) {
 	var out NPlusOne
 	if len(s.Nodes) == 0 {
 		return out, fmt.Errorf("N+1: the snapshot has no nodes")

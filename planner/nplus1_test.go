@@ -25,7 +25,7 @@ func TestLoseLargestNode(t *testing.T) {
 			{Name: "y", Requests: collectors.Resources{CPUCores: 3, MemoryBytes: 30 * gib}},
 		},
 	}
-	n, err := LoseLargestNode(s)
+	n, err := loseLargestNode(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,13 +36,13 @@ func TestLoseLargestNode(t *testing.T) {
 	if n.Ceph != nil {
 		t.Errorf("Ceph %+v without Ceph in the snapshot", n.Ceph)
 	}
-	if _, err := LoseLargestNode(collectors.Snapshot{}); err == nil {
+	if _, err := loseLargestNode(collectors.Snapshot{}); err == nil {
 		t.Error("no nodes: want an error")
 	}
 	// b cordoned, c NotReady: neither is capacity; a is the one to lose,
 	// leaving nothing for 23 cores and 70 GiB.
 	s.Nodes[1].Schedulable, s.Nodes[2].Ready = false, false
-	n, err = LoseLargestNode(s)
+	n, err = loseLargestNode(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestLoseLargestNode(t *testing.T) {
 		t.Errorf("with b cordoned and c NotReady: %+v", n)
 	}
 	s.Nodes[0].Ready = false
-	if _, err := LoseLargestNode(s); err == nil || !strings.Contains(err.Error(), "no node is Ready, schedulable and untainted") {
+	if _, err := loseLargestNode(s); err == nil || !strings.Contains(err.Error(), "no node is Ready, schedulable and untainted") {
 		t.Errorf("no usable node: %v", err)
 	}
 }
@@ -65,7 +65,7 @@ func TestLoseLargestNodeLeavesWhatStays(t *testing.T) {
 		Nodes:      []collectors.Node{cp, b, c},
 		Namespaces: []collectors.Namespace{{Name: "x", Requests: collectors.Resources{CPUCores: 20, MemoryBytes: 70 * gib}}},
 	}
-	n, err := LoseLargestNode(s)
+	n, err := loseLargestNode(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestCephAfterLosingANode(t *testing.T) {
 				s.Ceph.TotalBytes = 3000
 				s.Ceph.UsedBytes = 600
 			}
-			n, err := LoseLargestNode(s)
+			n, err := loseLargestNode(s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -131,7 +131,7 @@ func TestCephAfterLosingANode(t *testing.T) {
 // The demo homelab: three nodes, 3-way replication.
 func TestDemoNPlusOne(t *testing.T) {
 	snap, _ := demo.Cluster(1, time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
-	n, err := LoseLargestNode(snap)
+	n, err := loseLargestNode(snap)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,12 @@ type target struct {
 // capacity, each pool against what it can hold. A resource whose history
 // or capacity is missing is left out with a note; a forecast that fails
 // leaves a note too, so one bad series does not lose the plan.
-func Make(s collectors.Snapshot, h collectors.History, cfg config.Planner, today time.Time, models Models) Plan {
+func Make(s collectors.Snapshot, h collectors.History, cfg config.Planner, today time.Time) Plan {
+	return makeWith(s, h, cfg, today, defaultModels())
+}
+
+// makeWith is Make with the forecasters given: tests give exact ones.
+func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, today time.Time, models forecasters) Plan {
 	plan := Plan{Today: today.UTC().Truncate(24 * time.Hour)}
 	series := map[string]collectors.Series{}
 	for _, hs := range h.Series {
@@ -117,7 +122,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg config.Planner, today
 			plan.Notes = append(plan.Notes, fmt.Sprintf("%s: no capacity to plan against (capacities in the planner configuration can give one), not projected", tg.series))
 			continue
 		}
-		p, err := Project(hs, tg.capacity, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, models)
+		p, err := project(hs, tg.capacity, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, models)
 		if err != nil {
 			plan.Notes = append(plan.Notes, err.Error())
 			continue
@@ -155,7 +160,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg config.Planner, today
 	if len(s.Nodes) == 0 {
 		return plan
 	}
-	if n, err := LoseLargestNode(s); err == nil {
+	if n, err := loseLargestNode(s); err == nil {
 		n.CPUUse = weekdayUse(series["cpu/usage"], n.CPU.Remaining)
 		n.MemoryUse = weekdayUse(series["memory/usage"], n.Memory.Remaining)
 		plan.NPlusOne = &n

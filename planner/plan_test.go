@@ -16,7 +16,7 @@ import (
 func TestMakePlanOnTheDemo(t *testing.T) {
 	snap, hist := demo.Cluster(1, today.Add(8*time.Hour))
 	snap.Ceph.SetUsable()
-	plan := Make(snap, hist, config.Default().Planner, today, exact)
+	plan := makeWith(snap, hist, config.Default().Planner, today, exact)
 	got := map[string]Projection{}
 	for _, p := range plan.Projections {
 		got[p.Resource] = p
@@ -62,7 +62,7 @@ func TestMakePlanRespectsCephRatios(t *testing.T) {
 	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 100, NearfullRatio: 0.6, FullRatio: 0.8}}
 	hist := collectors.History{Series: []collectors.Series{growing()}}
 	hist.Series[0].Name = "ceph/raw_used"
-	plan := Make(snap, hist, config.Default().Planner, today, exact)
+	plan := makeWith(snap, hist, config.Default().Planner, today, exact)
 	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "ceph/raw_used" })
 	if i < 0 {
 		t.Fatalf("no ceph/raw_used projection: %v", plan.Notes)
@@ -80,13 +80,13 @@ func TestMakePlanNetworkNeedsACapacity(t *testing.T) {
 	net := growing()
 	net.Name, net.Unit = "network/receive", units.BytesPerSecond
 	hist := collectors.History{Series: []collectors.Series{net}}
-	plan := Make(collectors.Snapshot{}, hist, config.Default().Planner, today, exact)
+	plan := makeWith(collectors.Snapshot{}, hist, config.Default().Planner, today, exact)
 	if !slices.ContainsFunc(plan.Notes, func(n string) bool { return strings.Contains(n, "network/receive: no network capacity configured") }) {
 		t.Errorf("notes %v", plan.Notes)
 	}
 	cfg := config.Default().Planner
 	cfg.NetworkBytesPerSecond = 100
-	plan = Make(collectors.Snapshot{}, hist, cfg, today, exact)
+	plan = makeWith(collectors.Snapshot{}, hist, cfg, today, exact)
 	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "network/receive" })
 	if i < 0 || plan.Projections[i].Capacity != 100 || len(plan.Projections[i].Crossings) != 2 {
 		t.Errorf("network projection missing or wrong: %v", plan.Projections)
@@ -99,7 +99,7 @@ func TestMakePlanFromCapacities(t *testing.T) {
 	hist := collectors.History{Series: []collectors.Series{cpu, disk, other}}
 	cfg := config.Default().Planner
 	cfg.Capacities = map[string]float64{"cpu/usage": 36, "disk/used": 1000}
-	plan := Make(collectors.Snapshot{}, hist, cfg, today, exact)
+	plan := makeWith(collectors.Snapshot{}, hist, cfg, today, exact)
 	got := map[string]Projection{}
 	for _, p := range plan.Projections {
 		got[p.Resource] = p
@@ -118,7 +118,7 @@ func TestMakePlanFromCapacities(t *testing.T) {
 	// A configured capacity replaces the snapshot's.
 	snap, h := demo.Cluster(1, today.Add(8*time.Hour))
 	cfg.Capacities = map[string]float64{"cpu/usage": 99}
-	plan = Make(snap, h, cfg, today, exact)
+	plan = makeWith(snap, h, cfg, today, exact)
 	if i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "cpu/usage" }); i < 0 || plan.Projections[i].Capacity != 99 {
 		t.Errorf("cpu/usage not planned against the configured 99 cores")
 	}
@@ -135,7 +135,7 @@ func TestVolumesAgainstTheirPool(t *testing.T) {
 			Pools: []collectors.Pool{{Name: "replicapool", StoredBytes: 100, MaxAvailBytes: 300, Replication: 3}}},
 		StorageClasses: []collectors.StorageClass{{Name: "ceph-block", Pool: "replicapool"}, {Name: "nfs", Provisioner: "nfs.csi.k8s.io"}},
 	}
-	plan := Make(snap, collectors.History{Series: []collectors.Series{block, nfs}}, config.Default().Planner, today, exact)
+	plan := makeWith(snap, collectors.History{Series: []collectors.Series{block, nfs}}, config.Default().Planner, today, exact)
 	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "volumes/ceph-block/requested" })
 	if i < 0 || plan.Projections[i].Capacity != 400 || plan.Projections[i].RawPerUnit != 3 {
 		t.Fatalf("ceph-block claims not planned against replicapool's 100 + 300: %+v", plan.Projections)
@@ -152,7 +152,7 @@ func TestPoolHistoryWithoutItsPool(t *testing.T) {
 	stored := growing()
 	stored.Name = "ceph/pool/replicapool/stored"
 	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 3000, NearfullRatio: 0.85, FullRatio: 0.95}}
-	plan := Make(snap, collectors.History{Series: []collectors.Series{stored}}, config.Default().Planner, today, exact)
+	plan := makeWith(snap, collectors.History{Series: []collectors.Series{stored}}, config.Default().Planner, today, exact)
 	want := fmt.Sprintf("ceph/pool/replicapool/stored: %d days of history, but pool replicapool is not in the snapshot's Ceph capacity, not projected", len(stored.Days))
 	if !slices.Contains(plan.Notes, want) || !slices.Equal(plan.Dropped, []string{"ceph/pool/replicapool/stored"}) {
 		t.Errorf("notes %q, dropped %q; want %q and the series dropped", plan.Notes, plan.Dropped, want)

@@ -12,25 +12,25 @@ import (
 	"github.com/capplan/capplan/forecast"
 )
 
-// Forecaster forecasts a regular series. forecast.Predict is the one used
+// forecaster forecasts a regular series. forecast.Predict is the one used
 // for reports; tests inject exact ones so that planner rules can be checked
 // against hand-computed dates.
-type Forecaster func(y []float64, opts forecast.Options) (forecast.Result, error)
+type forecaster func(y []float64, opts forecast.Options) (forecast.Result, error)
 
-// Passer says when a regular series first reaches each level:
+// passer says when a regular series first reaches each level:
 // forecast.FirstPassage for reports, exact stand-ins in tests.
-type Passer func(y []float64, levels []float64, opts forecast.PassageOptions) ([]forecast.Passage, error)
+type passer func(y []float64, levels []float64, opts forecast.PassageOptions) ([]forecast.Passage, error)
 
-// Models are the forecaster of the lines drawn and the passer of the
+// forecasters are the forecaster of the lines drawn and the passer of the
 // dates.
-type Models struct {
-	Forecast Forecaster
-	Passage  Passer
+type forecasters struct {
+	Forecast forecaster
+	Passage  passer
 }
 
-// DefaultModels are the ones reports use.
-func DefaultModels() Models {
-	return Models{Forecast: forecast.Predict, Passage: forecast.FirstPassage}
+// defaultModels are the ones reports use.
+func defaultModels() forecasters {
+	return forecasters{Forecast: forecast.Predict, Passage: forecast.FirstPassage}
 }
 
 // Threshold is a line a resource should stay below.
@@ -125,15 +125,15 @@ type Projection struct {
 	// for dates at other capacities (options).
 	means, peaks []float64
 	next         time.Time
-	passage      Passer
+	passage      passer
 }
 
-// Project forecasts the daily means and peaks of s for horizon days after
+// project forecasts the daily means and peaks of s for horizon days after
 // its last day, and their monthly means and maxima for months months after
 // the last complete month, and finds when each threshold is crossed. today
 // is the day the plan is made (runway counts from it); the history should
 // end on the day before.
-func Project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon, months int, models Models) (Projection, error) {
+func project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon, months int, models forecasters) (Projection, error) {
 	p := Projection{Resource: s.Name, Unit: s.Unit, Capacity: capacity, History: s.Days}
 	fc := models.Forecast
 	if len(s.Days) < 3 {
@@ -300,7 +300,7 @@ func floor(fc *forecast.Forecast) {
 // last months of the history are usually partial), with a yearly season
 // once two years are there. With fewer than three complete months it
 // leaves the monthly forecast out and says so.
-func (p *Projection) monthly(means, peaks []float64, start time.Time, months int, fc Forecaster) error {
+func (p *Projection) monthly(means, peaks []float64, start time.Time, months int, fc forecaster) error {
 	day := forecast.Step{Duration: 24 * time.Hour}
 	complete := func(values []float64, how forecast.Reducer) ([]float64, []time.Time, error) {
 		buckets, err := forecast.Aggregate(forecast.Regular{Name: p.Resource, Start: start, Step: day, Values: values}, forecast.Monthly, how)
@@ -348,7 +348,7 @@ func (p *Projection) monthly(means, peaks []float64, start time.Time, months int
 
 // backtest measures the forecast's error at the horizon from up to two
 // earlier origins, each leaving at least two seasons of history to fit.
-func (p *Projection) backtest(y []float64, opts forecast.Options, fc Forecaster) error {
+func (p *Projection) backtest(y []float64, opts forecast.Options, fc forecaster) error {
 	h := opts.Horizon
 	var sum float64
 	for o := 1; o <= 2; o++ {

@@ -55,7 +55,7 @@ func linePassage(y []float64, levels []float64, opts forecast.PassageOptions) ([
 }
 
 // exact are the stand-ins whose dates can be computed by hand.
-var exact = Models{Forecast: linear, Passage: linePassage}
+var exact = forecasters{Forecast: linear, Passage: linePassage}
 
 // growing is a year of daily history ending the day before today: means
 // 14.5 + 0.125 d, reaching 60 on the last day; peaks 1.2 times the means.
@@ -69,7 +69,7 @@ func growing() collectors.Series {
 }
 
 func TestProjectCrossings(t *testing.T) {
-	p, err := Project(growing(), 100, []Threshold{
+	p, err := project(growing(), 100, []Threshold{
 		{Name: "average 70%", Fraction: 0.70},
 		{Name: "peak 85%", Fraction: 0.85, Peak: true},
 		{Name: "already", Fraction: 0.50},
@@ -126,7 +126,7 @@ func deref(p *int) any {
 func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 	s := growing()
 	s.Days = append(s.Days[:200], s.Days[201:]...)
-	p, err := Project(s, 100, nil, today, 30, 12, exact)
+	p, err := project(s, 100, nil, today, 30, 12, exact)
 	if err != nil || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "1 missing day(s) filled") {
 		t.Errorf("gap: error %v, notes %v", err, p.Notes)
 	}
@@ -138,7 +138,7 @@ func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 		{growing(), 0, "cpu/usage: capacity 0"},
 		{collectors.Series{Name: "ceph/stored", Days: growing().Days[:2]}, 10, "ceph/stored: 2 day(s) of history, need at least 3"},
 	} {
-		if _, err := Project(tc.s, tc.capacity, nil, today, 30, 12, exact); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := project(tc.s, tc.capacity, nil, today, 30, 12, exact); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want %q", err, tc.want)
 		}
 	}
@@ -147,7 +147,7 @@ func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 // The real forecaster on a clean linear series finds the same date within
 // a few days: the planner does not depend on the test's stand-in.
 func TestProjectWithPredict(t *testing.T) {
-	p, err := Project(growing(), 100, []Threshold{{Name: "average 70%", Fraction: 0.70}}, today, 90, 12, DefaultModels())
+	p, err := project(growing(), 100, []Threshold{{Name: "average 70%", Fraction: 0.70}}, today, 90, 12, defaultModels())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestProjectWithPredict(t *testing.T) {
 // Dates look 12 months ahead, past the daily forecast's horizon: the
 // first passage is simulated day by day over the whole view.
 func TestProjectDatesBeyondTheDailyHorizon(t *testing.T) {
-	p, err := Project(growing(), 100, []Threshold{{Name: "far", Fraction: 0.99}, {Name: "beyond", Fraction: 1.2}}, today, 30, 12, exact)
+	p, err := project(growing(), 100, []Threshold{{Name: "far", Fraction: 0.99}, {Name: "beyond", Fraction: 1.2}}, today, 30, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestProjectFloorsNonNegative(t *testing.T) {
 		m := float64(300 - d) // 1 on the last day, then below zero
 		s.Days = append(s.Days, collectors.Day{Date: date(2026, 11, 22).AddDate(0, 0, d-299), Mean: m, Peak: m})
 	}
-	p, err := Project(s, 1000, nil, today, 90, 12, exact)
+	p, err := project(s, 1000, nil, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestProjectFloorsNonNegative(t *testing.T) {
 		t.Errorf("day 1: %v [%v, %v], at the horizon %v", p.Mean.Mean[0], p.Mean.Lower[1][0], p.Mean.Upper[1][0], p.AtHorizon)
 	}
 	s.Days[0].Mean = -1
-	p, err = Project(s, 1000, nil, today, 90, 12, exact)
+	p, err = project(s, 1000, nil, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}

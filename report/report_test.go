@@ -21,7 +21,7 @@ func demoInput(t testing.TB) Input {
 	snap, hist := demo.Cluster(1, generated)
 	snap.Ceph.SetUsable()
 	cfg := config.Default().Planner
-	plan := planner.Make(snap, hist, cfg, generated, planner.DefaultModels())
+	plan := planner.Make(snap, hist, cfg, generated)
 	opts, err := planner.Options(plan, snap, cfg.Catalogue, cfg.Months)
 	if err != nil {
 		t.Fatal(err)

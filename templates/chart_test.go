@@ -17,7 +17,7 @@ func TestChart(t *testing.T) {
 	today := time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
 	snap, hist := demo.Cluster(1, today)
 	snap.Ceph.SetUsable()
-	plan := planner.Make(snap, hist, config.Default().Planner, today, planner.DefaultModels())
+	plan := planner.Make(snap, hist, config.Default().Planner, today)
 	cpu := slices.IndexFunc(plan.Projections, func(p planner.Projection) bool { return p.Resource == "cpu/usage" })
 	if cpu < 0 {
 		t.Fatal("no cpu/usage projection")

@@ -202,9 +202,9 @@ type Secrets struct {
 // Secrets are the credentials Load read.
 func (c Config) Secrets() Secrets { return c.secrets }
 
-// DefaultKeepDays is how much daily history the report repository's
+// defaultKeepDays is how much daily history the report repository's
 // history.json keeps: five years.
-const DefaultKeepDays = 1826
+const defaultKeepDays = 1826
 
 // Default is the configuration before any file, variable or flag. The
 // planner's defaults follow common practice: CPU at 70% of allocatable on
@@ -228,19 +228,19 @@ func Default() Config {
 			HorizonDays:  90,
 			Months:       12,
 			TargetMonths: 12,
-			Catalogue:    DefaultCatalogue(),
+			Catalogue:    defaultCatalogue(),
 		},
-		Git:         Git{Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@localhost", Tries: 5, KeepDays: DefaultKeepDays},
+		Git:         Git{Branch: "main", AuthorName: "capplan", AuthorEmail: "capplan@localhost", Tries: 5, KeepDays: defaultKeepDays},
 		Ollama:      Ollama{Enabled: true, Host: "127.0.0.1:11434", Model: "llama3", NumPredict: 1024, Temperature: 0.2, Timeout: 5 * time.Minute},
 		Timeouts:    Timeouts{Collect: 5 * time.Minute, Plan: 10 * time.Minute, Render: 2 * time.Minute, Publish: 5 * time.Minute},
 		Pushgateway: Pushgateway{Job: "capplan"},
 	}
 }
 
-// DefaultCatalogue prices the reference homelab's upgrades: another mini-PC
+// defaultCatalogue prices the reference homelab's upgrades: another mini-PC
 // node like the others, 32 GiB more memory in every node, one more 1 TB
 // NVMe drive in every node.
-func DefaultCatalogue() []Option {
+func defaultCatalogue() []Option {
 	return []Option{
 		{Name: "add a node", Cost: 1500, Node: true},
 		{Name: "memory upgrade (+32 GiB a node)", Cost: 800, PerNode: true, MemoryBytes: 32 << 30},

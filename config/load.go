@@ -65,15 +65,6 @@ func Load(path string, env func(string) string, flags map[string]string) (Config
 	return c, nil
 }
 
-// Validate checks the configuration, naming each setting at fault.
-func (c Config) Validate() error {
-	var errs []error
-	for _, p := range c.problems() {
-		errs = append(errs, errors.New(p.msg))
-	}
-	return errors.Join(errs...)
-}
-
 // problem is a setting that does not validate: its key (the YAML path,
 // catalogue[1].cost) and what is wrong, the key's name first.
 type problem struct{ key, msg string }

@@ -76,20 +76,9 @@ func (c Config) problems() []problem {
 	return out
 }
 
-// Validate checks the planner's settings alone: that every threshold is a
-// fraction, that the warning level of each pair comes first, and that the
-// horizons, capacities, inventory and catalogue are usable.
-func (p Planner) Validate() error {
-	var errs []string
-	for _, pr := range p.problems() {
-		errs = append(errs, pr.msg)
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%s", strings.Join(errs, "\n"))
-}
-
+// problems are the planner's settings that do not validate: every
+// threshold a fraction, the warning level of each pair first, the
+// horizons, capacities, inventory and catalogue usable.
 func (p Planner) problems() []problem {
 	var out []problem
 	add := func(key, format string, args ...any) {

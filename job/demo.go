@@ -21,7 +21,7 @@ const MaxDemoWeeks = 52
 // at 09:00 UTC.
 const weeklyHour = 9
 
-// DemoWeeks runs the weekly job on the demo cluster as of each of the
+// demoWeeks runs the weekly job on the demo cluster as of each of the
 // last weeks Mondays, oldest first: the Monday on or before now and those
 // before it, at 09:00 UTC (or now, when that is later than now). The
 // demo's world is now's, its history cut at each Monday, and each week's
@@ -30,7 +30,7 @@ const weeklyHour = 9
 // changes. Only the newest week asks Ollama for its narrative; the
 // earlier ones are written by rules. It stops at the first week that
 // fails.
-func DemoWeeks(ctx context.Context, c config.Config, now time.Time, weeks int, log *slog.Logger) ([]Result, error) {
+func demoWeeks(ctx context.Context, c config.Config, now time.Time, weeks int, log *slog.Logger) ([]Result, error) {
 	if weeks < 1 || weeks > MaxDemoWeeks {
 		return nil, config.Error{Err: fmt.Errorf("weeks is %d: want 1 to %d", weeks, MaxDemoWeeks)}
 	}
@@ -77,7 +77,7 @@ func Demo(ctx context.Context, c config.Config, now time.Time, weeks int, log *s
 			return "", err
 		}
 	} else {
-		all, err := DemoWeeks(ctx, c, now, weeks, log)
+		all, err := demoWeeks(ctx, c, now, weeks, log)
 		changed := 0
 		for _, r := range all {
 			r.Log(log, nil)

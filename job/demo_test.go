@@ -19,7 +19,7 @@ func TestDemoWeeks(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
 	c := demoConfig(t, dir)
 	now := time.Date(2026, 12, 2, 15, 4, 0, 0, time.UTC) // a Wednesday
-	res, err := DemoWeeks(context.Background(), c, now, 3, nil)
+	res, err := demoWeeks(context.Background(), c, now, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestDemoWeeks(t *testing.T) {
 	if log != strings.ReplaceAll(want, "Z ", "+00:00 ") {
 		t.Errorf("git log:\n%s\nwant\n%s", log, want)
 	}
-	again, err := DemoWeeks(context.Background(), c, now, 3, nil)
+	again, err := demoWeeks(context.Background(), c, now, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestDemoWeeks(t *testing.T) {
 	}{{0, true}, {53, true}, {2, false}} {
 		c := c
 		c.Demo = tc.demo
-		if _, err := DemoWeeks(context.Background(), c, now, tc.weeks, nil); !errors.As(err, new(config.Error)) {
+		if _, err := demoWeeks(context.Background(), c, now, tc.weeks, nil); !errors.As(err, new(config.Error)) {
 			t.Errorf("%d weeks, demo %v: %v, want a configuration error", tc.weeks, tc.demo, err)
 		}
 	}

@@ -45,7 +45,7 @@ func Plan(ctx context.Context, c config.Config, now time.Time, previous, out str
 		}
 		prev = &p
 	}
-	files, r, err := Report(snap, hist, c.Planner, now, c.TemplateDir, prev)
+	files, r, err := renderPlan(snap, hist, c.Planner, now, c.TemplateDir, prev)
 	if err != nil {
 		return Result{}, err
 	}

@@ -94,12 +94,12 @@ func render(s collectors.Snapshot, h collectors.History, p planned, now time.Tim
 	return out
 }
 
-// Report plans the cluster and renders report.json, report.md (with the
+// renderPlan plans the cluster and renders report.json, report.md (with the
 // deterministic narrative) and one chart per resource, without Ollama or
 // Git. generated is the run's time; the plan is for its day. templateDir
 // overrides the built-in markdown template when not empty; prev, when not
 // nil, is compared with.
-func Report(s collectors.Snapshot, h collectors.History, cfg config.Planner, generated time.Time, templateDir string, prev *report.Previous) ([]reportrepo.File, report.Report, error) {
+func renderPlan(s collectors.Snapshot, h collectors.History, cfg config.Planner, generated time.Time, templateDir string, prev *report.Previous) ([]reportrepo.File, report.Report, error) {
 	if s.Ceph != nil && s.Ceph.UsableBytes == 0 {
 		ceph := *s.Ceph
 		ceph.SetUsable()

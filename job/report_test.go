@@ -26,7 +26,7 @@ var generated = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
 func demoReport(t testing.TB) ([]reportrepo.File, report.Report) {
 	t.Helper()
 	snap, hist := demo.Cluster(1, generated)
-	files, r, err := Report(snap, hist, config.Default().Planner, generated, "", nil)
+	files, r, err := renderPlan(snap, hist, config.Default().Planner, generated, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestTemplateDirOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap, hist := demo.Cluster(1, generated)
-	files, _, err := Report(snap, hist, config.Default().Planner, generated, dir, nil)
+	files, _, err := renderPlan(snap, hist, config.Default().Planner, generated, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestTemplateDirOverrides(t *testing.T) {
 	}
 	// A broken template degrades the report: the built-in one renders it
 	// and the gap names the file.
-	files, r, err := Report(snap, hist, config.Default().Planner, generated, dir, nil)
+	files, r, err := renderPlan(snap, hist, config.Default().Planner, generated, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestTemplateDirOverrides(t *testing.T) {
 func BenchmarkDemoReport(b *testing.B) {
 	snap, hist := demo.Cluster(1, generated)
 	for b.Loop() {
-		if _, _, err := Report(snap, hist, config.Default().Planner, generated, "", nil); err != nil {
+		if _, _, err := renderPlan(snap, hist, config.Default().Planner, generated, "", nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -154,7 +154,7 @@ func TestWeekOverWeek(t *testing.T) {
 		t.Fatal(err)
 	}
 	curSnap, curHist := demo.Cluster(1, generated)
-	_, r, err := Report(curSnap, curHist, config.Default().Planner, generated, "", &prev)
+	_, r, err := renderPlan(curSnap, curHist, config.Default().Planner, generated, "", &prev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestWeekOverWeek(t *testing.T) {
 	}
 	weekAgo := generated.AddDate(0, 0, -7)
 	oldSnap, oldHist := demo.Cluster(1, weekAgo)
-	oldFiles, _, err := Report(oldSnap, oldHist, config.Default().Planner, weekAgo, "", nil)
+	oldFiles, _, err := renderPlan(oldSnap, oldHist, config.Default().Planner, weekAgo, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestWeekOverWeek(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, r, err = Report(curSnap, curHist, config.Default().Planner, generated, "", &prev)
+	_, r, err = renderPlan(curSnap, curHist, config.Default().Planner, generated, "", &prev)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -441,7 +441,7 @@ func TestRunMigratesHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, r, err := Report(snap, hist, config.Default().Planner, lastWeek, "", nil)
+	files, r, err := renderPlan(snap, hist, config.Default().Planner, lastWeek, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,8 +23,8 @@ type SnapshotPrinter interface {
 	PrintSnapshot(w io.Writer, s collectors.Snapshot, h collectors.History) error
 }
 
-// Formats are the --format values ForFormat knows.
-var Formats = []string{"table", "json"}
+// formats are the --format values ForFormat knows.
+var formats = []string{"table", "json"}
 
 // ForFormat is the snapshot printer of a --format value.
 func ForFormat(format string) (SnapshotPrinter, error) {
@@ -34,7 +34,7 @@ func ForFormat(format string) (SnapshotPrinter, error) {
 	case "json":
 		return jsonPrinter{}, nil
 	}
-	return nil, fmt.Errorf("--format must be %s, not %q", strings.Join(Formats, " or "), format)
+	return nil, fmt.Errorf("--format must be %s, not %q", strings.Join(formats, " or "), format)
 }
 
 // output is what the JSON printer prints: the snapshot and, per history

@@ -11,8 +11,8 @@ import (
 	"strings"
 )
 
-// Redacted stands where a secret was.
-const Redacted = "xxxxx"
+// redacted stands where a secret was.
+const redacted = "xxxxx"
 
 // minSecret is the shortest string a Redactor removes: shorter ones
 // (a user name such as "git") would cut words out of every message while
@@ -45,19 +45,19 @@ func URL(raw string) string {
 	}
 	if u.User != nil {
 		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(Redacted, Redacted)
+			u.User = url.UserPassword(redacted, redacted)
 		} else {
-			u.User = url.User(Redacted)
+			u.User = url.User(redacted)
 		}
 	}
 	if u.RawQuery != "" {
 		q, err := url.ParseQuery(u.RawQuery)
 		if err != nil {
-			u.RawQuery = Redacted
+			u.RawQuery = redacted
 		} else {
 			for name := range q {
 				if credentialParam(name) {
-					q[name] = []string{Redacted}
+					q[name] = []string{redacted}
 				}
 			}
 			u.RawQuery = q.Encode()
@@ -69,10 +69,10 @@ func URL(raw string) string {
 func redactUnparsed(raw string) string {
 	u := split(raw)
 	if u.user != "" {
-		u.host = Redacted + "@" + u.host
+		u.host = redacted + "@" + u.host
 	}
 	if u.query != "" {
-		u.path += "?" + Redacted
+		u.path += "?" + redacted
 	}
 	return u.scheme + u.host + u.path
 }
@@ -144,7 +144,7 @@ func New(urls []string, secrets ...string) Redactor {
 	slices.SortFunc(olds, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	pairs := make([]string, 0, 2*len(olds))
 	for _, o := range olds {
-		pairs = append(pairs, o, Redacted)
+		pairs = append(pairs, o, redacted)
 	}
 	return Redactor{strings.NewReplacer(pairs...)}
 }

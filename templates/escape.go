@@ -23,5 +23,5 @@ var prose = strings.NewReplacer(
 // Inline is s escaped for one line of markdown.
 func Inline(s string) string { return inline.Replace(s) }
 
-// Prose is s escaped as markdown paragraphs.
-func Prose(s string) string { return prose.Replace(s) }
+// escapeProse is s escaped as markdown paragraphs.
+func escapeProse(s string) string { return prose.Replace(s) }

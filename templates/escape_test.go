@@ -99,7 +99,7 @@ func checkNamed(t *testing.T, name string) {
 	if strings.ContainsAny(rest, "<>") {
 		t.Fatalf("name %q: HTML in the report:\n%s", name, got)
 	}
-	p := Prose(name)
+	p := escapeProse(name)
 	for _, c := range []byte("[]`|") {
 		if unescaped(p, c) > 0 {
 			t.Fatalf("Prose(%q) = %q leaves %c", name, p, c)

@@ -72,7 +72,7 @@ func Funcs() template.FuncMap {
 		"months": func(v float64) string { return fmt.Sprintf("%.1f months", v) },
 		"money":  units.Dollars,
 		"md":     Inline,
-		"prose":  Prose,
+		"prose":  escapeProse,
 		"anchor": func(s string) string {
 			return strings.Trim(strings.Map(func(r rune) rune {
 				switch {

@@ -97,3 +97,54 @@ func TestPlanHistoryWithoutACluster(t *testing.T) {
 		}
 	}
 }
+
+// TestOneConfigurationFile: plan and run read the same file; a misspelt
+// key and a value of the wrong type fail both with the file, the line and
+// the key.
+func TestOneConfigurationFile(t *testing.T) {
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("series,timestamp,value\n")
+	for d := range 60 {
+		fmt.Fprintf(&csv, "cpu/usage,%s,%g\n", time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, d).Format(time.RFC3339), 10+0.1*float64(d))
+	}
+	history := filepath.Join(dir, "history.csv")
+	if err := os.WriteFile(history, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("capplan.yaml", "history_csv: "+history+"\ncapacities: {\"cpu/usage\": 36}\nthresholds:\n  cpu_average: 0.6\n"+
+		"git:\n  dir: "+filepath.Join(dir, "reports")+"\nollama:\n  enabled: false\n")
+	t.Setenv("KUBERNETES_SERVICE_HOST", "")
+	if code, _, stderr := capplan(t, "plan", "--config", good, "--out", filepath.Join(dir, "plan")); code != 0 {
+		t.Fatalf("plan: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := capplan(t, "run", "--config", good, "--dry-run", "--out", filepath.Join(dir, "run")); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"plan", "run"} {
+		js, err := os.ReadFile(filepath.Join(dir, f, "report.json"))
+		if err != nil || !strings.Contains(string(js), `"fraction": 0.6`) {
+			t.Errorf("%s: the file's cpu_average did not reach the report (%v)", f, err)
+		}
+	}
+	typo := write("typo.yaml", "history_csv: "+history+"\nthresholds:\n  cpu_avrage: 0.6\n")
+	wrong := write("wrong.yaml", "history_csv: "+history+"\ngit:\n  tries: many\n")
+	for _, cmd := range [][]string{{"plan", "--out", filepath.Join(dir, "x")}, {"run", "--dry-run", "--out", filepath.Join(dir, "y")}} {
+		for file, want := range map[string]string{
+			typo:  typo + `:3: unknown key "cpu_avrage" in thresholds: did you mean cpu_average?`,
+			wrong: wrong + `:3: git.tries: want a whole number, not "many"`,
+		} {
+			code, _, stderr := capplan(t, append(cmd, "--config", file)...)
+			if code != 2 || !strings.Contains(stderr, want) {
+				t.Errorf("%s --config %s: exit %d, %q; want 2 and %q", cmd[0], filepath.Base(file), code, stderr, want)
+			}
+		}
+	}
+}

@@ -188,8 +188,8 @@ func HTTPReady(client *http.Client, url, token, want string) func() error {
 	}
 }
 
-// TCPReady is ready when addr takes a connection.
-func TCPReady(addr string) func() error {
+// tcpReady is ready when addr takes a connection.
+func tcpReady(addr string) func() error {
 	return func() error {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {

@@ -35,6 +35,6 @@ KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 `, port, write("host_key", hostKey), write("authorized_keys", authorizedKeys), filepath.Join(dir, "sshd.pid")))
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	Start(t, Process{Path: bin, Args: []string{"-D", "-e", "-f", config}, Ready: TCPReady(addr)})
+	Start(t, Process{Path: bin, Args: []string{"-D", "-e", "-f", config}, Ready: tcpReady(addr)})
 	return addr
 }

@@ -139,23 +139,28 @@ func TestDefaultsValidate(t *testing.T) {
 	}
 }
 
-// TestEveryFieldIsAKey: each flag and variable sets a key the file has.
-func TestEveryFieldIsAKey(t *testing.T) {
-	keys := map[string]bool{}
-	var walk func(reflect.Type, string)
-	walk = func(t reflect.Type, prefix string) {
-		for k, idx := range fieldsOf(t) {
-			f := t.FieldByIndex(idx)
-			if f.Type.Kind() == reflect.Struct && f.Type != durationType {
-				walk(f.Type, prefix+k+".")
-				continue
-			}
-			keys[prefix+k] = true
+// leafKeys are the YAML paths of the settings of struct type t.
+func leafKeys(t reflect.Type, prefix string, into map[string]bool) {
+	for k, idx := range fieldsOf(t) {
+		f := t.FieldByIndex(idx)
+		if f.Type.Kind() == reflect.Struct && f.Type != durationType {
+			leafKeys(f.Type, prefix+k+".", into)
+			continue
 		}
+		into[prefix+k] = true
 	}
-	walk(reflect.TypeFor[Config](), "")
+}
+
+// TestEveryFieldIsAKey: each flag and variable sets a key the file has,
+// and every setting but the planner's (lists and maps, or what a file
+// states once) has all three forms.
+func TestEveryFieldIsAKey(t *testing.T) {
+	keys, planner := map[string]bool{}, map[string]bool{}
+	leafKeys(reflect.TypeFor[Config](), "", keys)
+	leafKeys(reflect.TypeFor[Planner](), "", planner)
 	flags := map[string]bool{}
-	for _, f := range Fields() {
+	fields := Fields()
+	for _, f := range fields {
 		if !keys[f.Key] {
 			t.Errorf("flag --%s sets %s, which the file does not have", f.Flag, f.Key)
 		}
@@ -163,24 +168,6 @@ func TestEveryFieldIsAKey(t *testing.T) {
 			t.Errorf("flag --%s: given twice, or without a usage", f.Flag)
 		}
 		flags[f.Flag] = true
-	}
-	// Every setting but the planner's (lists and maps, or what a file
-	// states once) has all three forms.
-	planner := map[string]bool{}
-	walk = func(t reflect.Type, prefix string) {
-		for k, idx := range fieldsOf(t) {
-			f := t.FieldByIndex(idx)
-			if f.Type.Kind() == reflect.Struct && f.Type != durationType {
-				walk(f.Type, prefix+k+".")
-				continue
-			}
-			planner[prefix+k] = true
-		}
-	}
-	walk(reflect.TypeFor[Planner](), "")
-	n := 0
-	for _, f := range Fields() {
-		n++
 		delete(keys, f.Key)
 	}
 	for k := range keys {
@@ -188,8 +175,8 @@ func TestEveryFieldIsAKey(t *testing.T) {
 			t.Errorf("%s has no flag or variable", k)
 		}
 	}
-	if n < 40 {
-		t.Errorf("%d fields", n)
+	if len(fields) < 40 {
+		t.Errorf("%d fields", len(fields))
 	}
 }
 

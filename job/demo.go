@@ -29,7 +29,8 @@ const weeklyHour = 9
 // holds a year of reviewed capacity history and its week-over-week
 // changes. Only the newest week asks Ollama for its narrative; the
 // earlier ones are written by rules. It stops at the first week that
-// fails.
+// fails; an incomplete week is committed and the replay goes on, and the
+// error says so at the end.
 func demoWeeks(ctx context.Context, c config.Config, now time.Time, weeks int, log *slog.Logger) ([]Result, error) {
 	if weeks < 1 || weeks > MaxDemoWeeks {
 		return nil, config.Error{Err: fmt.Errorf("weeks is %d: want 1 to %d", weeks, MaxDemoWeeks)}
@@ -44,6 +45,7 @@ func demoWeeks(ctx context.Context, c config.Config, now time.Time, weeks int, l
 		monday = now
 	}
 	var out []Result
+	var incomplete error
 	for k := weeks - 1; k >= 0; k-- {
 		w := replay{world: now}
 		if k > 0 {
@@ -52,11 +54,14 @@ func demoWeeks(ctx context.Context, c config.Config, now time.Time, weeks int, l
 		at := monday.AddDate(0, 0, -7*k)
 		res, err := runAs(ctx, c, at, false, "", log, w)
 		out = append(out, res)
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrIncomplete):
+			incomplete = fmt.Errorf("week of %s: %w", at.Format(time.DateOnly), err)
+		case err != nil:
 			return out, fmt.Errorf("week of %s: %w", at.Format(time.DateOnly), err)
 		}
 	}
-	return out, nil
+	return out, incomplete
 }
 
 // Demo runs the weekly job on the demo cluster into its local repository,
@@ -69,13 +74,17 @@ func Demo(ctx context.Context, c config.Config, now time.Time, weeks int, log *s
 	}
 	var b strings.Builder
 	var res Result
+	// An incomplete report is still committed: what the command prints
+	// says where, and the error says it is incomplete.
+	var runErr error
 	if weeks == 0 {
 		var err error
 		res, err = Run(ctx, c, now, false, "", log)
 		res.Log(log, err)
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrIncomplete) {
 			return "", err
 		}
+		runErr = err
 	} else {
 		all, err := demoWeeks(ctx, c, now, weeks, log)
 		changed := 0
@@ -85,9 +94,10 @@ func Demo(ctx context.Context, c config.Config, now time.Time, weeks int, log *s
 				changed++
 			}
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrIncomplete) {
 			return "", err
 		}
+		runErr = err
 		fmt.Fprintf(&b, "Weeks: %d, %s to %s, %d new commits\n", len(all), all[0].Report.Date, all[len(all)-1].Report.Date, changed)
 		res = all[len(all)-1]
 	}
@@ -101,5 +111,5 @@ func Demo(ctx context.Context, c config.Config, now time.Time, weeks int, log *s
 		commit = commit[:12]
 	}
 	fmt.Fprintf(&b, "Report: %s\nCommit: %s in %s\nNarrative: %s\n", filepath.Join(res.Dir, "report.md"), commit, c.Git.Dir, narrative)
-	return b.String(), nil
+	return b.String(), runErr
 }

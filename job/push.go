@@ -28,7 +28,11 @@ import (
 //     already has, +Inf when it does not within the forecasts' view;
 //   - capplan_forecast_error{resource}: the forecast's mean absolute error
 //     at the horizon, measured by backtest, in the resource's unit
-//     (absent when the history was too short to measure it).
+//     (absent when the history was too short to measure it);
+//   - capplan_report_gaps: the stages and sources that failed (0: the
+//     report is complete);
+//   - capplan_unknown_resources: the resources the report could not
+//     establish, which have no runway above.
 func metrics(r report.Report, published time.Time) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	success := prometheus.NewGauge(prometheus.GaugeOpts{Name: "capplan_last_success_timestamp_seconds",
@@ -55,7 +59,13 @@ func metrics(r report.Report, published time.Time) *prometheus.Registry {
 			errs.WithLabelValues(res.Name).Set(res.HorizonError)
 		}
 	}
-	reg.MustRegister(success, runway, errs)
+	gaps := prometheus.NewGauge(prometheus.GaugeOpts{Name: "capplan_report_gaps",
+		Help: "Stages and sources that failed in the published report's run (0: complete)."})
+	gaps.Set(float64(len(r.Gaps)))
+	unknown := prometheus.NewGauge(prometheus.GaugeOpts{Name: "capplan_unknown_resources",
+		Help: "Resources the published report could not establish (no capacity, history or forecast)."})
+	unknown.Set(float64(len(r.Unknown)))
+	reg.MustRegister(success, runway, errs, gaps, unknown)
 	return reg
 }
 

@@ -36,6 +36,11 @@ type Result struct {
 // report is kept in Result.Dir.
 var ErrNotPublished = errors.New("report not published")
 
+// ErrIncomplete is a run whose report was written (and published, when
+// it was to be) although a stage or a source failed: the report says
+// which at its top, and what it could not establish is unknown in it.
+var ErrIncomplete = errors.New("report incomplete")
+
 // ErrNothingPlanned is a run whose report plans no resource: no series
 // had both a history and a capacity. The report is written (and
 // published) with the gap at its top, but the run did not do its job.
@@ -185,10 +190,7 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 			}
 		}
 		res.Duration = time.Since(start)
-		if nothing {
-			return res, ErrNothingPlanned
-		}
-		return res, nil
+		return res, outcome(rep, nothing)
 	}
 	if interrupted {
 		kept, err := repo.Keep(now, files)
@@ -214,8 +216,22 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 		}
 		cancel()
 	}
+	if err == nil {
+		err = outcome(rep, nothing)
+	}
 	res.Duration = time.Since(start)
 	return res, err
+}
+
+// outcome is how a run that wrote its report ended: nil when complete.
+func outcome(r report.Report, nothing bool) error {
+	switch {
+	case nothing:
+		return ErrNothingPlanned
+	case len(r.Gaps) > 0:
+		return fmt.Errorf("%w: %d stage(s) or source(s) failed", ErrIncomplete, len(r.Gaps))
+	}
+	return nil
 }
 
 // within runs fn and returns its result, or gives up when timeout passes

@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -203,7 +204,7 @@ func TestRunDryRun(t *testing.T) {
 }
 
 // TestRunDegrades fails sources and the narrative's model: the report is
-// still published, and says what is missing.
+// still published, says what is missing, and the run ends ErrIncomplete.
 func TestRunDegrades(t *testing.T) {
 	servertest.NeedGit(t)
 	dir := t.TempDir()
@@ -215,8 +216,8 @@ func TestRunDegrades(t *testing.T) {
 	c.HistoryCSV = filepath.Join(dir, "no-such.csv")
 	c.Ollama.Enabled, c.Ollama.Host = true, srv.URL
 	res, err := Run(context.Background(), c, generated, false, "", nil)
-	if err != nil {
-		t.Fatal(err)
+	if !errors.Is(err, ErrIncomplete) || !res.Published {
+		t.Fatalf("published %v, %v; want a published report and ErrIncomplete", res.Published, err)
 	}
 	r := res.Report
 	if len(r.Gaps) != 1 || r.Gaps[0].Stage != "collect" || !strings.Contains(r.Gaps[0].Error, "no-such.csv") {
@@ -358,9 +359,10 @@ func TestSecretsStayOut(t *testing.T) {
 		{"CAPPLAN_PROMETHEUS_BASIC_AUTH_FILE": write("prom-basic", "bob:b4sic-pw")},
 	} {
 		prom["CAPPLAN_GIT_URL"], prom["CAPPLAN_GIT_DIR"] = remote, work
+		// Prometheus cannot be reached: published, incomplete.
 		res, err := run(prom, generated.AddDate(0, 0, 7*i))
-		if err != nil || !res.Published {
-			t.Fatalf("run %d: %+v, %v", i, res, err)
+		if !errors.Is(err, ErrIncomplete) || !res.Published {
+			t.Fatalf("run %d: published %v, %v", i, res.Published, err)
 		}
 		if len(res.Report.Gaps) == 0 || !strings.Contains(res.Report.Gaps[0].Error, "prometheus http://xxxxx:xxxxx@"+closed) {
 			t.Errorf("run %d: the Prometheus gap does not name the redacted URL: %+v", i, res.Report.Gaps)
@@ -512,5 +514,32 @@ func TestInterruptedRunKeepsItsReport(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(kept, "history.json")); err != nil {
 		t.Errorf("the history was not kept: %v", err)
+	}
+}
+
+// TestUnreachablePrometheusRaisesNoAlarm: a Prometheus that cannot be
+// reached is a gap and an incomplete run, never an alarm: every resource
+// is as critical as in the same run without it, and no more.
+func TestUnreachablePrometheusRaisesNoAlarm(t *testing.T) {
+	statuses := func(c config.Config) (map[string]string, error) {
+		res, err := Run(context.Background(), c, generated, true, t.TempDir(), nil)
+		out := map[string]string{}
+		for _, r := range res.Report.Resources {
+			out[r.Name] = r.Status
+		}
+		return out, err
+	}
+	c := demoConfig(t, "")
+	want, err := statuses(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Prometheus.URL = "http://" + servertest.FreeAddr(t)
+	got, err := statuses(c)
+	if !errors.Is(err, ErrIncomplete) {
+		t.Errorf("run with an unreachable Prometheus: %v, want ErrIncomplete", err)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("statuses %v; without Prometheus %v", got, want)
 	}
 }

@@ -38,6 +38,8 @@ func (res Result) Log(log *slog.Logger, err error) {
 			log.Error("capplan run: report not published; kept in the work directory", attrs...)
 		case errors.Is(err, ErrNothingPlanned):
 			log.Error("capplan run: the report plans no resource", attrs...)
+		case errors.Is(err, ErrIncomplete):
+			log.Warn("capplan run: the report is incomplete", attrs...)
 		default:
 			log.Error("capplan run failed", attrs...)
 		}

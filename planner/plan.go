@@ -18,10 +18,21 @@ type Plan struct {
 	Projections []Projection `json:"projections"`
 	NPlusOne    *NPlusOne    `json:"n_plus_one,omitempty"`
 	Notes       []string     `json:"notes,omitempty"`
+	// Unknown are the resources the plan expected but could not
+	// establish, each with why: they have no status, date or option.
+	Unknown []Unknown `json:"unknown,omitempty"`
 	// Dropped names the series whose days of history could not be planned
 	// because a source the snapshot relies on did not report their
 	// capacity (a pool missing from Ceph's); a note says why.
 	Dropped []string `json:"dropped,omitempty"`
+}
+
+// Unknown is a resource whose capacity, history or forecast could not be
+// established, and why (which input was missing, what failed). It is
+// never given a figure that means something else.
+type Unknown struct {
+	Resource string `json:"resource"`
+	Reason   string `json:"reason"`
 }
 
 // target is one resource to project: a history series against a capacity.
@@ -115,16 +126,16 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		case !ok:
 			// Without a cluster only the history's series are expected.
 			if !strings.HasPrefix(tg.series, "node/") && (len(s.Nodes) > 0 || s.Ceph != nil) {
-				plan.Notes = append(plan.Notes, fmt.Sprintf("%s: no history, not projected", tg.series))
+				plan.unknown(tg.series, "no daily history from any source")
 			}
 			continue
 		case !(tg.capacity > 0):
-			plan.Notes = append(plan.Notes, fmt.Sprintf("%s: no capacity to plan against (capacities in the planner configuration can give one), not projected", tg.series))
+			plan.unknown(tg.series, noCapacity)
 			continue
 		}
 		p, err := project(hs, tg.capacity, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, models)
 		if err != nil {
-			plan.Notes = append(plan.Notes, err.Error())
+			plan.unknown(tg.series, strings.TrimPrefix(err.Error(), tg.series+": "))
 			continue
 		}
 		p.RawPerUnit = tg.rawPerUnit
@@ -143,7 +154,7 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		// A pool's history whose pool the snapshot's Ceph source did not
 		// report (a stale or different source) has no capacity today.
 		if pool, ok := strings.CutPrefix(hs.Name, "ceph/pool/"); ok && strings.HasSuffix(pool, "/stored") && !planned[hs.Name] && len(hs.Days) > 0 {
-			plan.Notes = append(plan.Notes, fmt.Sprintf("%s: %d days of history, but pool %s is not in the snapshot's Ceph capacity, not projected", hs.Name, len(hs.Days), strings.TrimSuffix(pool, "/stored")))
+			plan.unknown(hs.Name, fmt.Sprintf("%d days of history, but pool %s is not in the snapshot's Ceph capacity", len(hs.Days), strings.TrimSuffix(pool, "/stored")))
 			plan.Dropped = append(plan.Dropped, hs.Name)
 		}
 	}
@@ -152,7 +163,7 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		// is named, and there is no node to lose.
 		for _, hs := range h.Series {
 			if !planned[hs.Name] {
-				plan.Notes = append(plan.Notes, fmt.Sprintf("%s: no capacity to plan against (capacities in the planner configuration can give one), not projected", hs.Name))
+				plan.unknown(hs.Name, noCapacity)
 			}
 		}
 		return plan
@@ -168,6 +179,13 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		plan.Notes = append(plan.Notes, err.Error())
 	}
 	return plan
+}
+
+// noCapacity is why a series with a history is not planned without one.
+const noCapacity = "no capacity to plan against (capacities in the configuration can give one)"
+
+func (p *Plan) unknown(resource, reason string) {
+	p.Unknown = append(p.Unknown, Unknown{Resource: resource, Reason: reason})
 }
 
 // withCapacities applies the configured capacities: a target's capacity is

@@ -71,8 +71,8 @@ func TestMakePlanRespectsCephRatios(t *testing.T) {
 	if th := plan.Projections[i].Crossings; th[0].Fraction != 0.6 || th[1].Fraction != 0.8 {
 		t.Errorf("thresholds %+v, want Ceph's 0.6 and 0.8", th)
 	}
-	if !slices.ContainsFunc(plan.Notes, func(n string) bool { return strings.Contains(n, "cpu/usage: no history") }) {
-		t.Errorf("notes %v: want one on the missing CPU history", plan.Notes)
+	if !slices.Contains(plan.Unknown, Unknown{"cpu/usage", "no daily history from any source"}) {
+		t.Errorf("unknown %v: want cpu/usage, for its missing history", plan.Unknown)
 	}
 }
 
@@ -111,9 +111,9 @@ func TestMakePlanFromCapacities(t *testing.T) {
 		t.Errorf("disk/used %v with %+v, want 1000 with the storage thresholds", p.Capacity, p.Crossings)
 	}
 	// Without a cluster, only the history's series are spoken of.
-	want := []string{"temperature: no capacity to plan against (capacities in the planner configuration can give one), not projected"}
-	if !slices.Equal(plan.Notes, want) || plan.NPlusOne != nil {
-		t.Errorf("notes %q, N+1 %v; want %q and none", plan.Notes, plan.NPlusOne, want)
+	want := []Unknown{{"temperature", "no capacity to plan against (capacities in the configuration can give one)"}}
+	if len(plan.Notes) != 0 || !slices.Equal(plan.Unknown, want) || plan.NPlusOne != nil {
+		t.Errorf("notes %q, unknown %q, N+1 %v; want none, %q and none", plan.Notes, plan.Unknown, plan.NPlusOne, want)
 	}
 	// A configured capacity replaces the snapshot's.
 	snap, h := demo.Cluster(1, today.Add(8*time.Hour))
@@ -153,8 +153,8 @@ func TestPoolHistoryWithoutItsPool(t *testing.T) {
 	stored.Name = "ceph/pool/replicapool/stored"
 	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 3000, NearfullRatio: 0.85, FullRatio: 0.95}}
 	plan := makeWith(snap, collectors.History{Series: []collectors.Series{stored}}, config.Default().Planner, today, exact)
-	want := fmt.Sprintf("ceph/pool/replicapool/stored: %d days of history, but pool replicapool is not in the snapshot's Ceph capacity, not projected", len(stored.Days))
-	if !slices.Contains(plan.Notes, want) || !slices.Equal(plan.Dropped, []string{"ceph/pool/replicapool/stored"}) {
-		t.Errorf("notes %q, dropped %q; want %q and the series dropped", plan.Notes, plan.Dropped, want)
+	want := Unknown{"ceph/pool/replicapool/stored", fmt.Sprintf("%d days of history, but pool replicapool is not in the snapshot's Ceph capacity", len(stored.Days))}
+	if !slices.Contains(plan.Unknown, want) || !slices.Equal(plan.Dropped, []string{"ceph/pool/replicapool/stored"}) {
+		t.Errorf("unknown %q, dropped %q; want %q and the series dropped", plan.Unknown, plan.Dropped, want)
 	}
 }

@@ -28,12 +28,15 @@ const (
 
 // Report is report.json.
 type Report struct {
-	Schema          string                   `json:"schema"`
-	Generated       time.Time                `json:"generated"`
-	Date            string                   `json:"date"` // the plan's day, YYYY-MM-DD
-	Cluster         string                   `json:"cluster"`
-	Summary         Summary                  `json:"summary"`
-	Resources       []Resource               `json:"resources"`
+	Schema    string     `json:"schema"`
+	Generated time.Time  `json:"generated"`
+	Date      string     `json:"date"` // the plan's day, YYYY-MM-DD
+	Cluster   string     `json:"cluster"`
+	Summary   Summary    `json:"summary"`
+	Resources []Resource `json:"resources"`
+	// Unknown are the resources the plan could not establish, with why:
+	// they have no status, date or option.
+	Unknown         []planner.Unknown        `json:"unknown,omitempty"`
 	NPlusOne        *planner.NPlusOne        `json:"n_plus_one,omitempty"`
 	Options         []planner.Evaluation     `json:"options"`
 	Recommendations []planner.Recommendation `json:"recommendations"`
@@ -148,6 +151,7 @@ func Build(in Input) Report {
 		Schema: Schema, Generated: in.Generated.UTC(), Date: in.Plan.Today.Format(time.DateOnly), Cluster: s.Cluster,
 		NPlusOne: in.Plan.NPlusOne, Options: in.Options, Recommendations: in.Recommendations, Timeline: in.Timeline,
 		Changes: in.Changes, Sources: s.Sources, Notes: s.Notes, Gaps: in.Gaps, ComparedWith: in.ComparedWith,
+		Unknown: in.Plan.Unknown,
 	}
 	for _, n := range in.Plan.Notes {
 		r.Notes = append(r.Notes, collectors.Note{Source: "planner", Message: n})

@@ -243,6 +243,9 @@ func writeIndex(repo, day string, r report.Report) error {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", templates.Inline(res.Name), now, runway(res.Runway, ""), res.Status)
 	}
+	for _, u := range r.Unknown {
+		fmt.Fprintf(&b, "| %s | unknown | unknown | unknown: %s |\n", templates.Inline(u.Resource), templates.Inline(u.Reason))
+	}
 	if len(r.Gaps) > 0 {
 		fmt.Fprintf(&b, "\nThe latest report is incomplete: %d stage(s) failed; see its first lines.\n", len(r.Gaps))
 	}
@@ -261,16 +264,23 @@ func writeList(b *bytes.Buffer, days []string) {
 	}
 }
 
-// commitMessage summarises the report: its day, then the resources that
-// need attention.
+// commitMessage summarises the report: its day, whether it is
+// incomplete, then the resources that need attention and those unknown.
 func commitMessage(r report.Report) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Capacity report %s: %s\n\n", r.Date, r.Cluster)
+	incomplete := ""
+	if len(r.Gaps) > 0 {
+		incomplete = " (incomplete)"
+	}
+	fmt.Fprintf(&b, "Capacity report %s: %s%s\n\n", r.Date, r.Cluster, incomplete)
 	for _, res := range r.Resources {
 		if res.Status == "ok" {
 			continue
 		}
 		fmt.Fprintf(&b, "- %s: %s, %s\n", res.Name, res.Status, runway(res.Runway, " of runway"))
+	}
+	for _, u := range r.Unknown {
+		fmt.Fprintf(&b, "- %s: unknown (%s)\n", u.Resource, u.Reason)
 	}
 	for _, g := range r.Gaps {
 		fmt.Fprintf(&b, "- incomplete: the %s stage failed: %s\n", g.Stage, g.Error)

@@ -72,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case errors.Is(err, job.ErrNothingPlanned):
 			fmt.Fprintf(stderr, "capplan %s: %v: the report says why at its top\n", c.name, err)
 			return 3
+		case errors.Is(err, job.ErrIncomplete):
+			fmt.Fprintf(stderr, "capplan %s: %v: the report says which at its top\n", c.name, err)
+			return 4
 		case errors.Is(err, errUsage), errors.As(err, new(config.Error)):
 			fmt.Fprintf(stderr, "capplan %s: %v\n", c.name, err)
 			return 2

@@ -136,17 +136,18 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	if promCeph != nil {
 		cephs = append(cephs, *promCeph)
 	}
+	if snap.Ceph != nil {
+		cephs = append(cephs, cephSource{snap.Ceph, nil, snap.Sources["ceph"]})
+		snap.Ceph = nil
+	}
 	// A Ceph mgr that stopped reporting more than a day ago gives Prometheus
 	// no current value, but its history still ends somewhere: the last
-	// recorded day stands in, its date in the source.
+	// recorded day stands in, its date in the source, after every source
+	// of a current value.
 	if s.Prometheus.URL != "" {
 		if cs, ok := cephFromHistory(hist, now); ok {
 			cephs = append(cephs, cs)
 		}
-	}
-	if snap.Ceph != nil {
-		cephs = append(cephs, cephSource{snap.Ceph, nil, snap.Sources["ceph"]})
-		snap.Ceph = nil
 	}
 	for _, cs := range cephs {
 		addCeph(&snap, cs)
@@ -341,22 +342,28 @@ func cephFromHistory(h collectors.History, now time.Time) (cephSource, bool) {
 		c.UsedBytes = int64(used.Mean)
 		c.AvailBytes = c.TotalBytes - c.UsedBytes
 	}
+	day := total.Date.Format(time.DateOnly)
+	age := int(now.UTC().Truncate(24*time.Hour).Sub(total.Date).Hours() / 24)
+	notes := []collectors.Note{{Source: "snapshot", Message: fmt.Sprintf(
+		"Ceph's capacity is the history's last day, %s (%d days before the snapshot): no source reported a current one; OSD ratios assumed (0.85, 0.95)",
+		day, age)}}
 	for _, s := range h.Series {
 		name, pool := strings.CutPrefix(s.Name, "ceph/pool/")
 		name, stored := strings.CutSuffix(name, "/stored")
 		if !pool || !stored || len(s.Days) == 0 || !s.Days[len(s.Days)-1].Date.Equal(total.Date) {
 			continue
 		}
-		p := collectors.Pool{Name: name, StoredBytes: int64(s.Days[len(s.Days)-1].Mean)}
-		if avail, ok := lastDay("ceph/pool/" + name + "/max_avail"); ok && avail.Date.Equal(total.Date) {
-			p.MaxAvailBytes = int64(avail.Mean)
+		// What a pool can hold is what it stores and what Ceph says can
+		// still be written to it: without the second, it is unknown.
+		avail, ok := lastDay("ceph/pool/" + name + "/max_avail")
+		if !ok || !avail.Date.Equal(total.Date) {
+			notes = append(notes, collectors.Note{Source: "snapshot", Message: fmt.Sprintf(
+				"pool %s: no ceph/pool/%s/max_avail on %s, so what it can hold is unknown; it is not planned", name, name, day)})
+			continue
 		}
-		c.Pools = append(c.Pools, p)
+		c.Pools = append(c.Pools, collectors.Pool{Name: name, StoredBytes: int64(s.Days[len(s.Days)-1].Mean), MaxAvailBytes: int64(avail.Mean)})
 	}
-	age := int(now.UTC().Truncate(24*time.Hour).Sub(total.Date).Hours() / 24)
-	return cephSource{c, []collectors.Note{{Source: "snapshot", Message: fmt.Sprintf(
-		"Ceph's capacity is the history's last day, %s (%d days before the snapshot): no source reported a current one; OSD ratios assumed (0.85, 0.95)",
-		total.Date.Format(time.DateOnly), age)}}, "history, last day " + total.Date.Format(time.DateOnly)}, true
+	return cephSource{c, notes, "history, last day " + day}, true
 }
 
 type cephSource struct {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/config"
+	"github.com/capplan/capplan/test/servertest"
 )
 
 func TestCephFromFirstSourceThatReports(t *testing.T) {
@@ -82,7 +83,8 @@ func TestCephFromHistory(t *testing.T) {
 		return collectors.Series{Name: name, Days: []collectors.Day{{Date: day.AddDate(0, 0, -1), Mean: v - 1}, {Date: day, Mean: v}}}
 	}
 	h := collectors.History{Series: []collectors.Series{series("ceph/raw_total", 6e12), series("ceph/raw_used", 1e12),
-		series("ceph/pool/rbd/stored", 3e11), series("ceph/pool/rbd/max_avail", 1.5e12), series("volumes/ceph-block/stored", 1)}}
+		series("ceph/pool/rbd/stored", 3e11), series("ceph/pool/rbd/max_avail", 1.5e12), series("volumes/ceph-block/stored", 1),
+		series("ceph/pool/cephfs/stored", 2e11)}}
 	cs, ok := cephFromHistory(h, day.AddDate(0, 0, 3).Add(9*time.Hour))
 	if !ok {
 		t.Fatal("no Ceph from the history")
@@ -91,10 +93,32 @@ func TestCephFromHistory(t *testing.T) {
 	if c.TotalBytes != 6e12 || c.UsedBytes != 1e12 || c.AvailBytes != 5e12 || len(c.Pools) != 1 || c.Pools[0].StoredBytes != 3e11 || c.Pools[0].MaxAvailBytes != 1.5e12 {
 		t.Errorf("ceph %+v", c)
 	}
-	if cs.source != "history, last day 2026-11-28" || len(cs.notes) != 1 || !strings.Contains(cs.notes[0].Message, "2026-11-28 (3 days before the snapshot)") {
+	if cs.source != "history, last day 2026-11-28" || len(cs.notes) != 2 || !strings.Contains(cs.notes[0].Message, "2026-11-28 (3 days before the snapshot)") {
 		t.Errorf("source %q, notes %+v", cs.source, cs.notes)
+	}
+	// A pool whose history has no max available bytes that day has no
+	// known capacity: left out and named, not planned against what it
+	// stores (which would put it at 100%).
+	if len(cs.notes) == 2 && !strings.Contains(cs.notes[1].Message, "pool cephfs: no ceph/pool/cephfs/max_avail on 2026-11-28") {
+		t.Errorf("note %q", cs.notes[1].Message)
 	}
 	if _, ok := cephFromHistory(collectors.History{}, day); ok {
 		t.Error("Ceph from an empty history")
+	}
+}
+
+// TestHistoryStandsInLast: a current source of Ceph (here the demo's)
+// wins over the history's last day, which stands in only when none
+// reports; a Prometheus that cannot be reached must not make the
+// history's pools outrank it.
+func TestHistoryStandsInLast(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	r := Request{Sources: config.Sources{Demo: true, Seed: 1, Prometheus: config.Prometheus{URL: "http://" + servertest.FreeAddr(t), HistoryDays: 90}}, Now: now}
+	snap, _, errs := Gather(context.Background(), r)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "prometheus") {
+		t.Fatalf("errors %v, want Prometheus'", errs)
+	}
+	if snap.Sources["ceph"] != "demo" || snap.Ceph == nil || len(snap.Ceph.Pools) == 0 || snap.Ceph.Pools[0].MaxAvailBytes == 0 {
+		t.Errorf("Ceph from %q: %+v; want the demo's, with max available bytes", snap.Sources["ceph"], snap.Ceph)
 	}
 }

@@ -5,6 +5,7 @@ package job
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,8 +31,17 @@ type planned struct {
 }
 
 // makePlan forecasts every resource and plans; a part that fails is a gap.
-func makePlan(s collectors.Snapshot, h collectors.History, cfg config.Planner, now time.Time, prev *report.Previous) planned {
+func makePlan(s collectors.Snapshot, h collectors.History, cfg config.Planner, now time.Time, earlier []report.Previous, failed []report.Gap) planned {
 	p := planned{plan: planner.Make(s, h, cfg, now)}
+	if len(failed) > 0 {
+		if i := slices.IndexFunc(earlier, func(e report.Previous) bool { return e.Complete }); i >= 0 {
+			holdStatuses(&p.plan, earlier[i], s, cfg.TargetMonths)
+		}
+	}
+	var prev *report.Previous
+	if len(earlier) > 0 {
+		prev = &earlier[0]
+	}
 	// History a source gave that the plan could not use is a gap: the
 	// report is missing what its reader would expect in it.
 	if d := p.plan.Dropped; len(d) > 0 {
@@ -56,6 +66,40 @@ func makePlan(s collectors.Snapshot, h collectors.History, cfg config.Planner, n
 	}
 	p.recommendations = planner.Recommend(p.plan, cfg.TargetMonths)
 	return p
+}
+
+// holdStatuses keeps an incomplete run from raising a resource's status
+// above the last complete report's on data it did not get: a resource
+// whose history ends before yesterday (its live source failed) or whose
+// capacity is the history's stand-in, and whose status would rise, is
+// unknown instead, with why. One whose data is fresh keeps its status:
+// what the run did get supports it.
+func holdStatuses(plan *planner.Plan, last report.Previous, s collectors.Snapshot, months int) {
+	was := map[string]string{}
+	for _, r := range last.Resources {
+		was[r.Name] = r.Status
+	}
+	recs := planner.Recommend(*plan, months)
+	yesterday := plan.Today.AddDate(0, 0, -1)
+	cephStandIn := strings.HasPrefix(s.Sources["ceph"], "history, last day ")
+	kept := plan.Projections[:0]
+	for _, pr := range plan.Projections {
+		status, before, known := report.Status(pr.Resource, recs), was[pr.Resource], was[pr.Resource] != ""
+		fresh := len(pr.History) > 0 && !pr.History[len(pr.History)-1].Date.Before(yesterday) && !(cephStandIn && pr.RawPerUnit > 0)
+		if !known || fresh || !report.Worse(status, before) {
+			kept = append(kept, pr)
+			continue
+		}
+		ends := "no day"
+		if n := len(pr.History); n > 0 {
+			ends = pr.History[n-1].Date.Format(time.DateOnly)
+		}
+		plan.Unknown = append(plan.Unknown, planner.Unknown{Resource: pr.Resource, Reason: fmt.Sprintf(
+			"this run is incomplete and this resource's data is not new (history to %s%s): %s would be raised above %s, the last complete report's (%s), on no new data",
+			ends, map[bool]string{true: ", capacity from the history's last day", false: ""}[cephStandIn && pr.RawPerUnit > 0],
+			status, before, last.Plan.Today.Format(time.DateOnly))})
+	}
+	plan.Projections = kept
 }
 
 // rendered is the render stage's product: the report's content, the
@@ -105,7 +149,11 @@ func renderPlan(s collectors.Snapshot, h collectors.History, cfg config.Planner,
 		ceph.SetUsable()
 		s.Ceph = &ceph
 	}
-	p := makePlan(s, h, cfg, generated, prev)
+	var earlier []report.Previous
+	if prev != nil {
+		earlier = []report.Previous{*prev}
+	}
+	p := makePlan(s, h, cfg, generated, earlier, nil)
 	rd := render(s, h, p, generated, templateDir, p.gaps)
 	r := rd.report
 	r.Gaps = append(r.Gaps, rd.gaps...)

@@ -13,6 +13,7 @@ import (
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/demo"
 	"github.com/capplan/capplan/config"
+	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/reportrepo"
 	"github.com/capplan/capplan/templates"
@@ -193,10 +194,60 @@ func TestDroppedHistoryIsAGap(t *testing.T) {
 	}
 	snap := collectors.Snapshot{Ceph: &collectors.Ceph{TotalBytes: 3e12, UsedBytes: 1e12, NearfullRatio: 0.85, FullRatio: 0.95}}
 	hist := collectors.History{Series: []collectors.Series{{Name: "ceph/pool/replicapool/stored", Unit: units.Bytes, Source: "prometheus", Days: days}}}
-	p := makePlan(snap, hist, config.Default().Planner, generated, nil)
+	p := makePlan(snap, hist, config.Default().Planner, generated, nil, nil)
 	if !slices.ContainsFunc(p.gaps, func(g report.Gap) bool {
 		return g.Stage == "plan" && strings.Contains(g.Error, "the history of ceph/pool/replicapool/stored was not planned")
 	}) {
 		t.Errorf("gaps %+v", p.gaps)
+	}
+}
+
+// TestIncompleteRunHoldsStatuses: a run with a failed source raises no
+// resource's status above the last complete report's on a history that
+// stopped before yesterday: the resource is unknown, with why, and gets
+// no recommendation. With yesterday's data the status stands: what the
+// run got supports it.
+func TestIncompleteRunHoldsStatuses(t *testing.T) {
+	snap, hist := demo.Cluster(1, generated)
+	failed := []report.Gap{{Stage: "collect", Error: "prometheus: connection refused"}}
+	cfg := config.Default().Planner
+	plain := makePlan(snap, hist, cfg, generated, nil, nil)
+	recs := planner.Recommend(plain.plan, cfg.TargetMonths)
+	if report.Status("cpu/usage", recs) != "critical" {
+		t.Fatalf("the demo's cpu/usage is %s on %s, the test wants it critical", report.Status("cpu/usage", recs), generated)
+	}
+	last := report.Previous{Complete: true, Plan: planner.Plan{Today: generated.AddDate(0, 0, -7)},
+		Resources: []report.Resource{{Name: "cpu/usage", Status: "ok"}, {Name: "memory/usage", Status: "ok"}}}
+
+	// Fresh data: the status stands.
+	p := makePlan(snap, hist, cfg, generated, []report.Previous{last}, failed)
+	if slices.ContainsFunc(p.plan.Unknown, func(u planner.Unknown) bool { return u.Resource == "cpu/usage" }) {
+		t.Errorf("cpu/usage made unknown on yesterday's data: %+v", p.plan.Unknown)
+	}
+	// A history that ends eight days ago: unknown, not critical.
+	stale := collectors.History{}
+	for _, s := range hist.Series {
+		s.Days = s.Days[:len(s.Days)-7]
+		stale.Series = append(stale.Series, s)
+	}
+	p = makePlan(snap, stale, cfg, generated, []report.Previous{last}, failed)
+	i := slices.IndexFunc(p.plan.Unknown, func(u planner.Unknown) bool { return u.Resource == "cpu/usage" })
+	if i < 0 || !strings.Contains(p.plan.Unknown[i].Reason, "would be raised above ok, the last complete report's (2026-11-16)") {
+		t.Fatalf("unknown %+v: want cpu/usage, held at the last complete report's ok", p.plan.Unknown)
+	}
+	for _, r := range p.recommendations {
+		if r.Resource == "cpu/usage" {
+			t.Errorf("a recommendation on an unknown resource: %+v", r)
+		}
+	}
+	// A last report that was itself incomplete is no reference, and a
+	// complete run holds nothing.
+	last.Complete = false
+	if p := makePlan(snap, stale, cfg, generated, []report.Previous{last}, failed); len(p.plan.Unknown) != 0 {
+		t.Errorf("held against an incomplete report: %+v", p.plan.Unknown)
+	}
+	last.Complete = true
+	if p := makePlan(snap, stale, cfg, generated, []report.Previous{last}, nil); len(p.plan.Unknown) != 0 {
+		t.Errorf("a complete run held statuses: %+v", p.plan.Unknown)
 	}
 }

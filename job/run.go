@@ -88,18 +88,18 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 	// Collect: the report repository's history and last report first, so
 	// that history keeps growing where Prometheus forgets.
 	var extra []collectors.History
-	var prev *report.Previous
+	var earlier []report.Previous
 	collectCtx, cancel := context.WithTimeout(ctx, c.Timeouts.Collect)
 	repo := reportrepo.New(c.Git, c.Secrets(), log)
 	if c.Git.URL != "" || c.Git.Dir != "" {
-		h, p, notes, err := repo.Read(collectCtx, now)
+		h, e, notes, err := repo.Read(collectCtx, now)
 		if err != nil {
 			gaps = append(gaps, report.Gap{Stage: "collect", Error: "history from the report repository: " + err.Error()})
 		}
 		if len(h.Series) > 0 {
 			extra = append(extra, h)
 		}
-		prev = p
+		earlier = e
 		for _, n := range notes {
 			log.Info("report repository", "note", n.Message)
 		}
@@ -112,7 +112,7 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 	}
 
 	p, err := within(ctx, c.Timeouts.Plan, func() planned {
-		return makePlan(snap, hist, c.Planner, now, prev)
+		return makePlan(snap, hist, c.Planner, now, earlier, gaps)
 	})
 	gaps = append(gaps, p.gaps...)
 	if err != nil {

@@ -10,12 +10,19 @@ import (
 	"github.com/capplan/capplan/planner"
 )
 
-// Previous is an earlier week's report as the week-over-week comparison
-// reads it: each resource's projection (capacity, last day, value at the
-// horizon, crossings) and the namespaces' requests.
+// Previous is an earlier week's report as later reports read it: for the
+// week-over-week comparison, each resource's projection (capacity, last
+// day, value at the horizon, crossings) and the namespaces' requests; for
+// the track record, the resources as the report gave them (the daily
+// forecasts with their bands) and its statuses.
 type Previous struct {
 	Plan     planner.Plan
 	Snapshot collectors.Snapshot
+	// Resources and Unknown are the report's own; Complete is false when
+	// a stage or a source of its run failed.
+	Resources []Resource
+	Unknown   []planner.Unknown
+	Complete  bool
 }
 
 // ReadPrevious reads an earlier report.json, of this schema or an earlier
@@ -63,5 +70,6 @@ func ReadPrevious(data []byte, name string) (Previous, error) {
 			Times: make([]time.Time, res.HorizonDays),
 		})
 	}
-	return Previous{Plan: plan, Snapshot: collectors.Snapshot{Namespaces: r.Summary.Namespaces}}, nil
+	return Previous{Plan: plan, Snapshot: collectors.Snapshot{Namespaces: r.Summary.Namespaces},
+		Resources: r.Resources, Unknown: r.Unknown, Complete: len(r.Gaps) == 0}, nil
 }

@@ -205,14 +205,7 @@ func Build(in Input) Report {
 				}
 			}
 		}
-		for _, rec := range in.Recommendations {
-			if rec.Resource == p.Resource && statusRank(string(rec.Severity)) < statusRank(res.Status) {
-				res.Status = string(rec.Severity)
-			}
-		}
-		if res.Status == "info" {
-			res.Status = "ok"
-		}
+		res.Status = Status(p.Resource, in.Recommendations)
 		r.Resources = append(r.Resources, res)
 	}
 	chartFiles(r.Resources)
@@ -234,6 +227,21 @@ func Build(in Input) Report {
 	}
 	return r
 }
+
+// Status is a resource's status: the most severe of the recommendations
+// about it, "ok" when there is none but information.
+func Status(resource string, recs []planner.Recommendation) string {
+	status := "ok"
+	for _, rec := range recs {
+		if s := string(rec.Severity); rec.Resource == resource && s != "info" && Worse(s, status) {
+			status = s
+		}
+	}
+	return status
+}
+
+// Worse tells whether status a is more severe than b.
+func Worse(a, b string) bool { return statusRank(a) < statusRank(b) }
 
 func statusRank(s string) int { return slices.Index([]string{"critical", "warning", "info", "ok"}, s) }
 

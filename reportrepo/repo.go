@@ -74,10 +74,14 @@ func (r *Repository) options(now time.Time) (gitOptions, error) {
 	return o, err
 }
 
-// Read reads the history committed to the repository and the last report
-// before now's day. A repository yet to be made, or without a commit, has
-// neither.
-func (r *Repository) Read(ctx context.Context, now time.Time) (collectors.History, *report.Previous, []collectors.Note, error) {
+// Earlier is how many earlier reports Read reads: a year of Mondays, what
+// a report's track record looks back over.
+const Earlier = 52
+
+// Read reads the history committed to the repository and the reports
+// before now's day, newest first, Earlier of them at most. A repository
+// yet to be made, or without a commit, has neither.
+func (r *Repository) Read(ctx context.Context, now time.Time) (collectors.History, []report.Previous, []collectors.Note, error) {
 	dir, name := r.git.Dir, r.git.Dir
 	if r.git.URL != "" {
 		o, err := r.options(now)
@@ -101,8 +105,8 @@ func (r *Repository) Read(ctx context.Context, now time.Time) (collectors.Histor
 		}
 		return h, nil, notes, err
 	}
-	prev, err := previous(dir, now)
-	return h, prev, notes, err
+	earlier, err := previous(dir, now)
+	return h, earlier, notes, err
 }
 
 // ReadHistory reads the history committed to the repository whose work
@@ -111,16 +115,21 @@ func ReadHistory(dir string) (collectors.History, []collectors.Note, error) {
 	return readHistory(dir, dir)
 }
 
-// previous reads the latest report.json before now's day.
-func previous(dir string, now time.Time) (*report.Previous, error) {
+// previous reads the report.json files before now's day, newest first,
+// Earlier of them at most.
+func previous(dir string, now time.Time) ([]report.Previous, error) {
 	days, err := reportDays(dir)
 	if err != nil {
 		return nil, err
 	}
 	today := dayDir(now)
+	var out []report.Previous
 	for _, d := range days {
 		if d >= today {
 			continue
+		}
+		if len(out) == Earlier {
+			break
 		}
 		name := d + "/report.json"
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
@@ -128,15 +137,15 @@ func previous(dir string, now time.Time) (*report.Previous, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		prev, err := report.ReadPrevious(data, name)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		return &prev, nil
+		out = append(out, prev)
 	}
-	return nil, nil
+	return out, nil
 }
 
 // HistoryJSON is history.json holding h alone, its days from keepDays

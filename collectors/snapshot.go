@@ -33,6 +33,9 @@ type Snapshot struct {
 	// ceph.json", "metrics.k8s.io", ...), keyed by part.
 	Sources map[string]string `json:"sources"`
 	Notes   []Note            `json:"notes,omitempty"`
+	// HistoryOnly is true when no cluster was to be read: a history is
+	// planned alone, against configured capacities.
+	HistoryOnly bool `json:"history_only,omitempty"`
 }
 
 // Resources is an amount of the resources a node offers or a pod asks

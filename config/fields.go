@@ -22,6 +22,21 @@ func (f Field) Env() string {
 	return "CAPPLAN_" + strings.ToUpper(strings.NewReplacer(".", "_").Replace(f.Key))
 }
 
+// Default is the setting's built-in value as a flag shows it; "" when it
+// has none.
+func (f Field) Default() string {
+	v := f.value
+	switch {
+	case v.IsZero():
+		return ""
+	case v.Type() == durationType:
+		return time.Duration(v.Int()).String()
+	case v.Kind() == reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
+	}
+	return fmt.Sprint(v.Interface())
+}
+
 // IsBool tells a switch, which as a flag takes no value.
 func (f Field) IsBool() bool { return f.value.Kind() == reflect.Bool }
 

@@ -110,6 +110,11 @@ func Demo(ctx context.Context, c config.Config, now time.Time, weeks int, log *s
 	if len(commit) > 12 {
 		commit = commit[:12]
 	}
-	fmt.Fprintf(&b, "Report: %s\nCommit: %s in %s\nNarrative: %s\n", filepath.Join(res.Dir, "report.md"), commit, c.Git.Dir, narrative)
+	if res.Changed {
+		commit += " in " + c.Git.Dir
+	} else {
+		commit = fmt.Sprintf("none new: %s in %s already holds this report", commit, c.Git.Dir)
+	}
+	fmt.Fprintf(&b, "Report: %s\nCommit: %s\nNarrative: %s\n", filepath.Join(res.Dir, "report.md"), commit, narrative)
 	return b.String(), runErr
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/collectors/sources"
 	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/reportrepo"
@@ -29,6 +30,9 @@ func Snapshot(ctx context.Context, c config.Config, now time.Time) (collectors.S
 // since.
 func Plan(ctx context.Context, c config.Config, now time.Time, previous, out string) (Result, error) {
 	start := time.Now()
+	if err := needsCapacities(c); err != nil {
+		return Result{}, err
+	}
 	snap, hist, err := Snapshot(ctx, c, now)
 	if err != nil {
 		return Result{}, err
@@ -52,5 +56,14 @@ func Plan(ctx context.Context, c config.Config, now time.Time, previous, out str
 	if err := reportrepo.WriteFiles(out, files); err != nil {
 		return Result{}, err
 	}
-	return Result{Report: r, Files: files, Dir: out, Duration: time.Since(start)}, nil
+	return Result{Report: r, Files: files, Dir: out, Duration: time.Since(start)}, outcome(r, len(r.Resources) == 0)
+}
+
+// needsCapacities refuses a history to be planned without a cluster and
+// without the capacities to plan it against: nothing could be planned.
+func needsCapacities(c config.Config) error {
+	if c.Demo || sources.ReadsCluster(c.Sources) || len(c.Capacities) > 0 {
+		return nil
+	}
+	return config.Error{Err: errors.New(`a history planned without a cluster needs a capacity for each series: give them in the configuration file (--config), as capacities: {"cpu/usage": 48, "ceph/stored": 2.0e12}, in the series' units (cores, bytes, bytes/s)`)}
 }

@@ -82,6 +82,9 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 	if !dryRun && c.Git.URL == "" && c.Git.Dir == "" {
 		return Result{}, config.Error{Err: errors.New("git.url or git.dir is needed to publish the report (or a dry run)")}
 	}
+	if err := needsCapacities(c); err != nil {
+		return Result{}, err
+	}
 	now = now.UTC()
 	var gaps []report.Gap
 
@@ -199,6 +202,17 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 		}
 		res.Dir, res.Duration = kept, time.Since(start)
 		return res, fmt.Errorf("%w: interrupted (%v)", ErrNotPublished, context.Cause(ctx))
+	}
+	if nothing && rep.Summary.Nodes == 0 {
+		// A report that plans nothing and has no snapshot holds nothing
+		// that was established: it is no week's report, and is set
+		// aside for reading, not committed.
+		kept, err := repo.SetAside(now, files)
+		if err != nil {
+			return res, fmt.Errorf("%w: it plans nothing, and it could not be set aside: %v", ErrNotPublished, err)
+		}
+		res.Dir, res.Duration = kept, time.Since(start)
+		return res, ErrNothingPlanned
 	}
 	res, err = publish(ctx, c, repo, rep, files, hist, now)
 	res.Report, res.Files = rep, files

@@ -233,7 +233,7 @@ func TestRunDegrades(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(md), "**This report is incomplete.** The collect stage failed: history from "+c.HistoryCSV) {
+	if !strings.Contains(string(md), "**This report is incomplete.** The collect stage failed: history: open "+c.HistoryCSV+": no such file") {
 		t.Errorf("report.md does not flag the gap:\n%.600s", md)
 	}
 	var js report.Report
@@ -267,6 +267,7 @@ func TestRunStageTimeout(t *testing.T) {
 func TestRunWithoutHistory(t *testing.T) {
 	c := config.Default()
 	c.Ollama.Enabled = false
+	c.Capacities = map[string]float64{"cpu/usage": 12}
 	c.HistoryCSV = filepath.Join(t.TempDir(), "history.csv")
 	if err := os.WriteFile(c.HistoryCSV, []byte("series,timestamp,value\n"), 0o644); err != nil {
 		t.Fatal(err)

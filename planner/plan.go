@@ -10,6 +10,8 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/config"
+	"github.com/capplan/capplan/forecast"
+	"github.com/capplan/capplan/units"
 )
 
 // Plan is what the planner concludes from one snapshot and its history.
@@ -133,7 +135,14 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			plan.unknown(tg.series, noCapacity)
 			continue
 		}
+		if why := implausible(hs, tg.capacity); why != "" {
+			plan.unknown(tg.series, why)
+			continue
+		}
 		p, err := project(hs, tg.capacity, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, models)
+		if err == nil {
+			err = beyond(p)
+		}
 		if err != nil {
 			plan.unknown(tg.series, strings.TrimPrefix(err.Error(), tg.series+": "))
 			continue
@@ -179,6 +188,56 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		plan.Notes = append(plan.Notes, err.Error())
 	}
 	return plan
+}
+
+// farBeyond is how many times its capacity a resource's history or
+// forecast may reach before the plan takes the data, or the capacity, for
+// wrong: no cluster runs at a hundred times what it has.
+const farBeyond = 100
+
+// implausible says why a history cannot be planned against capacity: a
+// negative amount (what is planned against a capacity never is one), or a
+// day far beyond the capacity; "" when it can be.
+func implausible(s collectors.Series, capacity float64) string {
+	for _, d := range s.Days {
+		day := d.Date.Format(time.DateOnly)
+		switch {
+		case d.Mean < 0 || d.Peak < 0:
+			return fmt.Sprintf("its history is negative on %s (%s): an amount planned against a capacity cannot be", day, units.Quantity(min(d.Mean, d.Peak), s.Unit))
+		case capacity > 0 && d.Peak > farBeyond*capacity:
+			return fmt.Sprintf("its history reaches %s on %s, %.0f times its capacity (%s): the data or the capacity is wrong", units.Quantity(d.Peak, s.Unit), day, d.Peak/capacity, units.Quantity(capacity, s.Unit))
+		}
+	}
+	return ""
+}
+
+// beyond is an error when a figure of the projection is not a finite
+// number, or its forecast leaves any plausible range (farBeyond times the
+// capacity): a forecast that runs away plans nothing.
+func beyond(p Projection) error {
+	limit := farBeyond * p.Capacity
+	check := func(what string, vs []float64) error {
+		for _, v := range vs {
+			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > limit {
+				return fmt.Errorf("%s: its %s reaches %s, beyond %d times its capacity: the forecast ran away", p.Resource, what, units.Quantity(v, p.Unit), farBeyond)
+			}
+		}
+		return nil
+	}
+	for _, f := range []struct {
+		what string
+		fc   forecast.Forecast
+	}{{"daily forecast", p.Mean}, {"forecast of daily peaks", p.Peak}, {"monthly forecast", p.MonthlyMean}, {"monthly forecast of peaks", p.MonthlyPeak}} {
+		if err := check(f.what, f.fc.Mean); err != nil {
+			return err
+		}
+		for _, b := range append(slices.Clone(f.fc.Lower), f.fc.Upper...) {
+			if err := check(f.what+"'s interval", b); err != nil {
+				return err
+			}
+		}
+	}
+	return check("level now", []float64{p.Today, p.TodayPeak, p.AtHorizon})
 }
 
 // noCapacity is why a series with a history is not planned without one.

@@ -6,6 +6,7 @@ package report
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"time"
 
@@ -46,15 +47,29 @@ type Report struct {
 	ComparedWith string            `json:"compared_with,omitempty"`
 	Sources      map[string]string `json:"sources"`
 	Notes        []collectors.Note `json:"notes"`
+	// Stale, when the history planned on ends before the day before the
+	// report, says when and how long before.
+	Stale *Stale `json:"stale_history,omitempty"`
 	// Gaps are the stages of the run that failed; the report stands on
 	// what the others produced.
 	Gaps      []Gap      `json:"gaps"`
 	Narrative *Narrative `json:"narrative,omitempty"`
 }
 
+// Stale is a history that ends days before its report: its "now" is the
+// week to Through, and its forecasts begin the day after.
+type Stale struct {
+	Through    string `json:"through"` // YYYY-MM-DD, the latest day any planned resource's history has
+	DaysBefore int    `json:"days_before"`
+}
+
 // Summary is the cluster at a glance.
 type Summary struct {
 	Nodes int `json:"nodes"`
+	// HistoryOnly is true when no cluster was to be read (a history
+	// planned alone); with no node and not HistoryOnly, the cluster's
+	// snapshot failed.
+	HistoryOnly bool `json:"history_only,omitempty"`
 	// Allocatable is of the nodes that take pods; NotCapacity names the
 	// others (NotReady, cordoned or tainted NoSchedule).
 	Allocatable collectors.Resources `json:"allocatable"`
@@ -156,7 +171,7 @@ func Build(in Input) Report {
 	for _, n := range in.Plan.Notes {
 		r.Notes = append(r.Notes, collectors.Note{Source: "planner", Message: n})
 	}
-	r.Summary.Nodes, r.Summary.Ceph = len(s.Nodes), s.Ceph
+	r.Summary.Nodes, r.Summary.Ceph, r.Summary.HistoryOnly = len(s.Nodes), s.Ceph, s.HistoryOnly
 	var use collectors.Resources
 	haveUse := len(s.Nodes) > 0
 	for _, n := range s.Nodes {
@@ -209,6 +224,7 @@ func Build(in Input) Report {
 		r.Resources = append(r.Resources, res)
 	}
 	chartFiles(r.Resources)
+	r.Stale = stale(in.Plan)
 	// Empty lists stay lists in the JSON, as the schema says.
 	if r.Options == nil {
 		r.Options = []planner.Evaluation{}
@@ -226,6 +242,22 @@ func Build(in Input) Report {
 		r.Gaps = []Gap{}
 	}
 	return r
+}
+
+// stale is the plan's history's end when it is before the day before the
+// plan's day: the latest day any projection's history has.
+func stale(p planner.Plan) *Stale {
+	var through time.Time
+	for _, pr := range p.Projections {
+		if n := len(pr.History); n > 0 && pr.History[n-1].Date.After(through) {
+			through = pr.History[n-1].Date
+		}
+	}
+	days := int(math.Round(p.Today.Sub(through).Hours() / 24))
+	if through.IsZero() || days <= 1 {
+		return nil
+	}
+	return &Stale{Through: through.Format(time.DateOnly), DaysBefore: days}
 }
 
 // Status is a resource's status: the most severe of the recommendations

@@ -161,6 +161,18 @@ func (r *Repository) Keep(now time.Time, files []File) (string, error) {
 	return keepPending(r.git.Dir, now, files)
 }
 
+// SetAside keeps a report of now's day that is not to be published (it
+// plans nothing) in the work directory's unpublished/, in place of any set
+// aside that day, and returns where: it is never committed, and the next
+// run does not publish it.
+func (r *Repository) SetAside(now time.Time, files []File) (string, error) {
+	dir := filepath.Join(r.git.Dir, "unpublished", filepath.FromSlash(dayDir(now)))
+	if err := os.RemoveAll(dir); err != nil {
+		return dir, err
+	}
+	return dir, WriteFiles(dir, files)
+}
+
 // Published says what Publish did.
 type Published struct {
 	// Dir is where the report is: in the repository without a remote,

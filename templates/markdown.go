@@ -61,6 +61,7 @@ func Funcs() template.FuncMap {
 		"q":     units.Quantity,
 		"float": func(v int64) float64 { return float64(v) },
 		"neg":   func(v float64) float64 { return -v },
+		"sub":   func(a, b int) int { return a - b },
 		"pct": func(v, of float64) string {
 			if of <= 0 {
 				return "—"

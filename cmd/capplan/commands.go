@@ -149,6 +149,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *weeks == 0 && given(fs, "weeks") {
+		return fmt.Errorf("%w: --weeks 0: want 1 to %d", errUsage, job.MaxDemoWeeks)
+	}
 	f.set["demo"] = "true"
 	if _, ok := f.set["git-dir"]; !ok {
 		f.set["git-dir"] = "capplan-demo"

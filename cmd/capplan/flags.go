@@ -34,6 +34,8 @@ func (f *configFlags) register(fs *flag.FlagSet, keep func(config.Field) bool, w
 		} else {
 			fs.Func(fd.Flag, usage, record)
 		}
+		// --help shows the built-in value.
+		fs.Lookup(fd.Flag).DefValue = fd.Default()
 	}
 }
 

@@ -85,7 +85,11 @@ func parse(data []byte, name string) ([]Series, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.finish()
+	series, err := p.finish()
+	if err == nil && !slices.ContainsFunc(series, func(s Series) bool { return len(s.Values) > 0 }) {
+		err = fmt.Errorf("%s: no observation under the header: nothing to read", name)
+	}
+	return series, err
 }
 
 // records yields a file's records with the line each starts on.

@@ -18,7 +18,10 @@ func TestHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, notes := History(series, "csv file seed.csv")
+	h, notes, err := History(series, "seed.csv", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
 	got := map[string]collectors.Series{}
 	for _, s := range h.Series {
 		got[s.Name] = s
@@ -57,7 +60,10 @@ func TestHistoryKnowsCapplanUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, notes := History(series, "csv file long.csv")
+	h, notes, err := History(series, "long.csv", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := map[string]string{"cpu/usage": units.Cores, "node/a/memory/usage": units.Bytes, "ceph/stored": units.Bytes,
 		"network/receive": units.BytesPerSecond, "queue/depth": ""}
 	for _, s := range h.Series {

@@ -68,10 +68,11 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	// ceph df (in Rook's toolbox, or a file), the Ceph mgr's metrics in
 	// Prometheus, and last the demo.
 	var cephs []cephSource
-	if readsCluster(s.Sources) {
+	if ReadsCluster(s.Sources) {
 		cephs = cluster(ctx, s.Sources, now, &snap, gap)
 	} else if !s.Demo {
-		snap.Sources["kubernetes"] = "none: a history file without a kubeconfig or context is planned alone, against the planner configuration's capacities"
+		snap.Sources["kubernetes"] = "none: a history file without a kubeconfig or context is planned alone, against the configuration's capacities"
+		snap.HistoryOnly = true
 	}
 	// Histories in order of preference where they tie: live Prometheus,
 	// then a file, then the demo; recorded ones extend them.
@@ -97,11 +98,15 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 		snap.Notes = append(snap.Notes, notes...)
 	}
 	if s.HistoryCSV != "" {
+		// The file's errors name it, with the line.
 		series, err := csvfile.ReadFile(s.HistoryCSV)
 		if err != nil {
-			gap("history from %s: %v", s.HistoryCSV, err)
+			gap("history: %v", err)
 		} else {
-			h, notes := csvfile.History(series, "csv file "+s.HistoryCSV)
+			h, notes, err := csvfile.History(series, s.HistoryCSV, now)
+			if err != nil {
+				gap("history: %v", err)
+			}
 			histories = append(histories, h)
 			snap.Notes = append(snap.Notes, notes...)
 		}
@@ -172,6 +177,9 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	switch {
 	case s.ClusterName != "":
 		snap.Cluster = s.ClusterName
+	case snap.Cluster == "" && ReadsCluster(s.Sources):
+		// The snapshot failed: the cluster is named by what was to be read.
+		snap.Cluster = clusterAsked(s.Sources)
 	case snap.Cluster == "" && s.HistoryCSV != "":
 		snap.Cluster = filepath.Base(s.HistoryCSV)
 	}
@@ -187,12 +195,12 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	return snap, hist.Redacted(red), errs
 }
 
-// readsCluster tells whether the snapshot is taken from a Kubernetes API
+// ReadsCluster tells whether the snapshot is taken from a Kubernetes API
 // server: with a kubeconfig or context given, inside a pod, or when no
 // history file is given (the default kubeconfig is then the only source
 // meant). A history file alone is planned without a cluster, against the
-// planner configuration's capacities.
-func readsCluster(s config.Sources) bool {
+// configuration's capacities.
+func ReadsCluster(s config.Sources) bool {
 	switch {
 	case s.Demo:
 		return false
@@ -216,6 +224,21 @@ func before(h collectors.History, now time.Time) collectors.History {
 		out.Series = append(out.Series, s)
 	}
 	return out
+}
+
+// clusterAsked names the cluster the sources were to read, where its
+// snapshot failed: by the kubeconfig's context, the kubeconfig, or the API
+// server of the pod the run is in.
+func clusterAsked(s config.Sources) string {
+	switch {
+	case s.Context != "":
+		return "context " + s.Context
+	case s.Kubeconfig != "":
+		return "kubeconfig " + s.Kubeconfig
+	case os.Getenv("KUBERNETES_SERVICE_HOST") != "":
+		return "the in-cluster API server"
+	}
+	return "the default kubeconfig's current context"
 }
 
 // restConfig finds the cluster (kube.Config) and sets the client's rate

@@ -182,8 +182,10 @@ func risks(r report.Report) string {
 			s += "; Ceph: " + n.Ceph.Message
 		}
 		parts = append(parts, s+".")
-	} else if r.Summary.Nodes == 0 {
+	} else if r.Summary.Nodes == 0 && r.Summary.HistoryOnly {
 		parts = append(parts, "The loss of a node was not evaluated: there is no cluster snapshot, only a history.")
+	} else if r.Summary.Nodes == 0 {
+		parts = append(parts, "The loss of a node was not evaluated: the cluster's snapshot could not be taken.")
 	} else {
 		parts = append(parts, "The loss of a node was not evaluated.")
 	}

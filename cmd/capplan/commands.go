@@ -64,6 +64,7 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlagSet("snapshot", "[--demo | --kubeconfig FILE --context NAME] [--ceph-df FILE] [--prometheus-url URL] [--history-git DIR] [--history-csv FILE] [--format table|json]",
 		"Prints what the cluster holds now: nodes, requests, limits, usage, volume claims, pressure events and Ceph capacity.", stderr)
 	format := fs.String("format", "table", "output format: table or json")
+	at := nowFlag(fs)
 	var f configFlags
 	f.register(fs, config.Field.IsSource, false)
 	if err := parseFlags(fs, args); err != nil {
@@ -77,7 +78,11 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	snap, hist, err := job.Snapshot(ctx, cfg, time.Now().UTC())
+	now, err := at()
+	if err != nil {
+		return err
+	}
+	snap, hist, err := job.Snapshot(ctx, cfg, now)
 	if err != nil {
 		return err
 	}
@@ -92,6 +97,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.register(fs, func(fd config.Field) bool { return fd.IsSource() || fd.Key == "template_dir" }, false)
 	out := fs.String("out", "", "directory to write report.json, report.md and the charts into (required)")
 	previous := fs.String("previous", "", "last week's report.json, to say what changed since")
+	at := nowFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -102,7 +108,11 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	res, err := job.Plan(ctx, cfg, time.Now().UTC(), *previous, *out)
+	now, err := at()
+	if err != nil {
+		return err
+	}
+	res, err := job.Plan(ctx, cfg, now, *previous, *out)
 	if err != nil {
 		return err
 	}
@@ -117,6 +127,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlagSet("run", "[--config FILE] [--dry-run [--out DIR|-]] [flags]", "", stderr)
 	dryRun := fs.Bool("dry-run", false, "write the report to --out (default: report.md to stdout) and publish nothing")
 	out := fs.String("out", "-", "directory for a dry run's files, or - for report.md on stdout")
+	at := nowFlag(fs)
 	var f configFlags
 	f.register(fs, all, true)
 	if err := parseFlags(fs, args); err != nil {
@@ -127,7 +138,11 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	log := job.Logger(stderr, cfg)
-	res, err := job.Run(ctx, cfg, time.Now(), *dryRun, *out, log)
+	now, err := at()
+	if err != nil {
+		return err
+	}
+	res, err := job.Run(ctx, cfg, now, *dryRun, *out, log)
 	res.Log(log, err)
 	if err != nil {
 		return err

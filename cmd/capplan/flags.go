@@ -2,7 +2,9 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
+	"time"
 
 	"github.com/capplan/capplan/config"
 )
@@ -45,3 +47,22 @@ func (f *configFlags) load() (config.Config, error) {
 
 // all keeps every setting.
 func all(config.Field) bool { return true }
+
+// nowFlag defines --now on fs, the moment a command runs as of, and
+// returns what it says: the wall clock when not given.
+func nowFlag(fs *flag.FlagSet) func() (time.Time, error) {
+	s := fs.String("now", "", "run as of `TIME`, RFC 3339 (2026-11-30T09:00:00Z): history after it is left out, dates count from it, the report is dated by it (default: the wall clock)")
+	return func() (time.Time, error) {
+		if *s == "" {
+			return time.Now(), nil
+		}
+		t, err := time.Parse(time.RFC3339, *s)
+		switch {
+		case err != nil:
+			return t, fmt.Errorf("%w: --now %q: want RFC 3339, 2026-11-30T09:00:00Z", errUsage, *s)
+		case t.After(time.Now()):
+			return t, fmt.Errorf("%w: --now %s is in the future: no history reaches it", errUsage, *s)
+		}
+		return t, nil
+	}
+}

@@ -154,3 +154,48 @@ func TestDemoFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestNow: --now makes a plan as of that moment whatever day it is run:
+// history after it left out (and said), the report dated by it, the same
+// report byte for byte twice.
+func TestNow(t *testing.T) {
+	t.Setenv("KUBERNETES_SERVICE_HOST", "")
+	dir := t.TempDir()
+	now := time.Now().UTC()
+	csv := filepath.Join(dir, "h.csv")
+	if err := os.WriteFile(csv, []byte(history(90, now, nil)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "cfg.yaml")
+	if err := os.WriteFile(cfg, []byte("capacities: {\"cpu/usage\": 36}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	as := now.AddDate(0, 0, -30).Truncate(24 * time.Hour).Add(9 * time.Hour)
+	var reports []string
+	for i := range 2 {
+		out := filepath.Join(dir, fmt.Sprint(i))
+		code, _, stderr := capplan(t, "plan", "--history-csv", csv, "--config", cfg, "--out", out, "--now", as.Format(time.RFC3339))
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		js, err := os.ReadFile(filepath.Join(out, "report.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		reports = append(reports, string(js))
+	}
+	if reports[0] != reports[1] {
+		t.Error("two plans as of one moment differ")
+	}
+	for _, want := range []string{`"date": "` + as.Format(time.DateOnly) + `"`, `"generated": "` + as.Format(time.RFC3339) + `"`,
+		"day(s) of history from " + as.Format(time.DateOnly) + " on left out: the report is as of " + as.Format(time.RFC3339)} {
+		if !strings.Contains(reports[0], want) {
+			t.Errorf("report.json lacks %s", want)
+		}
+	}
+	for arg, want := range map[string]string{"2026-13-01": "want RFC 3339", now.AddDate(0, 0, 2).Format(time.RFC3339): "is in the future"} {
+		if code, _, stderr := capplan(t, "plan", "--demo", "--out", filepath.Join(dir, "x"), "--now", arg); code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("--now %s: exit %d, %s", arg, code, stderr)
+		}
+	}
+}

@@ -103,7 +103,9 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 		if err != nil {
 			gap("history: %v", err)
 		} else {
-			h, notes, err := csvfile.History(series, s.HistoryCSV, now)
+			// Observations after the present are refused; those after an
+			// earlier moment the run is as of are left out below.
+			h, notes, err := csvfile.History(series, s.HistoryCSV, time.Now())
 			if err != nil {
 				gap("history: %v", err)
 			}
@@ -123,11 +125,18 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	}
 	live, notes := collectors.Merge(histories...)
 	snap.Notes = append(snap.Notes, notes...)
+	// A report as of an earlier moment (--now, a replayed week) plans on
+	// what was known then: the days from its own day on are left out, the
+	// recorded ones silently (later runs recorded them), the live ones
+	// said, as is a day not yet over.
+	live, cut := before(live, now)
+	if cut > 0 {
+		snap.Notes = append(snap.Notes, collectors.Note{Source: "snapshot", Message: fmt.Sprintf(
+			"%d day(s) of history from %s on left out: the report is as of %s", cut, now.UTC().Format(time.DateOnly), now.UTC().Format(time.RFC3339))})
+	}
 	past, notes := collectors.Merge(recorded...)
 	snap.Notes = append(snap.Notes, notes...)
-	// A report of an earlier day (a replayed week) plans on what was
-	// known then: recorded days from its own day on are left out.
-	past = before(past, now)
+	past, _ = before(past, now)
 	hist, notes := collectors.Stitch(past, live)
 	snap.Notes = append(snap.Notes, notes...)
 	if s.CephDF != "" {
@@ -210,20 +219,23 @@ func ReadsCluster(s config.Sources) bool {
 	return s.HistoryCSV == "" && s.HistoryGit == ""
 }
 
-// before is h without the days from now's (UTC) day on.
-func before(h collectors.History, now time.Time) collectors.History {
+// before is h without the days from now's (UTC) day on, and how many it
+// left out.
+func before(h collectors.History, now time.Time) (collectors.History, int) {
 	day := now.UTC().Truncate(24 * time.Hour)
 	out := collectors.History{Series: make([]collectors.Series, 0, len(h.Series))}
+	cut := 0
 	for _, s := range h.Series {
 		n := len(s.Days)
 		for n > 0 && !s.Days[n-1].Date.Before(day) {
 			n--
 		}
+		cut += len(s.Days) - n
 		// A series left with no day is kept: it says it was recorded.
 		s.Days = s.Days[:n]
 		out.Series = append(out.Series, s)
 	}
-	return out
+	return out, cut
 }
 
 // clusterAsked names the cluster the sources were to read, where its

@@ -167,6 +167,15 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			plan.Dropped = append(plan.Dropped, hs.Name)
 		}
 	}
+	if s.Ceph == nil && len(s.Nodes) > 0 {
+		// A cluster whose Ceph no source reported this run: its history's
+		// Ceph quantities have no capacity today.
+		for _, name := range []string{"ceph/raw_used", "ceph/stored"} {
+			if hs, ok := series[name]; ok && len(hs.Days) > 0 && !planned[name] {
+				plan.unknown(name, "no source reported Ceph's capacity this run")
+			}
+		}
+	}
 	if len(s.Nodes) == 0 && s.Ceph == nil {
 		// Planned from a history alone: each series without a capacity
 		// is named, and there is no node to lose.

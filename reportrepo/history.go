@@ -70,7 +70,12 @@ func marshal(h collectors.History) ([]byte, error) {
 			through = s.Days[n-1].Date
 		}
 	}
-	head, err := json.Marshal(map[string]string{"schema": historySchema, "through": through.UTC().Format(time.DateOnly)})
+	// A history without a day has no last day: no zero date is written.
+	fields := map[string]string{"schema": historySchema}
+	if !through.IsZero() {
+		fields["through"] = through.UTC().Format(time.DateOnly)
+	}
+	head, err := json.Marshal(fields)
 	if err != nil {
 		return nil, err
 	}

@@ -275,3 +275,20 @@ func TestMarshalWritesAsEncodingJSON(t *testing.T) {
 		t.Errorf("NaN: %v", err)
 	}
 }
+
+// TestNoZeroDate: a history without a day is written without a last day,
+// never as 0001-01-01, and reads back.
+func TestNoZeroDate(t *testing.T) {
+	for _, h := range []collectors.History{{}, {Series: []collectors.Series{{Name: "cpu/usage", Unit: "cores", Source: "x"}}}} {
+		data, err := marshal(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), "0001-01-01") || strings.Contains(string(data), "through") {
+			t.Errorf("written %s", data)
+		}
+		if back, err := unmarshal(data, "history.json"); err != nil || len(back.Series) != len(h.Series) {
+			t.Errorf("read back %+v, %v", back, err)
+		}
+	}
+}

@@ -82,7 +82,7 @@ func TestSnapshotErrors(t *testing.T) {
 		{[]string{"snapshot", "--demo", "--history-git", "no-such-repo"}, 1, "report repository no-such-repo"},
 		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-basic-auth-file", "../../README.md"}, 2, "want one line, user:password"},
 		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-queries", "../../README.md"}, 1, "prometheus queries ../../README.md"},
-		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1"}, 1, "prometheus http://127.0.0.1:1: cpu/usage"},
+		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1"}, 1, "prometheus http://127.0.0.1:1: stopped answering at cpu/usage, 0 series read before: "},
 		{[]string{"snapshot", "--demo", "--prometheus-url", "http://127.0.0.1:1", "--prometheus-token-file", "no-such-token"}, 2, "no-such-token"},
 		{[]string{"snapshot", "--demo", "--ceph-df", "../../docs/examples/resource_metrics.csv"}, 1, "resource_metrics.csv: not ceph df JSON"},
 	} {

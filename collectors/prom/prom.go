@@ -6,6 +6,7 @@ package prom
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -41,6 +42,13 @@ type Query struct {
 // poolName joins the Ceph mgr's per-pool series, which carry only
 // pool_id, with the pool names in ceph_pool_metadata.
 const poolName = ` * on(pool_id) group_left(name) ceph_pool_metadata`
+
+// byNode labels a node-exporter expression, whose series carry only the
+// scrape's instance, with the machine's name from node_uname_info, which
+// is the Kubernetes node's on every usual install.
+func byNode(expr string) string {
+	return `label_replace((` + expr + `) * on(instance) group_left(nodename) node_uname_info, "node", "$1", "nodename", "(.*)")`
+}
 
 // activePods keeps kube-state-metrics' per-container series of pods that
 // hold resources: it also exports finished pods' requests.
@@ -81,7 +89,9 @@ var DefaultQueries = []Query{
 	{Series: "cpu/allocatable", Unit: units.Cores, Exporter: ksm2, Expr: `sum(kube_node_status_allocatable{resource="cpu"})`},
 	{Series: "cpu/allocatable", Unit: units.Cores, Exporter: ksm1, Expr: `sum(kube_node_status_allocatable_cpu_cores)`},
 	{Series: "node/{node}/cpu/usage", Unit: units.Cores, Label: "node", Exporter: cadvisor, Expr: `rate(container_cpu_usage_seconds_total{container!="", image!=""}[15m])`},
+	{Series: "node/{node}/cpu/usage", Unit: units.Cores, Label: "node", Exporter: nodeExporter, Expr: byNode(`rate(node_cpu_seconds_total{mode!~"idle|iowait|steal"}[15m])`)},
 	{Series: "node/{node}/memory/usage", Unit: units.Bytes, Label: "node", Exporter: cadvisor, Expr: `container_memory_working_set_bytes{container!="", image!=""}`},
+	{Series: "node/{node}/memory/usage", Unit: units.Bytes, Label: "node", Exporter: nodeExporter, Expr: byNode(`node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes`)},
 	{Series: "node/{node}/cpu/requests", Unit: units.Cores, Label: "node", Exporter: ksm2, Expr: `kube_pod_container_resource_requests{resource="cpu"}` + activePods},
 	{Series: "node/{node}/cpu/requests", Unit: units.Cores, Label: "node", Exporter: ksm1, Expr: `kube_pod_container_resource_requests_cpu_cores` + activePods},
 	{Series: "node/{node}/memory/requests", Unit: units.Bytes, Label: "node", Exporter: ksm2, Expr: `kube_pod_container_resource_requests{resource="memory"}` + activePods},
@@ -165,6 +175,10 @@ func New(o Options) (*Collector, error) {
 		redact: redact.New([]string{o.URL}, o.BearerToken, o.Password)}, nil
 }
 
+// ErrStopped is a server that stopped answering (its connection failed,
+// not a query): nothing more can be read from it this run.
+var ErrStopped = errors.New("stopped answering")
+
 // maxPoints is Prometheus' limit on the points of one series in a range
 // query; longer ranges are split.
 const maxPoints = 11000
@@ -173,7 +187,10 @@ const maxPoints = 11000
 // come from avg_over_time and max_over_time over a subquery evaluated a
 // second before the day ends, so that the window holds that day's samples
 // and none of the next. A query without data, or with days missing, leaves
-// a note; a failed query fails the history.
+// a note. Each series stands on its own: one whose query Prometheus
+// refuses or fails is left out and named in the error, the others are
+// kept; a server that stops answering (a connection, not a query, that
+// fails) ends the reading, and what was read before stands.
 func (c *Collector) History(ctx context.Context, now time.Time) (collectors.History, []collectors.Note, error) {
 	today := now.UTC().Truncate(24 * time.Hour)
 	first := today.AddDate(0, 0, -c.opts.Days)
@@ -183,7 +200,18 @@ func (c *Collector) History(ctx context.Context, now time.Time) (collectors.Hist
 	note := func(format string, args ...any) {
 		notes = append(notes, collectors.Note{Source: source, Message: fmt.Sprintf(format, args...)})
 	}
-	for _, group := range alternatives(c.opts.Queries) {
+	groups := alternatives(c.opts.Queries)
+	var failed []string
+	fail := func(q Query, err error) error {
+		err = c.redact.Error(err)
+		if errors.As(err, new(*v1.Error)) {
+			failed = append(failed, fmt.Sprintf("%s: %v", q.Series, err))
+			return nil
+		}
+		return fmt.Errorf("prometheus %s: %w at %s, %d series read before: %w", c.name, ErrStopped, q.Series, len(hist.Series), err)
+	}
+series:
+	for _, group := range groups {
 		var q Query
 		var means, peaks map[string]map[time.Time]float64
 		var tried []string
@@ -198,7 +226,10 @@ func (c *Collector) History(ctx context.Context, now time.Time) (collectors.Hist
 			window := fmt.Sprintf("[1d:%s]", model.Duration(c.opts.Resolution))
 			var err error
 			if means, err = c.daily(ctx, "avg_over_time(("+expr+")"+window+")", q.Label, first, today); err != nil {
-				return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.name, q.Series, c.redact.Error(err))
+				if err := fail(q, err); err != nil {
+					return hist, notes, err
+				}
+				continue series
 			}
 			if len(means) == 0 {
 				// No data: the peaks would be none either.
@@ -206,7 +237,10 @@ func (c *Collector) History(ctx context.Context, now time.Time) (collectors.Hist
 				continue
 			}
 			if peaks, err = c.daily(ctx, "max_over_time(("+expr+")"+window+")", q.Label, first, today); err != nil {
-				return hist, notes, fmt.Errorf("prometheus %s: %s: %w", c.name, q.Series, c.redact.Error(err))
+				if err := fail(q, err); err != nil {
+					return hist, notes, err
+				}
+				continue series
 			}
 			break
 		}
@@ -249,6 +283,9 @@ func (c *Collector) History(ctx context.Context, now time.Time) (collectors.Hist
 				hist.Series = append(hist.Series, s)
 			}
 		}
+	}
+	if len(failed) > 0 {
+		return hist, notes, fmt.Errorf("prometheus %s: %d of %d queries failed, their series left out: %s", c.name, len(failed), len(groups), strings.Join(failed, "; "))
 	}
 	return hist, notes, nil
 }

@@ -1,16 +1,22 @@
 package prom
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -353,15 +359,16 @@ func TestExporterSets(t *testing.T) {
 	}{
 		{"node-exporter only", map[string]func(float64) float64{
 			// 0.75 + 0.25 cores busy, idle and iowait not counted.
-			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="user"}`:   func(s float64) float64 { return 0.75 * s },
-			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="system"}`: func(s float64) float64 { return 0.25 * s },
-			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="idle"}`:   func(s float64) float64 { return 10 * s },
-			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="iowait"}`: func(s float64) float64 { return 2 * s },
-			`node_memory_MemTotal_bytes{instance="n1:9100"}`:                   constant(64 * gib),
-			`node_memory_MemAvailable_bytes{instance="n1:9100"}`:               constant(40 * gib),
-		}, map[string]float64{"cpu/usage": 1, "memory/usage": 24 * gib},
-			map[string]string{"cpu/usage": "node-exporter", "memory/usage": "node-exporter"},
-			[]string{"cpu/usage from node-exporter", "no data from cAdvisor"}},
+			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="user"}`:    func(s float64) float64 { return 0.75 * s },
+			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="system"}`:  func(s float64) float64 { return 0.25 * s },
+			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="idle"}`:    func(s float64) float64 { return 10 * s },
+			`node_cpu_seconds_total{cpu="0",instance="n1:9100",mode="iowait"}`:  func(s float64) float64 { return 2 * s },
+			`node_memory_MemTotal_bytes{instance="n1:9100"}`:                    constant(64 * gib),
+			`node_memory_MemAvailable_bytes{instance="n1:9100"}`:                constant(40 * gib),
+			`node_uname_info{instance="n1:9100",nodename="n1",release="6.1.0"}`: constant(1),
+		}, map[string]float64{"cpu/usage": 1, "memory/usage": 24 * gib, "node/n1/cpu/usage": 1, "node/n1/memory/usage": 24 * gib},
+			map[string]string{"cpu/usage": "node-exporter", "memory/usage": "node-exporter", "node/n1/cpu/usage": "node-exporter", "node/n1/memory/usage": "node-exporter"},
+			[]string{"cpu/usage from node-exporter", "no data from cAdvisor", "node/{node}/cpu/usage from node-exporter"}},
 		{"cAdvisor and kube-state-metrics v1", map[string]func(float64) float64{
 			`container_cpu_usage_seconds_total{container="app",image="shop:1",namespace="a",node="n1",pod="p1"}`: func(s float64) float64 { return 1.5 * s },
 			`kube_pod_container_resource_requests_cpu_cores{container="app",namespace="a",node="n1",pod="p1"}`:   constant(0.5),
@@ -454,5 +461,100 @@ func TestCephStale(t *testing.T) {
 	want := fmt.Sprintf("Ceph's capacity is as of %s UTC, 6h5m0s before the snapshot", now.Add(-5*time.Minute).Format("2006-01-02 15:04"))
 	if !slices.ContainsFunc(notes, func(n collectors.Note) bool { return strings.Contains(n.Message, want) }) {
 		t.Errorf("no note says %q: %v", want, notes)
+	}
+}
+
+// faulty stands between the collector and a real Prometheus and breaks
+// the queries whose text holds a key of faults: 500, a malformed body, or
+// after stop queries the connection itself, as a server that dies does.
+func faulty(t *testing.T, target string, faults map[string]string, stop int) string {
+	t.Helper()
+	u, err := neturl.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The query, read without taking the body from the proxy.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Error(err)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		form, _ := neturl.ParseQuery(string(body))
+		query := form.Get("query") + r.URL.Query().Get("query")
+		if stop > 0 && int(n.Add(1)) > stop {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
+		for key, fault := range faults {
+			if strings.Contains(query, key) {
+				switch fault {
+				case "500":
+					http.Error(w, "upstream broke", http.StatusInternalServerError)
+				case "malformed":
+					w.Header().Set("Content-Type", "application/json")
+					fmt.Fprint(w, `{"status":"success","data":{"resultType":"matrix","result":[{"metric":`)
+				}
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestQueriesFailOneByOne: against a real Prometheus, a query answered
+// with 500 or a malformed body loses its series alone, named in the
+// error; a server that stops answering ends the reading with what was
+// read before kept. No note speaks of a series the history does not hold.
+func TestQueriesFailOneByOne(t *testing.T) {
+	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
+	real := servertest.Prometheus(t, history(now))
+	read := func(url string) (map[string]bool, []collectors.Note, error) {
+		c, err := New(Options{URL: url, Days: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, notes, err := c.History(context.Background(), now)
+		got := map[string]bool{}
+		for _, s := range hist.Series {
+			got[s.Name] = true
+		}
+		for _, n := range notes {
+			for _, name := range []string{"cpu/usage", "memory/usage", "cpu/requests"} {
+				if strings.HasPrefix(n.Message, name+" has ") && !got[name] {
+					t.Errorf("a note speaks of %s, which the history lacks: %s", name, n.Message)
+				}
+			}
+		}
+		return got, notes, err
+	}
+	all, _, err := read(real)
+	if err != nil || !all["cpu/usage"] || !all["memory/usage"] || !all["cpu/requests"] {
+		t.Fatalf("through no fault: %v, %v", all, err)
+	}
+	got, _, err := read(faulty(t, real, map[string]string{"container_memory_working_set_bytes": "500", "kube_pod_container_resource_requests{resource=\"cpu\"}": "malformed"}, 0))
+	if !got["cpu/usage"] || got["memory/usage"] || got["cpu/requests"] || err == nil {
+		t.Fatalf("series %v, error %v: want cpu/usage kept, memory/usage and cpu/requests left out", got, err)
+	}
+	for _, want := range []string{"queries failed, their series left out", "memory/usage: server_error", "cpu/requests: bad_response"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if strings.Count(err.Error(), "prometheus http://") != 1 {
+		t.Errorf("the error names its source more than once: %s", err)
+	}
+	// Dead after its fourth query: cpu/usage (two queries) and
+	// memory/usage (two) were read.
+	got, _, err = read(faulty(t, real, nil, 4))
+	if !errors.Is(err, ErrStopped) || !got["cpu/usage"] || !got["memory/usage"] || len(got) != 2 {
+		t.Errorf("series %v, error %v: want the two series read before it died, and ErrStopped", got, err)
 	}
 }

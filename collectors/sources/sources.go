@@ -10,9 +10,11 @@ package sources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -83,7 +85,8 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	if s.Prometheus.URL != "" {
 		h, pc, vu, notes, err := prometheus(ctx, s.Prometheus, r.Secrets, now)
 		if err != nil {
-			gap("prometheus %s: %v", redact.URL(s.Prometheus.URL), err)
+			// The collector's errors name the server.
+			gap("%v", err)
 		}
 		histories = append(histories, h)
 		snap.Notes = append(snap.Notes, notes...)
@@ -166,6 +169,11 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	for _, cs := range cephs {
 		addCeph(&snap, cs)
 	}
+	if snap.Ceph == nil && hasCeph(hist) {
+		// The history knows Ceph, but no source gave its capacity: say so
+		// rather than let its resources vanish.
+		snap.Notes = append(snap.Notes, collectors.Note{Source: "snapshot", Message: "Ceph's capacity: no source reported it this run (Rook's CephCluster status, ceph df in the toolbox or a file, the Ceph mgr's metrics in Prometheus), though the history holds Ceph's series: they are not planned"})
+	}
 	if c := snap.Ceph; c != nil {
 		if pool, replication := c.SetUsable(); pool != "" {
 			snap.Notes = append(snap.Notes, collectors.Note{Source: "snapshot", Message: fmt.Sprintf(
@@ -202,6 +210,11 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 		snap.Sources[k] = red.String(v)
 	}
 	return snap, hist.Redacted(red), errs
+}
+
+// hasCeph tells whether h holds a series of Ceph's with a day.
+func hasCeph(h collectors.History) bool {
+	return slices.ContainsFunc(h.Series, func(s collectors.Series) bool { return strings.HasPrefix(s.Name, "ceph/") && len(s.Days) > 0 })
 }
 
 // ReadsCluster tells whether the snapshot is taken from a Kubernetes API
@@ -318,6 +331,10 @@ func cluster(ctx context.Context, s config.Sources, now time.Time, snap *collect
 		snap.Notes = append(snap.Notes, collectors.Note{Source: "rook toolbox", Message: err.Error()})
 	case found:
 		cephs = append(cephs, cephSource{tc, notes, "ceph df in the Rook toolbox"})
+	default:
+		snap.Notes = append(snap.Notes, collectors.Note{Source: "rook toolbox", Message: fmt.Sprintf(
+			"no running pod labelled %s in namespace %s: ceph df (the pools' replication, the most exact capacity) was not read; set rook_namespace, or rook_toolbox: false where there is none",
+			ceph.ToolboxLabel, s.RookNamespace)})
 	}
 	return cephs
 }
@@ -338,20 +355,22 @@ func prometheus(ctx context.Context, p config.Prometheus, sec config.Secrets, no
 	if err != nil {
 		return collectors.History{}, nil, nil, nil, err
 	}
-	h, notes, err := c.History(ctx, now)
-	if err != nil {
-		return collectors.History{}, nil, nil, notes, err
+	// What was read stands when a query fails; a server that stops
+	// answering is asked nothing more.
+	h, notes, herr := c.History(ctx, now)
+	if errors.Is(herr, prom.ErrStopped) {
+		return h, nil, nil, notes, herr
 	}
 	var pc *cephSource
 	cc, cnotes, found, err := c.Ceph(ctx, now)
 	if err != nil {
-		return h, nil, nil, notes, err
+		return h, nil, nil, notes, errors.Join(herr, err)
 	}
 	if found {
 		pc = &cephSource{cc, cnotes, "prometheus " + redact.URL(p.URL) + " (Ceph mgr metrics)"}
 	}
 	use, err := c.VolumeUsage(ctx, now)
-	return h, pc, use, notes, err
+	return h, pc, use, notes, errors.Join(herr, err)
 }
 
 // cephSource is Ceph as one source reports it.

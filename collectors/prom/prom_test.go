@@ -1,22 +1,17 @@
 package prom
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	neturl "net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -464,51 +459,6 @@ func TestCephStale(t *testing.T) {
 	}
 }
 
-// faulty stands between the collector and a real Prometheus and breaks
-// the queries whose text holds a key of faults: 500, a malformed body, or
-// after stop queries the connection itself, as a server that dies does.
-func faulty(t *testing.T, target string, faults map[string]string, stop int) string {
-	t.Helper()
-	u, err := neturl.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The query, read without taking the body from the proxy.
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			t.Error(err)
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		form, _ := neturl.ParseQuery(string(body))
-		query := form.Get("query") + r.URL.Query().Get("query")
-		if stop > 0 && int(n.Add(1)) > stop {
-			conn, _, err := w.(http.Hijacker).Hijack()
-			if err == nil {
-				conn.Close()
-			}
-			return
-		}
-		for key, fault := range faults {
-			if strings.Contains(query, key) {
-				switch fault {
-				case "500":
-					http.Error(w, "upstream broke", http.StatusInternalServerError)
-				case "malformed":
-					w.Header().Set("Content-Type", "application/json")
-					fmt.Fprint(w, `{"status":"success","data":{"resultType":"matrix","result":[{"metric":`)
-				}
-				return
-			}
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
 // TestQueriesFailOneByOne: against a real Prometheus, a query answered
 // with 500 or a malformed body loses its series alone, named in the
 // error; a server that stops answering ends the reading with what was
@@ -539,7 +489,7 @@ func TestQueriesFailOneByOne(t *testing.T) {
 	if err != nil || !all["cpu/usage"] || !all["memory/usage"] || !all["cpu/requests"] {
 		t.Fatalf("through no fault: %v, %v", all, err)
 	}
-	got, _, err := read(faulty(t, real, map[string]string{"container_memory_working_set_bytes": "500", "kube_pod_container_resource_requests{resource=\"cpu\"}": "malformed"}, 0))
+	got, _, err := read(servertest.Faulty(t, real, map[string]string{"container_memory_working_set_bytes": "500", "kube_pod_container_resource_requests{resource=\"cpu\"}": "malformed"}, 0))
 	if !got["cpu/usage"] || got["memory/usage"] || got["cpu/requests"] || err == nil {
 		t.Fatalf("series %v, error %v: want cpu/usage kept, memory/usage and cpu/requests left out", got, err)
 	}
@@ -553,7 +503,7 @@ func TestQueriesFailOneByOne(t *testing.T) {
 	}
 	// Dead after its fourth query: cpu/usage (two queries) and
 	// memory/usage (two) were read.
-	got, _, err = read(faulty(t, real, nil, 4))
+	got, _, err = read(servertest.Faulty(t, real, nil, 4))
 	if !errors.Is(err, ErrStopped) || !got["cpu/usage"] || !got["memory/usage"] || len(got) != 2 {
 		t.Errorf("series %v, error %v: want the two series read before it died, and ErrStopped", got, err)
 	}

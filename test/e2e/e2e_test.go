@@ -500,6 +500,43 @@ func TestAgainstAPIServer(t *testing.T) {
 			}
 		}
 	})
+
+	// Last: it adds a pod. Rook's toolbox is there, but ceph df cannot be
+	// run in it: the chart's account may not exec (toolboxExec is off),
+	// and an admin's exec finds no kubelet to reach. Either way a note
+	// says what failed, Ceph's capacity comes from Rook's status, and the
+	// snapshot is no failure.
+	t.Run("the toolbox's exec failing", func(t *testing.T) {
+		ctx := t.Context()
+		tools := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "rook-ceph", Name: "rook-ceph-tools-1", Labels: map[string]string{"app": "rook-ceph-tools"}},
+			Spec: corev1.PodSpec{NodeName: "mini-1", Containers: []corev1.Container{container("rook-ceph-tools", "", "", "", "")}}}
+		admin := c.clientset(t)
+		tools, err := admin.CoreV1().Pods("rook-ceph").Create(ctx, tools, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tools.Status = corev1.PodStatus{Phase: corev1.PodRunning}
+		if _, err := admin.CoreV1().Pods("rook-ceph").UpdateStatus(ctx, tools, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for who, kc := range map[string]string{"the chart's account": kubeconfig, "an admin": c.kubeconfig(t, "homelab", adminToken)} {
+			cfg := config.Default()
+			cfg.Kubeconfig = kc
+			snap, _, err := job.Snapshot(ctx, cfg, time.Now())
+			if err != nil {
+				t.Errorf("%s: the snapshot failed: %v", who, err)
+			}
+			var said string
+			for _, n := range snap.Notes {
+				if n.Source == "rook toolbox" {
+					said = n.Message
+				}
+			}
+			if !strings.Contains(said, "ceph df in rook-ceph/rook-ceph-tools-1") || snap.Sources["ceph"] != "Rook CephCluster status" {
+				t.Errorf("%s: toolbox note %q, Ceph from %q; want the exec's failure said and Rook's status used", who, said, snap.Sources["ceph"])
+			}
+		}
+	})
 }
 
 // runPod runs the installed CronJob's container as the kubelet would:

@@ -26,6 +26,8 @@ type planned struct {
 	timeline        []planner.Event
 	changes         []planner.Change
 	comparedWith    string
+	// earlier are the reports before, for the track record.
+	earlier []report.Previous
 	// gaps are the parts that failed.
 	gaps []report.Gap
 }
@@ -65,6 +67,7 @@ func makePlan(s collectors.Snapshot, h collectors.History, cfg config.Planner, n
 		p.comparedWith = prev.Plan.Today.Format(time.DateOnly)
 	}
 	p.recommendations = planner.Recommend(p.plan, cfg.TargetMonths)
+	p.earlier = earlier
 	return p
 }
 
@@ -118,7 +121,7 @@ type rendered struct {
 func render(s collectors.Snapshot, h collectors.History, p planned, now time.Time, templateDir string, gaps []report.Gap) rendered {
 	out := rendered{templateDir: templateDir, report: report.Build(report.Input{
 		Snapshot: s, History: h, Plan: p.plan, Options: p.options, Recommendations: p.recommendations,
-		Timeline: p.timeline, Changes: p.changes, ComparedWith: p.comparedWith, Gaps: gaps, Generated: now,
+		Timeline: p.timeline, Changes: p.changes, ComparedWith: p.comparedWith, Gaps: gaps, Generated: now, Earlier: p.earlier,
 	})}
 	if templateDir != "" {
 		if _, err := templates.Markdown(out.report, templateDir); err != nil {

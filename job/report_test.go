@@ -2,8 +2,10 @@ package job
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,7 +19,9 @@ import (
 	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/reportrepo"
 	"github.com/capplan/capplan/templates"
+	"github.com/capplan/capplan/test/servertest"
 	"github.com/capplan/capplan/units"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -249,5 +253,52 @@ func TestIncompleteRunHoldsStatuses(t *testing.T) {
 	last.Complete = true
 	if p := makePlan(snap, stale, cfg, generated, []report.Previous{last}, nil); len(p.plan.Unknown) != 0 {
 		t.Errorf("a complete run held statuses: %+v", p.plan.Unknown)
+	}
+}
+
+// TestDocsTrackRecord keeps docs/demo/track-record.md: the track record
+// of the last of a year of the demo's weekly reports, as of 2026-11-30
+// 09:00 UTC (capplan demo --weeks 52 on that day). Its figures are
+// recomputed from the repository's files by bench/track-record.py, which
+// reads only what a reader has: the earlier reports' report.json and
+// history.json.
+func TestDocsTrackRecord(t *testing.T) {
+	if testing.Short() {
+		t.Skip("replays a year of weekly runs; not with -short")
+	}
+	servertest.NeedGit(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	weeks, err := demoWeeks(context.Background(), demoConfig(t, dir), now, MaxDemoWeeks, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := weeks[len(weeks)-1]
+	if tr := last.Report.Track; tr == nil || tr.Reports != 51 || tr.Days == 0 {
+		t.Fatalf("the last week's track record: %+v", tr)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(last.File("report.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	schema, err := c.Compile("../docs/report.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(inst); err != nil {
+		t.Errorf("report.json with a track record does not match the schema: %v", err)
+	}
+	md := string(last.File("report.md"))
+	_, section, _ := strings.Cut(md, "## Track record\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	doc := "# Track record of the demo's weekly reports\n\n" +
+		"The section of the last of a year of the demo's weekly reports, 2026-11-30: `capplan demo --weeks 52` run on that day at 09:00 UTC\n" +
+		"(`go test ./job -run TestDocsTrackRecord -update` writes it). Its figures are recomputed from the repository's report.json files\n" +
+		"and history.json by [bench/track-record.py](../../bench/track-record.py).\n\n" + strings.TrimSpace(section) + "\n"
+	goldenAt(t, filepath.Join("..", "docs", "demo", "track-record.md"), []byte(doc))
+	python := servertest.Need(t, "python3", "apt-get install python3")
+	if out, err := exec.Command(python, "../bench/track-record.py", dir).CombinedOutput(); err != nil {
+		t.Errorf("bench/track-record.py disagrees with the report:\n%s", out)
 	}
 }

@@ -47,6 +47,9 @@ type Report struct {
 	ComparedWith string            `json:"compared_with,omitempty"`
 	Sources      map[string]string `json:"sources"`
 	Notes        []collectors.Note `json:"notes"`
+	// Track is what earlier reports forecast and dated, against what has
+	// happened since; nil without an earlier report.
+	Track *Track `json:"track_record,omitempty"`
 	// Stale, when the history planned on ends before the day before the
 	// report, says when and how long before.
 	Stale *Stale `json:"stale_history,omitempty"`
@@ -157,6 +160,9 @@ type Input struct {
 	Gaps            []Gap
 	ComparedWith    string
 	Generated       time.Time
+	// Earlier are the reports before this one (a year of them at most),
+	// whose forecasts and dates its track record checks.
+	Earlier []Previous
 }
 
 // Build assembles report.json's content.
@@ -225,6 +231,7 @@ func Build(in Input) Report {
 	}
 	chartFiles(r.Resources)
 	r.Stale = stale(in.Plan)
+	r.Track = track(in.Earlier, in.History, in.Plan.Today)
 	// Empty lists stay lists in the JSON, as the schema says.
 	if r.Options == nil {
 		r.Options = []planner.Evaluation{}

@@ -62,6 +62,18 @@ func Funcs() template.FuncMap {
 		"float": func(v int64) float64 { return float64(v) },
 		"neg":   func(v float64) float64 { return -v },
 		"sub":   func(a, b int) int { return a - b },
+		"fig":   func(f report.Figure) float64 { return float64(f) },
+		// ahead is a resource's forecast error that many days ahead, with
+		// the reports it is over; "—" where no report's day has come.
+		"ahead": func(r report.TrackResource, days int) string {
+			for _, e := range r.Errors {
+				if e.Ahead == days {
+					return fmt.Sprintf("%s (%d)", units.Quantity(float64(e.Error), r.Unit), e.Reports)
+				}
+			}
+			return "—"
+		},
+		"trackSummary": trackSummary,
 		"pct": func(v, of float64) string {
 			if of <= 0 {
 				return "—"
@@ -130,6 +142,28 @@ func Funcs() template.FuncMap {
 			return runwayText(float64(*c.RunwayDays))
 		},
 	}
+}
+
+// trackSummary is the track record in a sentence: the crossings earlier
+// reports expected by the last day the history holds, what came of them,
+// and how often the bands held.
+func trackSummary(t report.Track) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Checked: %d earlier report(s), %s to %s, against the history to %s. ", t.Reports, t.From, t.To, t.Through)
+	switch t.Expected {
+	case 0:
+		b.WriteString("None of them dated a crossing by then")
+	default:
+		fmt.Fprintf(&b, "Of the %d crossing(s) they expected by then, %d happened by their date, %d later, and %d have not happened", t.Expected, t.ByDate, t.Later, t.NotYet)
+		if n := t.ByDate + t.Later; n > 0 {
+			fmt.Fprintf(&b, "; of the %d that happened, \"as early as\" came first for %d", n, t.EarlyHeld)
+		}
+	}
+	if t.Days > 0 {
+		fmt.Fprintf(&b, "; 80%% bands held %.0f%% of the %d forecast days since, 95%% bands %.0f%%", 100*float64(t.Within80), t.Days, 100*float64(t.Within95))
+	}
+	b.WriteString(".")
+	return b.String()
 }
 
 // seen says how far a resource's dates look.

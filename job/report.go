@@ -62,11 +62,12 @@ func makePlan(s collectors.Snapshot, h collectors.History, cfg config.Planner, n
 	if p.timeline, err = planner.Timeline(cfg.Inventory, p.plan); err != nil {
 		p.gaps = append(p.gaps, report.Gap{Stage: "plan", Error: "refresh timeline: " + err.Error()})
 	}
+	p.recommendations = planner.Recommend(p.plan, cfg.TargetMonths)
 	if prev != nil {
-		p.changes = planner.Compare(prev.Plan, p.plan, prev.Snapshot, s)
+		p.changes = planner.Compare(planner.Week{Plan: prev.Plan, Snapshot: prev.Snapshot, Recommendations: prev.Recommendations},
+			planner.Week{Plan: p.plan, Snapshot: s, Recommendations: p.recommendations})
 		p.comparedWith = prev.Plan.Today.Format(time.DateOnly)
 	}
-	p.recommendations = planner.Recommend(p.plan, cfg.TargetMonths)
 	p.earlier = earlier
 	return p
 }
@@ -87,9 +88,9 @@ func holdStatuses(plan *planner.Plan, last report.Previous, s collectors.Snapsho
 	cephStandIn := strings.HasPrefix(s.Sources["ceph"], "history, last day ")
 	kept := plan.Projections[:0]
 	for _, pr := range plan.Projections {
-		status, before, known := report.Status(pr.Resource, recs), was[pr.Resource], was[pr.Resource] != ""
+		status, before, known := planner.Status(pr.Resource, recs), was[pr.Resource], was[pr.Resource] != ""
 		fresh := len(pr.History) > 0 && !pr.History[len(pr.History)-1].Date.Before(yesterday) && !(cephStandIn && pr.RawPerUnit > 0)
-		if !known || fresh || !report.Worse(status, before) {
+		if !known || fresh || !planner.Worse(status, before) {
 			kept = append(kept, pr)
 			continue
 		}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -217,8 +219,8 @@ func TestIncompleteRunHoldsStatuses(t *testing.T) {
 	cfg := config.Default().Planner
 	plain := makePlan(snap, hist, cfg, generated, nil, nil)
 	recs := planner.Recommend(plain.plan, cfg.TargetMonths)
-	if report.Status("cpu/usage", recs) != "critical" {
-		t.Fatalf("the demo's cpu/usage is %s on %s, the test wants it critical", report.Status("cpu/usage", recs), generated)
+	if planner.Status("cpu/usage", recs) != "critical" {
+		t.Fatalf("the demo's cpu/usage is %s on %s, the test wants it critical", planner.Status("cpu/usage", recs), generated)
 	}
 	last := report.Previous{Complete: true, Plan: planner.Plan{Today: generated.AddDate(0, 0, -7)},
 		Resources: []report.Resource{{Name: "cpu/usage", Status: "ok"}, {Name: "memory/usage", Status: "ok"}}}
@@ -300,5 +302,54 @@ func TestDocsTrackRecord(t *testing.T) {
 	python := servertest.Need(t, "python3", "apt-get install python3")
 	if out, err := exec.Command(python, "../bench/track-record.py", dir).CombinedOutput(); err != nil {
 		t.Errorf("bench/track-record.py disagrees with the report:\n%s", out)
+	}
+	weekOverWeek(t, weeks)
+}
+
+// weekOverWeek checks a year of reports' changes against the reports
+// themselves: every status that differs from last week's is listed, every
+// moved date and changed status says why, and no figure is compared with
+// one that prints the same.
+func weekOverWeek(t *testing.T, weeks []Result) {
+	same := []*regexp.Regexp{
+		regexp.MustCompile(`([-+]?[0-9.]+%?(?: [A-Za-z]+)?(?: a month)?) \((?:last week|the week before's|last week's forecast of them) ([^)]*)\)`),
+		regexp.MustCompile(`([0-9]+%) of them within [0-9]+ months, last week ([0-9]+%)`),
+		regexp.MustCompile(`([-+]?[0-9.]+ [A-Za-z]+(?: a day)?) to ([-+]?[0-9.]+ [A-Za-z]+(?: a day)?)`),
+	}
+	moves, statuses := 0, 0
+	for i := 1; i < len(weeks); i++ {
+		prev, cur := weeks[i-1].Report, weeks[i].Report
+		day := cur.Date
+		was := map[string]string{}
+		for _, r := range prev.Resources {
+			was[r.Name] = r.Status
+		}
+		for _, r := range cur.Resources {
+			if w, ok := was[r.Name]; ok && w != r.Status {
+				statuses++
+				want := fmt.Sprintf("now %s, last week %s", r.Status, w)
+				if !slices.ContainsFunc(cur.Changes, func(c planner.Change) bool { return c.Resource == r.Name && c.What == want && c.Why != "" }) {
+					t.Errorf("%s: %s went from %s to %s and the changes do not say so with why: %+v", day, r.Name, w, r.Status, cur.Changes)
+				}
+			}
+		}
+		for _, c := range cur.Changes {
+			if strings.Contains(c.What, "threshold") {
+				moves++
+				if c.Why == "" {
+					t.Errorf("%s: %s: %s, and no why", day, c.Resource, c.What)
+				}
+			}
+			for _, re := range same {
+				for _, m := range re.FindAllStringSubmatch(c.What+"; "+c.Why, -1) {
+					if m[1] == m[2] {
+						t.Errorf("%s: %s: %q compares %s with itself", day, c.Resource, m[0], m[1])
+					}
+				}
+			}
+		}
+	}
+	if moves == 0 || statuses == 0 {
+		t.Errorf("a year of reports moved %d dates and changed %d statuses: nothing was checked", moves, statuses)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/units"
@@ -16,58 +18,110 @@ type Change struct {
 	Why      string `json:"why,omitempty"`
 }
 
-// Compare says what changed from the previous plan and snapshot to the
-// current ones: crossing dates that moved by a week or more, appeared,
-// disappeared, were passed or are no longer passed; new top consumers, new namespaces. A crossing past on
-// both days moved with the calendar only and is not a change. Each move
-// is explained by added capacity, a change in growth rate, or new
-// workloads where the numbers show one.
-func Compare(prev, cur Plan, prevSnap, curSnap collectors.Snapshot) []Change {
+// Week is one report's plan, the snapshot it was made from, and its
+// recommendations, which give each resource its status.
+type Week struct {
+	Plan            Plan
+	Snapshot        collectors.Snapshot
+	Recommendations []Recommendation
+}
+
+// Compare says what changed from the previous week to this one: each
+// resource's status, with what decides it on both days; crossing dates
+// that moved by a week or more, appeared, disappeared, were passed or are
+// no longer passed, each with the inputs that moved it; resources that
+// became unknown or known again; new top requesters and namespaces. A
+// crossing past on both days moved with the calendar only and is not a
+// change.
+func Compare(prev, cur Week) []Change {
 	var out []Change
 	before := map[string]Projection{}
-	for _, p := range prev.Projections {
+	for _, p := range prev.Plan.Projections {
 		before[p.Resource] = p
 	}
-	newNamespaces := namespacesAdded(prevSnap, curSnap)
-	for _, p := range cur.Projections {
+	for _, p := range cur.Plan.Projections {
 		old, ok := before[p.Resource]
 		if !ok {
+			if i := slices.IndexFunc(prev.Plan.Unknown, func(u Unknown) bool { return u.Resource == p.Resource }); i >= 0 {
+				out = append(out, Change{Resource: p.Resource, What: "known again, " + Status(p.Resource, cur.Recommendations),
+					Why: decides(p, cur.Recommendations) + "; last week unknown: " + prev.Plan.Unknown[i].Reason})
+			}
 			continue
+		}
+		if was, is := Status(p.Resource, prev.Recommendations), Status(p.Resource, cur.Recommendations); was != is {
+			out = append(out, Change{Resource: p.Resource, What: fmt.Sprintf("now %s, last week %s", is, was),
+				Why: decides(p, cur.Recommendations) + "; last week " + decides(old, prev.Recommendations)})
 		}
 		for _, c := range p.Crossings {
 			i := slices.IndexFunc(old.Crossings, func(o Crossing) bool { return o.Name == c.Name })
 			if i < 0 {
 				continue
 			}
-			if what := moved(old.Crossings[i], c); what != "" {
-				out = append(out, Change{Resource: p.Resource, What: what, Why: why(old, p, newNamespaces)})
+			if what, later := moved(old.Crossings[i], c); what != "" {
+				out = append(out, Change{Resource: p.Resource, What: what, Why: why(old, p, old.Crossings[i], c, later)})
 			}
+		}
+	}
+	for _, u := range cur.Plan.Unknown {
+		if _, ok := before[u.Resource]; ok {
+			out = append(out, Change{Resource: u.Resource, What: "now unknown, last week " + Status(u.Resource, prev.Recommendations), Why: u.Reason})
 		}
 	}
 	for _, res := range []struct {
 		name string
 		of   func(collectors.Resources) float64
 	}{{"cpu", func(r collectors.Resources) float64 { return r.CPUCores }}, {"memory", func(r collectors.Resources) float64 { return float64(r.MemoryBytes) }}} {
-		a, b := topConsumer(prevSnap, res.of), topConsumer(curSnap, res.of)
+		a, b := topConsumer(prev.Snapshot, res.of), topConsumer(cur.Snapshot, res.of)
 		if a != "" && b != "" && a != b {
 			out = append(out, Change{Resource: res.name + "/requests", What: fmt.Sprintf("the largest %s request is now namespace %s (was %s)", res.name, b, a)})
 		}
 	}
-	for _, ns := range newNamespaces {
+	for _, ns := range namespacesAdded(prev.Snapshot, cur.Snapshot) {
 		out = append(out, Change{Resource: "namespaces", What: "new namespace " + ns})
 	}
 	return out
 }
 
+// decides says what gives p its status among recs (most severe and
+// soonest first, as Recommend sorts them): the threshold and its days, or
+// for ok, the soonest date beyond the daily forecast.
+func decides(p Projection, recs []Recommendation) string {
+	for _, r := range recs {
+		if r.Resource != p.Resource || r.Severity == Info {
+			continue
+		}
+		i := slices.IndexFunc(p.Crossings, func(c Crossing) bool { return c.Name == r.Threshold })
+		switch {
+		case i < 0 || r.Date == nil || r.Runway == nil:
+			return r.Message
+		case p.Crossings[i].Already:
+			return fmt.Sprintf("a day of the last week reached its %s threshold (%s)", r.Threshold, units.Quantity(r.Level, p.Unit))
+		case r.Severity == Critical:
+			return fmt.Sprintf("its %s threshold on %s, %d days away (critical under %d days)", r.Threshold, r.Date.Format(time.DateOnly), *r.Runway, criticalDays)
+		}
+		return fmt.Sprintf("its %s threshold on %s, %d days away (a warning within the %d-day forecast)", r.Threshold, r.Date.Format(time.DateOnly), *r.Runway, len(p.Times))
+	}
+	var soonest *Crossing
+	for i, c := range p.Crossings {
+		if c.Date != nil && (soonest == nil || c.Date.Before(*soonest.Date)) {
+			soonest = &p.Crossings[i]
+		}
+	}
+	if soonest == nil {
+		return fmt.Sprintf("no threshold reached within %d months", ViewMonths(p.ViewDays))
+	}
+	return fmt.Sprintf("its soonest threshold, %s, on %s, %d days away: beyond the %d-day forecast", soonest.Name, soonest.Date.Format(time.DateOnly), *soonest.RunwayDays, len(p.Times))
+}
+
 // moved says how crossing c moved from o, last week's, or "" when it did
-// not. A week later the same date means 7 fewer days of runway: dates are
-// compared, not runways. A date is the median of simulated futures, and a
-// week of history moves it a little: moves under a week are not changes.
-func moved(o, c Crossing) string {
-	const day = "2006-01-02"
+// not, and whether it moved later. A week later the same date means 7
+// fewer days of runway: dates are compared, not runways. A date is the
+// median of simulated futures, and a week of history moves it a little:
+// moves under a week are not changes.
+func moved(o, c Crossing) (what string, later bool) {
 	when := func(x Crossing) string {
 		if x.Date != nil {
-			return "on " + x.Date.Format(day)
+			return "on " + x.Date.Format(time.DateOnly)
 		}
 		return "beyond the forecasts"
 	}
@@ -79,43 +133,238 @@ func moved(o, c Crossing) string {
 	}
 	switch {
 	case o.Already && c.Already:
-		return ""
+		return "", false
 	case c.Already:
-		return fmt.Sprintf("now past its %s threshold (last week: %s)", c.Name, when(o))
+		return fmt.Sprintf("now past its %s threshold (last week: %s)", c.Name, when(o)), false
 	case o.Already:
-		return fmt.Sprintf("no longer past its %s threshold: %s%s", c.Name, when(c), runway(c))
+		return fmt.Sprintf("no longer past its %s threshold: %s%s", c.Name, when(c), runway(c)), true
 	case c.Date != nil && o.Date != nil:
 		if d := int(math.Round(c.Date.Sub(*o.Date).Hours() / 24)); d >= 7 || d <= -7 {
-			return fmt.Sprintf("%s threshold date moved by %+d days, from %s to %s", c.Name, d, o.Date.Format(day), c.Date.Format(day))
+			return fmt.Sprintf("%s threshold date moved by %+d days, from %s to %s", c.Name, d, o.Date.Format(time.DateOnly), c.Date.Format(time.DateOnly)), d > 0
 		}
-		return ""
+		return "", false
 	case c.Date == nil && o.Date == nil:
-		return ""
+		return "", false
 	case c.Date == nil:
-		return fmt.Sprintf("no longer reaches its %s threshold within the forecasts (last week: %s)", c.Name, when(o))
+		return fmt.Sprintf("no longer reaches its %s threshold within the forecasts (last week: %s)", c.Name, when(o)), true
 	}
-	return fmt.Sprintf("now reaches its %s threshold within the forecasts: %s%s", c.Name, when(c), runway(c))
+	return fmt.Sprintf("now reaches its %s threshold within the forecasts: %s%s", c.Name, when(c), runway(c)), false
 }
 
-// why explains a moved projection by the numbers: capacity, growth rate
-// (the forecast's daily slope), new namespaces.
-func why(old, cur Projection, newNamespaces []string) string {
-	switch {
-	case cur.Capacity > old.Capacity:
-		return fmt.Sprintf("capacity added: %s to %s", units.Quantity(old.Capacity, cur.Unit), units.Quantity(cur.Capacity, cur.Unit))
-	case cur.Capacity < old.Capacity:
-		return fmt.Sprintf("capacity removed: %s to %s", units.Quantity(old.Capacity, cur.Unit), units.Quantity(cur.Capacity, cur.Unit))
+// input is one thing a crossing's date is made from that differs from
+// last week's at the precision shown, and which way it pushes the date:
+// +1 later, -1 earlier, 0 either (a model, a source). days is what it
+// moves the date by at last week's trend, when a trend reaches the level
+// (else NaN): an input that moves it by less than a day did not move it.
+type input struct {
+	text string
+	push int
+	days float64
+}
+
+// why names what moved crossing c from o, last week's, the way it went
+// (later or not): the inputs of its date that differ at the precision
+// shown and push it that way, then those that push against it. When the
+// forecast's path stays below the level, the date is where half the
+// simulated futures have reached it, set by their spread more than by any
+// trend, and it says so first.
+func why(old, cur Projection, o, c Crossing, later bool) string {
+	dir := -1
+	if later {
+		dir = 1
 	}
-	slope := func(p Projection) float64 { return (p.AtHorizon - p.Today) / float64(max(len(p.Times), 1)) }
-	s0, s1 := slope(old), slope(cur)
-	if math.Abs(s1-s0) > 0.1*math.Max(math.Abs(s0), 1e-12) {
-		w := fmt.Sprintf("growth rate changed: %s a day to %s a day", units.Quantity(s0, cur.Unit), units.Quantity(s1, cur.Unit))
-		if len(newNamespaces) > 0 {
-			w += fmt.Sprintf("; new namespaces: %v", newNamespaces)
+	var parts, with, against []string
+	spread := !c.Already && !cur.pathReaches(c)
+	if spread {
+		through := cur.next.AddDate(0, 0, cur.ViewDays-1)
+		if c.Date != nil {
+			through = *c.Date
 		}
-		return w
+		s := fmt.Sprintf("the forecast stays below %s through %s: the date is where half the simulated futures have reached it", units.Quantity(c.Level, cur.Unit), through.Format(time.DateOnly))
+		if c.Date == nil {
+			s = fmt.Sprintf("the forecast stays below %s through %s, and fewer than half the simulated futures reach it", units.Quantity(c.Level, cur.Unit), through.Format(time.DateOnly))
+		}
+		if a, b := percent(c.Chance), percent(o.Chance); a != b {
+			s += fmt.Sprintf(" (%s of them within %d months, last week %s)", a, ViewMonths(cur.ViewDays), b)
+		}
+		parts = append(parts, s)
 	}
-	return ""
+	for _, in := range inputs(old, cur, o, c, spread) {
+		switch {
+		case !math.IsNaN(in.days) && math.Abs(in.days) < 1:
+		case in.push == 0 || in.push == dir:
+			with = append(with, in.text)
+		default:
+			against = append(against, in.text)
+		}
+	}
+	if len(with) > 0 {
+		parts = append(parts, strings.Join(with, "; "))
+	} else {
+		parts = append(parts, "no level, trend, spread, capacity, model or source differs that way at the precision shown: the week's days moved the simulated futures")
+	}
+	if len(against) > 0 {
+		parts = append(parts, "against it: "+strings.Join(against, "; "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// inputs are the inputs of c's date that differ from o's, last week's:
+// the capacity, the level the last week reached against what last week's
+// forecast expected of it, the trend, the futures' spread when it sets
+// the date, the model and the source.
+func inputs(old, cur Projection, o, c Crossing, spread bool) []input {
+	q := func(v float64) string { return units.Quantity(v, cur.Unit) }
+	what, method, was := "means", cur.Method, old.Method
+	if c.Peak {
+		what, method, was = "peaks", cur.PeakMethod, old.PeakMethod
+	}
+	// Last week's trend, a day, when it reaches the level: the days an
+	// input's change is worth.
+	s0, s1, trendKnown := trend(old, c.Peak), trend(cur, c.Peak), !c.Peak || (old.AtHorizonPeak != 0 && cur.AtHorizonPeak != 0)
+	worth := func(change float64) float64 {
+		if !trendKnown || !(s0 > 0) || !(s1 > 0) {
+			return math.NaN()
+		}
+		return change / s0
+	}
+	var out []input
+	if a, b := q(cur.Capacity), q(old.Capacity); a != b {
+		out = append(out, input{fmt.Sprintf("capacity %s (last week %s)", a, b), sign(cur.Capacity - old.Capacity), worth(c.Level - o.Level)})
+	}
+	now, expected, level := cur.level(old, c.Peak)
+	if a, b := q(now), q(expected); a != b {
+		out = append(out, input{fmt.Sprintf(level, a, b), sign(expected - now), worth(expected - now)})
+	}
+	if trendKnown {
+		month := func(s float64) string {
+			t := q(s * DaysPerMonth)
+			if !strings.HasPrefix(t, "-") {
+				t = "+" + t
+			}
+			return t + " a month"
+		}
+		if a, b := month(s1), month(s0); a != b {
+			days := math.NaN()
+			if !math.IsNaN(worth(0)) && c.Level > now {
+				days = (c.Level-now)/s1 - (c.Level-now)/s0
+			}
+			out = append(out, input{fmt.Sprintf("the trend of the daily %s %s (last week %s)", what, a, b), sign(s0 - s1), days})
+		}
+	}
+	// A wider spread takes more futures over a level the path stays
+	// below: an earlier date.
+	b0, b1 := old.Band, cur.Band
+	if c.Peak {
+		b0, b1 = old.PeakBand, cur.PeakBand
+	}
+	if a, b := q(b1), q(b0); spread && b0 > 0 && b1 > 0 && a != b {
+		out = append(out, input{fmt.Sprintf("the 80%% band of the daily %s %s wide at the horizon (last week %s)", what, a, b), sign(b0 - b1), math.NaN()})
+	}
+	if method != "" && was != "" && method != was {
+		out = append(out, input{fmt.Sprintf("the model of the daily %s %s (last week %s)", what, method, was), 0, math.NaN()})
+	}
+	if cur.Source != "" && old.Source != "" && cur.Source != old.Source {
+		out = append(out, input{fmt.Sprintf("the history from %s (last week from %s)", cur.Source, old.Source), 0, math.NaN()})
+	}
+	return out
+}
+
+// trend is a projection's daily forecast's slope a day, of its means or
+// its peaks: from the last week's level to the horizon's last week.
+func trend(p Projection, peak bool) float64 {
+	if len(p.Times) == 0 {
+		return 0
+	}
+	if peak {
+		return (p.AtHorizonPeak - p.TodayPeak) / float64(len(p.Times))
+	}
+	return (p.AtHorizon - p.Today) / float64(len(p.Times))
+}
+
+// level is what the last week reached against what was expected of it,
+// with a format for both: for daily means, the days last week's forecast
+// covers, against that forecast; for peaks (last week's report keeps no
+// forecast of them), the highest of the last week against the week
+// before's.
+func (p Projection) level(old Projection, peak bool) (now, expected float64, format string) {
+	if peak {
+		return p.TodayPeak, old.TodayPeak, "the last week's highest daily peak %s (the week before's %s)"
+	}
+	var n int
+	var sum, want float64
+	if len(p.History) > 0 && len(old.Mean.Mean) == len(old.Times) {
+		end := p.History[len(p.History)-1].Date
+		for _, d := range p.History {
+			if d.Date.Before(end.AddDate(0, 0, -6)) {
+				continue
+			}
+			k := slices.IndexFunc(old.Times, func(t time.Time) bool { return t.Equal(d.Date) })
+			if k >= 0 {
+				n, sum, want = n+1, sum+d.Mean, want+old.Mean.Mean[k]
+			}
+		}
+	}
+	if n == 0 {
+		return p.Today, old.Today, "the last week's mean %s (the week before's %s)"
+	}
+	return sum / float64(n), want / float64(n), fmt.Sprintf("the last %d days' mean %%s (last week's forecast of them %%s)", n)
+}
+
+// pathReaches tells whether the forecast's mean path reaches c's level by
+// its date, or within the view without one: whether a trend, rather than
+// the futures' spread, dates it. The path is the daily forecast, then the
+// monthly one's months at their middles, straight between them.
+func (p Projection) pathReaches(c Crossing) bool {
+	daily, monthly := p.Mean.Mean, p.MonthlyMean.Mean
+	if c.Peak {
+		daily, monthly = p.Peak.Mean, p.MonthlyPeak.Mean
+	}
+	through := p.next.AddDate(0, 0, p.ViewDays-1)
+	if c.Date != nil {
+		through = *c.Date
+	}
+	type point struct {
+		t time.Time
+		v float64
+	}
+	var path []point
+	for k, t := range p.Times {
+		if k < len(daily) {
+			path = append(path, point{t, daily[k]})
+		}
+	}
+	for k, m := range p.Months {
+		if mid := m.AddDate(0, 0, 15); k < len(monthly) && (len(path) == 0 || mid.After(path[len(path)-1].t)) {
+			path = append(path, point{mid, monthly[k]})
+		}
+	}
+	for k, pt := range path {
+		if pt.t.After(through) {
+			if k == 0 {
+				return false
+			}
+			a := path[k-1]
+			f := through.Sub(a.t).Hours() / pt.t.Sub(a.t).Hours()
+			return a.v+f*(pt.v-a.v) >= c.Level
+		}
+		if pt.v >= c.Level {
+			return true
+		}
+	}
+	return false
+}
+
+func percent(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
+
+func sign(v float64) int {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
 }
 
 func topConsumer(s collectors.Snapshot, of func(collectors.Resources) float64) string {

@@ -246,7 +246,7 @@ func beyond(p Projection) error {
 			}
 		}
 	}
-	return check("level now", []float64{p.Today, p.TodayPeak, p.AtHorizon})
+	return check("level now", []float64{p.Today, p.TodayPeak, p.AtHorizon, p.AtHorizonPeak})
 }
 
 // noCapacity is why a series with a history is not planned without one.

@@ -19,6 +19,23 @@ const (
 
 func (s Severity) rank() int { return slices.Index([]Severity{Critical, Warning, Info}, s) }
 
+// Status is a resource's status: the most severe of the recommendations
+// about it, "ok" when there is none but information.
+func Status(resource string, recs []Recommendation) string {
+	status := "ok"
+	for _, rec := range recs {
+		if s := string(rec.Severity); rec.Resource == resource && s != "info" && Worse(s, status) {
+			status = s
+		}
+	}
+	return status
+}
+
+// Worse tells whether status a is more severe than b.
+func Worse(a, b string) bool { return statusRank(a) < statusRank(b) }
+
+func statusRank(s string) int { return slices.Index([]string{"critical", "warning", "info", "ok"}, s) }
+
 // Recommendation is one thing the reader should act on or know, with the
 // numbers behind it.
 type Recommendation struct {

@@ -89,8 +89,16 @@ type Projection struct {
 	// ViewDays is how far the crossing dates look: the monthly
 	// forecast's months of DaysPerMonth days.
 	ViewDays int `json:"view_days"`
-	// AtHorizon is the forecast's mean over the horizon's last week.
-	AtHorizon  float64           `json:"at_horizon"`
+	// AtHorizon is the forecast's mean over the horizon's last week, of
+	// the daily means; AtHorizonPeak the same of the daily peaks.
+	AtHorizon     float64 `json:"at_horizon"`
+	AtHorizonPeak float64 `json:"at_horizon_peak"`
+	// Band and PeakBand are the widths of the 80% intervals at the
+	// horizon's last day: how far the futures spread.
+	Band     float64 `json:"band"`
+	PeakBand float64 `json:"peak_band"`
+	// Source is where the history came from (collectors.Series.Source).
+	Source     string            `json:"source"`
 	Method     string            `json:"method"`      // forecast of the daily means
 	PeakMethod string            `json:"peak_method"` // forecast of the daily peaks
 	Times      []time.Time       `json:"times"`
@@ -134,7 +142,7 @@ type Projection struct {
 // is the day the plan is made (runway counts from it); the history should
 // end on the day before.
 func project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon, months int, models forecasters) (Projection, error) {
-	p := Projection{Resource: s.Name, Unit: s.Unit, Capacity: capacity, History: s.Days}
+	p := Projection{Resource: s.Name, Unit: s.Unit, Capacity: capacity, Source: s.Source, History: s.Days}
 	fc := models.Forecast
 	if len(s.Days) < 3 {
 		return p, fmt.Errorf("%s: %d day(s) of history, need at least 3", s.Name, len(s.Days))
@@ -173,6 +181,8 @@ func project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	// The horizon's last week, as "now" is the history's: one day is a
 	// weekday or not.
 	p.AtHorizon = stat.Mean(mean.Mean[horizon-min(7, horizon):], nil)
+	p.AtHorizonPeak = stat.Mean(peak.Mean[horizon-min(7, horizon):], nil)
+	p.Band, p.PeakBand = band80(p.Mean), band80(p.Peak)
 	p.Times = make([]time.Time, horizon)
 	for k := range p.Times {
 		p.Times[k] = last.Date.AddDate(0, 0, k+1)
@@ -279,6 +289,16 @@ func regularDays(s collectors.Series) (means, peaks []float64, filled int, err e
 		return nil, nil, 0, err
 	}
 	return rm.Values, rp.Values, len(rm.Filled), nil
+}
+
+// band80 is the width of fc's 80% interval at its last step; 0 without one.
+func band80(fc forecast.Forecast) float64 {
+	i := slices.Index(fc.Levels, 80)
+	if i < 0 || len(fc.Upper[i]) == 0 {
+		return 0
+	}
+	k := len(fc.Upper[i]) - 1
+	return fc.Upper[i][k] - fc.Lower[i][k]
 }
 
 // floor raises every value of fc below zero, mean and bounds, to zero.

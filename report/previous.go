@@ -18,11 +18,12 @@ import (
 type Previous struct {
 	Plan     planner.Plan
 	Snapshot collectors.Snapshot
-	// Resources and Unknown are the report's own; Complete is false when
-	// a stage or a source of its run failed.
-	Resources []Resource
-	Unknown   []planner.Unknown
-	Complete  bool
+	// Resources and Recommendations are the report's own (its plan's
+	// Unknown too); Complete is false when a stage or a source of its run
+	// failed.
+	Resources       []Resource
+	Recommendations []planner.Recommendation
+	Complete        bool
 }
 
 // ReadPrevious reads an earlier report.json, of this schema or an earlier
@@ -61,15 +62,25 @@ func ReadPrevious(data []byte, name string) (Previous, error) {
 			}
 		}
 	}
-	plan := planner.Plan{Today: day}
+	plan := planner.Plan{Today: day, NPlusOne: r.NPlusOne, Unknown: r.Unknown}
 	for _, res := range r.Resources {
-		plan.Projections = append(plan.Projections, planner.Projection{
+		pr := planner.Projection{
 			Resource: res.Name, Unit: res.Unit, Capacity: res.Capacity, Today: res.Today, TodayPeak: res.TodayPeak,
-			AtHorizon: res.AtHorizon, Crossings: res.Crossings,
-			// Only the horizon's length is compared, not its days.
-			Times: make([]time.Time, res.HorizonDays),
-		})
+			AtHorizon: res.AtHorizon, AtHorizonPeak: res.AtHorizonPeak, Band: res.Band, PeakBand: res.PeakBand, Crossings: res.Crossings,
+			Source: res.Source, Method: res.Method, PeakMethod: res.PeakMethod, ViewDays: res.ViewDays,
+		}
+		// The daily forecast of the means, without its bounds: what the
+		// week after expected of its days. The horizon's length is what
+		// the report says, with or without its steps.
+		pr.Times = make([]time.Time, res.HorizonDays)
+		if len(res.Daily) == res.HorizonDays {
+			pr.Mean.Mean = make([]float64, len(res.Daily))
+			for k, pt := range res.Daily {
+				pr.Times[k], pr.Mean.Mean[k] = pt.Date, pt.Mean
+			}
+		}
+		plan.Projections = append(plan.Projections, pr)
 	}
 	return Previous{Plan: plan, Snapshot: collectors.Snapshot{Namespaces: r.Summary.Namespaces},
-		Resources: r.Resources, Unknown: r.Unknown, Complete: len(r.Gaps) == 0}, nil
+		Resources: r.Resources, Recommendations: r.Recommendations, Complete: len(r.Gaps) == 0}, nil
 }

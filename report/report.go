@@ -7,7 +7,6 @@ package report
 import (
 	"encoding/json"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/capplan/capplan/collectors"
@@ -91,12 +90,19 @@ type Summary struct {
 // Resource is one projected resource: the numbers of the summary table and
 // the crossings, with the source of its history and the forecasting method.
 type Resource struct {
-	Name        string  `json:"name"`
-	Unit        string  `json:"unit"`
-	Capacity    float64 `json:"capacity"`
-	Today       float64 `json:"today"`
-	TodayPeak   float64 `json:"today_peak"`
-	AtHorizon   float64 `json:"at_horizon"`
+	Name      string  `json:"name"`
+	Unit      string  `json:"unit"`
+	Capacity  float64 `json:"capacity"`
+	Today     float64 `json:"today"`
+	TodayPeak float64 `json:"today_peak"`
+	AtHorizon float64 `json:"at_horizon"`
+	// AtHorizonPeak is the same of the forecast of daily peaks; absent
+	// from reports before it was written, and then unknown.
+	AtHorizonPeak float64 `json:"at_horizon_peak,omitempty"`
+	// Band and PeakBand are the widths of the forecasts' 80% intervals at
+	// the horizon's last day, of the means and of the peaks.
+	Band        float64 `json:"band,omitempty"`
+	PeakBand    float64 `json:"peak_band,omitempty"`
 	HorizonDays int     `json:"horizon_days"`
 	// ViewDays is how far the crossing dates look (12 months).
 	ViewDays int `json:"view_days"`
@@ -205,16 +211,12 @@ func Build(in Input) Report {
 	if haveUse {
 		r.Summary.Usage = &use
 	}
-	sources := map[string]string{}
-	for _, hs := range in.History.Series {
-		sources[hs.Name] = hs.Source
-	}
 	for _, p := range in.Plan.Projections {
 		res := Resource{
 			Name: p.Resource, Unit: p.Unit, Capacity: p.Capacity, Today: p.Today, TodayPeak: p.TodayPeak,
-			AtHorizon: p.AtHorizon, HorizonDays: len(p.Times), ViewDays: p.ViewDays, HorizonError: p.HorizonError, BacktestOrigins: p.BacktestOrigins,
+			AtHorizon: p.AtHorizon, AtHorizonPeak: p.AtHorizonPeak, Band: p.Band, PeakBand: p.PeakBand, HorizonDays: len(p.Times), ViewDays: p.ViewDays, HorizonError: p.HorizonError, BacktestOrigins: p.BacktestOrigins,
 			Crossings: p.Crossings, Status: "ok",
-			Source: sources[p.Resource], Method: p.Method, PeakMethod: p.PeakMethod, Notes: p.Notes,
+			Source: p.Source, Method: p.Method, PeakMethod: p.PeakMethod, Notes: p.Notes,
 			Daily: points(p.Times, p.Mean), Monthly: points(p.Months, p.MonthlyMean),
 		}
 		for _, c := range p.Crossings {
@@ -226,7 +228,7 @@ func Build(in Input) Report {
 				}
 			}
 		}
-		res.Status = Status(p.Resource, in.Recommendations)
+		res.Status = planner.Status(p.Resource, in.Recommendations)
 		r.Resources = append(r.Resources, res)
 	}
 	chartFiles(r.Resources)
@@ -266,23 +268,6 @@ func stale(p planner.Plan) *Stale {
 	}
 	return &Stale{Through: through.Format(time.DateOnly), DaysBefore: days}
 }
-
-// Status is a resource's status: the most severe of the recommendations
-// about it, "ok" when there is none but information.
-func Status(resource string, recs []planner.Recommendation) string {
-	status := "ok"
-	for _, rec := range recs {
-		if s := string(rec.Severity); rec.Resource == resource && s != "info" && Worse(s, status) {
-			status = s
-		}
-	}
-	return status
-}
-
-// Worse tells whether status a is more severe than b.
-func Worse(a, b string) bool { return statusRank(a) < statusRank(b) }
-
-func statusRank(s string) int { return slices.Index([]string{"critical", "warning", "info", "ok"}, s) }
 
 // JSON renders report.json.
 func (r Report) JSON() ([]byte, error) {

@@ -27,7 +27,7 @@ read -r wall rss < <(timed "$out/capplan" demo --weeks 52 --git-dir "$out/year" 
 head_bytes=$(git -C "$out/year" ls-tree -r -l HEAD | awk '{s+=$4} END {print s}')
 git_bytes=$(du -sb "$out/year/.git" | cut -f1)
 commits=$(git -C "$out/year" rev-list --count HEAD)
-read -r again_wall _ < <(timed "$out/capplan" demo --git-dir "$out/year" --ollama=false)
+read -r again_wall _ < <(timed "$out/capplan" demo --weeks 1 --git-dir "$out/year" --ollama=false)
 after=$(git -C "$out/year" rev-list --count HEAD)
 
 cp -a "$out/year" "$out/week51"
@@ -51,7 +51,7 @@ Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | x
 | commits | $commits |
 | HEAD tree (sum of file sizes) | $(awk -v b="$head_bytes" 'BEGIN {printf "%.2f MB", b/1e6}') |
 | .git | $(awk -v b="$git_bytes" 'BEGIN {printf "%.2f MB", b/1e6}') |
-| a second \`capplan demo\` the same day | $again_wall s, $((after - commits)) new commits |
+| \`capplan demo --weeks 1\` again, the same Monday | $again_wall s, $((after - commits)) new commits |
 | first run, median of $runs: wall, peak memory | $first_s s, $((first_kb / 1024)) MiB |
 | 52nd run, median of $runs: wall, peak memory | $last_s s, $((last_kb / 1024)) MiB |
 | 52nd over first | $(awk -v a="$last_s" -v b="$first_s" 'BEGIN {printf "%.2fx", a/b}') time, $(awk -v a="$last_kb" -v b="$first_kb" 'BEGIN {printf "%.2fx", a/b}') memory |

@@ -29,8 +29,8 @@ type Previous struct {
 // ReadPrevious reads an earlier report.json, of this schema or an earlier
 // one, back into a Previous; name says which file, in errors.
 func ReadPrevious(data []byte, name string) (Previous, error) {
-	var r Report
-	if err := json.Unmarshal(data, &r); err != nil {
+	r, err := decode(data)
+	if err != nil {
 		return Previous{}, fmt.Errorf("previous report %s: %w", name, err)
 	}
 	if r.Schema != Schema && r.Schema != schemaV2 && r.Schema != schemaV1 {
@@ -83,4 +83,36 @@ func ReadPrevious(data []byte, name string) (Previous, error) {
 	}
 	return Previous{Plan: plan, Snapshot: collectors.Snapshot{Namespaces: r.Summary.Namespaces},
 		Resources: r.Resources, Recommendations: r.Recommendations, Complete: len(r.Gaps) == 0}, nil
+}
+
+// decode reads report.json in one pass: a year of reports is read back
+// each week for the track record, and decoding each forecast's columns
+// through Steps would take its bytes through a second pass. A report of
+// schema v1, whose forecasts are lists of points, takes that way.
+func decode(data []byte) (Report, error) {
+	var fast struct {
+		Report
+		Resources []struct {
+			Resource
+			Daily   *columns `json:"daily"`
+			Monthly *columns `json:"monthly"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(data, &fast); err != nil {
+		var r Report
+		return r, json.Unmarshal(data, &r)
+	}
+	r := fast.Report
+	r.Resources = make([]Resource, len(fast.Resources))
+	for i, res := range fast.Resources {
+		var err error
+		r.Resources[i] = res.Resource
+		if r.Resources[i].Daily, err = res.Daily.steps(); err != nil {
+			return r, fmt.Errorf("%s: daily: %w", res.Name, err)
+		}
+		if r.Resources[i].Monthly, err = res.Monthly.steps(); err != nil {
+			return r, fmt.Errorf("%s: monthly: %w", res.Name, err)
+		}
+	}
+	return r, nil
 }

@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -160,4 +162,44 @@ func FuzzChartFile(f *testing.F) {
 			t.Fatalf("two resources named %q share chart %q", name, rs[0].Chart)
 		}
 	})
+}
+
+// TestReadPreviousInOnePass: report.json read in one pass gives what the
+// report's own types read, and a forecast's columns that disagree are
+// still refused, naming the resource.
+func TestReadPreviousInOnePass(t *testing.T) {
+	data, err := Build(demoInput(t)).JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want Report
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Resources) == 0 || len(got.Resources[0].Daily) != 90 || !reflect.DeepEqual(got, want) {
+		t.Errorf("read in one pass:\n%+v\nby the report's types:\n%+v", got.Resources, want.Resources)
+	}
+	broken := bytes.Replace(data, []byte(`"step": "month"`), []byte(`"step": "week"`), 1)
+	if _, err := ReadPrevious(broken, "broken.json"); err == nil || !strings.Contains(err.Error(), `broken.json: cpu/usage: monthly: forecast step "week"`) {
+		t.Errorf("a forecast by the week: %v", err)
+	}
+}
+
+// BenchmarkReadPrevious reads the demo's report back, as each weekly run
+// reads a year of them for its track record.
+func BenchmarkReadPrevious(b *testing.B) {
+	data, err := Build(demoInput(b)).JSON()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := ReadPrevious(data, "report.json"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -108,34 +108,43 @@ func (s *Steps) UnmarshalJSON(data []byte) error {
 		*s = pts
 		return nil
 	}
-	var c stepColumns
+	var c columns
 	if err := json.Unmarshal(data, &c); err != nil {
 		return err
 	}
+	steps, err := c.steps()
+	*s = steps
+	return err
+}
+
+// columns are Steps as report.json writes them, read as numbers.
+type columns struct {
+	From time.Time `json:"from"`
+	Step string    `json:"step"`
+	Mean []float64 `json:"mean"`
+	Lo80 []float64 `json:"lo80"`
+	Hi80 []float64 `json:"hi80"`
+	Lo95 []float64 `json:"lo95"`
+	Hi95 []float64 `json:"hi95"`
+}
+
+func (c *columns) steps() (Steps, error) {
+	if c == nil {
+		return nil, nil
+	}
 	if c.Step != "day" && c.Step != "month" {
-		return fmt.Errorf("forecast step %q: want day or month", c.Step)
+		return nil, fmt.Errorf("forecast step %q: want day or month", c.Step)
 	}
 	n := len(c.Mean)
 	if len(c.Lo80) != n || len(c.Hi80) != n || len(c.Lo95) != n || len(c.Hi95) != n {
-		return fmt.Errorf("forecast columns of %d, %d, %d, %d and %d values: want one length", n, len(c.Lo80), len(c.Hi80), len(c.Lo95), len(c.Hi95))
+		return nil, fmt.Errorf("forecast columns of %d, %d, %d, %d and %d values: want one length", n, len(c.Lo80), len(c.Hi80), len(c.Lo95), len(c.Hi95))
 	}
+	at := stepColumns{From: c.From, Step: c.Step}
 	out := make(Steps, n)
 	for k := range out {
-		p := Point{Date: c.at(k)}
-		for _, col := range []struct {
-			to *float64
-			n  json.Number
-		}{{&p.Mean, c.Mean[k]}, {&p.Lo80, c.Lo80[k]}, {&p.Hi80, c.Hi80[k]}, {&p.Lo95, c.Lo95[k]}, {&p.Hi95, c.Hi95[k]}} {
-			v, err := col.n.Float64()
-			if err != nil {
-				return fmt.Errorf("forecast step %d: %w", k+1, err)
-			}
-			*col.to = v
-		}
-		out[k] = p
+		out[k] = Point{Date: at.at(k), Mean: c.Mean[k], Lo80: c.Lo80[k], Hi80: c.Hi80[k], Lo95: c.Lo95[k], Hi95: c.Hi95[k]}
 	}
-	*s = out
-	return nil
+	return out, nil
 }
 
 // oneLineArrays puts each array of numbers in indented JSON on one line:

@@ -23,6 +23,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -116,19 +118,22 @@ func ReadHistory(dir string) (collectors.History, []collectors.Note, error) {
 }
 
 // previous reads the report.json files before now's day, newest first,
-// Earlier of them at most.
+// Earlier of them at most. They are decoded side by side: a year of them
+// is most of what a weekly run reads.
 func previous(dir string, now time.Time) ([]report.Previous, error) {
 	days, err := reportDays(dir)
 	if err != nil {
 		return nil, err
 	}
 	today := dayDir(now)
-	var out []report.Previous
+	var names []string
+	var files [][]byte
+	var unread error
 	for _, d := range days {
 		if d >= today {
 			continue
 		}
-		if len(out) == Earlier {
+		if len(names) == Earlier {
 			break
 		}
 		name := d + "/report.json"
@@ -137,15 +142,30 @@ func previous(dir string, now time.Time) ([]report.Previous, error) {
 			continue
 		}
 		if err != nil {
-			return out, err
+			unread = err
+			break
 		}
-		prev, err := report.ReadPrevious(data, name)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, prev)
+		names, files = append(names, name), append(files, data)
 	}
-	return out, nil
+	out := make([]report.Previous, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range names {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			out[i], errs[i] = report.ReadPrevious(files[i], names[i])
+		})
+	}
+	wg.Wait()
+	// The reports newer than the first that cannot be read stand.
+	for i, err := range errs {
+		if err != nil {
+			return out[:i], err
+		}
+	}
+	return out, unread
 }
 
 // HistoryJSON is history.json holding h alone, its days from keepDays

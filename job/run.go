@@ -114,16 +114,17 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 		log.Warn("collect", "gap", err.Error())
 	}
 
+	// Each stage gets its own copy of the gaps so far: a stage given up on
+	// goes on running while this one appends to them.
+	before := slices.Clone(gaps)
 	p, err := within(ctx, c.Timeouts.Plan, func() planned {
-		return makePlan(snap, hist, c.Planner, now, earlier, gaps)
+		return makePlan(snap, hist, c.Planner, now, earlier, before)
 	})
 	gaps = append(gaps, p.gaps...)
 	if err != nil {
 		gaps = append(gaps, report.Gap{Stage: "plan", Error: err.Error()})
 	}
 
-	// The stage gets its own copy of the gaps so far: a stage given up on
-	// goes on running while this one appends to them.
 	sofar := slices.Clone(gaps)
 	rd, err := within(ctx, c.Timeouts.Render, func() rendered {
 		return render(snap, hist, p, now, c.TemplateDir, sofar)

@@ -508,10 +508,23 @@ func TestAgainstAPIServer(t *testing.T) {
 	// snapshot is no failure.
 	t.Run("the toolbox's exec failing", func(t *testing.T) {
 		ctx := t.Context()
+		// Before it, no toolbox at all: a note says where it was looked
+		// for, and Ceph comes from Rook's status.
+		cfg := config.Default()
+		cfg.Kubeconfig = c.kubeconfig(t, "homelab", adminToken)
+		snap, _, err := job.Snapshot(ctx, cfg, time.Now())
+		if err != nil {
+			t.Errorf("no toolbox: the snapshot failed: %v", err)
+		}
+		if !slices.ContainsFunc(snap.Notes, func(n collectors.Note) bool {
+			return n.Source == "rook toolbox" && strings.Contains(n.Message, "no running pod labelled app=rook-ceph-tools in namespace rook-ceph")
+		}) || snap.Sources["ceph"] != "Rook CephCluster status" {
+			t.Errorf("no toolbox: notes %+v, Ceph from %q; want the toolbox's absence said and Rook's status used", snap.Notes, snap.Sources["ceph"])
+		}
 		tools := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "rook-ceph", Name: "rook-ceph-tools-1", Labels: map[string]string{"app": "rook-ceph-tools"}},
 			Spec: corev1.PodSpec{NodeName: "mini-1", Containers: []corev1.Container{container("rook-ceph-tools", "", "", "", "")}}}
 		admin := c.clientset(t)
-		tools, err := admin.CoreV1().Pods("rook-ceph").Create(ctx, tools, metav1.CreateOptions{})
+		tools, err = admin.CoreV1().Pods("rook-ceph").Create(ctx, tools, metav1.CreateOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

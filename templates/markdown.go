@@ -63,6 +63,9 @@ func Funcs() template.FuncMap {
 		"neg":   func(v float64) float64 { return -v },
 		"sub":   func(a, b int) int { return a - b },
 		"fig":   func(f report.Figure) float64 { return float64(f) },
+		// isTrue reads a *bool: a template's "if" takes any pointer but nil
+		// for true.
+		"isTrue": func(b *bool) bool { return b != nil && *b },
 		// ahead is a resource's forecast error that many days ahead, with
 		// the reports it is over; "—" where no report's day has come.
 		"ahead": func(r report.TrackResource, days int) string {

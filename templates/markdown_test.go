@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -40,5 +41,30 @@ func TestHowFarTheForecastsSee(t *testing.T) {
 	}
 	if got, want := crossing(planner.Crossing{}, half), "not within 6 months"; got != want {
 		t.Errorf("%q, want %q", got, want)
+	}
+}
+
+// TestTrackCrossingOutcomes: each earlier crossing says what came of it,
+// and whether its "as early as" came first or too late.
+func TestTrackCrossingOutcomes(t *testing.T) {
+	yes, no := true, false
+	r := report.Report{Date: "2026-11-30", Track: &report.Track{Reports: 3, From: "2026-09-07", To: "2026-11-23", Through: "2026-11-29", Expected: 3, ByDate: 1, Later: 1, NotYet: 1, EarlyHeld: 1,
+		Crossings: []report.TrackCrossing{
+			{Report: "2026-11-23", Resource: "cpu/usage", Unit: "cores", Threshold: "CPU average", Level: 24.15, Date: "2026-11-25", Earliest: "2026-11-24", Outcome: "by its date", Happened: "2026-11-24", EarlyHeld: &yes},
+			{Report: "2026-10-05", Resource: "cpu/usage", Unit: "cores", Threshold: "CPU peak", Peak: true, Level: 29.32, Date: "2026-10-20", Earliest: "2026-10-30", Outcome: "later", Happened: "2026-10-25", EarlyHeld: &no},
+			{Report: "2026-09-07", Resource: "memory/usage", Unit: "bytes", Threshold: "memory average", Level: 1 << 40, Date: "2026-10-01", Outcome: "not yet"},
+		}}}
+	md, err := Markdown(r, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"- 2026-11-23: cpu/usage CPU average at 24.15 cores by 2026-11-25: happened on 2026-11-24; as early as 2026-11-24, which came first\n",
+		"- 2026-10-05: cpu/usage CPU peak (daily peak) at 29.32 cores by 2026-10-20: happened later, on 2026-10-25; as early as 2026-10-30, which came too late\n",
+		"- 2026-09-07: memory/usage memory average at 1.00 TiB by 2026-10-01: has not happened\n",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
 	}
 }

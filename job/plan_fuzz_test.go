@@ -116,8 +116,6 @@ func figures(v any, f func(path string, v float64), path ...string) {
 	switch x := v.(type) {
 	case float64:
 		f(strings.Join(path, "."), x)
-	case string:
-		// Steps are written as JSON numbers; a quoted one is text.
 	case []any:
 		for i, e := range x {
 			figures(e, f, append(path, fmt.Sprint(i))...)

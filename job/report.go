@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/collectors/sources"
 	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/job/narrate"
 	"github.com/capplan/capplan/planner"
@@ -85,11 +86,13 @@ func holdStatuses(plan *planner.Plan, last report.Previous, s collectors.Snapsho
 	}
 	recs := planner.Recommend(*plan, months)
 	yesterday := plan.Today.AddDate(0, 0, -1)
-	cephStandIn := strings.HasPrefix(s.Sources["ceph"], "history, last day ")
+	cephStandIn := strings.HasPrefix(s.Sources["ceph"], sources.CephFromHistory)
 	kept := plan.Projections[:0]
 	for _, pr := range plan.Projections {
-		status, before, known := planner.Status(pr.Resource, recs), was[pr.Resource], was[pr.Resource] != ""
-		fresh := len(pr.History) > 0 && !pr.History[len(pr.History)-1].Date.Before(yesterday) && !(cephStandIn && pr.RawPerUnit > 0)
+		status := planner.Status(pr.Resource, recs)
+		before, known := was[pr.Resource]
+		standIn := cephStandIn && pr.RawPerUnit > 0
+		fresh := len(pr.History) > 0 && !pr.History[len(pr.History)-1].Date.Before(yesterday) && !standIn
 		if !known || fresh || !planner.Worse(status, before) {
 			kept = append(kept, pr)
 			continue
@@ -98,10 +101,12 @@ func holdStatuses(plan *planner.Plan, last report.Previous, s collectors.Snapsho
 		if n := len(pr.History); n > 0 {
 			ends = pr.History[n-1].Date.Format(time.DateOnly)
 		}
+		if standIn {
+			ends += ", capacity from the history's last day"
+		}
 		plan.Unknown = append(plan.Unknown, planner.Unknown{Resource: pr.Resource, Reason: fmt.Sprintf(
-			"this run is incomplete and this resource's data is not new (history to %s%s): %s would be raised above %s, the last complete report's (%s), on no new data",
-			ends, map[bool]string{true: ", capacity from the history's last day", false: ""}[cephStandIn && pr.RawPerUnit > 0],
-			status, before, last.Plan.Today.Format(time.DateOnly))})
+			"this run is incomplete and this resource's data is not new (history to %s): %s would be raised above %s, the last complete report's (%s), on no new data",
+			ends, status, before, last.Plan.Today.Format(time.DateOnly))})
 	}
 	plan.Projections = kept
 }

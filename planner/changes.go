@@ -176,10 +176,7 @@ func why(old, cur Projection, o, c Crossing, later bool) string {
 	var parts, with, against []string
 	spread := !c.Already && !cur.pathReaches(c)
 	if spread {
-		through := cur.next.AddDate(0, 0, cur.ViewDays-1)
-		if c.Date != nil {
-			through = *c.Date
-		}
+		through := cur.through(c)
 		s := fmt.Sprintf("the forecast stays below %s through %s: the date is where half the simulated futures have reached it", units.Quantity(c.Level, cur.Unit), through.Format(time.DateOnly))
 		if c.Date == nil {
 			s = fmt.Sprintf("the forecast stays below %s through %s, and fewer than half the simulated futures reach it", units.Quantity(c.Level, cur.Unit), through.Format(time.DateOnly))
@@ -215,15 +212,15 @@ func why(old, cur Projection, o, c Crossing, later bool) string {
 // the date, the model and the source.
 func inputs(old, cur Projection, o, c Crossing, spread bool) []input {
 	q := func(v float64) string { return units.Quantity(v, cur.Unit) }
-	what, method, was := "means", cur.Method, old.Method
-	if c.Peak {
-		what, method, was = "peaks", cur.PeakMethod, old.PeakMethod
-	}
-	// Last week's trend, a day, when it reaches the level: the days an
-	// input's change is worth.
-	s0, s1, trendKnown := trend(old, c.Peak), trend(cur, c.Peak), !c.Peak || (old.AtHorizonPeak != 0 && cur.AtHorizonPeak != 0)
+	was, is := old.side(c.Peak), cur.side(c.Peak)
+	// Last week's trend, a day, when both weeks' reach the level: the
+	// days an input's change is worth. A report before the trend of peaks
+	// was written has none.
+	trendKnown := !c.Peak || (was.atHorizon != 0 && is.atHorizon != 0)
+	s0, s1 := old.trend(was), cur.trend(is)
+	linear := trendKnown && s0 > 0 && s1 > 0
 	worth := func(change float64) float64 {
-		if !trendKnown || !(s0 > 0) || !(s1 > 0) {
+		if !linear {
 			return math.NaN()
 		}
 		return change / s0
@@ -236,33 +233,27 @@ func inputs(old, cur Projection, o, c Crossing, spread bool) []input {
 	if a, b := q(now), q(expected); a != b {
 		out = append(out, input{fmt.Sprintf(level, a, b), sign(expected - now), worth(expected - now)})
 	}
-	if trendKnown {
-		month := func(s float64) string {
-			t := q(s * DaysPerMonth)
-			if !strings.HasPrefix(t, "-") {
-				t = "+" + t
-			}
-			return t + " a month"
+	month := func(s float64) string {
+		t := q(s * DaysPerMonth)
+		if !strings.HasPrefix(t, "-") {
+			t = "+" + t
 		}
-		if a, b := month(s1), month(s0); a != b {
-			days := math.NaN()
-			if !math.IsNaN(worth(0)) && c.Level > now {
-				days = (c.Level-now)/s1 - (c.Level-now)/s0
-			}
-			out = append(out, input{fmt.Sprintf("the trend of the daily %s %s (last week %s)", what, a, b), sign(s0 - s1), days})
+		return t + " a month"
+	}
+	if a, b := month(s1), month(s0); trendKnown && a != b {
+		days := math.NaN()
+		if linear && c.Level > now {
+			days = (c.Level-now)/s1 - (c.Level-now)/s0
 		}
+		out = append(out, input{fmt.Sprintf("the trend of the daily %s %s (last week %s)", is.what, a, b), sign(s0 - s1), days})
 	}
 	// A wider spread takes more futures over a level the path stays
 	// below: an earlier date.
-	b0, b1 := old.Band, cur.Band
-	if c.Peak {
-		b0, b1 = old.PeakBand, cur.PeakBand
+	if a, b := q(is.band), q(was.band); spread && was.band > 0 && is.band > 0 && a != b {
+		out = append(out, input{fmt.Sprintf("the 80%% band of the daily %s %s wide at the horizon (last week %s)", is.what, a, b), sign(was.band - is.band), math.NaN()})
 	}
-	if a, b := q(b1), q(b0); spread && b0 > 0 && b1 > 0 && a != b {
-		out = append(out, input{fmt.Sprintf("the 80%% band of the daily %s %s wide at the horizon (last week %s)", what, a, b), sign(b0 - b1), math.NaN()})
-	}
-	if method != "" && was != "" && method != was {
-		out = append(out, input{fmt.Sprintf("the model of the daily %s %s (last week %s)", what, method, was), 0, math.NaN()})
+	if is.method != "" && was.method != "" && is.method != was.method {
+		out = append(out, input{fmt.Sprintf("the model of the daily %s %s (last week %s)", is.what, is.method, was.method), 0, math.NaN()})
 	}
 	if cur.Source != "" && old.Source != "" && cur.Source != old.Source {
 		out = append(out, input{fmt.Sprintf("the history from %s (last week from %s)", cur.Source, old.Source), 0, math.NaN()})
@@ -270,16 +261,38 @@ func inputs(old, cur Projection, o, c Crossing, spread bool) []input {
 	return out
 }
 
-// trend is a projection's daily forecast's slope a day, of its means or
-// its peaks: from the last week's level to the horizon's last week.
-func trend(p Projection, peak bool) float64 {
+// side is what a projection says of its daily means, or of its daily
+// peaks: a threshold is compared with one of them.
+type side struct {
+	what                 string // "means" or "peaks"
+	now, atHorizon, band float64
+	method               string
+	daily, monthly       []float64 // the forecasts' means
+}
+
+func (p Projection) side(peak bool) side {
+	if peak {
+		return side{"peaks", p.TodayPeak, p.AtHorizonPeak, p.PeakBand, p.PeakMethod, p.Peak.Mean, p.MonthlyPeak.Mean}
+	}
+	return side{"means", p.Today, p.AtHorizon, p.Band, p.Method, p.Mean.Mean, p.MonthlyMean.Mean}
+}
+
+// trend is the slope a day of p's daily forecast of s: from the last
+// week's level to the horizon's last week.
+func (p Projection) trend(s side) float64 {
 	if len(p.Times) == 0 {
 		return 0
 	}
-	if peak {
-		return (p.AtHorizonPeak - p.TodayPeak) / float64(len(p.Times))
+	return (s.atHorizon - s.now) / float64(len(p.Times))
+}
+
+// through is the last day c's date looks at: its date, or the view's end
+// without one.
+func (p Projection) through(c Crossing) time.Time {
+	if c.Date != nil {
+		return *c.Date
 	}
-	return (p.AtHorizon - p.Today) / float64(len(p.Times))
+	return p.next.AddDate(0, 0, p.ViewDays-1)
 }
 
 // level is what the last week reached against what was expected of it,
@@ -294,13 +307,10 @@ func (p Projection) level(old Projection, peak bool) (now, expected float64, for
 	var n int
 	var sum, want float64
 	if len(p.History) > 0 && len(old.Mean.Mean) == len(old.Times) {
-		end := p.History[len(p.History)-1].Date
-		for _, d := range p.History {
-			if d.Date.Before(end.AddDate(0, 0, -6)) {
-				continue
-			}
-			k := slices.IndexFunc(old.Times, func(t time.Time) bool { return t.Equal(d.Date) })
-			if k >= 0 {
+		from := p.History[len(p.History)-1].Date.AddDate(0, 0, -6)
+		for i := len(p.History) - 1; i >= 0 && !p.History[i].Date.Before(from); i-- {
+			d := p.History[i]
+			if k := slices.IndexFunc(old.Times, func(t time.Time) bool { return t.Equal(d.Date) }); k >= 0 {
 				n, sum, want = n+1, sum+d.Mean, want+old.Mean.Mean[k]
 			}
 		}
@@ -316,27 +326,20 @@ func (p Projection) level(old Projection, peak bool) (now, expected float64, for
 // the futures' spread, dates it. The path is the daily forecast, then the
 // monthly one's months at their middles, straight between them.
 func (p Projection) pathReaches(c Crossing) bool {
-	daily, monthly := p.Mean.Mean, p.MonthlyMean.Mean
-	if c.Peak {
-		daily, monthly = p.Peak.Mean, p.MonthlyPeak.Mean
-	}
-	through := p.next.AddDate(0, 0, p.ViewDays-1)
-	if c.Date != nil {
-		through = *c.Date
-	}
+	s, through := p.side(c.Peak), p.through(c)
 	type point struct {
 		t time.Time
 		v float64
 	}
 	var path []point
 	for k, t := range p.Times {
-		if k < len(daily) {
-			path = append(path, point{t, daily[k]})
+		if k < len(s.daily) {
+			path = append(path, point{t, s.daily[k]})
 		}
 	}
 	for k, m := range p.Months {
-		if mid := m.AddDate(0, 0, 15); k < len(monthly) && (len(path) == 0 || mid.After(path[len(path)-1].t)) {
-			path = append(path, point{mid, monthly[k]})
+		if mid := m.AddDate(0, 0, 15); k < len(s.monthly) && (len(path) == 0 || mid.After(path[len(path)-1].t)) {
+			path = append(path, point{mid, s.monthly[k]})
 		}
 	}
 	for k, pt := range path {

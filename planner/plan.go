@@ -240,7 +240,7 @@ func beyond(p Projection) error {
 		if err := check(f.what, f.fc.Mean); err != nil {
 			return err
 		}
-		for _, b := range append(slices.Clone(f.fc.Lower), f.fc.Upper...) {
+		for _, b := range slices.Concat(f.fc.Lower, f.fc.Upper) {
 			if err := check(f.what+"'s interval", b); err != nil {
 				return err
 			}

@@ -24,7 +24,7 @@ func (s Severity) rank() int { return slices.Index([]Severity{Critical, Warning,
 func Status(resource string, recs []Recommendation) string {
 	status := "ok"
 	for _, rec := range recs {
-		if s := string(rec.Severity); rec.Resource == resource && s != "info" && Worse(s, status) {
+		if s := string(rec.Severity); rec.Resource == resource && rec.Severity != Info && Worse(s, status) {
 			status = s
 		}
 	}
@@ -34,7 +34,9 @@ func Status(resource string, recs []Recommendation) string {
 // Worse tells whether status a is more severe than b.
 func Worse(a, b string) bool { return statusRank(a) < statusRank(b) }
 
-func statusRank(s string) int { return slices.Index([]string{"critical", "warning", "info", "ok"}, s) }
+func statusRank(s string) int {
+	return slices.Index([]string{string(Critical), string(Warning), string(Info), "ok"}, s)
+}
 
 // Recommendation is one thing the reader should act on or know, with the
 // numbers behind it.

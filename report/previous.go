@@ -94,8 +94,8 @@ func decode(data []byte) (Report, error) {
 		Report
 		Resources []struct {
 			Resource
-			Daily   *columns `json:"daily"`
-			Monthly *columns `json:"monthly"`
+			Daily   *columns[float64] `json:"daily"`
+			Monthly *columns[float64] `json:"monthly"`
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(data, &fast); err != nil {
@@ -107,10 +107,10 @@ func decode(data []byte) (Report, error) {
 	for i, res := range fast.Resources {
 		var err error
 		r.Resources[i] = res.Resource
-		if r.Resources[i].Daily, err = res.Daily.steps(); err != nil {
+		if r.Resources[i].Daily, err = readSteps(res.Daily); err != nil {
 			return r, fmt.Errorf("%s: daily: %w", res.Name, err)
 		}
-		if r.Resources[i].Monthly, err = res.Monthly.steps(); err != nil {
+		if r.Resources[i].Monthly, err = readSteps(res.Monthly); err != nil {
 			return r, fmt.Errorf("%s: monthly: %w", res.Name, err)
 		}
 	}

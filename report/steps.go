@@ -21,14 +21,16 @@ type Steps []Point
 // stepDigits is the significant digits report.json keeps of a forecast.
 const stepDigits = 4
 
-type stepColumns struct {
-	From time.Time     `json:"from"`
-	Step string        `json:"step"`
-	Mean []json.Number `json:"mean"`
-	Lo80 []json.Number `json:"lo80"`
-	Hi80 []json.Number `json:"hi80"`
-	Lo95 []json.Number `json:"lo95"`
-	Hi95 []json.Number `json:"hi95"`
+// columns are Steps as report.json has them: written as numbers to
+// stepDigits, read as float64.
+type columns[N json.Number | float64] struct {
+	From time.Time `json:"from"`
+	Step string    `json:"step"`
+	Mean []N       `json:"mean"`
+	Lo80 []N       `json:"lo80"`
+	Hi80 []N       `json:"hi80"`
+	Lo95 []N       `json:"lo95"`
+	Hi95 []N       `json:"hi95"`
 }
 
 // MarshalJSON writes the steps by column.
@@ -36,7 +38,7 @@ func (s Steps) MarshalJSON() ([]byte, error) {
 	if len(s) == 0 {
 		return []byte("null"), nil
 	}
-	c := stepColumns{From: s[0].Date, Step: "day"}
+	c := columns[json.Number]{From: s[0].Date, Step: "day"}
 	if len(s) > 1 && !s[1].Date.Equal(s[0].Date.AddDate(0, 0, 1)) {
 		c.Step = "month"
 	}
@@ -58,7 +60,7 @@ func (s Steps) MarshalJSON() ([]byte, error) {
 	return json.Marshal(c)
 }
 
-func (c stepColumns) at(k int) time.Time {
+func (c columns[N]) at(k int) time.Time {
 	if c.Step == "month" {
 		return c.From.AddDate(0, k, 0)
 	}
@@ -108,27 +110,17 @@ func (s *Steps) UnmarshalJSON(data []byte) error {
 		*s = pts
 		return nil
 	}
-	var c columns
+	var c columns[float64]
 	if err := json.Unmarshal(data, &c); err != nil {
 		return err
 	}
-	steps, err := c.steps()
+	steps, err := readSteps(&c)
 	*s = steps
 	return err
 }
 
-// columns are Steps as report.json writes them, read as numbers.
-type columns struct {
-	From time.Time `json:"from"`
-	Step string    `json:"step"`
-	Mean []float64 `json:"mean"`
-	Lo80 []float64 `json:"lo80"`
-	Hi80 []float64 `json:"hi80"`
-	Lo95 []float64 `json:"lo95"`
-	Hi95 []float64 `json:"hi95"`
-}
-
-func (c *columns) steps() (Steps, error) {
+// readSteps lays columns read back out step by step; nil without any.
+func readSteps(c *columns[float64]) (Steps, error) {
 	if c == nil {
 		return nil, nil
 	}
@@ -139,10 +131,9 @@ func (c *columns) steps() (Steps, error) {
 	if len(c.Lo80) != n || len(c.Hi80) != n || len(c.Lo95) != n || len(c.Hi95) != n {
 		return nil, fmt.Errorf("forecast columns of %d, %d, %d, %d and %d values: want one length", n, len(c.Lo80), len(c.Hi80), len(c.Lo95), len(c.Hi95))
 	}
-	at := stepColumns{From: c.From, Step: c.Step}
 	out := make(Steps, n)
 	for k := range out {
-		out[k] = Point{Date: at.at(k), Mean: c.Mean[k], Lo80: c.Lo80[k], Hi80: c.Hi80[k], Lo95: c.Lo95[k], Hi95: c.Hi95[k]}
+		out[k] = Point{Date: c.at(k), Mean: c.Mean[k], Lo80: c.Lo80[k], Hi80: c.Hi80[k], Lo95: c.Lo95[k], Hi95: c.Hi95[k]}
 	}
 	return out, nil
 }

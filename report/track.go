@@ -122,38 +122,41 @@ func track(earlier []Previous, h collectors.History, today time.Time) *Track {
 	slices.SortStableFunc(reports, func(a, b Previous) int { return a.Plan.Today.Compare(b.Plan.Today) })
 	t.From, t.To = reports[0].Plan.Today.Format(time.DateOnly), reports[len(reports)-1].Plan.Today.Format(time.DateOnly)
 
-	byName := map[string]*TrackResource{}
-	var order []string
-	type tally struct{ days, in80, in95 int }
-	tallies := map[string]*tally{}
-	errs := map[string]map[int][]float64{}
-	var all tally
+	// Each resource's record, in the order the reports first name them.
+	type record struct {
+		TrackResource
+		in80, in95 int
+		errs       map[int][]float64 // by days ahead
+	}
+	var records []*record
+	byName := map[string]*record{}
 	for _, e := range reports {
 		for _, r := range e.Resources {
 			days := actual[r.Name]
 			if days == nil {
 				continue
 			}
-			if byName[r.Name] == nil {
-				byName[r.Name] = &TrackResource{Name: r.Name, Unit: r.Unit}
-				tallies[r.Name], errs[r.Name] = &tally{}, map[int][]float64{}
-				order = append(order, r.Name)
+			rec := byName[r.Name]
+			if rec == nil {
+				rec = &record{TrackResource: TrackResource{Name: r.Name, Unit: r.Unit}, errs: map[int][]float64{}}
+				byName[r.Name] = rec
+				records = append(records, rec)
 			}
-			tl := tallies[r.Name]
 			for k, p := range r.Daily {
+				// The history holds days up to through only.
 				d, ok := days[p.Date]
-				if !ok || p.Date.After(through) {
+				if !ok {
 					continue
 				}
-				tl.days++
+				rec.Days++
 				if d.mean >= p.Lo80 && d.mean <= p.Hi80 {
-					tl.in80++
+					rec.in80++
 				}
 				if d.mean >= p.Lo95 && d.mean <= p.Hi95 {
-					tl.in95++
+					rec.in95++
 				}
 				if slices.Contains(aheads, k+1) {
-					errs[r.Name][k+1] = append(errs[r.Name][k+1], math.Abs(p.Mean-d.mean))
+					rec.errs[k+1] = append(rec.errs[k+1], math.Abs(p.Mean-d.mean))
 				}
 			}
 			for _, c := range r.Crossings {
@@ -188,31 +191,31 @@ func track(earlier []Previous, h collectors.History, today time.Time) *Track {
 			}
 		}
 	}
-	for _, name := range order {
-		r, tl := byName[name], tallies[name]
-		r.Days = tl.days
-		if tl.days > 0 {
-			r.Within80, r.Within95 = Figure(float64(tl.in80)/float64(tl.days)), Figure(float64(tl.in95)/float64(tl.days))
+	share := func(n, of int) Figure { return Figure(float64(n) / float64(of)) }
+	var in80, in95 int
+	t.Resources = []TrackResource{}
+	for _, rec := range records {
+		if rec.Days > 0 {
+			rec.Within80, rec.Within95 = share(rec.in80, rec.Days), share(rec.in95, rec.Days)
 		}
-		r.Errors = []AheadError{}
+		rec.Errors = []AheadError{}
 		for _, a := range aheads {
-			if es := errs[name][a]; len(es) > 0 {
+			if es := rec.errs[a]; len(es) > 0 {
 				sum := 0.0
 				for _, v := range es {
 					sum += v
 				}
-				r.Errors = append(r.Errors, AheadError{Ahead: a, Reports: len(es), Error: Figure(sum / float64(len(es)))})
+				rec.Errors = append(rec.Errors, AheadError{Ahead: a, Reports: len(es), Error: Figure(sum / float64(len(es)))})
 			}
 		}
-		all.days, all.in80, all.in95 = all.days+tl.days, all.in80+tl.in80, all.in95+tl.in95
-		t.Resources = append(t.Resources, *r)
+		t.Days, in80, in95 = t.Days+rec.Days, in80+rec.in80, in95+rec.in95
+		t.Resources = append(t.Resources, rec.TrackResource)
 	}
-	t.Days = all.days
-	if all.days > 0 {
-		t.Within80, t.Within95 = Figure(float64(all.in80)/float64(all.days)), Figure(float64(all.in95)/float64(all.days))
+	if t.Days > 0 {
+		t.Within80, t.Within95 = share(in80, t.Days), share(in95, t.Days)
 	}
+	t.Expected = len(t.Crossings)
 	for _, x := range t.Crossings {
-		t.Expected++
 		switch x.Outcome {
 		case "by its date":
 			t.ByDate++
@@ -227,9 +230,6 @@ func track(earlier []Previous, h collectors.History, today time.Time) *Track {
 	}
 	// The newest reports' crossings first: the ones a reader remembers.
 	slices.SortStableFunc(t.Crossings, func(a, b TrackCrossing) int { return strings.Compare(b.Report, a.Report) })
-	if t.Resources == nil {
-		t.Resources = []TrackResource{}
-	}
 	if t.Crossings == nil {
 		t.Crossings = []TrackCrossing{}
 	}

@@ -64,9 +64,9 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlagSet("snapshot", "[--demo | --kubeconfig FILE --context NAME] [--ceph-df FILE] [--prometheus-url URL] [--history-git DIR] [--history-csv FILE] [--format table|json]",
 		"Prints what the cluster holds now: nodes, requests, limits, usage, volume claims, pressure events and Ceph capacity.", stderr)
 	format := fs.String("format", "table", "output format: table or json")
-	at := nowFlag(fs)
 	var f configFlags
 	f.register(fs, config.Field.IsSource, false)
+	f.asOf(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -74,11 +74,7 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	cfg, err := f.load()
-	if err != nil {
-		return err
-	}
-	now, err := at()
+	cfg, now, err := f.loadAsOf()
 	if err != nil {
 		return err
 	}
@@ -97,18 +93,14 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.register(fs, func(fd config.Field) bool { return fd.IsSource() || fd.Key == "template_dir" }, false)
 	out := fs.String("out", "", "directory to write report.json, report.md and the charts into (required)")
 	previous := fs.String("previous", "", "last week's report.json, to say what changed since")
-	at := nowFlag(fs)
+	f.asOf(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return fmt.Errorf("%w: --out DIR is required", errUsage)
 	}
-	cfg, err := f.load()
-	if err != nil {
-		return err
-	}
-	now, err := at()
+	cfg, now, err := f.loadAsOf()
 	if err != nil {
 		return err
 	}
@@ -127,21 +119,17 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlagSet("run", "[--config FILE] [--dry-run [--out DIR|-]] [flags]", "", stderr)
 	dryRun := fs.Bool("dry-run", false, "write the report to --out (default: report.md to stdout) and publish nothing")
 	out := fs.String("out", "-", "directory for a dry run's files, or - for report.md on stdout")
-	at := nowFlag(fs)
 	var f configFlags
 	f.register(fs, all, true)
+	f.asOf(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := f.load()
+	cfg, now, err := f.loadAsOf()
 	if err != nil {
 		return err
 	}
 	log := job.Logger(stderr, cfg)
-	now, err := at()
-	if err != nil {
-		return err
-	}
 	res, err := job.Run(ctx, cfg, now, *dryRun, *out, log)
 	res.Log(log, err)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 type configFlags struct {
 	set  map[string]string
 	file *string
+	now  func() (time.Time, error) // --now, where the command has it
 }
 
 // register defines --config and the settings keep accepts as flags on fs;
@@ -48,11 +49,11 @@ func (f *configFlags) load() (config.Config, error) {
 // all keeps every setting.
 func all(config.Field) bool { return true }
 
-// nowFlag defines --now on fs, the moment a command runs as of, and
-// returns what it says: the wall clock when not given.
-func nowFlag(fs *flag.FlagSet) func() (time.Time, error) {
+// asOf defines --now on fs, the moment the command runs as of: the wall
+// clock when not given. loadAsOf reads it.
+func (f *configFlags) asOf(fs *flag.FlagSet) {
 	s := fs.String("now", "", "run as of `TIME`, RFC 3339 (2026-11-30T09:00:00Z): history after it is left out, dates count from it, the report is dated by it (default: the wall clock)")
-	return func() (time.Time, error) {
+	f.now = func() (time.Time, error) {
 		if *s == "" {
 			return time.Now(), nil
 		}
@@ -65,4 +66,14 @@ func nowFlag(fs *flag.FlagSet) func() (time.Time, error) {
 		}
 		return t, nil
 	}
+}
+
+// loadAsOf loads the configuration and the moment --now gives.
+func (f *configFlags) loadAsOf() (config.Config, time.Time, error) {
+	c, err := f.load()
+	if err != nil {
+		return c, time.Time{}, err
+	}
+	now, err := f.now()
+	return c, now, err
 }

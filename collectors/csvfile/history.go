@@ -107,14 +107,17 @@ var plausible = map[string]struct {
 func check(in Series, file, unit string, scale float64, now time.Time) error {
 	bound := plausible[unit]
 	for i, v := range in.Values {
-		at := fmt.Sprintf("%s:%d: %s at %s", file, in.Lines[i], in.Name, in.Times[i].UTC().Format(time.RFC3339))
+		// Where, only for the observation refused: files run to millions.
+		at := func() string {
+			return fmt.Sprintf("%s:%d: %s at %s", file, in.Lines[i], in.Name, in.Times[i].UTC().Format(time.RFC3339))
+		}
 		switch {
 		case in.Times[i].After(now):
-			return fmt.Errorf("%s: the timestamp is after now (%s): history cannot be of the future", at, now.UTC().Format(time.RFC3339))
+			return fmt.Errorf("%s: the timestamp is after now (%s): history cannot be of the future", at(), now.UTC().Format(time.RFC3339))
 		case v < 0 && unit != "":
-			return fmt.Errorf("%s: value %s: a quantity in %s cannot be negative", at, strconv.FormatFloat(v, 'g', -1, 64), unit)
+			return fmt.Errorf("%s: value %s: a quantity in %s cannot be negative", at(), strconv.FormatFloat(v, 'g', -1, 64), unit)
 		case math.Abs(v*scale) > bound.most:
-			return fmt.Errorf("%s: value %s: %s (at most %g): a wrong unit or a broken export", at, strconv.FormatFloat(v, 'g', -1, 64), bound.what, bound.most/scale)
+			return fmt.Errorf("%s: value %s: %s (at most %g): a wrong unit or a broken export", at(), strconv.FormatFloat(v, 'g', -1, 64), bound.what, bound.most/scale)
 		}
 	}
 	return nil

@@ -417,8 +417,12 @@ func cephFromHistory(h collectors.History, now time.Time) (cephSource, bool) {
 		}
 		c.Pools = append(c.Pools, collectors.Pool{Name: name, StoredBytes: int64(s.Days[len(s.Days)-1].Mean), MaxAvailBytes: int64(avail.Mean)})
 	}
-	return cephSource{c, notes, "history, last day " + day}, true
+	return cephSource{c, notes, CephFromHistory + day}, true
 }
+
+// CephFromHistory begins snapshot.Sources["ceph"] when Ceph's capacity is
+// the history's last day (the day follows): no current source gave it.
+const CephFromHistory = "history, last day "
 
 type cephSource struct {
 	ceph   *collectors.Ceph

@@ -32,7 +32,8 @@ func TestFirstPassageOfALine(t *testing.T) {
 	if p := got[1]; p.Median <= got[0].Median || p.Median < 270 || p.Median > 330 {
 		t.Errorf("60: %+v, want later than 40's and near the line's 299 (the slope's spread and the flat scenario put it after)", p)
 	}
-	if p := got[2]; p.Median != -1 || p.Early != -1 || p.Probability != 0 {
+	// No future reaches it; the calibrated chance keeps a trace of doubt.
+	if p := got[2]; p.Median != -1 || p.Early != -1 || p.Probability > 0.01 {
 		t.Errorf("1e6: %+v, want never", p)
 	}
 	again, err := FirstPassage(y, []float64{40, 60, 1e6}, PassageOptions{Horizon: 365, Period: 7})

@@ -11,11 +11,13 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Passage is when a series first reaches a level, over simulated futures:
-// the step by which half of them have reached it, and the step by which
-// one in ten has (the "as early as"). Steps count from 0, the first step
-// after the history; -1 when fewer futures than that reach it within the
-// horizon. Probability is the share that reach it within the horizon.
+// Passage is when a series first reaches a level, from simulated futures
+// whose share is calibrated into a chance: the step by which the chance
+// that it has is one half, and the "as early as", the step by which the
+// chance is passageEarly of the chance within the horizon. Steps count
+// from 0, the first step after the history; -1 when the chance does not
+// get there within the horizon. Probability is the chance within the
+// horizon.
 type Passage struct {
 	Median      int     `json:"median"`
 	Early       int     `json:"early"`

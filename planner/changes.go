@@ -165,9 +165,9 @@ type input struct {
 // why names what moved crossing c from o, last week's, the way it went
 // (later or not): the inputs of its date that differ at the precision
 // shown and push it that way, then those that push against it. When the
-// forecast's path stays below the level, the date is where half the
-// simulated futures have reached it, set by their spread more than by any
-// trend, and it says so first.
+// forecast's path stays below the level, the date is where the chance of
+// having reached it is one half, set by the futures' spread more than by
+// any trend, and it says so first.
 func why(old, cur Projection, o, c Crossing, later bool) string {
 	dir := -1
 	if later {
@@ -177,12 +177,12 @@ func why(old, cur Projection, o, c Crossing, later bool) string {
 	spread := !c.Already && !cur.pathReaches(c)
 	if spread {
 		through := cur.through(c)
-		s := fmt.Sprintf("the forecast stays below %s through %s: the date is where half the simulated futures have reached it", units.Quantity(c.Level, cur.Unit), through.Format(time.DateOnly))
+		s := fmt.Sprintf("the forecast stays below %s through %s: the date is where the chance of having reached it is one half", units.Quantity(c.Level, cur.Unit), through.Format(time.DateOnly))
 		if c.Date == nil {
-			s = fmt.Sprintf("the forecast stays below %s through %s, and fewer than half the simulated futures reach it", units.Quantity(c.Level, cur.Unit), through.Format(time.DateOnly))
+			s = fmt.Sprintf("the forecast stays below %s through %s, and the chance of reaching it is under one half", units.Quantity(c.Level, cur.Unit), through.Format(time.DateOnly))
 		}
 		if a, b := percent(c.Chance), percent(o.Chance); a != b {
-			s += fmt.Sprintf(" (%s of them within %d months, last week %s)", a, ViewMonths(cur.ViewDays), b)
+			s += fmt.Sprintf(" (a %s chance within %d months, last week %s)", a, ViewMonths(cur.ViewDays), b)
 		}
 		parts = append(parts, s)
 	}

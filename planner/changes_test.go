@@ -143,7 +143,7 @@ func TestWhy(t *testing.T) {
 		name: "spread, nothing that way",
 		old:  line(lastMonday, 18.49, 0), cur: with(line(today, 18.65, 0.003), func(p *Projection) { p.Band = 4.4 }),
 		o: avg(d(1, 27, 2027), 0.66), c: avg(d(6, 28, 2027), 0.62),
-		want: "the forecast stays below 24.15 cores through 2027-06-28: the date is where half the simulated futures have reached it (62% of them within 12 months, last week 66%); " +
+		want: "the forecast stays below 24.15 cores through 2027-06-28: the date is where the chance of having reached it is one half (a 62% chance within 12 months, last week 66%); " +
 			"no level, trend, spread, capacity, model or source differs that way at the precision shown: the week's days moved the simulated futures; " +
 			"against it: the last 7 days' mean 18.65 cores (last week's forecast of them 18.49 cores); the trend of the daily means +0.09 cores a month (last week +0.00 cores a month); " +
 			"the 80% band of the daily means 4.40 cores wide at the horizon (last week 4.00 cores)",

@@ -58,6 +58,10 @@ type Recommendation struct {
 // horizon, a warning; within the view (12 months), information.
 const criticalDays = 30
 
+// mayReach is the least chance within the view worth a line of its own
+// when under even odds.
+const mayReach = 0.1
+
 // bySeverity is how severe a runway of days is: critical under
 // criticalDays, a warning within the daily horizon, else information.
 func bySeverity(days, horizon int) Severity {
@@ -92,12 +96,12 @@ func Recommend(p Plan, months int) []Recommendation {
 				r.Severity, r.Runway, r.Date = bySeverity(*c.RunwayDays, len(pr.Times)), c.RunwayDays, c.Date
 				r.Message = fmt.Sprintf("%s reaches its %s threshold %s on %s (as early as %s): %d days of runway",
 					pr.Resource, c.Name, level, c.Date.Format(time.DateOnly), c.Earliest.Format(time.DateOnly), *c.RunwayDays)
-			case c.Earliest != nil:
-				// Fewer than half the futures get there, but one in ten
-				// does: worth watching, not a date.
+			case c.Earliest != nil && c.Chance >= mayReach:
+				// Under even odds, but not unlikely: worth watching, not a
+				// date.
 				r.Severity = Info
-				r.Message = fmt.Sprintf("%s may reach its %s threshold %s within %d months: as early as %s, in %.0f%% of the simulated futures",
-					pr.Resource, c.Name, level, ViewMonths(pr.ViewDays), c.Earliest.Format(time.DateOnly), 100*c.Chance)
+				r.Message = fmt.Sprintf("%s may reach its %s threshold %s within %d months: a %.0f%% chance, as early as %s",
+					pr.Resource, c.Name, level, ViewMonths(pr.ViewDays), 100*c.Chance, c.Earliest.Format(time.DateOnly))
 				out = append(out, r)
 				continue
 			default:

@@ -87,8 +87,8 @@ func TestNeededOnAShortHistory(t *testing.T) {
 	}
 }
 
-// TestRecommendWhatMayCome: a threshold fewer than half of the futures
-// reach, but one in ten does within the view, is worth watching.
+// TestRecommendWhatMayCome: a threshold under even odds, but at a chance
+// of one in ten or more within the view, is worth watching.
 func TestRecommendWhatMayCome(t *testing.T) {
 	early := date(2027, 2, 22)
 	p := Projection{Resource: "memory/usage", Unit: "bytes", Capacity: 384 * gib, Times: make([]time.Time, 90), ViewDays: 365, Crossings: []Crossing{
@@ -96,7 +96,7 @@ func TestRecommendWhatMayCome(t *testing.T) {
 		{Threshold: Threshold{Name: "never", Fraction: 0.99}, Level: 0.99 * 384 * gib},
 	}}
 	recs := Recommend(Plan{Today: today, Projections: []Projection{p}}, 12)
-	want := "memory/usage may reach its memory peak threshold 345.6 GiB (90% of 384.0 GiB) within 12 months: as early as 2027-02-22, in 45% of the simulated futures"
+	want := "memory/usage may reach its memory peak threshold 345.6 GiB (90% of 384.0 GiB) within 12 months: a 45% chance, as early as 2027-02-22"
 	if len(recs) != 1 || recs[0].Severity != Info || recs[0].Message != want || recs[0].Runway != nil {
 		t.Errorf("%+v, want one info: %s", recs, want)
 	}

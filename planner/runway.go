@@ -47,17 +47,19 @@ type Crossing struct {
 	// Already is true when a day of the last week was at or above it
 	// (its daily mean, or its daily peak for a peak threshold).
 	Already bool `json:"already"`
-	// Date is the day by which half of the simulated futures have had a
-	// day at or above the level (forecast.FirstPassage); nil when fewer
-	// than half do within the view (12 months).
+	// Date is the day by which the chance that a day has been at or
+	// above the level is one half (forecast.FirstPassage); nil when the
+	// chance within the view (12 months) is under one half.
 	Date *time.Time `json:"date,omitempty"`
-	// Earliest is the day by which one future in ten has: the "as early
-	// as" date.
+	// Earliest is the "as early as" date: the day by which the chance
+	// is 0.3 of the chance within the view, before the truth nine times
+	// in ten on the runway benchmark.
 	Earliest *time.Time `json:"earliest,omitempty"`
 	// RunwayDays is the days from today to Date; nil without a Date.
 	RunwayDays *int `json:"runway_days,omitempty"`
-	// Chance is the share of the futures that reach the level within the
-	// view.
+	// Chance is the chance that the level is reached within the view:
+	// the share of the simulated futures that reach it, calibrated on the
+	// runway benchmark.
 	Chance float64 `json:"chance"`
 }
 

@@ -76,7 +76,7 @@ func outlook(r report.Report) string {
 	}
 	switch {
 	case clear == len(r.Resources):
-		fmt.Fprintf(&b, "No resource is expected to reach a threshold %s (fewer than half of the simulated futures do).", within(r.Resources[0]))
+		fmt.Fprintf(&b, "No resource is expected to reach a threshold %s (each at under even odds).", within(r.Resources[0]))
 	case clear == 1:
 		fmt.Fprintf(&b, "One more is not expected to reach a threshold %s.", within(r.Resources[0]))
 	case clear > 1:

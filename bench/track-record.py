@@ -60,10 +60,12 @@ def main():
             for k, (d, mean, lo80, hi80, lo95, hi95) in enumerate(steps(r["daily"])):
                 if d > through or d not in days:
                     continue
-                a = days[d][0]
+                # The bands are kept to four significant digits: the day
+                # is compared at that precision.
+                a, kept = days[d][0], sig4(days[d][0])
                 t["days"] += 1
-                t["in80"] += lo80 <= a <= hi80
-                t["in95"] += lo95 <= a <= hi95
+                t["in80"] += lo80 <= kept <= hi80
+                t["in95"] += lo95 <= kept <= hi95
                 if k + 1 in t["err"]:
                     t["err"][k + 1].append(abs(mean - a))
             for c in r["crossings"]:

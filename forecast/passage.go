@@ -1,6 +1,7 @@
 package forecast
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -88,21 +89,102 @@ var passageCalibration = calibration{a: 0.15, b: 0.85}
 // half, the early step the first at which it reaches passageEarly of the
 // chance within the horizon.
 func FirstPassage(y []float64, levels []float64, opts PassageOptions) ([]Passage, error) {
-	firsts, err := passages(y, levels, opts)
+	paths, err := Futures(y, opts)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Passage, len(levels))
-	for j, first := range firsts {
-		out[j] = summarize(first, opts.Horizon, passageCalibration)
-	}
-	return out, nil
+	return Passages(paths, levels, opts.Horizon), nil
 }
 
-// passages simulates the futures of FirstPassage and returns, for each
-// level, the first steps at which they reach it in order, those that do
-// not (-1) last.
-func passages(y []float64, levels []float64, opts PassageOptions) ([][]int, error) {
+// Passages dates each of levels over the futures paths (Futures'), within
+// their first horizon steps, as FirstPassage does.
+func Passages(paths [][]float64, levels []float64, horizon int) []Passage {
+	out := make([]Passage, len(levels))
+	first := make([]int, len(paths))
+	for j, level := range levels {
+		for p, path := range paths {
+			first[p] = slices.IndexFunc(path[:min(horizon, len(path))], func(v float64) bool { return v >= level })
+		}
+		// -1 (not within the horizon) sorts last.
+		slices.SortFunc(first, func(a, b int) int {
+			switch {
+			case a == b:
+				return 0
+			case a < 0:
+				return 1
+			case b < 0:
+				return -1
+			}
+			return a - b
+		})
+		out[j] = summarize(first, horizon, passageCalibration)
+	}
+	return out
+}
+
+// Below is the least level that the futures paths reach within their
+// first horizon steps at a chance under one half: the level whose
+// Passages' median is beyond the horizon.
+func Below(paths [][]float64, horizon int) float64 {
+	peaks := make([]float64, len(paths))
+	for p, path := range paths {
+		peaks[p] = slices.Max(path[:min(horizon, len(path))])
+	}
+	// Highest first: a level above the k-th highest is reached by k-1
+	// futures.
+	slices.SortFunc(peaks, func(a, b float64) int { return cmp.Compare(b, a) })
+	n := float64(len(paths))
+	for k := range peaks {
+		if passageCalibration.chance(float64(k+1), n) >= 0.5 {
+			return math.Nextafter(peaks[k], math.Inf(1))
+		}
+	}
+	return peaks[len(peaks)-1]
+}
+
+// bandTails are, for each band level, the share of the futures left out
+// on either side: the scenarios' tails are lighter than those of what
+// comes (a step, a change of course), so the 95% band is their central
+// 99.3% and the 80% band their central 78%. Chosen on the tuning half of
+// planner's BenchmarkIntervalCalibration histories, where they covered
+// 0.86, 0.80 and 0.78 (daily means, daily peaks, monthly means) and 0.95,
+// 0.91 and 0.93 (docs/BENCHMARKS.md).
+var bandTails = map[float64]float64{80: 0.13, 95: 0.005}
+
+// Bands summarizes futures step by step: values[k] holds every future's
+// value at step k. The mean is their median; the 80% and 95% intervals
+// are central intervals of them (bandTails).
+func Bands(values [][]float64) Forecast {
+	fc := Forecast{Levels: []float64{80, 95}, Mean: make([]float64, len(values)), Lower: make([][]float64, 2), Upper: make([][]float64, 2)}
+	for i := range fc.Levels {
+		fc.Lower[i], fc.Upper[i] = make([]float64, len(values)), make([]float64, len(values))
+	}
+	for k, v := range values {
+		v = slices.Clone(v)
+		slices.Sort(v)
+		fc.Mean[k] = quantileSorted(v, 0.5)
+		for i, level := range fc.Levels {
+			fc.Lower[i][k], fc.Upper[i][k] = quantileSorted(v, bandTails[level]), quantileSorted(v, 1-bandTails[level])
+		}
+	}
+	return fc
+}
+
+// quantileSorted is the q quantile of sorted v, interpolated linearly
+// between order statistics (type 7, R's default).
+func quantileSorted(v []float64, q float64) float64 {
+	h := q * float64(len(v)-1)
+	lo := int(math.Floor(h))
+	if lo+1 >= len(v) {
+		return v[len(v)-1]
+	}
+	return v[lo] + (h-float64(lo))*(v[lo+1]-v[lo])
+}
+
+// Futures simulates the futures FirstPassage reads its dates from, over
+// opts.Horizon steps after y: one path a row, in y's units. The same
+// history gives the same futures.
+func Futures(y []float64, opts PassageOptions) ([][]float64, error) {
 	if len(y) < 3 {
 		return nil, fmt.Errorf("first passage: %d point(s), need at least 3", len(y))
 	}
@@ -113,6 +195,9 @@ func passages(y []float64, levels []float64, opts PassageOptions) ([][]int, erro
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, errors.New("first passage: the series has a missing or infinite value")
 		}
+	}
+	if jumps, ok := stepwise(y); ok {
+		return jumpFutures(y[len(y)-1], jumps, len(y)-1, opts.Horizon), nil
 	}
 	n := len(y)
 	scenarios := []scenario{{window: n}, {window: 90}, {window: 30}, {window: 28, flat: true}}
@@ -128,10 +213,6 @@ func passages(y []float64, levels []float64, opts PassageOptions) ([][]int, erro
 	if positive {
 		scenarios = append(scenarios, scenario{window: n, log: true})
 	}
-	logLevels := make([]float64, len(levels))
-	for i, l := range levels {
-		logLevels[i] = math.Log(l)
-	}
 	weights := make([]float64, len(scenarios))
 	fits := make([]*lineFit, len(scenarios))
 	hold := min(n/4, 60)
@@ -143,6 +224,7 @@ func passages(y []float64, levels []float64, opts PassageOptions) ([][]int, erro
 		if fits[i] = fitLine(y, sc, opts.Period); fits[i] == nil {
 			continue
 		}
+		fits[i].wander = wander(y, sc, opts.Period)
 		weights[i] = 1
 		if hold < 7 || n-hold < 28 {
 			if sc.flat && fits[0] != nil {
@@ -173,39 +255,25 @@ func passages(y []float64, levels []float64, opts PassageOptions) ([][]int, erro
 	// One seed for every series and every week: a date moves because the
 	// history did, not because other futures were drawn.
 	rng := rand.New(rand.NewPCG(0x70617373616765, 0x6361706c616e))
-	firsts := make([][]int, len(levels))
+	paths := make([][]float64, 0, passagePaths)
 	for i, f := range fits {
 		if weights[i] == 0 {
 			continue
 		}
+		back := func(v float64) float64 { return v }
+		if scenarios[i].log {
+			back = math.Exp
+		}
 		for range int(math.Round(passagePaths * weights[i] / total)) {
-			lv := levels
-			if scenarios[i].log {
-				lv = logLevels
-			}
-			for j, at := range f.simulate(rng, lv, opts.Horizon) {
-				firsts[j] = append(firsts[j], at)
-			}
+			path := make([]float64, opts.Horizon)
+			f.simulate(rng, path, back)
+			paths = append(paths, path)
 		}
 	}
-	for _, first := range firsts {
-		if len(first) == 0 {
-			return nil, errors.New("first passage: no scenario could be fitted")
-		}
-		// -1 (not within the horizon) sorts last.
-		slices.SortFunc(first, func(a, b int) int {
-			switch {
-			case a == b:
-				return 0
-			case a < 0:
-				return 1
-			case b < 0:
-				return -1
-			}
-			return a - b
-		})
+	if len(paths) == 0 {
+		return nil, errors.New("first passage: no scenario could be fitted")
 	}
-	return firsts, nil
+	return paths, nil
 }
 
 // calibration maps F, the share of the simulated futures that have
@@ -213,24 +281,26 @@ func passages(y []float64, levels []float64, opts PassageOptions) ([][]int, erro
 // logit G = a + b·logit F.
 type calibration struct{ a, b float64 }
 
+// chance is G for k of n futures. A share of 0 or 1 is held off the ends,
+// as by one future more of each kind.
+func (cal calibration) chance(k, n float64) float64 {
+	return logistic(cal.a+cal.b*logit((k+0.5)/(n+1), 0, 1), 0, 1)
+}
+
 // summarize reads a Passage off the ordered first steps of the futures.
 func summarize(first []int, horizon int, cal calibration) Passage {
 	n := float64(len(first))
-	chance := func(k int) float64 {
-		// A share of 0 or 1 is held off the ends, as by one future
-		// more of each kind.
-		return logistic(cal.a+cal.b*logit((float64(k)+0.5)/(n+1), 0, 1), 0, 1)
-	}
 	reached := 0
 	for reached < len(first) && first[reached] >= 0 && first[reached] < horizon {
 		reached++
 	}
-	out := Passage{Median: -1, Early: -1, Probability: chance(reached)}
+	out := Passage{Median: -1, Early: -1, Probability: cal.chance(float64(reached), n)}
 	for k, step := range first[:reached] {
-		if g := chance(k + 1); out.Early < 0 && g >= passageEarly*out.Probability {
+		g := cal.chance(float64(k+1), n)
+		if out.Early < 0 && g >= passageEarly*out.Probability {
 			out.Early = step
 		}
-		if g := chance(k + 1); out.Median < 0 && g >= 0.5 {
+		if out.Median < 0 && g >= 0.5 {
 			out.Median = step
 		}
 	}
@@ -257,6 +327,10 @@ type lineFit struct {
 	sigma        float64       // of the errors' innovations
 	rho          float64       // the errors' autocorrelation at lag 1
 	last         float64       // the last error
+	// wander is the variance a step of a random walk the level takes
+	// beyond the line and its errors, as the series' own history showed
+	// (see wander).
+	wander float64
 }
 
 // fitLine fits sc to y, with a seasonal profile of period when the window
@@ -364,10 +438,9 @@ func (f *lineFit) mean(t int, beta []float64) float64 {
 	return v
 }
 
-// simulate draws one future and returns, for each level, the first step
-// (0 for the one after the history) at or above it, -1 when none within
-// horizon.
-func (f *lineFit) simulate(rng *rand.Rand, levels []float64, horizon int) []int {
+// simulate draws one future of horizon steps into path, through back
+// (the identity, or exp for a line through the logarithms).
+func (f *lineFit) simulate(rng *rand.Rand, path []float64, back func(float64) float64) {
 	beta := slices.Clone(f.beta)
 	if f.chol != nil {
 		k, _ := f.chol.Dims()
@@ -388,49 +461,24 @@ func (f *lineFit) simulate(rng *rand.Rand, levels []float64, horizon int) []int 
 			}
 		}
 	}
-	at := make([]int, len(levels))
-	for j := range at {
-		at[j] = -1
-	}
-	left := len(levels)
 	e := f.last
 	base := beta[0] + beta[1]*float64(f.n-1)
 	if f.shift > 0 {
 		base += beta[len(beta)-1]
 	}
 	slope := beta[1] * math.Exp(slopeSpread*rng.NormFloat64())
-	for h := 0; h < horizon && left > 0; h++ {
+	walk, step := 0.0, math.Sqrt(f.wander)
+	for h := range path {
 		e = f.rho*e + f.sigma*rng.NormFloat64()
-		v := base + slope*float64(h+1) + e
+		if step > 0 {
+			walk += step * rng.NormFloat64()
+		}
+		v := base + slope*float64(h+1) + e + walk
 		if s := (f.n + h) % f.period; s > 0 {
 			v += beta[1+s]
 		}
-		for j, level := range levels {
-			if at[j] < 0 && v >= level {
-				at[j] = h
-				left--
-			}
-		}
+		path[h] = back(v)
 	}
-	return at
-}
-
-// flatOdds is how much likelier a level without trend is than the line,
-// by the slope's standardized size t: the likelihood ratio exp(-t²/2)
-// with BIC's sqrt(m) for the parameter the level does without, at most 1.
-func (f *lineFit) flatOdds() float64 {
-	if f.chol == nil {
-		return 1
-	}
-	var v float64
-	for j := 0; j <= 1; j++ {
-		v += f.chol.At(1, j) * f.chol.At(1, j)
-	}
-	if !(v > 0) {
-		return 1
-	}
-	t2 := f.beta[1] * f.beta[1] / v
-	return math.Min(1, math.Sqrt(float64(f.m))*math.Exp(-t2/2))
 }
 
 // LevelShift is the step at which the level of y jumps, as a straight
@@ -497,4 +545,129 @@ func lineRSS(n, st, stt, sy, sty, syy float64) float64 {
 
 func det3(m [3][3]float64) float64 {
 	return m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) - m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) + m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])
+}
+
+// flatOdds is how much likelier a level without trend is than the line,
+// by the slope's standardized size t: the likelihood ratio exp(-t²/2)
+// with BIC's sqrt(m) for the parameter the level does without, at most 1.
+func (f *lineFit) flatOdds() float64 {
+	if f.chol == nil {
+		return 1
+	}
+	var v float64
+	for j := 0; j <= 1; j++ {
+		v += f.chol.At(1, j) * f.chol.At(1, j)
+	}
+	if !(v > 0) {
+		return 1
+	}
+	t2 := f.beta[1] * f.beta[1] / v
+	return math.Min(1, math.Sqrt(float64(f.m))*math.Exp(-t2/2))
+}
+
+// stepwiseShare is the share of days a series must hold its value
+// exactly, day to day, to be taken as one that changes in steps: what is
+// requested or provisioned (volume claims, quotas) rather than used.
+const stepwiseShare = 0.8
+
+// stepwise tells whether y changes in steps (stepwiseShare), and returns
+// the steps it took: each a run of days changing the same way (a step
+// within a day moves two daily means; a change rolled out over days moves
+// several).
+func stepwise(y []float64) (steps [][]float64, ok bool) {
+	same := 0
+	for t := 1; t < len(y); t++ {
+		d := y[t] - y[t-1]
+		switch {
+		case d == 0:
+			same++
+		case t > 1 && len(steps) > 0 && y[t-1]-y[t-2] != 0 && (d > 0) == (y[t-1]-y[t-2] > 0):
+			steps[len(steps)-1] = append(steps[len(steps)-1], d)
+		default:
+			steps = append(steps, []float64{d})
+		}
+	}
+	return steps, len(y) >= 28 && float64(same) >= stepwiseShare*float64(len(y)-1)
+}
+
+// jumpFutures are the futures of a series that changes in steps: from its
+// last value, a step starts on each day with the chance a day started one
+// in the history (days of history in all), as one of the history's steps
+// drawn at random, day by day. A series that never stepped stays where it
+// is.
+func jumpFutures(last float64, steps [][]float64, days, horizon int) [][]float64 {
+	rng := rand.New(rand.NewPCG(0x6a756d70, 0x6361706c616e))
+	rate := float64(len(steps)) / float64(days)
+	paths := make([][]float64, passagePaths)
+	for p := range paths {
+		moves := make([]float64, horizon)
+		for h := range moves {
+			if len(steps) > 0 && rng.Float64() < rate {
+				for k, d := range steps[rng.IntN(len(steps))] {
+					if h+k < horizon {
+						moves[h+k] += d
+					}
+				}
+			}
+		}
+		v := last
+		for h, d := range moves {
+			v += d
+			moves[h] = v
+		}
+		paths[p] = moves
+	}
+	return paths
+}
+
+// wanderHorizons are the steps ahead at which wander compares the line's
+// errors with what the line expects of them.
+var wanderHorizons = [...]int{7, 30, 90}
+
+// wander is how far the series strayed from sc's line beyond what the
+// line's errors allow, as a random walk's variance a step: from origins a
+// fortnight apart over the last year of the history, sc fitted to what came
+// before each and its errors 7, 30 and 90 steps on, their mean square
+// against the errors' own variance; the excess grows with the steps ahead
+// as a random walk's does, and its rate is fitted by least squares. 0 when
+// the history is too short to tell, or the line's errors account for all.
+func wander(y []float64, sc scenario, period int) float64 {
+	n := len(y)
+	var sum, expect [len(wanderHorizons)]float64
+	var count [len(wanderHorizons)]int
+	for o := n - wanderHorizons[0]; o >= max(28, n-365); o -= 14 {
+		g := fitLine(y[:o], sc, period)
+		if g == nil {
+			continue
+		}
+		v := g.sigma * g.sigma / (1 - g.rho*g.rho)
+		for j, h := range wanderHorizons {
+			if t := o + h - 1; t < n {
+				e := y[t] - g.mean(t, g.beta)
+				sum[j], expect[j], count[j] = sum[j]+e*e, expect[j]+v, count[j]+1
+			}
+		}
+	}
+	// The excess d(h) = q·h + r·h²: a walk's q, and r for a slope that
+	// drifts, which the slope's spread stands for; least squares, both
+	// at least 0.
+	var a11, a12, a22, b1, b2 float64
+	for j, h := range wanderHorizons {
+		if count[j] < 3 {
+			continue
+		}
+		d, x := (sum[j]-expect[j])/float64(count[j]), float64(h)
+		a11, a12, a22, b1, b2 = a11+x*x, a12+x*x*x, a22+x*x*x*x, b1+x*d, b2+x*x*d
+	}
+	if a11 == 0 {
+		return 0
+	}
+	if det := a11*a22 - a12*a12; det > 0 {
+		q, r := (a22*b1-a12*b2)/det, (a11*b2-a12*b1)/det
+		if r >= 0 {
+			return math.Max(0, q)
+		}
+	}
+	// No room for a drifting slope: the walk alone.
+	return math.Max(0, b1/a11)
 }

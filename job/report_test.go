@@ -219,8 +219,8 @@ func TestIncompleteRunHoldsStatuses(t *testing.T) {
 	cfg := config.Default().Planner
 	plain := makePlan(snap, hist, cfg, generated, nil, nil)
 	recs := planner.Recommend(plain.plan, cfg.TargetMonths)
-	if planner.Status("cpu/usage", recs) != "critical" {
-		t.Fatalf("the demo's cpu/usage is %s on %s, the test wants it critical", planner.Status("cpu/usage", recs), generated)
+	if s := planner.Status("cpu/usage", recs); !planner.Worse(s, "ok") {
+		t.Fatalf("the demo's cpu/usage is %s on %s, the test wants it above ok", s, generated)
 	}
 	last := report.Previous{Complete: true, Plan: planner.Plan{Today: generated.AddDate(0, 0, -7)},
 		Resources: []report.Resource{{Name: "cpu/usage", Status: "ok"}, {Name: "memory/usage", Status: "ok"}}}

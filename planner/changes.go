@@ -321,41 +321,39 @@ func (p Projection) level(old Projection, peak bool) (now, expected float64, for
 	return sum / float64(n), want / float64(n), fmt.Sprintf("the last %d days' mean %%s (last week's forecast of them %%s)", n)
 }
 
-// pathReaches tells whether the forecast's mean path reaches c's level by
+// pathReaches tells whether the futures' median path reaches c's level by
 // its date, or within the view without one: whether a trend, rather than
-// the futures' spread, dates it. The path is the daily forecast, then the
-// monthly one's months at their middles, straight between them.
+// the futures' spread, dates it.
 func (p Projection) pathReaches(c Crossing) bool {
-	s, through := p.side(c.Peak), p.through(c)
-	type point struct {
-		t time.Time
-		v float64
+	paths := p.meanPaths
+	if c.Peak {
+		paths = p.peakPaths
 	}
-	var path []point
-	for k, t := range p.Times {
-		if k < len(s.daily) {
-			path = append(path, point{t, s.daily[k]})
-		}
+	if len(paths) == 0 {
+		return false
 	}
-	for k, m := range p.Months {
-		if mid := m.AddDate(0, 0, 15); k < len(s.monthly) && (len(path) == 0 || mid.After(path[len(path)-1].t)) {
-			path = append(path, point{mid, s.monthly[k]})
+	last := int(math.Round(p.through(c).Sub(p.next).Hours() / 24))
+	day := make([]float64, len(paths))
+	for k := 0; k <= last && k < len(paths[0]); k++ {
+		for i, path := range paths {
+			day[i] = path[k]
 		}
-	}
-	for k, pt := range path {
-		if pt.t.After(through) {
-			if k == 0 {
-				return false
-			}
-			a := path[k-1]
-			f := through.Sub(a.t).Hours() / pt.t.Sub(a.t).Hours()
-			return a.v+f*(pt.v-a.v) >= c.Level
-		}
-		if pt.v >= c.Level {
+		if median(day) >= c.Level {
 			return true
 		}
 	}
 	return false
+}
+
+// median is the middle of v (reordered), the mean of the two middles for
+// an even count.
+func median(v []float64) float64 {
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
 }
 
 func percent(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }

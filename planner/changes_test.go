@@ -101,8 +101,8 @@ func TestCompare(t *testing.T) {
 }
 
 // line is a projection from day on of a level and a trend a day, its
-// daily forecast a straight line with an 80% band 4 cores wide, its last
-// week's days at the level, looking 12 months ahead.
+// daily forecast and its one future a straight line, with an 80% band 4
+// cores wide, its last week's days at the level, looking 12 months ahead.
 func line(day time.Time, level, slope float64) Projection {
 	p := Projection{Resource: "cpu/usage", Unit: units.Cores, Capacity: 34.5, Today: level, TodayPeak: level + 8, Band: 4, PeakBand: 6,
 		Method: "ETS(A,A,A)[7]", PeakMethod: "ETS(A,A,A)[7]", Source: "prometheus", ViewDays: 365, next: day}
@@ -112,6 +112,10 @@ func line(day time.Time, level, slope float64) Projection {
 		p.Peak.Mean = append(p.Peak.Mean, level+8+slope*float64(k+1))
 	}
 	p.AtHorizon, p.AtHorizonPeak = level+slope*87, level+8+slope*87
+	p.meanPaths, p.peakPaths = [][]float64{make([]float64, 400)}, [][]float64{make([]float64, 400)}
+	for k := range 400 {
+		p.meanPaths[0][k], p.peakPaths[0][k] = level+slope*float64(k+1), level+8+slope*float64(k+1)
+	}
 	for d := range 7 {
 		p.History = append(p.History, collectors.Day{Date: day.AddDate(0, 0, d-7), Mean: level, Peak: level + 8})
 	}

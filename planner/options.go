@@ -142,10 +142,7 @@ func evaluate(p Plan, a added, horizon float64, memo map[dating]dated) Evaluatio
 func runway(pr Projection, capacity float64, today time.Time, horizon float64) (float64, bool) {
 	cs := slices.Clone(pr.Crossings)
 	if capacity != pr.Capacity {
-		if err := pr.reach(cs, capacity/pr.Capacity, today); err != nil {
-			// The same series were dated at today's capacity.
-			return horizon, true
-		}
+		pr.reach(cs, capacity/pr.Capacity, today)
 	}
 	best, beyond := horizon, true
 	for _, c := range cs {

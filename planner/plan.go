@@ -52,11 +52,11 @@ type target struct {
 // or capacity is missing is left out with a note; a forecast that fails
 // leaves a note too, so one bad series does not lose the plan.
 func Make(s collectors.Snapshot, h collectors.History, cfg config.Planner, today time.Time) Plan {
-	return makeWith(s, h, cfg, today, defaultModels())
+	return makeWith(s, h, cfg, today, forecast.Futures)
 }
 
-// makeWith is Make with the forecasters given: tests give exact ones.
-func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, today time.Time, models forecasters) Plan {
+// makeWith is Make with the futures given: tests give exact ones.
+func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, today time.Time, futures futurer) Plan {
 	plan := Plan{Today: today.UTC().Truncate(24 * time.Hour)}
 	series := map[string]collectors.Series{}
 	for _, hs := range h.Series {
@@ -139,7 +139,7 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			plan.unknown(tg.series, why)
 			continue
 		}
-		p, err := project(hs, tg.capacity, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, models)
+		p, err := project(hs, tg.capacity, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, futures)
 		if err == nil {
 			err = beyond(p)
 		}

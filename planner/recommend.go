@@ -2,9 +2,13 @@ package planner
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/capplan/capplan/forecast"
 	"github.com/capplan/capplan/units"
 )
 
@@ -96,6 +100,16 @@ func Recommend(p Plan, months int) []Recommendation {
 				r.Severity, r.Runway, r.Date = bySeverity(*c.RunwayDays, len(pr.Times)), c.RunwayDays, c.Date
 				r.Message = fmt.Sprintf("%s reaches its %s threshold %s on %s (as early as %s): %d days of runway",
 					pr.Resource, c.Name, level, c.Date.Format(time.DateOnly), c.Earliest.Format(time.DateOnly), *c.RunwayDays)
+				if near := nearLine(pr, c); near != "" && len(pr.meanPaths) > 0 && !pr.pathReaches(c) {
+					// The futures' spread dates it, not a trend, and the
+					// last weeks came near: noise that may touch the line.
+					// Worth a warning, not a call to act now; the message
+					// says how near.
+					if r.Severity == Critical {
+						r.Severity = Warning
+					}
+					r.Message += "; " + near
+				}
 			case c.Earliest != nil && c.Chance >= mayReach:
 				// Under even odds, but not unlikely: worth watching, not a
 				// date.
@@ -107,7 +121,7 @@ func Recommend(p Plan, months int) []Recommendation {
 			default:
 				continue
 			}
-			if need, basis := needed(pr, c, months); need > pr.Capacity {
+			if need, basis := needed(pr, c, p.Today, months); need > pr.Capacity {
 				r.Needed = need
 				r.Message += fmt.Sprintf("; capacity to stay below it %s: %s (+%s)", basis, units.Quantity(need, pr.Unit), units.Quantity(need-pr.Capacity, pr.Unit))
 			}
@@ -150,32 +164,58 @@ func Recommend(p Plan, months int) []Recommendation {
 	return out
 }
 
-// needed is the capacity at which c's threshold stays at or above the
-// forecast for months: the highest value of the daily forecast and of the
-// monthly one's months after it, to the target month, over the
-// threshold's fraction (the threshold is the only headroom). basis names
-// the forecast and how far it reached; without a monthly forecast (a short
-// history) the daily horizon is as far as it goes, and basis says so.
-func needed(pr Projection, c Crossing, months int) (capacity float64, basis string) {
-	daily, monthly, method, monthlyMethod, what := pr.Mean, pr.MonthlyMean, pr.Method, pr.MonthlyMethod, "daily means"
+// needed is the capacity at which c's threshold is reached within months
+// of today (months of DaysPerMonth days, as runways are counted) at a
+// chance under one half, by the futures the dates come from
+// (forecast.Below): with it, c's runway is beyond those months, as an
+// option that adds it shows. basis names the futures and the last day.
+func needed(pr Projection, c Crossing, today time.Time, months int) (capacity float64, basis string) {
+	paths, what := pr.meanPaths, "daily means"
 	if c.Peak {
-		daily, monthly, method, monthlyMethod, what = pr.Peak, pr.MonthlyPeak, pr.PeakMethod, pr.MonthlyPeakMethod, "daily peaks"
+		paths, what = pr.peakPaths, "daily peaks"
 	}
-	if len(daily.Mean) == 0 || len(pr.Times) == 0 {
+	days := int(math.Round(float64(months) * DaysPerMonth))
+	skip := max(0, int(math.Round(today.Sub(pr.next).Hours()/24)))
+	if len(paths) == 0 || months < 1 || skip+days > len(paths[0]) {
 		return 0, ""
 	}
-	highest := slices.Max(daily.Mean)
-	end := pr.Times[len(pr.Times)-1]
-	basis = fmt.Sprintf("through %s by the daily forecast of %s (%s)", end.Format(time.DateOnly), what, method)
-	if len(pr.Months) >= months && len(monthly.Mean) >= months {
-		for k := range months {
-			if pr.Months[k].After(end) {
-				highest = max(highest, monthly.Mean[k])
-			}
-		}
-		basis = fmt.Sprintf("through %s by the monthly forecast of %s (%s)", pr.Months[months-1].Format("2006-01"), what, monthlyMethod)
-	} else {
-		basis += fmt.Sprintf("; the history is too short for a %d-month forecast", months)
+	end := today.AddDate(0, 0, days-1)
+	basis = fmt.Sprintf("through %s (%d months) by the simulated futures of %s", end.Format(time.DateOnly), months, what)
+	return forecast.Below(paths, skip+days) / c.Fraction, basis
+}
+
+// nearLine says how near the last four weeks came to c's level, and how
+// much the futures' median moves from the daily forecast's first week to
+// its last: what a date set by the futures' spread rests on. "" when no
+// day came within 10% of it.
+func nearLine(pr Projection, c Crossing) string {
+	what, fc := "daily means", pr.Mean
+	if c.Peak {
+		what, fc = "daily peaks", pr.Peak
 	}
-	return highest / c.Fraction, basis
+	near, highest := 0, math.Inf(-1)
+	days := pr.History[len(pr.History)-min(28, len(pr.History)):]
+	for _, d := range days {
+		v := d.Mean
+		if c.Peak {
+			v = d.Peak
+		}
+		highest = max(highest, v)
+		if v >= 0.9*c.Level {
+			near++
+		}
+	}
+	if near == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("the forecast stays below it: %s came within 10%% of it on %d of the last %d days (the highest %.0f%% of it)", what, near, len(days), 100*highest/c.Level)
+	if n := len(fc.Mean); n >= 14 {
+		move := stat.Mean(fc.Mean[n-7:], nil) - stat.Mean(fc.Mean[:7], nil)
+		sign := "+"
+		if move < 0 {
+			sign = "-"
+		}
+		s += fmt.Sprintf("; the forecast's median moves %s%s from its first week to its last (%d days)", sign, units.Quantity(math.Abs(move), pr.Unit), n)
+	}
+	return s
 }

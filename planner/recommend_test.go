@@ -2,7 +2,10 @@ package planner
 
 import (
 	"fmt"
+	"github.com/capplan/capplan/collectors/demo"
+	"github.com/capplan/capplan/config"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,14 +42,14 @@ func TestRecommend(t *testing.T) {
 		// Capacity needed: the forecast's highest value is the monthly one
 		// twelve months past October, 55.375 + 12 x 26.75/7 = 101.232,
 		// over the threshold's fraction, plus 20%.
-		"critical cpu/usage reached its already threshold 50.00 cores (50% of 100.00 cores) on a day of the last week: 59.62 cores on average over the last week; capacity to stay below it through 2027-10 by the monthly forecast of daily means (linear): 202.46 cores (+102.46 cores)",
-		"critical cpu/usage reaches its soon threshold 62.00 cores (62% of 100.00 cores) on 2026-12-08 (as early as 2026-11-23): 15 days of runway; capacity to stay below it through 2027-10 by the monthly forecast of daily means (linear): 163.28 cores (+63.28 cores)",
+		"critical cpu/usage reached its already threshold 50.00 cores (50% of 100.00 cores) on a day of the last week: 59.62 cores on average over the last week; capacity to stay below it through 2027-11-22 (12 months) by the simulated futures of daily means: 211.25 cores (+111.25 cores)",
+		"critical cpu/usage reaches its soon threshold 62.00 cores (62% of 100.00 cores) on 2026-12-08 (as early as 2026-12-08): 15 days of runway; capacity to stay below it through 2027-11-22 (12 months) by the simulated futures of daily means: 170.36 cores (+70.36 cores)",
 		"critical losing b leaves 64.0 GiB allocatable for 70.0 GiB requested: short by 6.0 GiB",
-		"warning cpu/usage reaches its CPU average threshold 70.00 cores (70% of 100.00 cores) on 2027-02-10 (as early as 2027-01-01): 79 days of runway; capacity to stay below it through 2027-10 by the monthly forecast of daily means (linear): 144.62 cores (+44.62 cores)",
+		"warning cpu/usage reaches its CPU average threshold 70.00 cores (70% of 100.00 cores) on 2027-02-10 (as early as 2027-02-10): 79 days of runway; capacity to stay below it through 2027-11-22 (12 months) by the simulated futures of daily means: 150.89 cores (+50.89 cores)",
 		"warning losing b: with 3 hosts and 3 copies, losing one leaves 2",
 		// Monthly means: October 2026 (days 312-342) 55.375, March (98-128)
 		// 28.625, so 3.8214 a month; 99 is 11.4 months past October.
-		"info cpu/usage reaches its never threshold 99.00 cores (99% of 100.00 cores) on 2027-09-30 (as early as 2027-08-21): 311 days of runway; capacity to stay below it through 2027-10 by the monthly forecast of daily means (linear): 102.25 cores (+2.25 cores)",
+		"info cpu/usage reaches its never threshold 99.00 cores (99% of 100.00 cores) on 2027-09-30 (as early as 2027-09-30): 311 days of runway; capacity to stay below it through 2027-11-22 (12 months) by the simulated futures of daily means: 106.69 cores (+6.69 cores)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -71,19 +74,29 @@ func TestSeverityFromTheRunway(t *testing.T) {
 	}
 }
 
-// TestNeededOnAShortHistory: without a monthly forecast the daily horizon
-// is as far as capacity can be sized, and the message says so.
-func TestNeededOnAShortHistory(t *testing.T) {
+// TestNeededGivesTheTargetRunway: the capacity needed is sized by the
+// futures the dates come from, through the target month, on a history of
+// 60 days as on a longer one; with it, the runway is beyond the view.
+func TestNeededGivesTheTargetRunway(t *testing.T) {
 	s := growing()
 	s.Days = s.Days[len(s.Days)-60:]
 	p, err := project(s, 100, []Threshold{{Name: "CPU average", Fraction: 0.70}}, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
-	need, basis := needed(p, p.Crossings[0], 12)
-	// 60 + 0.125 × 90 = 71.25 on the horizon's last day, over 0.7.
-	if math.Abs(need-71.25/0.7) > 1e-9 || basis != "through 2027-02-20 by the daily forecast of daily means (linear); the history is too short for a 12-month forecast" {
+	need, basis := needed(p, p.Crossings[0], today, 12)
+	// The one future is 60 + 0.125 (k+1) on day k from 2026-11-23; twelve
+	// months of 30.44 days are 365 days, to day 364 (2027-11-22): 105.625,
+	// over 0.7.
+	if math.Abs(need-105.625/0.7) > 1e-9 || basis != "through 2027-11-22 (12 months) by the simulated futures of daily means" {
 		t.Errorf("%v %q", need, basis)
+	}
+	if days, beyond := runway(p, need, today, 365); !beyond {
+		t.Errorf("with %v cores the runway is %v days, want beyond the 365 days", need, days)
+	}
+	// 0.999 of it: 0.7 × 150.74 = 105.52, reached on day 364 (105.625).
+	if days, beyond := runway(p, 0.999*need, today, 365); beyond || days != 364 {
+		t.Errorf("with a little less the runway is %v days (beyond %v), want 364", days, beyond)
 	}
 }
 
@@ -99,5 +112,35 @@ func TestRecommendWhatMayCome(t *testing.T) {
 	want := "memory/usage may reach its memory peak threshold 345.6 GiB (90% of 384.0 GiB) within 12 months: a 45% chance, as early as 2027-02-22"
 	if len(recs) != 1 || recs[0].Severity != Info || recs[0].Message != want || recs[0].Runway != nil {
 		t.Errorf("%+v, want one info: %s", recs, want)
+	}
+}
+
+// TestDemoNeededGivesTheTargetRunway: on the demo cluster, with the
+// futures reports use, each recommendation's capacity needed, added to
+// its resource, puts that threshold's runway beyond the target months,
+// and a little less does not.
+func TestDemoNeededGivesTheTargetRunway(t *testing.T) {
+	snap, hist := demo.Cluster(1, today.Add(8*time.Hour))
+	cfg := config.Default().Planner
+	plan := Make(snap, hist, cfg, today)
+	horizon := math.Round(float64(cfg.TargetMonths) * DaysPerMonth)
+	checked := 0
+	for _, r := range Recommend(plan, cfg.TargetMonths) {
+		if r.Needed == 0 {
+			continue
+		}
+		i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == r.Resource })
+		pr := plan.Projections[i]
+		pr.Crossings = slices.DeleteFunc(slices.Clone(pr.Crossings), func(c Crossing) bool { return c.Name != r.Threshold })
+		if days, beyond := runway(pr, r.Needed, today, horizon); !beyond {
+			t.Errorf("%s %s: with %v the runway is %v days, want beyond %v", r.Resource, r.Threshold, r.Needed, days, horizon)
+		}
+		if days, beyond := runway(pr, 0.99*r.Needed, today, horizon); beyond {
+			t.Errorf("%s %s: with 0.99 of %v the runway is %v days, want within %v", r.Resource, r.Threshold, r.Needed, days, horizon)
+		}
+		checked++
+	}
+	if checked < 3 {
+		t.Errorf("%d recommendations with a capacity needed, want the demo's 3 or more", checked)
 	}
 }

@@ -12,26 +12,10 @@ import (
 	"github.com/capplan/capplan/forecast"
 )
 
-// forecaster forecasts a regular series. forecast.Predict is the one used
-// for reports; tests inject exact ones so that planner rules can be checked
-// against hand-computed dates.
-type forecaster func(y []float64, opts forecast.Options) (forecast.Result, error)
-
-// passer says when a regular series first reaches each level:
-// forecast.FirstPassage for reports, exact stand-ins in tests.
-type passer func(y []float64, levels []float64, opts forecast.PassageOptions) ([]forecast.Passage, error)
-
-// forecasters are the forecaster of the lines drawn and the passer of the
-// dates.
-type forecasters struct {
-	Forecast forecaster
-	Passage  passer
-}
-
-// defaultModels are the ones reports use.
-func defaultModels() forecasters {
-	return forecasters{Forecast: forecast.Predict, Passage: forecast.FirstPassage}
-}
+// futurer simulates the futures of a regular daily series: one path a
+// row over opts.Horizon days. forecast.Futures is the one reports use;
+// tests give exact ones, whose dates and bands can be computed by hand.
+type futurer func(y []float64, opts forecast.PassageOptions) ([][]float64, error)
 
 // Threshold is a line a resource should stay below.
 type Threshold struct {
@@ -131,21 +115,24 @@ type Projection struct {
 	// chart.
 	History []collectors.Day `json:"-"`
 
-	// The daily means and peaks, the day after the last and the passer,
-	// for dates at other capacities (options).
-	means, peaks []float64
-	next         time.Time
-	passage      passer
+	// The futures of the daily means and peaks, from the day after the
+	// history's last (next), for dates at other capacities (options) and
+	// the capacity needed.
+	meanPaths, peakPaths [][]float64
+	next                 time.Time
 }
+
+// method names the forecast of every line and date: forecast.Futures'
+// scenarios, their median and their bands.
+const method = "simulated scenarios"
 
 // project forecasts the daily means and peaks of s for horizon days after
 // its last day, and their monthly means and maxima for months months after
 // the last complete month, and finds when each threshold is crossed. today
 // is the day the plan is made (runway counts from it); the history should
 // end on the day before.
-func project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon, months int, models forecasters) (Projection, error) {
+func project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon, months int, futures futurer) (Projection, error) {
 	p := Projection{Resource: s.Name, Unit: s.Unit, Capacity: capacity, Source: s.Source, History: s.Days}
-	fc := models.Forecast
 	if len(s.Days) < 3 {
 		return p, fmt.Errorf("%s: %d day(s) of history, need at least 3", s.Name, len(s.Days))
 	}
@@ -162,46 +149,58 @@ func project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	last := s.Days[len(s.Days)-1]
 	week := len(means) - min(7, len(means))
 	p.Today, p.TodayPeak = stat.Mean(means[week:], nil), slices.Max(peaks[week:])
-	opts := forecast.Options{Horizon: horizon, Periods: []int{7}}
-	mean, err := fc(means, opts)
-	if err != nil {
-		return p, fmt.Errorf("%s: forecast of daily means: %w", s.Name, err)
+	today = today.UTC().Truncate(24 * time.Hour)
+	p.next = last.Date.AddDate(0, 0, 1)
+	p.ViewDays = int(math.Round(float64(months) * DaysPerMonth))
+	// The futures start the day after the history; today is usually
+	// that day, and the view counts from today. They run to the end of
+	// the view, of the daily horizon and of the monthly forecast's last
+	// month, whichever is last.
+	skip := max(0, int(math.Round(today.Sub(p.next).Hours()/24)))
+	first := time.Date(last.Date.Year(), last.Date.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if p.next.Day() == 1 {
+		first = p.next
 	}
-	peak, err := fc(peaks, opts)
-	if err != nil {
-		return p, fmt.Errorf("%s: forecast of daily peaks: %w", s.Name, err)
+	p.Months = make([]time.Time, months)
+	for k := range p.Months {
+		p.Months[k] = first.AddDate(0, k, 0)
+	}
+	days := max(skip+p.ViewDays, horizon, int(math.Round(first.AddDate(0, months, 0).Sub(p.next).Hours()/24)))
+	opts := forecast.PassageOptions{Horizon: days, Period: 7}
+	if p.meanPaths, err = futures(means, opts); err != nil {
+		return p, fmt.Errorf("%s: futures of the daily means: %w", s.Name, err)
+	}
+	if p.peakPaths, err = futures(peaks, opts); err != nil {
+		return p, fmt.Errorf("%s: futures of the daily peaks: %w", s.Name, err)
 	}
 	// A quantity that has never been negative (cores, bytes) cannot
-	// become so: its forecast and bounds stop at zero.
-	nonNegative := !slices.ContainsFunc(means, func(v float64) bool { return v < 0 }) &&
-		!slices.ContainsFunc(peaks, func(v float64) bool { return v < 0 })
-	if nonNegative {
-		floor(&mean.Forecast)
-		floor(&peak.Forecast)
+	// become so: its futures stop at zero.
+	if !slices.ContainsFunc(means, func(v float64) bool { return v < 0 }) &&
+		!slices.ContainsFunc(peaks, func(v float64) bool { return v < 0 }) {
+		for _, paths := range [][][]float64{p.meanPaths, p.peakPaths} {
+			for _, path := range paths {
+				for k, v := range path {
+					path[k] = math.Max(v, 0)
+				}
+			}
+		}
 	}
-	p.Mean, p.Peak, p.Method, p.PeakMethod = mean.Forecast, peak.Forecast, mean.Method, peak.Method
+	p.Method, p.PeakMethod, p.MonthlyMethod, p.MonthlyPeakMethod = method, method, method, method
+	p.Mean, p.Peak = daily(p.meanPaths, horizon), daily(p.peakPaths, horizon)
 	// The horizon's last week, as "now" is the history's: one day is a
 	// weekday or not.
-	p.AtHorizon = stat.Mean(mean.Mean[horizon-min(7, horizon):], nil)
-	p.AtHorizonPeak = stat.Mean(peak.Mean[horizon-min(7, horizon):], nil)
+	p.AtHorizon = stat.Mean(p.Mean.Mean[horizon-min(7, horizon):], nil)
+	p.AtHorizonPeak = stat.Mean(p.Peak.Mean[horizon-min(7, horizon):], nil)
 	p.Band, p.PeakBand = band80(p.Mean), band80(p.Peak)
 	p.Times = make([]time.Time, horizon)
 	for k := range p.Times {
-		p.Times[k] = last.Date.AddDate(0, 0, k+1)
+		p.Times[k] = p.next.AddDate(0, 0, k)
 	}
-	if err := p.monthly(means, peaks, s.Days[0].Date, months, fc); err != nil {
+	p.MonthlyMean = p.monthly(means, p.meanPaths, stat.Mean)
+	p.MonthlyPeak = p.monthly(peaks, p.peakPaths, func(v, _ []float64) float64 { return slices.Max(v) })
+	if err := p.backtest(means, horizon, futures); err != nil {
 		return p, err
 	}
-	if nonNegative {
-		floor(&p.MonthlyMean)
-		floor(&p.MonthlyPeak)
-	}
-	if err := p.backtest(means, opts, fc); err != nil {
-		return p, err
-	}
-	today = today.UTC().Truncate(24 * time.Hour)
-	p.ViewDays = int(math.Round(float64(months) * DaysPerMonth))
-	p.means, p.peaks, p.next, p.passage = means, peaks, last.Date.AddDate(0, 0, 1), models.Passage
 	if len(means) < 90 {
 		p.Notes = append(p.Notes, fmt.Sprintf("%d days of history: dates months away rest on little evidence, as their \"as early as\" shows", len(means)))
 	}
@@ -209,24 +208,54 @@ func project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	for i, th := range thresholds {
 		p.Crossings[i] = Crossing{Threshold: th, Level: th.Fraction * capacity}
 	}
-	if err := p.reach(p.Crossings, 1, today); err != nil {
-		return p, err
-	}
+	p.reach(p.Crossings, 1, today)
 	return p, nil
+}
+
+// daily is the first horizon days of the futures as a forecast: their
+// median and bands, day by day.
+func daily(paths [][]float64, horizon int) forecast.Forecast {
+	values := make([][]float64, horizon)
+	for k := range values {
+		values[k] = make([]float64, len(paths))
+		for i, path := range paths {
+			values[k][i] = path[k]
+		}
+	}
+	return forecast.Bands(values)
+}
+
+// monthly is the futures' months (p.Months) as a forecast, each month's
+// days reduced by how (the mean of the daily means, the highest daily
+// peak), the history's days counted where a month began before the
+// futures.
+func (p *Projection) monthly(history []float64, paths [][]float64, how func(v, w []float64) float64) forecast.Forecast {
+	values := make([][]float64, len(p.Months))
+	var days []float64
+	for k, m := range p.Months {
+		from := int(math.Round(m.Sub(p.next).Hours() / 24))
+		to := int(math.Round(m.AddDate(0, 1, 0).Sub(p.next).Hours() / 24))
+		values[k] = make([]float64, len(paths))
+		for i, path := range paths {
+			days = days[:0]
+			if from < 0 {
+				days = append(days, history[max(0, len(history)+from):]...)
+			}
+			days = append(days, path[max(0, from):to]...)
+			values[k][i] = how(days, nil)
+		}
+	}
+	return forecast.Bands(values)
 }
 
 // reach dates each crossing with the thresholds at scale times their
 // level (a capacity grown by that factor): reached in the last week, or
-// the first passage of the daily means (or peaks) over the view.
-func (p Projection) reach(cs []Crossing, scale float64, today time.Time) error {
-	// The futures start the day after the history; today is usually
-	// that day, and the view counts from today.
+// the first passage of the futures of the daily means (or peaks) over the
+// view.
+func (p Projection) reach(cs []Crossing, scale float64, today time.Time) {
 	skip := max(0, int(math.Round(today.Sub(p.next).Hours()/24)))
 	for _, peak := range []bool{false, true} {
-		y := p.means
-		if peak {
-			y = p.peaks
-		}
+		paths, y := p.meanPaths, p.History
 		var idx []int
 		var levels []float64
 		for i, c := range cs {
@@ -237,11 +266,14 @@ func (p Projection) reach(cs []Crossing, scale float64, today time.Time) error {
 		if len(idx) == 0 {
 			continue
 		}
-		ps, err := p.passage(y, levels, forecast.PassageOptions{Horizon: skip + p.ViewDays, Period: 7})
-		if err != nil {
-			return fmt.Errorf("%s: dates of the daily %s: %w", p.Resource, map[bool]string{false: "means", true: "peaks"}[peak], err)
+		if peak {
+			paths = p.peakPaths
 		}
-		recent := slices.Max(y[len(y)-min(7, len(y)):])
+		ps := forecast.Passages(paths, levels, skip+p.ViewDays)
+		recent := math.Inf(-1)
+		for _, d := range y[len(y)-min(7, len(y)):] {
+			recent = math.Max(recent, map[bool]float64{false: d.Mean, true: d.Peak}[peak])
+		}
 		for j, i := range idx {
 			c := &cs[i]
 			c.Already, c.Date, c.Earliest, c.RunwayDays, c.Chance = recent >= levels[j], nil, nil, nil, ps[j].Probability
@@ -267,7 +299,6 @@ func (p Projection) reach(cs []Crossing, scale float64, today time.Time) error {
 			}
 		}
 	}
-	return nil
 }
 
 // regularDays puts the series' means and peaks on consecutive days,
@@ -317,72 +348,20 @@ func floor(fc *forecast.Forecast) {
 	}
 }
 
-// monthly forecasts the monthly means of the daily means and the monthly
-// maxima of the daily peaks, over complete months only (the first and
-// last months of the history are usually partial), with a yearly season
-// once two years are there. With fewer than three complete months it
-// leaves the monthly forecast out and says so.
-func (p *Projection) monthly(means, peaks []float64, start time.Time, months int, fc forecaster) error {
-	day := forecast.Step{Duration: 24 * time.Hour}
-	complete := func(values []float64, how forecast.Reducer) ([]float64, []time.Time, error) {
-		buckets, err := forecast.Aggregate(forecast.Regular{Name: p.Resource, Start: start, Step: day, Values: values}, forecast.Monthly, how)
-		if err != nil {
-			return nil, nil, err
-		}
-		var v []float64
-		var at []time.Time
-		for _, b := range buckets {
-			if b.Count == b.Start.AddDate(0, 1, -1).Day() {
-				v, at = append(v, b.Value), append(at, b.Start)
-			}
-		}
-		return v, at, nil
-	}
-	mm, at, err := complete(means, forecast.Mean)
-	if err != nil {
-		return fmt.Errorf("%s: %w", p.Resource, err)
-	}
-	mp, _, err := complete(peaks, forecast.Max)
-	if err != nil {
-		return fmt.Errorf("%s: %w", p.Resource, err)
-	}
-	if len(mm) < 3 {
-		p.Notes = append(p.Notes, fmt.Sprintf("%d complete month(s) of history: no monthly forecast", len(mm)))
-		return nil
-	}
-	opts := forecast.Options{Horizon: months, Periods: []int{12}}
-	mean, err := fc(mm, opts)
-	if err != nil {
-		return fmt.Errorf("%s: monthly forecast of means: %w", p.Resource, err)
-	}
-	peak, err := fc(mp, opts)
-	if err != nil {
-		return fmt.Errorf("%s: monthly forecast of peaks: %w", p.Resource, err)
-	}
-	p.MonthlyMean, p.MonthlyPeak = mean.Forecast, peak.Forecast
-	p.MonthlyMethod, p.MonthlyPeakMethod = mean.Method, peak.Method
-	p.Months = make([]time.Time, months)
-	for k := range p.Months {
-		p.Months[k] = at[len(at)-1].AddDate(0, k+1, 0)
-	}
-	return nil
-}
-
 // backtest measures the forecast's error at the horizon from up to two
-// earlier origins, each leaving at least two seasons of history to fit.
-func (p *Projection) backtest(y []float64, opts forecast.Options, fc forecaster) error {
-	h := opts.Horizon
+// earlier origins, each leaving at least four weeks of history.
+func (p *Projection) backtest(y []float64, h int, futures futurer) error {
 	var sum float64
 	for o := 1; o <= 2; o++ {
 		end := len(y) - o*h
 		if end < 4*7 {
 			break
 		}
-		r, err := fc(y[:end], opts)
+		paths, err := futures(y[:end], forecast.PassageOptions{Horizon: h, Period: 7})
 		if err != nil {
 			return fmt.Errorf("%s: backtest from day %d: %w", p.Resource, end, err)
 		}
-		sum += math.Abs(y[end+h-1] - r.Mean[h-1])
+		sum += math.Abs(y[end+h-1] - daily(paths, h).Mean[h-1])
 		p.BacktestOrigins++
 	}
 	if p.BacktestOrigins > 0 {

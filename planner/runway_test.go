@@ -15,47 +15,20 @@ var today = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-// linear extrapolates the last week's slope exactly, with an 80% interval
-// of ±5 and a 95% one of ±8: a forecaster whose crossings can be computed
-// by hand.
-func linear(y []float64, opts forecast.Options) (forecast.Result, error) {
+// exact is one future: the last week's slope extrapolated exactly, so
+// that dates can be computed by hand. Its one future reaches a level at a
+// calibrated chance of 0.75 (it is one of one), and never at 0.31: the date
+// and "as early as" are both the day the line gets there; its bands are
+// the line itself.
+func exact(y []float64, opts forecast.PassageOptions) ([][]float64, error) {
 	n := len(y)
 	slope := (y[n-1] - y[n-8]) / 7
-	fc := forecast.Forecast{Levels: []float64{80, 95}, Lower: make([][]float64, 2), Upper: make([][]float64, 2)}
-	for k := range opts.Horizon {
-		m := y[n-1] + slope*float64(k+1)
-		fc.Mean = append(fc.Mean, m)
-		fc.Lower[0], fc.Upper[0] = append(fc.Lower[0], m-5), append(fc.Upper[0], m+5)
-		fc.Lower[1], fc.Upper[1] = append(fc.Lower[1], m-8), append(fc.Upper[1], m+8)
+	path := make([]float64, opts.Horizon)
+	for k := range path {
+		path[k] = y[n-1] + slope*float64(k+1)
 	}
-	return forecast.Result{Forecast: fc, Method: "linear"}, nil
+	return [][]float64{path}, nil
 }
-
-// linePassage dates by the same line as linear: the first step its mean
-// reaches a level, and "as early as" the first its 80% bound (+5) does.
-func linePassage(y []float64, levels []float64, opts forecast.PassageOptions) ([]forecast.Passage, error) {
-	n := len(y)
-	slope := (y[n-1] - y[n-8]) / 7
-	first := func(level float64) int {
-		for k := range opts.Horizon {
-			if y[n-1]+slope*float64(k+1) >= level {
-				return k
-			}
-		}
-		return -1
-	}
-	out := make([]forecast.Passage, len(levels))
-	for i, l := range levels {
-		out[i] = forecast.Passage{Median: first(l), Early: first(l - 5)}
-		if out[i].Median >= 0 {
-			out[i].Probability = 1
-		}
-	}
-	return out, nil
-}
-
-// exact are the stand-ins whose dates can be computed by hand.
-var exact = forecasters{Forecast: linear, Passage: linePassage}
 
 // growing is a year of daily history ending the day before today: means
 // 14.5 + 0.125 d, reaching 60 on the last day; peaks 1.2 times the means.
@@ -99,18 +72,16 @@ func TestProjectCrossings(t *testing.T) {
 	ptr := func(v time.Time) *time.Time { return &v }
 	days := func(v int) *int { return &v }
 	// The mean reaches 70 after 80 steps (60 + 0.125 × 80): 2027-02-10,
-	// 79 days from today; its upper 80% bound (mean + 5) after 40 steps.
-	check(p.Crossings[0], ptr(date(2027, 2, 10)), ptr(date(2027, 1, 1)), days(79))
-	// Peaks grow 0.15 a day from 72: 85 after 87 steps (86.7 rounded up);
-	// the upper bound reaches it when the peak forecast reaches 80, after
-	// 54 steps (53.3).
-	check(p.Crossings[1], ptr(date(2027, 2, 17)), ptr(date(2027, 1, 15)), days(86))
+	// 79 days from today; one future is the earliest too.
+	check(p.Crossings[0], ptr(date(2027, 2, 10)), ptr(date(2027, 2, 10)), days(79))
+	// Peaks grow 0.15 a day from 72: 85 after 87 steps (86.7 rounded up).
+	check(p.Crossings[1], ptr(date(2027, 2, 17)), ptr(date(2027, 2, 17)), days(86))
 	if c := p.Crossings[2]; !c.Already || *c.RunwayDays != 0 || !c.Date.Equal(today) {
 		t.Errorf("already crossed: %+v", c)
 	}
 	// 99 is within the 12-month view: 312 steps on (see
 	// TestProjectDatesBeyondTheDailyHorizon).
-	check(p.Crossings[3], ptr(date(2027, 9, 30)), ptr(date(2027, 8, 21)), days(311))
+	check(p.Crossings[3], ptr(date(2027, 9, 30)), ptr(date(2027, 9, 30)), days(311))
 	if m := p.Crossings[0].RunwayMonths(); m == nil || *m < 2.59 || *m > 2.6 {
 		t.Errorf("runway %v months, want 79/30.44", m)
 	}
@@ -147,7 +118,7 @@ func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 // The real forecaster on a clean linear series finds the same date within
 // a few days: the planner does not depend on the test's stand-in.
 func TestProjectWithPredict(t *testing.T) {
-	p, err := project(growing(), 100, []Threshold{{Name: "average 70%", Fraction: 0.70}}, today, 90, 12, defaultModels())
+	p, err := project(growing(), 100, []Threshold{{Name: "average 70%", Fraction: 0.70}}, today, 90, 12, forecast.Futures)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,14 +139,13 @@ func TestProjectDatesBeyondTheDailyHorizon(t *testing.T) {
 		t.Fatalf("view %d days, daily horizon %d; want 365 and 30", p.ViewDays, len(p.Times))
 	}
 	// 99 is 39 above the last day's 60 at 0.125 a day: 312 days on, the
-	// 312th day from today (2026-11-23 + 311 = 2027-09-30); as early as
-	// 94 (99 - 5), 272 days on.
+	// 312th day from today (2026-11-23 + 311 = 2027-09-30), the one
+	// future's "as early as" too.
 	far, beyond := p.Crossings[0], p.Crossings[1]
-	if far.Date == nil || !far.Date.Equal(date(2027, 9, 30)) || *far.RunwayDays != 311 || !far.Earliest.Equal(date(2027, 8, 21)) {
-		t.Errorf("far: %v (runway %v, as early as %v), want 2027-09-30, 311 days, 2027-08-21", far.Date, deref(far.RunwayDays), far.Earliest)
+	if far.Date == nil || !far.Date.Equal(date(2027, 9, 30)) || *far.RunwayDays != 311 || !far.Earliest.Equal(date(2027, 9, 30)) {
+		t.Errorf("far: %v (runway %v, as early as %v), want 2027-09-30, 311 days, 2027-09-30", far.Date, deref(far.RunwayDays), far.Earliest)
 	}
-	// 120 would take 480 days: beyond the view, but "as early as" 440
-	// days is beyond it too.
+	// 120 would take 480 days: beyond the view.
 	if beyond.Date != nil || beyond.RunwayDays != nil || beyond.Earliest != nil {
 		t.Errorf("beyond: %+v", beyond)
 	}
@@ -204,16 +174,16 @@ func TestProjectFloorsNonNegative(t *testing.T) {
 			}
 		}
 	}
-	// Day 1: 1 - 1 = 0, its 95% bounds -8 and 8: floored to 0 and 8.
-	if p.Mean.Mean[0] != 0 || p.Mean.Lower[1][0] != 0 || p.Mean.Upper[1][0] != 8 || p.AtHorizon != 0 {
-		t.Errorf("day 1: %v [%v, %v], at the horizon %v", p.Mean.Mean[0], p.Mean.Lower[1][0], p.Mean.Upper[1][0], p.AtHorizon)
+	// Day 2: 1 - 2 = -1, the one future and so its bands: floored to 0.
+	if p.Mean.Mean[1] != 0 || p.Mean.Lower[1][1] != 0 || p.Mean.Upper[1][1] != 0 || p.AtHorizon != 0 {
+		t.Errorf("day 2: %v [%v, %v], at the horizon %v", p.Mean.Mean[1], p.Mean.Lower[1][1], p.Mean.Upper[1][1], p.AtHorizon)
 	}
 	s.Days[0].Mean = -1
 	p, err = project(s, 1000, nil, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Mean.Lower[1][0] != -8 {
-		t.Errorf("a quantity that was negative was floored: %v", p.Mean.Lower[1][0])
+	if p.Mean.Lower[1][1] != -1 {
+		t.Errorf("a quantity that was negative was floored: %v", p.Mean.Lower[1][1])
 	}
 }

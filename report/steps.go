@@ -67,6 +67,16 @@ func (c columns[N]) at(k int) time.Time {
 	return c.From.AddDate(0, 0, k)
 }
 
+// kept is v as report.json keeps a forecast: to stepDigits significant
+// digits.
+func kept(v float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', stepDigits, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
+}
+
 // significant writes v to stepDigits significant digits: in plain
 // decimals (20.31, 0.5), or with an exponent where that is shorter
 // (1.235e11 bytes).

@@ -149,10 +149,14 @@ func track(earlier []Previous, h collectors.History, today time.Time) *Track {
 					continue
 				}
 				rec.Days++
-				if d.mean >= p.Lo80 && d.mean <= p.Hi80 {
+				// The bands are kept to stepDigits: the day is compared
+				// at that precision, or a band that is one value (a
+				// quantity that did not move, as expected) never holds it.
+				mean := kept(d.mean)
+				if mean >= p.Lo80 && mean <= p.Hi80 {
 					rec.in80++
 				}
-				if d.mean >= p.Lo95 && d.mean <= p.Hi95 {
+				if mean >= p.Lo95 && mean <= p.Hi95 {
 					rec.in95++
 				}
 				if slices.Contains(aheads, k+1) {

@@ -136,6 +136,9 @@ func render(s collectors.Snapshot, h collectors.History, p planned, now time.Tim
 		}
 	}
 	for i, pr := range p.plan.Projections {
+		if out.report.Resources[i].Chart == "" {
+			continue // quiet: listed, not charted
+		}
 		svg, err := templates.Chart(pr, p.plan.Today)
 		if err != nil {
 			out.gaps = append(out.gaps, report.Gap{Stage: "render", Error: fmt.Sprintf("chart of %s: %v", pr.Resource, err)})

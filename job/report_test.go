@@ -86,16 +86,28 @@ func TestDemoReportGolden(t *testing.T) {
 	ends := func(p report.Steps) report.Steps { return p[:min(3, len(p))] }
 	for i, res := range r.Resources {
 		r.Resources[i].Daily, r.Resources[i].Monthly = ends(res.Daily), ends(res.Monthly)
+		r.Resources[i].DailyPeak, r.Resources[i].MonthlyPeak = ends(res.DailyPeak), ends(res.MonthlyPeak)
 	}
 	js, err := r.JSON()
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "demo-report.json", js)
+	// A chart for every resource but the quiet ones, which the six Ceph
+	// ones of the demo are (under a fifth of their thresholds).
+	quiet := 0
 	for _, res := range r.Resources {
-		if len(byName[res.Chart]) == 0 {
+		switch {
+		case res.Quiet != nil && res.Chart != "":
+			t.Errorf("%s is quiet and has a chart %s", res.Name, res.Chart)
+		case res.Quiet != nil:
+			quiet++
+		case len(byName[res.Chart]) == 0:
 			t.Errorf("no chart %s for %s", res.Chart, res.Name)
 		}
+	}
+	if quiet != 6 {
+		t.Errorf("%d quiet resources, want the demo's 6 Ceph ones", quiet)
 	}
 }
 

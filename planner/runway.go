@@ -371,3 +371,44 @@ func (p *Projection) backtest(y []float64, h int, futures futurer) error {
 	}
 	return nil
 }
+
+// quietDays is how much history a chart shows, and so how far back a
+// resource must have stayed quiet not to need one.
+const quietDays = 120
+
+// Quiet is a resource that stays under half of every threshold through its
+// last quietDays of history and its forecasts' 80% bands over the view:
+// nothing to see on a chart. Highest is the nearest it comes, as a share
+// of the threshold it comes nearest to, Threshold.
+type Quiet struct {
+	Highest   float64 `json:"highest"`
+	Threshold string  `json:"threshold"`
+}
+
+// Quiet tells whether p is quiet, and how near it comes.
+func (p Projection) Quiet() (Quiet, bool) {
+	var q Quiet
+	if len(p.Crossings) == 0 {
+		return q, false
+	}
+	days := p.History[len(p.History)-min(quietDays, len(p.History)):]
+	for _, c := range p.Crossings {
+		daily, monthly := p.Mean, p.MonthlyMean
+		if c.Peak {
+			daily, monthly = p.Peak, p.MonthlyPeak
+		}
+		highest := math.Inf(-1)
+		for _, d := range days {
+			highest = max(highest, map[bool]float64{false: d.Mean, true: d.Peak}[c.Peak])
+		}
+		for _, fc := range []forecast.Forecast{daily, monthly} {
+			if i := slices.Index(fc.Levels, 80); i >= 0 && len(fc.Upper[i]) > 0 {
+				highest = max(highest, slices.Max(fc.Upper[i]))
+			}
+		}
+		if share := highest / c.Level; share > q.Highest || q.Threshold == "" {
+			q.Highest, q.Threshold = share, c.Name
+		}
+	}
+	return q, q.Highest < 0.5
+}

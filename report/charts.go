@@ -30,10 +30,13 @@ func chartFile(resource string) string {
 }
 
 // chartFiles names each resource's chart, a number added where two names
-// map to the same file (pools "a.b" and "a-b").
+// map to the same file (pools "a.b" and "a-b"); a quiet resource has none.
 func chartFiles(resources []Resource) {
 	used := map[string]bool{}
 	for i := range resources {
+		if resources[i].Quiet != nil {
+			continue
+		}
 		name := chartFile(resources[i].Name)
 		for n := 2; used[name]; n++ {
 			name = strings.TrimSuffix(chartFile(resources[i].Name), ".svg") + fmt.Sprintf("-%d.svg", n)

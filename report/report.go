@@ -118,11 +118,17 @@ type Resource struct {
 	Source     string   `json:"source"`
 	Method     string   `json:"method"`
 	PeakMethod string   `json:"peak_method"`
-	Chart      string   `json:"chart"` // the SVG's file name beside report.md
+	// Chart is the SVG's file name beside report.md; "" for a quiet
+	// resource, whose Quiet says how near it comes instead.
+	Chart string         `json:"chart"`
+	Quiet *planner.Quiet `json:"quiet,omitempty"`
 	// Daily and Monthly are the forecasts of the daily means (monthly: of
-	// their monthly means), with the 80% and 95% bounds.
-	Daily   Steps    `json:"daily"`
-	Monthly Steps    `json:"monthly"`
+	// their monthly means), DailyPeak and MonthlyPeak of the daily peaks
+	// (monthly: of their monthly highest), with the 80% and 95% bounds.
+	Daily       Steps `json:"daily"`
+	Monthly     Steps `json:"monthly"`
+	DailyPeak   Steps `json:"daily_peak,omitempty"`
+	MonthlyPeak Steps `json:"monthly_peak,omitempty"`
 	Notes   []string `json:"notes,omitempty"`
 }
 
@@ -218,6 +224,10 @@ func Build(in Input) Report {
 			Crossings: p.Crossings, Status: "ok",
 			Source: p.Source, Method: p.Method, PeakMethod: p.PeakMethod, Notes: p.Notes,
 			Daily: points(p.Times, p.Mean), Monthly: points(p.Months, p.MonthlyMean),
+			DailyPeak: points(p.Times, p.Peak), MonthlyPeak: points(p.Months, p.MonthlyPeak),
+		}
+		if q, ok := p.Quiet(); ok {
+			res.Quiet = &q
 		}
 		for _, c := range p.Crossings {
 			if d := c.RunwayDays; d != nil {

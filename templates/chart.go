@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -34,13 +36,14 @@ var (
 
 // Chart draws one resource as SVG: the last four months of daily means and
 // (where a threshold is on them) daily peaks, the daily forecast of each
-// (the means with their 80% and 95% bands), the monthly forecast of the
-// means beyond it (without a band: its intervals cover far less than
-// they say, docs/BENCHMARKS.md), every threshold (dashed on daily means,
-// dotted on daily peaks), the day each is reached and "as early as"
-// marked on its line, and today. The legend stands beside the plot, not
-// over the data; the methods are named in the report's text. Values are
-// in cores, GiB or TiB.
+// (the means with their 80% and 95% bands) and the monthly forecast
+// beyond it, joined to it, with its bands (of the means, and of the
+// monthly highest peaks where a threshold is on peaks), every threshold
+// (dashed on daily means, dotted on daily peaks) and the capacity, the
+// day each threshold is reached and "as early as" marked on its line with
+// the date, and today. The legend stands beside the plot, not over the
+// data; the methods are named in the report's text. Values are in cores,
+// GiB or TiB.
 func Chart(p planner.Projection, today time.Time) ([]byte, error) {
 	scale, unit := axisUnit(p.Unit, p.Capacity)
 	pl := plot.New()
@@ -110,21 +113,34 @@ func Chart(p planner.Projection, today time.Time) ([]byte, error) {
 	for _, d := range days {
 		dates, means, peaks = append(dates, d.Date), append(means, d.Mean), append(peaks, d.Peak)
 	}
-	// The months after the daily forecast, as the report reads them.
+	// The months after the daily forecast, at their middles, joined to
+	// its last day: one forecast, daily then monthly.
+	var monthly, monthlyPeak forecast.Forecast
+	times := p.Times
 	var months []time.Time
-	var monthly []float64
-	if n := len(p.Times); n > 0 {
+	if n := len(p.Times); n > 0 && len(p.MonthlyMean.Mean) == len(p.Months) {
 		for k, m := range p.Months {
-			if m.After(p.Times[n-1]) {
-				months, monthly = p.Months[k:], p.MonthlyMean.Mean[k:]
-				break
+			if mid := m.AddDate(0, 0, 14); mid.After(p.Times[n-1]) {
+				months = append(months, mid)
+				if len(months) == 1 {
+					monthly, monthlyPeak = joined(p.Mean, n-1, p.MonthlyMean, k), joined(p.Peak, n-1, p.MonthlyPeak, k)
+				}
 			}
 		}
+		if len(months) > 0 {
+			months = append([]time.Time{p.Times[n-1]}, months...)
+		}
 	}
-	if err := band(p.Times, p.Mean, 95, band95, "95% interval (daily)"); err != nil {
+	if err := band(times, p.Mean, 95, band95, "95% interval"); err != nil {
 		return nil, err
 	}
-	if err := band(p.Times, p.Mean, 80, band80, "80% interval"); err != nil {
+	if err := band(months, monthly, 95, band95, ""); err != nil {
+		return nil, err
+	}
+	if err := band(times, p.Mean, 80, band80, "80% interval"); err != nil {
+		return nil, err
+	}
+	if err := band(months, monthly, 80, band80, ""); err != nil {
 		return nil, err
 	}
 	// Peaks matter where a threshold is on them; elsewhere (storage) they
@@ -147,15 +163,27 @@ func Chart(p planner.Projection, today time.Time) ([]byte, error) {
 		return nil, err
 	}
 	if len(months) > 0 {
-		if err := line(points(months, monthly), meanColor, 1.5, []vg.Length{vg.Points(6), vg.Points(3)}, "monthly forecast"); err != nil {
+		if err := line(points(months, monthly.Mean), meanColor, 1.5, []vg.Length{vg.Points(6), vg.Points(3)}, "monthly forecast"); err != nil {
 			return nil, err
+		}
+		if withPeaks {
+			if err := line(points(months, monthlyPeak.Mean), peakColor, 1.2, []vg.Length{vg.Points(6), vg.Points(3)}, "monthly highest peak"); err != nil {
+				return nil, err
+			}
 		}
 	}
 	first, last := x(dates[0]), x(today.AddDate(0, 0, p.ViewDays))
 	if n := len(p.Times); n > 0 && len(months) == 0 {
 		last = max(x(p.Times[n-1]), x(today.AddDate(0, 0, p.ViewDays)))
 	}
+	if err := line(plotter.XYs{{X: first, Y: p.Capacity / scale}, {X: last, Y: p.Capacity / scale}}, color.Gray{Y: 0x40}, 1.5, nil,
+		"capacity "+units.Quantity(p.Capacity, p.Unit)); err != nil {
+		return nil, err
+	}
 	var reached, early plotter.XYs
+	// Dates above their marks, "as early as" below: the two are often
+	// close.
+	var dated, earlyDated plotter.XYLabels
 	for i, c := range p.Crossings {
 		col := warnColor
 		if i == len(p.Crossings)-1 && i > 0 {
@@ -171,10 +199,31 @@ func Chart(p planner.Projection, today time.Time) ([]byte, error) {
 		}
 		if c.Date != nil {
 			reached = append(reached, plotter.XY{X: x(*c.Date), Y: y})
+			dated.XYs, dated.Labels = append(dated.XYs, plotter.XY{X: x(*c.Date), Y: y}), append(dated.Labels, c.Date.Format(time.DateOnly))
 		}
 		if c.Earliest != nil && (c.Date == nil || !c.Earliest.Equal(*c.Date)) {
 			early = append(early, plotter.XY{X: x(*c.Earliest), Y: y})
+			earlyDated.XYs, earlyDated.Labels = append(earlyDated.XYs, plotter.XY{X: x(*c.Earliest), Y: y}), append(earlyDated.Labels, c.Earliest.Format(time.DateOnly))
 		}
+	}
+	for _, l := range []struct {
+		xys    plotter.XYLabels
+		offset vg.Length
+	}{{dated, vg.Points(6)}, {earlyDated, -vg.Points(13)}} {
+		if len(l.xys.XYs) == 0 {
+			continue
+		}
+		labels, err := plotter.NewLabels(l.xys)
+		if err != nil {
+			return nil, err
+		}
+		for i := range labels.TextStyle {
+			labels.TextStyle[i].Font.Size = vg.Points(7)
+			labels.TextStyle[i].Color = critColor
+			labels.TextStyle[i].XAlign = -0.5
+		}
+		labels.Offset = vg.Point{Y: l.offset}
+		pl.Add(labels)
 	}
 	for _, m := range []struct {
 		xys   plotter.XYs
@@ -195,6 +244,7 @@ func Chart(p planner.Projection, today time.Time) ([]byte, error) {
 	// The data, forecasts and thresholds show whole; a 95% band that
 	// runs off further is cut at the top.
 	pl.Y.Min, pl.Y.Max = 0, 1.08*top
+	pl.Y.Tick.Marker = niceTicks{}
 	pl.X.Min, pl.X.Max = first, last
 	if err := line(plotter.XYs{{X: x(today), Y: 0}, {X: x(today), Y: pl.Y.Max}}, color.Gray{Y: 0x80}, 1, []vg.Length{vg.Points(1), vg.Points(2)}, "today "+today.Format(time.DateOnly)); err != nil {
 		return nil, err
@@ -226,4 +276,56 @@ func axisUnit(unit string, capacity float64) (scale float64, label string) {
 		return 1, "cores"
 	}
 	return 1, unit
+}
+
+// joined is the monthly forecast m from its month k on, with the daily
+// forecast d's last week (to step at, its mean: the week's days without
+// their weekday) at its front: the two drawn as one line and band.
+func joined(d forecast.Forecast, at int, m forecast.Forecast, k int) forecast.Forecast {
+	week := func(v []float64) float64 {
+		from := max(0, at-6)
+		sum := 0.0
+		for _, x := range v[from : at+1] {
+			sum += x
+		}
+		return sum / float64(at+1-from)
+	}
+	out := forecast.Forecast{Levels: m.Levels, Mean: append([]float64{week(d.Mean)}, m.Mean[k:]...)}
+	for i, lv := range m.Levels {
+		j := slices.Index(d.Levels, lv)
+		if j < 0 {
+			return forecast.Forecast{Mean: out.Mean}
+		}
+		out.Lower = append(out.Lower, append([]float64{week(d.Lower[j])}, m.Lower[i][k:]...))
+		out.Upper = append(out.Upper, append([]float64{week(d.Upper[j])}, m.Upper[i][k:]...))
+	}
+	return out
+}
+
+// niceTicks marks an axis every 1, 2 or 5 times a power of ten, five to
+// ten marks over its range, with minor marks between.
+type niceTicks struct{}
+
+func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	raw := (hi - lo) / 6
+	pow := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := pow
+	for _, f := range []float64{1, 2, 5, 10} {
+		if step = f * pow; step >= raw {
+			break
+		}
+	}
+	decimals := max(0, -int(math.Floor(math.Log10(step))))
+	var ticks []plot.Tick
+	for i := math.Ceil(lo / step); i*step <= hi+step*1e-9; i++ {
+		v := i * step
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', decimals, 64)})
+		if mid := v + step/2; mid <= hi {
+			ticks = append(ticks, plot.Tick{Value: mid})
+		}
+	}
+	return ticks
 }

@@ -30,12 +30,19 @@ func TestChart(t *testing.T) {
 	if !bytes.HasPrefix(bytes.TrimSpace(svg), []byte("<?xml")) || !bytes.Contains(svg, []byte("<svg")) {
 		t.Fatalf("not an SVG: %.100s", svg)
 	}
-	// What drives the findings: means and peaks, both thresholds, the
-	// daily and monthly forecasts, the dates marked, in a legend.
-	for _, want := range []string{"cpu/usage", ">cores<", "80% interval", "95% interval (daily)", "daily mean", "daily peak",
-		"forecast of means", "forecast of peaks", "monthly forecast", "CPU average 70%", "CPU peak 85%", "date reached", "as early as", "today 2026-11-23"} {
+	// What drives the findings: means and peaks, both thresholds and the
+	// capacity, the daily and monthly forecasts, the dates marked and
+	// written, in a legend.
+	for _, want := range []string{"cpu/usage", ">cores<", "80% interval", "95% interval", "daily mean", "daily peak",
+		"forecast of means", "forecast of peaks", "monthly forecast", "monthly highest peak", "CPU average 70%", "CPU peak 85%",
+		"capacity 34.50 cores", "date reached", "as early as", "today 2026-11-23"} {
 		if !bytes.Contains(svg, []byte(want)) {
 			t.Errorf("chart lacks %q", want)
+		}
+	}
+	for _, c := range p.Crossings {
+		if c.Date != nil && !bytes.Contains(svg, []byte(c.Date.Format(time.DateOnly))) {
+			t.Errorf("the date %s of %s is not written on the chart", c.Date.Format(time.DateOnly), c.Name)
 		}
 	}
 	if dir := os.Getenv("CAPPLAN_CHART_DIR"); dir != "" {

@@ -78,9 +78,11 @@ func relativePath(d string) (string, bool) {
 	var b strings.Builder
 	var x, y int64
 	line := false // the last step written was a relative line
+	// Coordinates are kept in tenths of a point, finer than a screen
+	// shows at the chart's size, so that a line is smooth, not stepped.
 	// A step in the same direction as the one before extends it: the
-	// points between lie on the line exactly (whole points, collinear), so
-	// a flat or straight stretch is written once.
+	// points between lie on the line exactly (collinear at that
+	// precision), so a flat or straight stretch is written once.
 	var pdx, pdy int64
 	pending := false
 	flush := func() {
@@ -93,11 +95,11 @@ func relativePath(d string) (string, bool) {
 		case pdx >= 0:
 			b.WriteString(" ")
 		}
-		b.WriteString(strconv.FormatInt(pdx, 10))
+		b.WriteString(tenths(pdx))
 		if pdy >= 0 {
 			b.WriteString(" ")
 		}
-		b.WriteString(strconv.FormatInt(pdy, 10))
+		b.WriteString(tenths(pdy))
 		line, pending = true, false
 	}
 	for _, s := range steps {
@@ -116,10 +118,10 @@ func relativePath(d string) (string, bool) {
 		if errx != nil || erry != nil {
 			return "", false
 		}
-		nx, ny := int64(math.Round(fx)), int64(math.Round(fy))
+		nx, ny := int64(math.Round(10*fx)), int64(math.Round(10*fy))
 		if s[1] == "M" {
 			flush()
-			b.WriteString("M" + strconv.FormatInt(nx, 10) + " " + strconv.FormatInt(ny, 10))
+			b.WriteString("M" + tenths(nx) + " " + tenths(ny))
 			x, y, line = nx, ny, false
 			continue
 		}
@@ -137,4 +139,16 @@ func relativePath(d string) (string, bool) {
 	}
 	flush()
 	return b.String(), true
+}
+
+// tenths writes v tenths of a point: 12.3, -0.5, 7.
+func tenths(v int64) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	if v%10 == 0 {
+		return sign + strconv.FormatInt(v/10, 10)
+	}
+	return sign + strconv.FormatInt(v/10, 10) + "." + strconv.FormatInt(v%10, 10)
 }

@@ -125,11 +125,11 @@ type Resource struct {
 	// Daily and Monthly are the forecasts of the daily means (monthly: of
 	// their monthly means), DailyPeak and MonthlyPeak of the daily peaks
 	// (monthly: of their monthly highest), with the 80% and 95% bounds.
-	Daily       Steps `json:"daily"`
-	Monthly     Steps `json:"monthly"`
-	DailyPeak   Steps `json:"daily_peak,omitempty"`
-	MonthlyPeak Steps `json:"monthly_peak,omitempty"`
-	Notes   []string `json:"notes,omitempty"`
+	Daily       Steps    `json:"daily"`
+	Monthly     Steps    `json:"monthly"`
+	DailyPeak   Steps    `json:"daily_peak,omitempty"`
+	MonthlyPeak Steps    `json:"monthly_peak,omitempty"`
+	Notes       []string `json:"notes,omitempty"`
 }
 
 // Point is one forecast step.

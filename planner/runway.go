@@ -10,6 +10,7 @@ import (
 
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/forecast"
+	"github.com/capplan/capplan/units"
 )
 
 // futurer simulates the futures of a regular daily series: one path a
@@ -204,6 +205,7 @@ func project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	if len(means) < 90 {
 		p.Notes = append(p.Notes, fmt.Sprintf("%d days of history: dates months away rest on little evidence, as their \"as early as\" shows", len(means)))
 	}
+	p.Notes = append(p.Notes, shapeNotes(forecast.ShapeOf(means), s.Days[0].Date, s.Unit)...)
 	p.Crossings = make([]Crossing, len(thresholds))
 	for i, th := range thresholds {
 		p.Crossings[i] = Crossing{Threshold: th, Level: th.Fraction * capacity}
@@ -334,19 +336,6 @@ func band80(fc forecast.Forecast) float64 {
 	return fc.Upper[i][k] - fc.Lower[i][k]
 }
 
-// floor raises every value of fc below zero, mean and bounds, to zero.
-func floor(fc *forecast.Forecast) {
-	up := func(vs []float64) {
-		for i, v := range vs {
-			vs[i] = math.Max(v, 0)
-		}
-	}
-	up(fc.Mean)
-	for i := range fc.Lower {
-		up(fc.Lower[i])
-		up(fc.Upper[i])
-	}
-}
 
 // backtest measures the forecast's error at the horizon from up to two
 // earlier origins, each leaving at least four weeks of history.
@@ -411,4 +400,33 @@ func (p Projection) Quiet() (Quiet, bool) {
 		}
 	}
 	return q, q.Highest < 0.5
+}
+
+// shapeNotes says what the daily means' course holds beside their trend:
+// clean-ups and the growth between them, a step in the level. first is
+// the day of means[0].
+func shapeNotes(sh forecast.Shape, first time.Time, unit string) []string {
+	var notes []string
+	if sh.Steps > 0 {
+		notes = append(notes, fmt.Sprintf("Changes in steps: %d in the history, the latest on %s; the futures take steps like them, as often",
+			sh.Steps, first.AddDate(0, 0, sh.Last).Format(time.DateOnly)))
+	}
+	if n := len(sh.Cleanups); n >= 2 {
+		last := first.AddDate(0, 0, sh.Cleanups[n-1])
+		sign := "+"
+		if sh.Between < 0 {
+			sign = "-"
+		}
+		notes = append(notes, fmt.Sprintf("%d clean-ups in the last 90 days, the latest on %s; growth between them %s%s a day",
+			n, last.Format(time.DateOnly), sign, units.Quantity(math.Abs(sh.Between), unit)))
+	}
+	if sh.Shift > 0 {
+		sign := "+"
+		if sh.ShiftSize < 0 {
+			sign = "-"
+		}
+		notes = append(notes, fmt.Sprintf("The level stepped by %s%s on %s (the week after against the week before); the futures include the level after it going on",
+			sign, units.Quantity(math.Abs(sh.ShiftSize), unit), first.AddDate(0, 0, sh.Shift).Format(time.DateOnly)))
+	}
+	return notes
 }

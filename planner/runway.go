@@ -336,7 +336,6 @@ func band80(fc forecast.Forecast) float64 {
 	return fc.Upper[i][k] - fc.Lower[i][k]
 }
 
-
 // backtest measures the forecast's error at the horizon from up to two
 // earlier origins, each leaving at least four weeks of history.
 func (p *Projection) backtest(y []float64, h int, futures futurer) error {

@@ -41,7 +41,7 @@ const (
 	// chance has reached this share of the chance within the horizon.
 	// Chosen on the runway benchmark's tuning seeds (docs/BENCHMARKS.md)
 	// for "as early as" to precede the truth about nine times in ten.
-	passageEarly = 0.3
+	passageEarly = 0.25
 	// slopeSpread is the standard deviation of the log of the factor the
 	// slope is scaled by in each future: the coming year's growth is not
 	// the past's (a factor within 0.45-2.2 nine times in ten).
@@ -51,6 +51,10 @@ const (
 	// be taken as a step in the level (BIC's penalty is 1 a parameter;
 	// the break's place is searched for, so it asks more).
 	shiftPenalty = 3
+	// compoundDays is the least history a line through the logarithms is
+	// fitted to: over a few weeks compounding and a straight line look
+	// alike, and the compounding one, carried a year on, runs away.
+	compoundDays = 90
 )
 
 // passageCalibration maps the share of the simulated futures that reach a
@@ -136,7 +140,9 @@ func Below(paths [][]float64, horizon int) float64 {
 	n := float64(len(paths))
 	for k := range peaks {
 		if passageCalibration.chance(float64(k+1), n) >= 0.5 {
-			return math.Nextafter(peaks[k], math.Inf(1))
+			// Just above it, by more than the rounding of a capacity
+			// scaled up and back.
+			return peaks[k] + math.Max(math.Abs(peaks[k])*1e-9, math.SmallestNonzeroFloat64)
 		}
 	}
 	return peaks[len(peaks)-1]
@@ -210,7 +216,7 @@ func Futures(y []float64, opts PassageOptions) ([][]float64, error) {
 	if b := LevelShift(y); b > 0 {
 		scenarios = append(scenarios, scenario{window: n, shift: b})
 	}
-	if positive {
+	if positive && n >= compoundDays {
 		scenarios = append(scenarios, scenario{window: n, log: true})
 	}
 	weights := make([]float64, len(scenarios))
@@ -225,6 +231,7 @@ func Futures(y []float64, opts PassageOptions) ([][]float64, error) {
 			continue
 		}
 		fits[i].wander = wander(y, sc, opts.Period)
+		fits[i].log = sc.log
 		weights[i] = 1
 		if hold < 7 || n-hold < 28 {
 			if sc.flat && fits[0] != nil {
@@ -322,6 +329,7 @@ type scenario struct {
 type lineFit struct {
 	n, m, period int
 	shift        int           // see scenario.shift; its parameter is the last
+	log          bool          // fitted to the logarithms
 	beta         []float64     // level, slope, then the profile's steps 1..period-1
 	chol         *mat.TriDense // of the parameters' covariance; nil when not known
 	sigma        float64       // of the errors' innovations
@@ -466,7 +474,13 @@ func (f *lineFit) simulate(rng *rand.Rand, path []float64, back func(float64) fl
 	if f.shift > 0 {
 		base += beta[len(beta)-1]
 	}
-	slope := beta[1] * math.Exp(slopeSpread*rng.NormFloat64())
+	// The coming year's growth is not the past's; but a compounding
+	// line's growth already grows, and scaled as well it runs away.
+	spread := slopeSpread
+	if f.log {
+		spread = 0
+	}
+	slope := beta[1] * math.Exp(spread*rng.NormFloat64())
 	walk, step := 0.0, math.Sqrt(f.wander)
 	for h := range path {
 		e = f.rho*e + f.sigma*rng.NormFloat64()

@@ -88,7 +88,7 @@ func TestNeededGivesTheTargetRunway(t *testing.T) {
 	// The one future is 60 + 0.125 (k+1) on day k from 2026-11-23; twelve
 	// months of 30.44 days are 365 days, to day 364 (2027-11-22): 105.625,
 	// over 0.7.
-	if math.Abs(need-105.625/0.7) > 1e-9 || basis != "through 2027-11-22 (12 months) by the simulated futures of daily means" {
+	if math.Abs(need/(105.625/0.7)-1) > 1e-6 || basis != "through 2027-11-22 (12 months) by the simulated futures of daily means" {
 		t.Errorf("%v %q", need, basis)
 	}
 	if days, beyond := runway(p, need, today, 365); !beyond {

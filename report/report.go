@@ -123,11 +123,10 @@ type Resource struct {
 	Chart string         `json:"chart"`
 	Quiet *planner.Quiet `json:"quiet,omitempty"`
 	// Daily and Monthly are the forecasts of the daily means (monthly: of
-	// their monthly means), DailyPeak and MonthlyPeak of the daily peaks
-	// (monthly: of their monthly highest), with the 80% and 95% bounds.
+	// their monthly means), MonthlyPeak of the monthly highest daily peak,
+	// with the 80% and 95% bounds.
 	Daily       Steps    `json:"daily"`
 	Monthly     Steps    `json:"monthly"`
-	DailyPeak   Steps    `json:"daily_peak,omitempty"`
 	MonthlyPeak Steps    `json:"monthly_peak,omitempty"`
 	Notes       []string `json:"notes,omitempty"`
 }
@@ -224,7 +223,7 @@ func Build(in Input) Report {
 			Crossings: p.Crossings, Status: "ok",
 			Source: p.Source, Method: p.Method, PeakMethod: p.PeakMethod, Notes: p.Notes,
 			Daily: points(p.Times, p.Mean), Monthly: points(p.Months, p.MonthlyMean),
-			DailyPeak: points(p.Times, p.Peak), MonthlyPeak: points(p.Months, p.MonthlyPeak),
+			MonthlyPeak: points(p.Months, p.MonthlyPeak),
 		}
 		if q, ok := p.Quiet(); ok {
 			res.Quiet = &q

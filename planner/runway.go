@@ -37,7 +37,7 @@ type Crossing struct {
 	// chance within the view (12 months) is under one half.
 	Date *time.Time `json:"date,omitempty"`
 	// Earliest is the "as early as" date: the day by which the chance
-	// is 0.3 of the chance within the view, before the truth nine times
+	// is 0.25 of the chance within the view, before the truth nine times
 	// in ten on the runway benchmark.
 	Earliest *time.Time `json:"earliest,omitempty"`
 	// RunwayDays is the days from today to Date; nil without a Date.

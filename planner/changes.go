@@ -182,7 +182,7 @@ func why(old, cur Projection, o, c Crossing, later bool) string {
 			s = fmt.Sprintf("the forecast stays below %s through %s, and the chance of reaching it is under one half", units.Quantity(c.Level, cur.Unit), through.Format(time.DateOnly))
 		}
 		if a, b := percent(c.Chance), percent(o.Chance); a != b {
-			s += fmt.Sprintf(" (a %s chance within %d months, last week %s)", a, ViewMonths(cur.ViewDays), b)
+			s += fmt.Sprintf(" (%s chance within %d months, last week %s)", article(a), ViewMonths(cur.ViewDays), b)
 		}
 		parts = append(parts, s)
 	}
@@ -357,6 +357,16 @@ func median(v []float64) float64 {
 }
 
 func percent(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
+
+// article puts "a" or "an" before a percentage as it is read: an 8%, an
+// 11%, an 18%, an 80% to 89%; a 1%, a 50%.
+func article(pct string) string {
+	n := strings.TrimSuffix(pct, "%")
+	if strings.HasPrefix(n, "8") || n == "11" || n == "18" {
+		return "an " + pct
+	}
+	return "a " + pct
+}
 
 func sign(v float64) int {
 	switch {

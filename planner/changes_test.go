@@ -223,3 +223,11 @@ func describe(c Crossing) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestArticle(t *testing.T) {
+	for in, want := range map[string]string{"1%": "a 1%", "8%": "an 8%", "11%": "an 11%", "18%": "an 18%", "50%": "a 50%", "83%": "an 83%", "100%": "a 100%"} {
+		if got := article(in); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}

@@ -114,8 +114,8 @@ func Recommend(p Plan, months int) []Recommendation {
 				// Under even odds, but not unlikely: worth watching, not a
 				// date.
 				r.Severity = Info
-				r.Message = fmt.Sprintf("%s may reach its %s threshold %s within %d months: a %.0f%% chance, as early as %s",
-					pr.Resource, c.Name, level, ViewMonths(pr.ViewDays), 100*c.Chance, c.Earliest.Format(time.DateOnly))
+				r.Message = fmt.Sprintf("%s may reach its %s threshold %s within %d months: %s chance, as early as %s",
+					pr.Resource, c.Name, level, ViewMonths(pr.ViewDays), article(percent(c.Chance)), c.Earliest.Format(time.DateOnly))
 				out = append(out, r)
 				continue
 			default:

@@ -4,9 +4,11 @@
 // the horizon or by AICc), the Theta method, seasonal naive and their
 // means (Predict, and ForecastAll over many series in parallel);
 // calendar aggregation of daily values into weeks and months (Aggregate);
-// and first-passage dates over simulated futures (FirstPassage), which
-// the planner's threshold dates come from. docs/forecast.md says what
-// each method does and how it scores against its anchors.
+// and simulated futures of a daily series (Futures), with their
+// calibrated first passages (Passages, FirstPassage), bands (Bands) and
+// the level they stay under (Below), which every figure of the planner
+// comes from, and the shape of a history (ShapeOf). docs/forecast.md says
+// what each method does and how it scores against its anchors.
 //
 // The package imports nothing of capplan's: its inputs are numbers and
 // times, so that it can be tested and benchmarked on any data set.

@@ -114,17 +114,15 @@ func Funcs() template.FuncMap {
 		},
 		// first is the soonest crossing; the list's order on a tie.
 		"first": func(res report.Resource) string {
-			var soonest *planner.Crossing
-			for i, c := range res.Crossings {
-				if c.Date != nil && (soonest == nil || c.Date.Before(*soonest.Date)) {
-					soonest = &res.Crossings[i]
-				}
-			}
-			if soonest == nil {
+			c := soonest(res)
+			if c == nil {
 				return "none " + seen(res)
 			}
-			return soonest.Name + " " + soonest.Date.Format(time.DateOnly)
+			return c.Name + " " + c.Date.Format(time.DateOnly)
 		},
+		// peakFirst tells whether the soonest crossing is on daily peaks:
+		// then the peaks are shown beside the means.
+		"peakFirst": func(res report.Resource) bool { c := soonest(res); return c != nil && c.Peak },
 		"crossing": func(c planner.Crossing, res report.Resource) string {
 			switch {
 			case c.Already:
@@ -172,4 +170,16 @@ func trackSummary(t report.Track) string {
 // seen says how far a resource's dates look.
 func seen(res report.Resource) string {
 	return fmt.Sprintf("within %d months", planner.ViewMonths(res.ViewDays))
+}
+
+// soonest is res's soonest dated crossing, the list's first on a tie; nil
+// when none is dated.
+func soonest(res report.Resource) *planner.Crossing {
+	var first *planner.Crossing
+	for i, c := range res.Crossings {
+		if c.Date != nil && (first == nil || c.Date.Before(*first.Date)) {
+			first = &res.Crossings[i]
+		}
+	}
+	return first
 }

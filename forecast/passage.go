@@ -207,31 +207,29 @@ func Futures(y []float64, opts PassageOptions) ([][]float64, error) {
 	}
 	n := len(y)
 	scenarios := []scenario{{window: n}, {window: 90}, {window: 30}, {window: 28, flat: true}}
-	logY := make([]float64, n)
-	positive := true
-	for i, v := range y {
-		positive = positive && v > 0
-		logY[i] = math.Log(v)
-	}
 	if b := LevelShift(y); b > 0 {
 		scenarios = append(scenarios, scenario{window: n, shift: b})
 	}
-	if positive && n >= compoundDays {
+	var logY []float64
+	if n >= compoundDays && !slices.ContainsFunc(y, func(v float64) bool { return v <= 0 }) {
+		logY = make([]float64, n)
+		for i, v := range y {
+			logY[i] = math.Log(v)
+		}
 		scenarios = append(scenarios, scenario{window: n, log: true})
 	}
 	weights := make([]float64, len(scenarios))
 	fits := make([]*lineFit, len(scenarios))
 	hold := min(n/4, 60)
 	for i, sc := range scenarios {
-		y, back := y, func(v float64) float64 { return v }
+		y := y
 		if sc.log {
-			y, back = logY, math.Exp
+			y = logY
 		}
 		if fits[i] = fitLine(y, sc, opts.Period); fits[i] == nil {
 			continue
 		}
 		fits[i].wander = wander(y, sc, opts.Period)
-		fits[i].log = sc.log
 		weights[i] = 1
 		if hold < 7 || n-hold < 28 {
 			if sc.flat && fits[0] != nil {
@@ -246,7 +244,7 @@ func Futures(y []float64, opts PassageOptions) ([][]float64, error) {
 		}
 		var mae float64
 		for k := range hold {
-			mae += math.Abs(back(y[n-hold+k]) - back(past.mean(n-hold+k, past.beta)))
+			mae += math.Abs(past.back(y[n-hold+k]) - past.back(past.mean(n-hold+k, past.beta)))
 		}
 		// A scenario that forecast the held-out steps exactly would take
 		// every future; a floor keeps the others in.
@@ -267,13 +265,9 @@ func Futures(y []float64, opts PassageOptions) ([][]float64, error) {
 		if weights[i] == 0 {
 			continue
 		}
-		back := func(v float64) float64 { return v }
-		if scenarios[i].log {
-			back = math.Exp
-		}
 		for range int(math.Round(passagePaths * weights[i] / total)) {
 			path := make([]float64, opts.Horizon)
-			f.simulate(rng, path, back)
+			f.simulate(rng, path)
 			paths = append(paths, path)
 		}
 	}
@@ -404,7 +398,7 @@ func fitLine(y []float64, sc scenario, period int) *lineFit {
 		}
 		prev = r
 	}
-	f := &lineFit{n: n, m: m, period: period, last: prev, shift: sc.shift}
+	f := &lineFit{n: n, m: m, period: period, last: prev, shift: sc.shift, log: sc.log}
 	s2 := rr / float64(m-k)
 	if rr > 0 {
 		f.rho = math.Max(0, math.Min(0.95, r1/rr))
@@ -446,9 +440,18 @@ func (f *lineFit) mean(t int, beta []float64) float64 {
 	return v
 }
 
-// simulate draws one future of horizon steps into path, through back
-// (the identity, or exp for a line through the logarithms).
-func (f *lineFit) simulate(rng *rand.Rand, path []float64, back func(float64) float64) {
+// back is a value of the line in the series' units: itself, or its
+// exponential for a line through the logarithms.
+func (f *lineFit) back(v float64) float64 {
+	if f.log {
+		return math.Exp(v)
+	}
+	return v
+}
+
+// simulate draws one future of len(path) steps into path, in the series'
+// units.
+func (f *lineFit) simulate(rng *rand.Rand, path []float64) {
 	beta := slices.Clone(f.beta)
 	if f.chol != nil {
 		k, _ := f.chol.Dims()
@@ -491,7 +494,7 @@ func (f *lineFit) simulate(rng *rand.Rand, path []float64, back func(float64) fl
 		if s := (f.n + h) % f.period; s > 0 {
 			v += beta[1+s]
 		}
-		path[h] = back(v)
+		path[h] = f.back(v)
 	}
 }
 

@@ -72,21 +72,8 @@ func runwayErr(pred, truth *float64, predAlready, truthAlready bool) float64 {
 // linearDay is predict_linear over the whole history, as the scorer
 // computes it: nil when the line never gets there.
 func linearDay(y []float64, level float64) *float64 {
-	n := float64(len(y))
-	mx, my := (n-1)/2, 0.0
-	for _, v := range y {
-		my += v / n
-	}
-	var sxx, sxy float64
-	for i, v := range y {
-		sxx += (float64(i) - mx) * (float64(i) - mx)
-		sxy += (float64(i) - mx) * (v - my)
-	}
-	b := 0.0
-	if sxx > 0 {
-		b = sxy / sxx
-	}
-	now := my + b*(n-1-mx)
+	my, b := line(y)
+	now := my + b*float64(len(y)-1)/2
 	day := 0.0
 	switch {
 	case now >= level:

@@ -39,10 +39,9 @@ func ShapeOf(y []float64) Shape {
 	n := len(y)
 	if steps, ok := stepwise(y); ok {
 		s.Steps = len(steps)
-		for t := n - 1; t > 0 && s.Steps > 0; t-- {
+		for t := n - 1; t > 0 && s.Last == 0; t-- {
 			if y[t] != y[t-1] {
 				s.Last = t
-				break
 			}
 		}
 		return s
@@ -59,7 +58,9 @@ func ShapeOf(y []float64) Shape {
 		return s
 	}
 	if b := LevelShift(y); b > 0 {
-		if size := mean(y[b:min(n, b+7)]) - mean(y[max(0, b-7):b]); math.Abs(size) > 6*scale {
+		after, _ := line(y[b:min(n, b+7)])
+		before, _ := line(y[max(0, b-7):b])
+		if size := after - before; math.Abs(size) > 6*scale {
 			s.Shift, s.ShiftSize = b, size
 		}
 	}
@@ -68,7 +69,8 @@ func ShapeOf(y []float64) Shape {
 		if fall <= 6*scale {
 			continue
 		}
-		before, after := mean(y[t-7:t]), mean(y[t:min(n, t+7)])
+		before, _ := line(y[t-7 : t])
+		after, _ := line(y[t:min(n, t+7)])
 		if before-after >= fall/2 {
 			s.Cleanups = append(s.Cleanups, t)
 		}
@@ -80,7 +82,8 @@ func ShapeOf(y []float64) Shape {
 	from := max(0, n-cleanupDays)
 	for _, c := range append(slices.Clone(s.Cleanups), n) {
 		if c-from >= 7 {
-			slopes = append(slopes, slope(y[from:c]))
+			_, slope := line(y[from:c])
+			slopes = append(slopes, slope)
 		}
 		from = c
 	}
@@ -89,14 +92,6 @@ func ShapeOf(y []float64) Shape {
 		s.Between = slopes[len(slopes)/2]
 	}
 	return s
-}
-
-func mean(v []float64) float64 {
-	sum := 0.0
-	for _, x := range v {
-		sum += x
-	}
-	return sum / float64(len(v))
 }
 
 // mad is the median absolute deviation of v from its median.
@@ -109,16 +104,4 @@ func mad(v []float64) float64 {
 	}
 	slices.Sort(w)
 	return w[len(w)/2]
-}
-
-// slope is the least-squares slope of v a step.
-func slope(v []float64) float64 {
-	n := float64(len(v))
-	mx, my := (n-1)/2, mean(v)
-	var sxx, sxy float64
-	for i, y := range v {
-		sxx += (float64(i) - mx) * (float64(i) - mx)
-		sxy += (float64(i) - mx) * (y - my)
-	}
-	return sxy / sxx
 }

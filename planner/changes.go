@@ -333,27 +333,7 @@ func (p Projection) pathReaches(c Crossing) bool {
 		return false
 	}
 	last := int(math.Round(p.through(c).Sub(p.next).Hours() / 24))
-	day := make([]float64, len(paths))
-	for k := 0; k <= last && k < len(paths[0]); k++ {
-		for i, path := range paths {
-			day[i] = path[k]
-		}
-		if median(day) >= c.Level {
-			return true
-		}
-	}
-	return false
-}
-
-// median is the middle of v (reordered), the mean of the two middles for
-// an even count.
-func median(v []float64) float64 {
-	slices.Sort(v)
-	n := len(v)
-	if n%2 == 1 {
-		return v[n/2]
-	}
-	return (v[n/2-1] + v[n/2]) / 2
+	return slices.ContainsFunc(daily(paths, max(0, min(last+1, len(paths[0])))).Mean, func(v float64) bool { return v >= c.Level })
 }
 
 func percent(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }

@@ -196,10 +196,7 @@ func nearLine(pr Projection, c Crossing) string {
 	near, highest := 0, math.Inf(-1)
 	days := pr.History[len(pr.History)-min(28, len(pr.History)):]
 	for _, d := range days {
-		v := d.Mean
-		if c.Peak {
-			v = d.Peak
-		}
+		v := value(d, c.Peak)
 		highest = max(highest, v)
 		if v >= 0.9*c.Level {
 			near++

@@ -197,8 +197,8 @@ func project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	for k := range p.Times {
 		p.Times[k] = p.next.AddDate(0, 0, k)
 	}
-	p.MonthlyMean = p.monthly(means, p.meanPaths, stat.Mean)
-	p.MonthlyPeak = p.monthly(peaks, p.peakPaths, func(v, _ []float64) float64 { return slices.Max(v) })
+	p.MonthlyMean = p.monthly(means, p.meanPaths, func(v []float64) float64 { return stat.Mean(v, nil) })
+	p.MonthlyPeak = p.monthly(peaks, p.peakPaths, slices.Max[[]float64])
 	if err := p.backtest(means, horizon, futures); err != nil {
 		return p, err
 	}
@@ -212,6 +212,14 @@ func project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	}
 	p.reach(p.Crossings, 1, today)
 	return p, nil
+}
+
+// value is a day's mean, or its peak.
+func value(d collectors.Day, peak bool) float64 {
+	if peak {
+		return d.Peak
+	}
+	return d.Mean
 }
 
 // daily is the first horizon days of the futures as a forecast: their
@@ -231,7 +239,7 @@ func daily(paths [][]float64, horizon int) forecast.Forecast {
 // days reduced by how (the mean of the daily means, the highest daily
 // peak), the history's days counted where a month began before the
 // futures.
-func (p *Projection) monthly(history []float64, paths [][]float64, how func(v, w []float64) float64) forecast.Forecast {
+func (p *Projection) monthly(history []float64, paths [][]float64, how func([]float64) float64) forecast.Forecast {
 	values := make([][]float64, len(p.Months))
 	var days []float64
 	for k, m := range p.Months {
@@ -244,7 +252,7 @@ func (p *Projection) monthly(history []float64, paths [][]float64, how func(v, w
 				days = append(days, history[max(0, len(history)+from):]...)
 			}
 			days = append(days, path[max(0, from):to]...)
-			values[k][i] = how(days, nil)
+			values[k][i] = how(days)
 		}
 	}
 	return forecast.Bands(values)
@@ -257,7 +265,7 @@ func (p *Projection) monthly(history []float64, paths [][]float64, how func(v, w
 func (p Projection) reach(cs []Crossing, scale float64, today time.Time) {
 	skip := max(0, int(math.Round(today.Sub(p.next).Hours()/24)))
 	for _, peak := range []bool{false, true} {
-		paths, y := p.meanPaths, p.History
+		paths := p.meanPaths
 		var idx []int
 		var levels []float64
 		for i, c := range cs {
@@ -273,8 +281,8 @@ func (p Projection) reach(cs []Crossing, scale float64, today time.Time) {
 		}
 		ps := forecast.Passages(paths, levels, skip+p.ViewDays)
 		recent := math.Inf(-1)
-		for _, d := range y[len(y)-min(7, len(y)):] {
-			recent = math.Max(recent, map[bool]float64{false: d.Mean, true: d.Peak}[peak])
+		for _, d := range p.History[len(p.History)-min(7, len(p.History)):] {
+			recent = math.Max(recent, value(d, peak))
 		}
 		for j, i := range idx {
 			c := &cs[i]
@@ -349,7 +357,11 @@ func (p *Projection) backtest(y []float64, h int, futures futurer) error {
 		if err != nil {
 			return fmt.Errorf("%s: backtest from day %d: %w", p.Resource, end, err)
 		}
-		sum += math.Abs(y[end+h-1] - daily(paths, h).Mean[h-1])
+		last := make([]float64, len(paths))
+		for i, path := range paths {
+			last[i] = path[h-1]
+		}
+		sum += math.Abs(y[end+h-1] - forecast.Bands([][]float64{last}).Mean[0])
 		p.BacktestOrigins++
 	}
 	if p.BacktestOrigins > 0 {
@@ -387,7 +399,7 @@ func (p Projection) Quiet() (Quiet, bool) {
 		}
 		highest := math.Inf(-1)
 		for _, d := range days {
-			highest = max(highest, map[bool]float64{false: d.Mean, true: d.Peak}[c.Peak])
+			highest = max(highest, value(d, c.Peak))
 		}
 		for _, fc := range []forecast.Forecast{daily, monthly} {
 			if i := slices.Index(fc.Levels, 80); i >= 0 && len(fc.Upper[i]) > 0 {

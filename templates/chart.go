@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -116,7 +117,6 @@ func Chart(p planner.Projection, today time.Time) ([]byte, error) {
 	// The months after the daily forecast, at their middles, joined to
 	// its last day: one forecast, daily then monthly.
 	var monthly, monthlyPeak forecast.Forecast
-	times := p.Times
 	var months []time.Time
 	if n := len(p.Times); n > 0 && len(p.MonthlyMean.Mean) == len(p.Months) {
 		for k, m := range p.Months {
@@ -131,13 +131,13 @@ func Chart(p planner.Projection, today time.Time) ([]byte, error) {
 			months = append([]time.Time{p.Times[n-1]}, months...)
 		}
 	}
-	if err := band(times, p.Mean, 95, band95, "95% interval"); err != nil {
+	if err := band(p.Times, p.Mean, 95, band95, "95% interval"); err != nil {
 		return nil, err
 	}
 	if err := band(months, monthly, 95, band95, ""); err != nil {
 		return nil, err
 	}
-	if err := band(times, p.Mean, 80, band80, "80% interval"); err != nil {
+	if err := band(p.Times, p.Mean, 80, band80, "80% interval"); err != nil {
 		return nil, err
 	}
 	if err := band(months, monthly, 80, band80, ""); err != nil {
@@ -282,14 +282,7 @@ func axisUnit(unit string, capacity float64) (scale float64, label string) {
 // forecast d's last week (to step at, its mean: the week's days without
 // their weekday) at its front: the two drawn as one line and band.
 func joined(d forecast.Forecast, at int, m forecast.Forecast, k int) forecast.Forecast {
-	week := func(v []float64) float64 {
-		from := max(0, at-6)
-		sum := 0.0
-		for _, x := range v[from : at+1] {
-			sum += x
-		}
-		return sum / float64(at+1-from)
-	}
+	week := func(v []float64) float64 { return stat.Mean(v[max(0, at-6):at+1], nil) }
 	out := forecast.Forecast{Levels: m.Levels, Mean: append([]float64{week(d.Mean)}, m.Mean[k:]...)}
 	for i, lv := range m.Levels {
 		j := slices.Index(d.Levels, lv)

@@ -117,7 +117,7 @@ func BenchmarkIntervalCalibration(b *testing.B) {
 				for d := range end {
 					s.Days = append(s.Days, collectors.Day{Date: start.AddDate(0, 0, d), Mean: h.means[d], Peak: pk[d]})
 				}
-				p, err := project(s, 1, nil, start.AddDate(0, 0, end), 90, 12, forecast.Futures)
+				p, err := project(s, 1, 0, nil, start.AddDate(0, 0, end), 90, 12, forecast.Futures)
 				if err != nil {
 					b.Fatal(err)
 				}

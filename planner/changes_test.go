@@ -19,12 +19,12 @@ func TestCompare(t *testing.T) {
 	th := []Threshold{{Name: "CPU average", Fraction: 0.70}}
 	early := growing()
 	early.Days = early.Days[:len(early.Days)-7]
-	lastWeek, err := project(early, 100, th, today.AddDate(0, 0, -7), 90, 12, exact)
+	lastWeek, err := project(early, 100, 0, th, today.AddDate(0, 0, -7), 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The same growth a week later: the date stays 2027-02-10.
-	same, err := project(growing(), 100, th, today, 90, 12, exact)
+	same, err := project(growing(), 100, 0, th, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,12 +34,12 @@ func TestCompare(t *testing.T) {
 		d := &faster.Days[len(faster.Days)-7+i]
 		d.Mean = 59.125 + 0.25*float64(i+1)
 	}
-	fast, err := project(faster, 100, th, today, 90, 12, exact)
+	fast, err := project(faster, 100, 0, th, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// 40 more cores of capacity: 98 is out of the daily horizon's reach.
-	bigger, err := project(growing(), 140, th, today, 90, 12, exact)
+	bigger, err := project(growing(), 140, 0, th, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func steep() collectors.Series {
 func TestOptions(t *testing.T) {
 	// Memory is the binding resource: 70% of 100 GiB is reached after 20
 	// steps, a runway of 19 days from today. CPU is flat and never binds.
-	memory, err := project(steep(), 100*gib, []Threshold{{Name: "memory average", Fraction: 0.7}}, today, 90, 12, exact)
+	memory, err := project(steep(), 100*gib, 0, []Threshold{{Name: "memory average", Fraction: 0.7}}, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestOptions(t *testing.T) {
 	for i := range flat.Days {
 		flat.Days[i].Mean, flat.Days[i].Peak = 4, 4
 	}
-	cpu, err := project(flat, 32, []Threshold{{Name: "CPU average", Fraction: 0.7}}, today, 90, 12, exact)
+	cpu, err := project(flat, 32, 0, []Threshold{{Name: "CPU average", Fraction: 0.7}}, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}

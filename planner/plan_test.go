@@ -10,6 +10,7 @@ import (
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/collectors/demo"
 	"github.com/capplan/capplan/config"
+	"github.com/capplan/capplan/forecast"
 	"github.com/capplan/capplan/units"
 )
 
@@ -156,5 +157,42 @@ func TestPoolHistoryWithoutItsPool(t *testing.T) {
 	want := Unknown{"ceph/pool/replicapool/stored", fmt.Sprintf("%d days of history, but pool replicapool is not in the snapshot's Ceph capacity", len(stored.Days))}
 	if !slices.Contains(plan.Unknown, want) || !slices.Equal(plan.Dropped, []string{"ceph/pool/replicapool/stored"}) {
 		t.Errorf("unknown %q, dropped %q; want %q and the series dropped", plan.Unknown, plan.Dropped, want)
+	}
+}
+
+// TestRequestsCeiling: the forecasts of requests stop at what the nodes
+// that take pods hold plus what unscheduled pods ask for, moved with a
+// configured capacity; usage has no such bound.
+func TestRequestsCeiling(t *testing.T) {
+	// Every future triples the last day: far beyond any node's room.
+	soaring := func(y []float64, opts forecast.PassageOptions) ([][]float64, error) {
+		path := make([]float64, opts.Horizon)
+		for k := range path {
+			path[k] = 3 * y[len(y)-1]
+		}
+		return [][]float64{path}, nil
+	}
+	snap, h := demo.Cluster(1, today.Add(8*time.Hour))
+	snap.Unscheduled = collectors.Unscheduled{Pods: 2, Requests: collectors.Resources{CPUCores: 2, MemoryBytes: 4 << 30}}
+	top := func(cfg config.Planner) map[string]float64 {
+		out := map[string]float64{}
+		for _, p := range makeWith(snap, h, cfg, today, soaring).Projections {
+			out[p.Resource] = slices.Max(slices.Concat(p.Mean.Upper[len(p.Mean.Upper)-1], p.MonthlyPeak.Mean))
+		}
+		return out
+	}
+	cfg := config.Default().Planner
+	got := top(cfg)
+	for name, want := range map[string]float64{"cpu/requests": 3*11.5 + 2, "memory/requests": 3*61*gib + 4*gib} {
+		if got[name] != want {
+			t.Errorf("%s reaches %v, want %v", name, got[name], want)
+		}
+	}
+	if got["cpu/usage"] <= 3*11.5+2 {
+		t.Errorf("cpu/usage stops at %v: usage has no ceiling", got["cpu/usage"])
+	}
+	cfg.Capacities = map[string]float64{"cpu/requests": 40}
+	if got := top(cfg)["cpu/requests"]; got != 42 {
+		t.Errorf("cpu/requests against 40 configured cores reaches %v, want 42", got)
 	}
 }

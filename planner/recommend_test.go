@@ -12,7 +12,7 @@ import (
 )
 
 func TestRecommend(t *testing.T) {
-	p, err := project(growing(), 100, []Threshold{
+	p, err := project(growing(), 100, 0, []Threshold{
 		{Name: "CPU average", Fraction: 0.70},
 		{Name: "already", Fraction: 0.50},
 		{Name: "soon", Fraction: 0.62},
@@ -80,7 +80,7 @@ func TestSeverityFromTheRunway(t *testing.T) {
 func TestNeededGivesTheTargetRunway(t *testing.T) {
 	s := growing()
 	s.Days = s.Days[len(s.Days)-60:]
-	p, err := project(s, 100, []Threshold{{Name: "CPU average", Fraction: 0.70}}, today, 90, 12, exact)
+	p, err := project(s, 100, 0, []Threshold{{Name: "CPU average", Fraction: 0.70}}, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 func TestTimeline(t *testing.T) {
-	p, err := project(growing(), 100, []Threshold{{Name: "CPU average", Fraction: 0.70}, {Name: "CPU far", Fraction: 0.99}}, today, 90, 12, exact)
+	p, err := project(growing(), 100, 0, []Threshold{{Name: "CPU average", Fraction: 0.70}, {Name: "CPU far", Fraction: 0.99}}, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -131,8 +131,12 @@ const method = "simulated scenarios"
 // its last day, and their monthly means and maxima for months months after
 // the last complete month, and finds when each threshold is crossed. today
 // is the day the plan is made (runway counts from it); the history should
-// end on the day before.
-func project(s collectors.Series, capacity float64, thresholds []Threshold, today time.Time, horizon, months int, futures futurer) (Projection, error) {
+// end on the day before. A positive ceiling is the most the quantity can
+// be at today's capacity (requests: what the nodes hold plus what
+// unscheduled pods ask for): the forecasts stop there, while the futures
+// behind dates at other capacities and the capacity needed do not, since
+// with more room the same demand would be placed.
+func project(s collectors.Series, capacity, ceiling float64, thresholds []Threshold, today time.Time, horizon, months int, futures futurer) (Projection, error) {
 	p := Projection{Resource: s.Name, Unit: s.Unit, Capacity: capacity, Source: s.Source, History: s.Days}
 	if len(s.Days) < 3 {
 		return p, fmt.Errorf("%s: %d day(s) of history, need at least 3", s.Name, len(s.Days))
@@ -187,7 +191,20 @@ func project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 		}
 	}
 	p.Method, p.PeakMethod, p.MonthlyMethod, p.MonthlyPeakMethod = method, method, method, method
-	p.Mean, p.Peak = daily(p.meanPaths, horizon), daily(p.peakPaths, horizon)
+	shownMeans, shownPeaks := p.meanPaths, p.peakPaths
+	if ceiling > 0 {
+		var m, k bool
+		shownMeans, m = below(p.meanPaths, ceiling)
+		shownPeaks, k = below(p.peakPaths, ceiling)
+		if m || k {
+			held := "what the nodes hold; no pod waits unscheduled today"
+			if waiting := ceiling - capacity; waiting > 0 {
+				held = fmt.Sprintf("what the nodes hold and the %s unscheduled pods ask for", units.Quantity(waiting, s.Unit))
+			}
+			p.Notes = append(p.Notes, fmt.Sprintf("Some futures go beyond %s (%s): the forecasts stop there, as pods beyond it would wait unplaced; the capacity needed and the options' dates count that demand", units.Quantity(ceiling, s.Unit), held))
+		}
+	}
+	p.Mean, p.Peak = daily(shownMeans, horizon), daily(shownPeaks, horizon)
 	// The horizon's last week, as "now" is the history's: one day is a
 	// weekday or not.
 	p.AtHorizon = stat.Mean(p.Mean.Mean[horizon-min(7, horizon):], nil)
@@ -197,8 +214,8 @@ func project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	for k := range p.Times {
 		p.Times[k] = p.next.AddDate(0, 0, k)
 	}
-	p.MonthlyMean = p.monthly(means, p.meanPaths, func(v []float64) float64 { return stat.Mean(v, nil) })
-	p.MonthlyPeak = p.monthly(peaks, p.peakPaths, slices.Max[[]float64])
+	p.MonthlyMean = p.monthly(means, shownMeans, func(v []float64) float64 { return stat.Mean(v, nil) })
+	p.MonthlyPeak = p.monthly(peaks, shownPeaks, slices.Max[[]float64])
 	if err := p.backtest(means, horizon, futures); err != nil {
 		return p, err
 	}
@@ -212,6 +229,29 @@ func project(s collectors.Series, capacity float64, thresholds []Threshold, toda
 	}
 	p.reach(p.Crossings, 1, today)
 	return p, nil
+}
+
+// below is paths with every value above ceiling set to it, copied where
+// one was, and whether any was.
+func below(paths [][]float64, ceiling float64) ([][]float64, bool) {
+	var out [][]float64
+	for i, path := range paths {
+		if !slices.ContainsFunc(path, func(v float64) bool { return v > ceiling }) {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(paths)
+		}
+		row := make([]float64, len(path))
+		for k, v := range path {
+			row[k] = min(v, ceiling)
+		}
+		out[i] = row
+	}
+	if out == nil {
+		return paths, false
+	}
+	return out, true
 }
 
 // value is a day's mean, or its peak.

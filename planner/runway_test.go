@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func growing() collectors.Series {
 }
 
 func TestProjectCrossings(t *testing.T) {
-	p, err := project(growing(), 100, []Threshold{
+	p, err := project(growing(), 100, 0, []Threshold{
 		{Name: "average 70%", Fraction: 0.70},
 		{Name: "peak 85%", Fraction: 0.85, Peak: true},
 		{Name: "already", Fraction: 0.50},
@@ -97,7 +98,7 @@ func deref(p *int) any {
 func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 	s := growing()
 	s.Days = append(s.Days[:200], s.Days[201:]...)
-	p, err := project(s, 100, nil, today, 30, 12, exact)
+	p, err := project(s, 100, 0, nil, today, 30, 12, exact)
 	if err != nil || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "1 missing day(s) filled") {
 		t.Errorf("gap: error %v, notes %v", err, p.Notes)
 	}
@@ -109,7 +110,7 @@ func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 		{growing(), 0, "cpu/usage: capacity 0"},
 		{collectors.Series{Name: "ceph/stored", Days: growing().Days[:2]}, 10, "ceph/stored: 2 day(s) of history, need at least 3"},
 	} {
-		if _, err := project(tc.s, tc.capacity, nil, today, 30, 12, exact); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := project(tc.s, tc.capacity, 0, nil, today, 30, 12, exact); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want %q", err, tc.want)
 		}
 	}
@@ -118,7 +119,7 @@ func TestProjectFillsGapsAndRejectsBadInput(t *testing.T) {
 // The real forecaster on a clean linear series finds the same date within
 // a few days: the planner does not depend on the test's stand-in.
 func TestProjectWithPredict(t *testing.T) {
-	p, err := project(growing(), 100, []Threshold{{Name: "average 70%", Fraction: 0.70}}, today, 90, 12, forecast.Futures)
+	p, err := project(growing(), 100, 0, []Threshold{{Name: "average 70%", Fraction: 0.70}}, today, 90, 12, forecast.Futures)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestProjectWithPredict(t *testing.T) {
 // Dates look 12 months ahead, past the daily forecast's horizon: the
 // first passage is simulated day by day over the whole view.
 func TestProjectDatesBeyondTheDailyHorizon(t *testing.T) {
-	p, err := project(growing(), 100, []Threshold{{Name: "far", Fraction: 0.99}, {Name: "beyond", Fraction: 1.2}}, today, 30, 12, exact)
+	p, err := project(growing(), 100, 0, []Threshold{{Name: "far", Fraction: 0.99}, {Name: "beyond", Fraction: 1.2}}, today, 30, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestProjectFloorsNonNegative(t *testing.T) {
 		m := float64(300 - d) // 1 on the last day, then below zero
 		s.Days = append(s.Days, collectors.Day{Date: date(2026, 11, 22).AddDate(0, 0, d-299), Mean: m, Peak: m})
 	}
-	p, err := project(s, 1000, nil, today, 90, 12, exact)
+	p, err := project(s, 1000, 0, nil, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,11 +180,51 @@ func TestProjectFloorsNonNegative(t *testing.T) {
 		t.Errorf("day 2: %v [%v, %v], at the horizon %v", p.Mean.Mean[1], p.Mean.Lower[1][1], p.Mean.Upper[1][1], p.AtHorizon)
 	}
 	s.Days[0].Mean = -1
-	p, err = project(s, 1000, nil, today, 90, 12, exact)
+	p, err = project(s, 1000, 0, nil, today, 90, 12, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Mean.Lower[1][1] != -1 {
 		t.Errorf("a quantity that was negative was floored: %v", p.Mean.Lower[1][1])
+	}
+}
+
+func TestProjectCeiling(t *testing.T) {
+	th := []Threshold{{Name: "average 70%", Fraction: 0.70}, {Name: "peak 85%", Fraction: 0.85, Peak: true}}
+	free, err := project(growing(), 100, 0, th, today, 90, 12, exact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The peaks reach 72 + 0.15 a day: 126.75 in a year, beyond 110.
+	p, err := project(growing(), 100, 110, th, today, 90, 12, exact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := len(p.MonthlyPeak.Mean) - 1
+	if got, was := p.MonthlyPeak.Mean[last], free.MonthlyPeak.Mean[last]; got != 110 || was <= 110 {
+		t.Errorf("last month's highest peak %v (without a ceiling %v), want 110", got, was)
+	}
+	for _, fc := range []forecast.Forecast{p.Mean, p.Peak, p.MonthlyMean, p.MonthlyPeak} {
+		for _, b := range slices.Concat([][]float64{fc.Mean}, fc.Upper) {
+			if m := slices.Max(b); m > 110 {
+				t.Errorf("a forecast reaches %v, above the ceiling", m)
+			}
+		}
+	}
+	if !slices.ContainsFunc(p.Notes, func(n string) bool {
+		return strings.Contains(n, "beyond 110.00 cores (what the nodes hold and the 10.00 cores unscheduled pods ask for)")
+	}) {
+		t.Errorf("no note of the ceiling in %q", p.Notes)
+	}
+	// Dates and the capacity needed count the demand beyond it.
+	for i, c := range p.Crossings {
+		if !reflect.DeepEqual(c.Date, free.Crossings[i].Date) {
+			t.Errorf("%s on %v, without a ceiling on %v", c.Name, c.Date, free.Crossings[i].Date)
+		}
+		got, _ := needed(p, c, today, 12)
+		want, _ := needed(free, free.Crossings[i], today, 12)
+		if got != want || (c.Peak && got*c.Fraction <= 110) {
+			t.Errorf("%s: capacity needed %v, without a ceiling %v", c.Name, got, want)
+		}
 	}
 }

@@ -3,13 +3,15 @@
 # case's daily means and peaks as the planner asks (forecast's
 # BenchmarkRunwayDates), the way score_runway.py scores report.json, in a
 # second instead of a process a case; and the first runs: the generator's
-# linear shape with 14, 21 or 28 days of history.
+# linear shape with 14, 21 or 28 days of history; and the real cases:
+# repositories' checked-out trees, day by day (bench/real/).
 #
 # usage: bench/runway-dates.sh
 #
 # The date model's constants were chosen on the tuning seeds 1-3 and 9-12
 # (and first-run seeds 1-4); the held-out seeds 4-8 (first-run 5-8) are
 # reported. bench/runway.sh scores the same cases through `capplan plan`.
+# No constant was chosen on the real cases; their halves are reported apart.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${CAPPLAN_SHARED:-$root/../shared}
@@ -64,3 +66,6 @@ echo "== first runs, held out: seeds 105-108"
 bench "$work/first.json" 5,6,7,8
 echo "== first runs, tuning: seeds 101-104"
 bench "$work/first.json" 1,2,3,4
+python3 "$root/bench/real/cases.py" "$root/bench/real/trees.csv" "$work/real.json"
+echo "== real: repositories' trees (bench/real/SOURCES.md)"
+bench "$work/real.json" 1,2

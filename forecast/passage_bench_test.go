@@ -16,6 +16,7 @@ import (
 // truth of gen_runway.py.
 type runwayCase struct {
 	Seed      int       `json:"seed"`
+	Group     string    `json:"group"` // the label of Seed's score, "seed N" if empty
 	Shape     string    `json:"shape"`
 	Capacity  float64   `json:"capacity"`
 	Means     []float64 `json:"means"`
@@ -121,7 +122,11 @@ func BenchmarkRunwayDates(b *testing.B) {
 		bySeed, byShape := map[string]*runwayScore{}, map[string]*runwayScore{}
 		for _, name := range names {
 			c := cases[name]
-			scores := []*runwayScore{score(bySeed, "all"), score(bySeed, fmt.Sprintf("seed %d", c.Seed)), score(byShape, c.Shape)}
+			group := c.Group
+			if group == "" {
+				group = fmt.Sprintf("seed %d", c.Seed)
+			}
+			scores := []*runwayScore{score(bySeed, "all"), score(bySeed, group), score(byShape, c.Shape)}
 			if err := scoreRunwayCase(c, scores); err != nil {
 				b.Fatalf("%s: %v", name, err)
 			}
@@ -137,8 +142,15 @@ func BenchmarkRunwayDates(b *testing.B) {
 			slices.Sort(keys)
 			for _, k := range keys {
 				s := m[k]
-				fmt.Printf("%-14s thresholds %3d  date error %5.1f days  predict_linear %5.1f  ratio %.2f  early warning %.3f of %d  Brier %.3f (predict_linear %.3f)\n",
-					k, s.n, s.err/float64(s.n), s.linear/float64(s.n), s.err/s.linear, float64(s.early)/float64(s.crossed), s.crossed,
+				ratio, early := "-", "-"
+				if s.linear > 0 {
+					ratio = fmt.Sprintf("%.2f", s.err/s.linear)
+				}
+				if s.crossed > 0 {
+					early = fmt.Sprintf("%.3f", float64(s.early)/float64(s.crossed))
+				}
+				fmt.Printf("%-14s thresholds %3d  date error %5.1f days  predict_linear %5.1f  ratio %s  early warning %s of %d  Brier %.3f (predict_linear %.3f)\n",
+					k, s.n, s.err/float64(s.n), s.linear/float64(s.n), ratio, early, s.crossed,
 					s.brier/float64(s.n), s.brierLinear/float64(s.n))
 			}
 		}

@@ -62,6 +62,28 @@ func TestFirstPassageOfAFlatSeries(t *testing.T) {
 	}
 }
 
+// A flat series that stepped up 20 days ago: the 30- and 90-day lines
+// must not read the step as growth.
+func TestFirstPassageAfterAStepUp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	y := make([]float64, 365)
+	for t := range y {
+		y[t] = 50 + 0.2*rng.NormFloat64()
+		if t >= 345 {
+			y[t] += 5
+		}
+	}
+	got, err := FirstPassage(y, []float64{60}, PassageOptions{Horizon: 365, Period: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The level is 55 and has not moved since: 60 is 25 standard
+	// deviations of its noise above it, and no slope leads there.
+	if p := got[0]; p.Median != -1 || p.Probability > 0.3 {
+		t.Errorf("60: %+v, want no date: the step is not a trend", p)
+	}
+}
+
 func TestFirstPassageShortHistory(t *testing.T) {
 	// Two weeks rising a core a day: not 14 days of evidence for a year,
 	// but the level 10 days on is half-likely reached by then.

@@ -39,6 +39,17 @@ type runwayScore struct {
 	bins               [5]struct{ n, chance, happened float64 }
 	relErr             []float64 // (date - truth) / truth of true crossings, +Inf undated
 	chances            []float64 // of true crossings
+	// hindsight sums, case by case, the date error of the one scenario
+	// line (no spread) whose dates came closest: a bound no choice among
+	// the lines made without the future can pass.
+	hindsight float64
+	// dated thresholds not reached in the last week, and those the truth
+	// reached by their date: what a track record counts.
+	dated, byDate int
+	// short: thresholds of histories of 30 days or less whose whole
+	// history's trend reaches them within the view; shortCrossed: those
+	// the truth reached.
+	short, shortCrossed int
 }
 
 const runwayView = 365
@@ -149,9 +160,13 @@ func BenchmarkRunwayDates(b *testing.B) {
 				if s.crossed > 0 {
 					early = fmt.Sprintf("%.3f", float64(s.early)/float64(s.crossed))
 				}
-				fmt.Printf("%-14s thresholds %3d  date error %5.1f days  predict_linear %5.1f  ratio %s  early warning %s of %d  Brier %.3f (predict_linear %.3f)\n",
+				hindsight := "-"
+				if s.linear > 0 {
+					hindsight = fmt.Sprintf("%.2f", s.hindsight/s.linear)
+				}
+				fmt.Printf("%-14s thresholds %3d  date error %5.1f days  predict_linear %5.1f  ratio %s  early warning %s of %d  Brier %.3f (predict_linear %.3f)  best line in hindsight %s\n",
 					k, s.n, s.err/float64(s.n), s.linear/float64(s.n), ratio, early, s.crossed,
-					s.brier/float64(s.n), s.brierLinear/float64(s.n))
+					s.brier/float64(s.n), s.brierLinear/float64(s.n), hindsight)
 			}
 		}
 		report(bySeed)
@@ -173,6 +188,12 @@ func BenchmarkRunwayDates(b *testing.B) {
 			fmt.Printf("true crossings: %d; date - truth over truth: median %+.3f, within 10%%: %.2f; chance: median %.3f, above 0.9: %.2f\n",
 				len(all.relErr), all.relErr[len(all.relErr)/2], float64(within)/float64(len(all.relErr)),
 				all.chances[len(all.chances)/2], float64(len(all.chances)-sortedAbove(all.chances, 0.9))/float64(len(all.chances)))
+		}
+		if all.dated > 0 {
+			fmt.Printf("dated, not reached in the last week: %d, reached by their date: %.3f\n", all.dated, float64(all.byDate)/float64(all.dated))
+		}
+		if all.short > 0 {
+			fmt.Printf("30 days of history or less, the trend reaching the line within the view: %d thresholds, crossed: %.3f\n", all.short, float64(all.shortCrossed)/float64(all.short))
 		}
 	}
 }
@@ -213,6 +234,10 @@ func scoreRunwayCase(c runwayCase, scores []*runwayScore) error {
 			return err
 		}
 		recent := slices.Max(y[len(y)-min(7, len(y)):])
+		best := hindsightErr(c, y, idx, levels, recent)
+		for _, s := range scores {
+			s.hindsight += best
+		}
 		for j, i := range idx {
 			x, p := c.Crossings[i], ps[j]
 			already := recent >= levels[j]
@@ -258,6 +283,20 @@ func scoreRunwayCase(c runwayCase, scores []*runwayScore) error {
 				s.relErr = append(s.relErr, rel)
 			}
 			if !already && !x.Already {
+				for _, s := range scores {
+					if date != nil {
+						s.dated++
+						if x.Day != nil && *x.Day <= *date {
+							s.byDate++
+						}
+					}
+					if len(y) <= 30 && lin != nil && *lin <= runwayView {
+						s.short++
+						if happened == 1 {
+							s.shortCrossed++
+						}
+					}
+				}
 				bin := &scores[0].bins[min(int(chance*5), 4)]
 				bin.n++
 				bin.chance += chance
@@ -266,4 +305,52 @@ func scoreRunwayCase(c runwayCase, scores []*runwayScore) error {
 		}
 	}
 	return nil
+}
+
+// hindsightErr is the date error, over c's thresholds levels (of y, at
+// idx), of the one scenario line of Futures (its fitted mean, without
+// spread) whose dates came closest to the truth.
+func hindsightErr(c runwayCase, y []float64, idx []int, levels []float64, recent float64) float64 {
+	n := len(y)
+	scenarios := []scenario{{window: n}, {window: 90}, {window: 30}, {window: 28, flat: true}}
+	for i, sc := range scenarios {
+		if sc.window < n || sc.flat {
+			scenarios[i].shift = stepUp(y, sc.window)
+		}
+	}
+	if b := LevelShift(y); b > 0 {
+		scenarios = append(scenarios, scenario{window: n, shift: b})
+	}
+	logY := make([]float64, n)
+	for i, v := range y {
+		logY[i] = math.Log(v)
+	}
+	if n >= compoundDays && !slices.ContainsFunc(y, func(v float64) bool { return v <= 0 }) {
+		scenarios = append(scenarios, scenario{window: n, log: true})
+	}
+	best := math.Inf(1)
+	for _, sc := range scenarios {
+		yy := y
+		if sc.log {
+			yy = logY
+		}
+		f := fitLine(yy, sc, 7)
+		if f == nil {
+			continue
+		}
+		e := 0.0
+		for j, i := range idx {
+			var day *float64
+			for k := range runwayView {
+				if f.back(f.mean(n+k, f.beta)) >= levels[j] {
+					d := float64(k)
+					day = &d
+					break
+				}
+			}
+			e += runwayErr(day, c.Crossings[i].Day, recent >= levels[j], c.Crossings[i].Already)
+		}
+		best = min(best, e)
+	}
+	return best
 }

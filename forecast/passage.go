@@ -207,26 +207,7 @@ func Futures(y []float64, opts PassageOptions) ([][]float64, error) {
 		return jumpFutures(y[len(y)-1], jumps, len(y)-1, opts.Horizon), nil
 	}
 	n := len(y)
-	scenarios := []scenario{{window: n}, {window: 90}, {window: 30}, {window: 28, flat: true}}
-	// A step up inside a short window would pass for growth: the line
-	// takes the level after it instead (a drop is left to the slope). A
-	// line over the whole series has the step scenario below.
-	for i, sc := range scenarios {
-		if sc.window < n || sc.flat {
-			scenarios[i].shift = stepUp(y, sc.window)
-		}
-	}
-	if b := LevelShift(y); b > 0 {
-		scenarios = append(scenarios, scenario{window: n, shift: b})
-	}
-	var logY []float64
-	if n >= compoundDays && !slices.ContainsFunc(y, func(v float64) bool { return v <= 0 }) {
-		logY = make([]float64, n)
-		for i, v := range y {
-			logY[i] = math.Log(v)
-		}
-		scenarios = append(scenarios, scenario{window: n, log: true})
-	}
+	scenarios, logY := scenariosOf(y)
 	weights := make([]float64, len(scenarios))
 	fits := make([]*lineFit, len(scenarios))
 	hold := min(n/4, 60)
@@ -284,6 +265,33 @@ func Futures(y []float64, opts PassageOptions) ([][]float64, error) {
 		return nil, errors.New("first passage: no scenario could be fitted")
 	}
 	return paths, nil
+}
+
+// scenariosOf is the scenarios Futures fits to y, and y's logarithms when
+// one of them is a line through them (nil otherwise).
+func scenariosOf(y []float64) ([]scenario, []float64) {
+	n := len(y)
+	scenarios := []scenario{{window: n}, {window: 90}, {window: 30}, {window: 28, flat: true}}
+	// A step up inside a short window would pass for growth: the line
+	// takes the level after it instead (a drop is left to the slope). A
+	// line over the whole series has the step scenario below.
+	for i, sc := range scenarios {
+		if sc.window < n || sc.flat {
+			scenarios[i].shift = stepUp(y, sc.window)
+		}
+	}
+	if b := LevelShift(y); b > 0 {
+		scenarios = append(scenarios, scenario{window: n, shift: b})
+	}
+	var logY []float64
+	if n >= compoundDays && !slices.ContainsFunc(y, func(v float64) bool { return v <= 0 }) {
+		logY = make([]float64, n)
+		for i, v := range y {
+			logY[i] = math.Log(v)
+		}
+		scenarios = append(scenarios, scenario{window: n, log: true})
+	}
+	return scenarios, logY
 }
 
 // calibration maps F, the share of the simulated futures that have

@@ -312,22 +312,7 @@ func scoreRunwayCase(c runwayCase, scores []*runwayScore) error {
 // spread) whose dates came closest to the truth.
 func hindsightErr(c runwayCase, y []float64, idx []int, levels []float64, recent float64) float64 {
 	n := len(y)
-	scenarios := []scenario{{window: n}, {window: 90}, {window: 30}, {window: 28, flat: true}}
-	for i, sc := range scenarios {
-		if sc.window < n || sc.flat {
-			scenarios[i].shift = stepUp(y, sc.window)
-		}
-	}
-	if b := LevelShift(y); b > 0 {
-		scenarios = append(scenarios, scenario{window: n, shift: b})
-	}
-	logY := make([]float64, n)
-	for i, v := range y {
-		logY[i] = math.Log(v)
-	}
-	if n >= compoundDays && !slices.ContainsFunc(y, func(v float64) bool { return v <= 0 }) {
-		scenarios = append(scenarios, scenario{window: n, log: true})
-	}
+	scenarios, logY := scenariosOf(y)
 	best := math.Inf(1)
 	for _, sc := range scenarios {
 		yy := y

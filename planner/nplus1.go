@@ -38,21 +38,36 @@ type CephLoss struct {
 	RawAfter     int64   `json:"raw_after_bytes"`
 	UsedFraction float64 `json:"used_fraction"`
 	// Holds is true when the data can be rebuilt below the full ratio.
-	Holds   bool   `json:"holds"`
-	Message string `json:"message"`
+	Holds bool `json:"holds"`
+	// MoreHosts is how many hosts would have to be added for the lost
+	// copies to be rebuilt (0 when they can be).
+	MoreHosts int    `json:"more_hosts,omitempty"`
+	Message   string `json:"message"`
 }
 
 // NPlusOne is the outcome of losing the largest node.
 type NPlusOne struct {
 	LostNode string `json:"lost_node"`
-	CPU      Fit    `json:"cpu"`
-	Memory   Fit    `json:"memory"`
+	// Alike is true when every node that takes pods offers the same
+	// allocatable CPU and memory: any one is the largest.
+	Alike  bool `json:"alike,omitempty"`
+	CPU    Fit  `json:"cpu"`
+	Memory Fit  `json:"memory"`
 	// CPUUse and MemoryUse set what the cluster uses on weekdays against
 	// what is left; nil without usage history.
 	CPUUse    *UseFit   `json:"cpu_use,omitempty"`
 	MemoryUse *UseFit   `json:"memory_use,omitempty"`
 	Ceph      *CephLoss `json:"ceph,omitempty"`
 	Notes     []string  `json:"notes,omitempty"`
+}
+
+// Lost names the node lost for people: by name, or any one when they are
+// alike (naming one would suggest it differs).
+func (n NPlusOne) Lost() string {
+	if n.Alike {
+		return "any one node (they are alike)"
+	}
+	return n.LostNode
 }
 
 // UseFit is the weekdays of the last week of usage history (Monday to
@@ -131,6 +146,12 @@ func loseLargestNode(s collectors.Snapshot) (NPlusOne, error) {
 	if largest < 0 {
 		return out, fmt.Errorf("N+1: no node is Ready, schedulable and untainted")
 	}
+	out.Alike = true
+	for _, n := range s.Nodes {
+		if a, b := n.Allocatable, s.Nodes[largest].Allocatable; n.TakesPods() && (a.CPUCores != b.CPUCores || a.MemoryBytes != b.MemoryBytes) {
+			out.Alike = false
+		}
+	}
 	if len(left) > 0 {
 		out.Notes = append(out.Notes, fmt.Sprintf("not counted as capacity, NotReady, cordoned or tainted NoSchedule: %s", strings.Join(left, ", ")))
 	}
@@ -196,8 +217,9 @@ func cephLoss(c *collectors.Ceph, hosts int) *CephLoss {
 	}
 	switch {
 	case !l.CanReplicate:
-		l.Message = fmt.Sprintf("with %d hosts and %s, losing one leaves %d: the lost copies cannot be rebuilt and the data stays degraded (still served while min_size copies remain) until the node returns",
-			hosts, copiesText, hosts-1)
+		l.MoreHosts = copies + 1 - hosts
+		l.Message = fmt.Sprintf("with %d hosts and %s, losing one leaves %d: the lost copies cannot be rebuilt and the data stays degraded (still served while min_size copies remain) until the node returns; %s (%d hosts for %d copies) would let them be rebuilt",
+			hosts, copiesText, hosts-1, hostsText(l.MoreHosts), copies+1, copies)
 	case l.UsedFraction >= c.FullRatio:
 		l.Message = fmt.Sprintf("rebuilding the lost copies would fill %.0f%% of the remaining raw capacity, past the full ratio (%.0f%%): writes would stop", 100*l.UsedFraction, 100*c.FullRatio)
 	default:
@@ -208,4 +230,11 @@ func cephLoss(c *collectors.Ceph, hosts int) *CephLoss {
 		}
 	}
 	return l
+}
+
+func hostsText(n int) string {
+	if n == 1 {
+		return "one more host"
+	}
+	return fmt.Sprintf("%d more hosts", n)
 }

@@ -93,7 +93,8 @@ func TestCephAfterLosingANode(t *testing.T) {
 		noPools  bool
 	}{
 		// 3 hosts, 3 copies: nowhere to rebuild the third.
-		{"three hosts", 3, 1200, false, false, 0.3, "the data stays degraded", false},
+		{"three hosts", 3, 1200, false, false, 0.3, "the data stays degraded (still served while min_size copies remain) until the node returns; one more host (4 hosts for 3 copies) would let them be rebuilt", false},
+		{"two hosts", 2, 1200, false, false, 0.3, "2 more hosts (4 hosts for 3 copies)", false},
 		// 4 hosts at 50%: the data fills 2000/3000 of what is left.
 		{"four hosts", 4, 2000, true, true, 2.0 / 3, "can be rebuilt on the remaining 3 hosts, filling 67%", false},
 		// 4 hosts at 75%: 3000/3000, past the full ratio.
@@ -111,20 +112,51 @@ func TestCephAfterLosingANode(t *testing.T) {
 			for i := range tc.hosts {
 				s.Nodes = append(s.Nodes, node(string(rune('a'+i)), 8, 32))
 			}
-			if tc.hosts == 3 {
-				s.Ceph.TotalBytes = 3000
-				s.Ceph.UsedBytes = 600
+			if tc.hosts < 4 {
+				s.Ceph.TotalBytes = 1000 * int64(tc.hosts)
+				s.Ceph.UsedBytes = 200 * int64(tc.hosts)
 			}
 			n, err := loseLargestNode(s)
 			if err != nil {
 				t.Fatal(err)
 			}
 			c := n.Ceph
+			if more := max(0, 4-tc.hosts); c.MoreHosts != more {
+				t.Errorf("%d more hosts, want %d", c.MoreHosts, more)
+			}
 			if c.Holds != tc.holds || c.CanReplicate != tc.rebuild || c.ReplicationAssumed != tc.noPools || !strings.Contains(c.Message, tc.message) ||
 				(tc.rebuild && math.Abs(c.UsedFraction-tc.fraction) > 1e-9) {
 				t.Errorf("%+v", c)
 			}
 		})
+	}
+}
+
+// TestLostNodeNamed: the largest node is named when the nodes differ; when
+// they are alike, any one is lost and the report says so.
+func TestLostNodeNamed(t *testing.T) {
+	for _, tc := range []struct {
+		nodes []collectors.Node
+		want  string
+	}{
+		{[]collectors.Node{node("a", 8, 32), node("b", 8, 32), node("c", 8, 32)}, "any one node (they are alike)"},
+		{[]collectors.Node{node("a", 8, 32), node("b", 8, 64), node("c", 8, 32)}, "b"},
+		{[]collectors.Node{node("a", 8, 32), node("b", 16, 32), node("c", 8, 32)}, "b"},
+	} {
+		n, err := loseLargestNode(collectors.Snapshot{Nodes: tc.nodes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := n.Lost(); got != tc.want {
+			t.Errorf("%v: lost %q, want %q", tc.nodes, got, tc.want)
+		}
+	}
+	// A cordoned node is not capacity: it does not make the others differ.
+	odd := node("d", 64, 256)
+	odd.Schedulable = false
+	n, _ := loseLargestNode(collectors.Snapshot{Nodes: []collectors.Node{node("a", 8, 32), node("b", 8, 32), odd}})
+	if !n.Alike {
+		t.Errorf("a cordoned node made the nodes differ: %+v", n)
 	}
 }
 

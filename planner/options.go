@@ -31,6 +31,9 @@ type Evaluation struct {
 	CostPerMonth float64 `json:"cost_per_month,omitempty"`
 	// Runways holds every resource's runway in days after the purchase.
 	Runways map[string]float64 `json:"runways"`
+	// CephRebuilds is true when the option's nodes give Ceph the hosts it
+	// lacks to rebuild a lost host's copies (NPlusOne's Ceph.MoreHosts).
+	CephRebuilds bool `json:"ceph_rebuilds,omitempty"`
 }
 
 // Options evaluates every catalogue option and every combination of two,
@@ -52,6 +55,9 @@ func Options(p Plan, s collectors.Snapshot, catalogue []config.Option, months in
 	add := func(name string, cost float64, a added, nodes int) {
 		e := evaluate(p, a, horizon, memo)
 		e.Option, e.Cost, e.Nodes = name, cost, nodes
+		if n := p.NPlusOne; n != nil && n.Ceph != nil && n.Ceph.MoreHosts > 0 {
+			e.CephRebuilds = nodes >= n.Ceph.MoreHosts
+		}
 		e.GainMonths = (e.Runway - base.Runway) / DaysPerMonth
 		if e.GainMonths > 0 {
 			e.CostPerMonth = cost / e.GainMonths

@@ -118,3 +118,33 @@ func TestNodeSpreadsPerNodeLoad(t *testing.T) {
 		t.Errorf("an upgrade for 3 nodes: $%v, %v GiB", cost, upgrade.mem/gib)
 	}
 }
+
+// TestOptionsCreditCephRebuild: an option whose nodes give Ceph the hosts
+// it lacks to rebuild a lost host's copies says so.
+func TestOptionsCreditCephRebuild(t *testing.T) {
+	flat := steep()
+	for i := range flat.Days {
+		flat.Days[i].Mean, flat.Days[i].Peak = 4, 4
+	}
+	cpu, err := project(flat, 32, 0, []Threshold{{Name: "CPU average", Fraction: 0.7}}, today, 90, 12, exact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := collectors.Snapshot{Nodes: []collectors.Node{node("a", 16, 50), node("b", 16, 50)}}
+	catalogue := []config.Option{{Name: "node", Cost: 1500, Node: true}, {Name: "cpu", Cost: 100, CPUCores: 8}}
+	for more, want := range map[int]map[string]bool{
+		1: {"node": true, "cpu": false, "node + cpu": true},
+		2: {"node": false, "cpu": false, "node + cpu": false},
+	} {
+		plan := Plan{Today: today, Projections: []Projection{cpu}, NPlusOne: &NPlusOne{Ceph: &CephLoss{MoreHosts: more}}}
+		evals, err := Options(plan, snap, catalogue, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evals {
+			if e.CephRebuilds != want[e.Option] {
+				t.Errorf("%d more hosts needed: %s rebuilds %v, want %v", more, e.Option, e.CephRebuilds, want[e.Option])
+			}
+		}
+	}
+}

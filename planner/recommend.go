@@ -129,22 +129,11 @@ func Recommend(p Plan, months int) []Recommendation {
 		}
 	}
 	if n := p.NPlusOne; n != nil {
-		for _, f := range []struct {
-			name, unit string
-			fit        Fit
-		}{{"cpu/requests", units.Cores, n.CPU}, {"memory/requests", units.Bytes, n.Memory}} {
-			if !f.fit.Fits {
-				out = append(out, Recommendation{Severity: Critical, Resource: f.name, Threshold: "N+1", Unit: f.unit, Level: f.fit.Remaining,
-					Message: fmt.Sprintf("losing %s leaves %s allocatable for %s requested: short by %s",
-						n.LostNode, units.Quantity(f.fit.Remaining, f.unit), units.Quantity(f.fit.Requests, f.unit), units.Quantity(-f.fit.Headroom, f.unit))})
+		for _, r := range nPlusOne(*n) {
+			// A resource made unknown (its history stopped) raises nothing.
+			if !slices.ContainsFunc(p.Unknown, func(u Unknown) bool { return u.Resource == r.Resource }) {
+				out = append(out, r)
 			}
-		}
-		if c := n.Ceph; c != nil && !c.Holds {
-			sev := Critical
-			if !c.CanReplicate {
-				sev = Warning // by design on a cluster with as many hosts as copies
-			}
-			out = append(out, Recommendation{Severity: sev, Resource: "ceph", Threshold: "N+1", Message: "losing " + n.LostNode + ": " + c.Message})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Recommendation) int {
@@ -215,4 +204,46 @@ func nearLine(pr Projection, c Crossing) string {
 		s += fmt.Sprintf("; the forecast's median moves %s%s from its first week to its last (%d days)", sign, units.Quantity(math.Abs(move), pr.Unit), n)
 	}
 	return s
+}
+
+// nPlusOne is what does not fit after losing a node: requests that have
+// no room (critical), weekday use whose average has none (critical) or
+// whose peaks have none (a warning: the load would be throttled or
+// evicted at its busiest), and Ceph copies that cannot be rebuilt.
+func nPlusOne(n NPlusOne) []Recommendation {
+	var out []Recommendation
+	for _, f := range []struct {
+		name, unit string
+		fit        Fit
+	}{{"cpu/requests", units.Cores, n.CPU}, {"memory/requests", units.Bytes, n.Memory}} {
+		if !f.fit.Fits {
+			out = append(out, Recommendation{Severity: Critical, Resource: f.name, Threshold: "N+1", Unit: f.unit, Level: f.fit.Remaining,
+				Message: fmt.Sprintf("losing %s leaves %s allocatable for %s requested: short by %s",
+					n.Lost(), units.Quantity(f.fit.Remaining, f.unit), units.Quantity(f.fit.Requests, f.unit), units.Quantity(-f.fit.Headroom, f.unit))})
+		}
+	}
+	for _, u := range []struct {
+		name, what, unit string
+		use              *UseFit
+	}{{"cpu/usage", "CPU", units.Cores, n.CPUUse}, {"memory/usage", "memory", units.Bytes, n.MemoryUse}} {
+		if u.use == nil || u.use.PeakFits {
+			continue
+		}
+		r := Recommendation{Severity: Warning, Resource: u.name, Threshold: "N+1", Unit: u.unit, Level: u.use.Remaining}
+		verdict := "the peaks would not fit"
+		if !u.use.MeanFits {
+			r.Severity, verdict = Critical, "even the average would not fit"
+		}
+		r.Message = fmt.Sprintf("losing %s leaves %s allocatable, while %s in use on the last %d weekdays was %s on average and %s at the highest daily peak: %s",
+			n.Lost(), units.Quantity(u.use.Remaining, u.unit), u.what, u.use.Days, units.Quantity(u.use.Mean, u.unit), units.Quantity(u.use.Peak, u.unit), verdict)
+		out = append(out, r)
+	}
+	if c := n.Ceph; c != nil && !c.Holds {
+		sev := Critical
+		if !c.CanReplicate {
+			sev = Warning // by design on a cluster with as many hosts as copies
+		}
+		out = append(out, Recommendation{Severity: sev, Resource: "ceph", Threshold: "N+1", Message: "losing " + n.Lost() + ": " + c.Message})
+	}
+	return out
 }

@@ -144,3 +144,29 @@ func TestDemoNeededGivesTheTargetRunway(t *testing.T) {
 		t.Errorf("%d recommendations with a capacity needed, want the demo's 3 or more", checked)
 	}
 }
+
+// TestNPlusOneRecommendations: what does not fit after losing a node is
+// recommended on, with its figures: weekday peaks without room a warning,
+// an average without room critical; a resource made unknown raises
+// nothing.
+func TestNPlusOneRecommendations(t *testing.T) {
+	n := NPlusOne{LostNode: "b", CPU: fit(10, 16), Memory: fit(40*gib, 64*gib),
+		CPUUse:    &UseFit{Days: 5, Mean: 12, Peak: 18, Remaining: 16, MeanFits: true},
+		MemoryUse: &UseFit{Days: 5, Mean: 70 * gib, Peak: 80 * gib, Remaining: 64 * gib}}
+	got := Recommend(Plan{Today: today, NPlusOne: &n}, 12)
+	want := []string{
+		"critical memory/usage losing b leaves 64.0 GiB allocatable, while memory in use on the last 5 weekdays was 70.0 GiB on average and 80.0 GiB at the highest daily peak: even the average would not fit",
+		"warning cpu/usage losing b leaves 16.00 cores allocatable, while CPU in use on the last 5 weekdays was 12.00 cores on average and 18.00 cores at the highest daily peak: the peaks would not fit",
+	}
+	var lines []string
+	for _, r := range got {
+		lines = append(lines, string(r.Severity)+" "+r.Resource+" "+r.Message)
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	got = Recommend(Plan{Today: today, NPlusOne: &n, Unknown: []Unknown{{Resource: "memory/usage", Reason: "stale"}}}, 12)
+	if len(got) != 1 || got[0].Resource != "cpu/usage" {
+		t.Errorf("with memory/usage unknown: %+v, want the CPU warning alone", got)
+	}
+}

@@ -176,7 +176,11 @@ func risks(r report.Report) string {
 			}
 			return fmt.Sprintf(", but weekday use (%s on average, with %s left) would not", units.Quantity(u.Mean, unit), units.Quantity(u.Remaining, unit))
 		}
-		s := fmt.Sprintf("Losing %s, the largest node: %s%s; %s%s", n.LostNode,
+		lost := n.LostNode + ", the largest node"
+		if n.Alike {
+			lost = n.Lost()
+		}
+		s := fmt.Sprintf("Losing %s: %s%s; %s%s", lost,
 			fit("CPU", n.CPU, "cores"), use("CPU", n.CPUUse, "cores"), fit("memory", n.Memory, "bytes"), use("memory", n.MemoryUse, "bytes"))
 		if n.Ceph != nil {
 			s += "; Ceph: " + n.Ceph.Message

@@ -186,6 +186,10 @@ type Item struct {
 	Name      string  `yaml:"name"`
 	Purchased string  `yaml:"purchased"`  // YYYY-MM-DD
 	LifeYears float64 `yaml:"life_years"` // expected service life
+	// Node is false for hardware that is not a node (drives, switches):
+	// an item left unset is taken for the node of its name, and the
+	// report says when the cluster has none.
+	Node *bool `yaml:"node"`
 }
 
 // Secrets are the credentials read from files or the environment, never

@@ -76,7 +76,8 @@ func TestRunFile(t *testing.T) {
 	want.Thresholds.CPUAverage, want.Thresholds.StorageExpand = 0.6, 0.65
 	want.HorizonDays, want.Months, want.NetworkBytesPerSecond = 120, 18, 1.25e9
 	want.Catalogue = []Option{{Name: "add a node", Cost: 1500, Node: true}, {Name: "NVMe drive (+2 TB a node)", Cost: 700, PerNode: true, RawBytes: 2e12}}
-	want.Inventory = []Item{{Name: "mini-1", Purchased: "2023-01-15", LifeYears: 5}}
+	other := false
+	want.Inventory = []Item{{Name: "mini-1", Purchased: "2023-01-15", LifeYears: 5}, {Name: "NVMe set", Purchased: "2024-11-01", LifeYears: 4, Node: &other}}
 	want.Capacities = map[string]float64{"network/receive": 1.25e9}
 	want.Git.URL, want.Git.Branch, want.Git.KeepDays = "https://git.example.org/infra/capacity-reports.git", "reports", 730
 	want.Ollama.Enabled, want.Ollama.Model, want.Ollama.Timeout = false, "llama3.1:8b", 10*time.Minute

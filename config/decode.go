@@ -256,6 +256,9 @@ func words(t reflect.Type) string {
 		return "a duration such as 90s, 5m or 1h"
 	}
 	switch t.Kind() {
+	case reflect.Pointer:
+		// An optional setting: unset is told apart from its zero.
+		return words(t.Elem())
 	case reflect.Bool:
 		return "true or false"
 	case reflect.Int, reflect.Int64:

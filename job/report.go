@@ -25,6 +25,7 @@ type planned struct {
 	options         []planner.Evaluation
 	recommendations []planner.Recommendation
 	timeline        []planner.Event
+	inventory       int // items in the configuration's inventory
 	changes         []planner.Change
 	comparedWith    string
 	// earlier are the reports before, for the track record.
@@ -60,7 +61,12 @@ func makePlan(s collectors.Snapshot, h collectors.History, cfg config.Planner, n
 		}
 	}
 	var err error
-	if p.timeline, err = planner.Timeline(cfg.Inventory, p.plan); err != nil {
+	var nodes []string
+	for _, n := range s.Nodes {
+		nodes = append(nodes, n.Name)
+	}
+	p.inventory = len(cfg.Inventory)
+	if p.timeline, err = planner.Timeline(cfg.Inventory, p.plan, nodes); err != nil {
 		p.gaps = append(p.gaps, report.Gap{Stage: "plan", Error: "refresh timeline: " + err.Error()})
 	}
 	p.recommendations = planner.Recommend(p.plan, cfg.TargetMonths)
@@ -127,7 +133,7 @@ type rendered struct {
 func render(s collectors.Snapshot, h collectors.History, p planned, now time.Time, templateDir string, gaps []report.Gap) rendered {
 	out := rendered{templateDir: templateDir, report: report.Build(report.Input{
 		Snapshot: s, History: h, Plan: p.plan, Options: p.options, Recommendations: p.recommendations,
-		Timeline: p.timeline, Changes: p.changes, ComparedWith: p.comparedWith, Gaps: gaps, Generated: now, Earlier: p.earlier,
+		Timeline: p.timeline, Inventory: p.inventory, Changes: p.changes, ComparedWith: p.comparedWith, Gaps: gaps, Generated: now, Earlier: p.earlier,
 	})}
 	if templateDir != "" {
 		if _, err := templates.Markdown(out.report, templateDir); err != nil {

@@ -41,7 +41,10 @@ type Report struct {
 	Options         []planner.Evaluation     `json:"options"`
 	Recommendations []planner.Recommendation `json:"recommendations"`
 	Timeline        []planner.Event          `json:"timeline"`
-	Changes         []planner.Change         `json:"changes"`
+	// Inventory is how many items the configuration's inventory holds:
+	// with none, the timeline has capacity dates only.
+	Inventory int              `json:"inventory_items"`
+	Changes   []planner.Change `json:"changes"`
 	// ComparedWith is the date of the earlier report Changes are from.
 	ComparedWith string            `json:"compared_with,omitempty"`
 	Sources      map[string]string `json:"sources"`
@@ -167,6 +170,7 @@ type Input struct {
 	Options         []planner.Evaluation
 	Recommendations []planner.Recommendation
 	Timeline        []planner.Event
+	Inventory       int
 	Changes         []planner.Change
 	Gaps            []Gap
 	ComparedWith    string
@@ -181,7 +185,7 @@ func Build(in Input) Report {
 	s := in.Snapshot
 	r := Report{
 		Schema: Schema, Generated: in.Generated.UTC(), Date: in.Plan.Today.Format(time.DateOnly), Cluster: s.Cluster,
-		NPlusOne: in.Plan.NPlusOne, Options: in.Options, Recommendations: in.Recommendations, Timeline: in.Timeline,
+		NPlusOne: in.Plan.NPlusOne, Options: in.Options, Recommendations: in.Recommendations, Timeline: in.Timeline, Inventory: in.Inventory,
 		Changes: in.Changes, Sources: s.Sources, Notes: s.Notes, Gaps: in.Gaps, ComparedWith: in.ComparedWith,
 		Unknown: in.Plan.Unknown,
 	}

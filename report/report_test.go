@@ -28,11 +28,15 @@ func demoInput(t testing.TB) Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	timeline, err := planner.Timeline([]config.Item{{Name: "mini-1", Purchased: "2023-01-15", LifeYears: 5}}, plan)
+	var nodes []string
+	for _, n := range snap.Nodes {
+		nodes = append(nodes, n.Name)
+	}
+	timeline, err := planner.Timeline([]config.Item{{Name: "mini-1", Purchased: "2023-01-15", LifeYears: 5}}, plan, nodes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Input{Snapshot: snap, History: hist, Plan: plan, Options: opts, Recommendations: planner.Recommend(plan, cfg.TargetMonths), Timeline: timeline, Generated: generated}
+	return Input{Snapshot: snap, History: hist, Plan: plan, Options: opts, Recommendations: planner.Recommend(plan, cfg.TargetMonths), Timeline: timeline, Inventory: 1, Generated: generated}
 }
 
 func TestReportMatchesSchema(t *testing.T) {

@@ -11,6 +11,7 @@
 package config
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -141,6 +142,9 @@ type Planner struct {
 	Catalogue []Option `yaml:"catalogue"`
 	// Inventory is the hardware in service, for the refresh timeline.
 	Inventory []Item `yaml:"inventory"`
+	// Planned are workloads known to be coming: the plan adds them to
+	// the forecasts from their start.
+	Planned []Workload `yaml:"planned"`
 	// Capacities are capacities by series name, in the series' unit
 	// (cores, bytes, bytes per second): they replace the snapshot's and
 	// plan series the snapshot does not know, so that a history alone
@@ -179,6 +183,35 @@ type Option struct {
 	CPUCores    float64 `yaml:"cpu_cores"`
 	MemoryBytes int64   `yaml:"memory_bytes"`
 	RawBytes    int64   `yaml:"raw_bytes"`
+}
+
+// Workload is a planned workload: what it will ask for from its start.
+type Workload struct {
+	Name string `yaml:"name"`
+	// Namespace or Group says whose it is (one of them, or neither).
+	Namespace string `yaml:"namespace"`
+	Group     string `yaml:"group"`
+	Start     string `yaml:"start"` // YYYY-MM-DD
+	// Requests from its start, and the data it will store in Ceph (not
+	// its claims: what is written).
+	CPUCores     float64 `yaml:"cpu_cores"`
+	MemoryBytes  int64   `yaml:"memory_bytes"`
+	StorageBytes int64   `yaml:"storage_bytes"`
+	// GrowthPerMonth is the share of those amounts it adds each month
+	// after its start (0.1: a tenth more every month, linearly).
+	GrowthPerMonth float64 `yaml:"growth_per_month"`
+	// WhatIf is the what-if file that gave it (LoadWhatIf); "" for the
+	// configuration's own.
+	WhatIf string `yaml:"-"`
+}
+
+// Starts is the workload's first day.
+func (w Workload) Starts() (time.Time, error) {
+	d, err := time.Parse(time.DateOnly, w.Start)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("planned %q: start %q is not YYYY-MM-DD", w.Name, w.Start)
+	}
+	return d, nil
 }
 
 // Item is a piece of hardware in the inventory.

@@ -13,9 +13,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// decodeFile sets c from the YAML in data, strictly: a key c does not
-// have, a value of the wrong type or a key given twice is an error naming
-// the file, the line and the key. origins gains where each key was given
+// decode sets the struct v points to (a Config, a what-if file) from the
+// YAML in data, strictly: a key it does not have, a value of the wrong
+// type or a key given twice is an error naming the file, the line and the
+// key. origins gains where each key was given
 // ("config.yaml:12"), for the errors validation finds later. A key given
 // no value (`git:` alone) keeps its default.
 //
@@ -23,7 +24,7 @@ import (
 // every error can say which key it is about and on which line: a decoder's
 // own type errors give neither the key nor, after a YAML-to-JSON
 // conversion, the line.
-func decodeFile(data []byte, file string, c *Config, origins map[string]string) error {
+func decode(data []byte, file string, v any, origins map[string]string) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return fmt.Errorf("%s: %w", file, err)
@@ -32,7 +33,7 @@ func decodeFile(data []byte, file string, c *Config, origins map[string]string) 
 		return nil // an empty file
 	}
 	d := decoder{file: file, origins: origins}
-	d.value(doc.Content[0], doc.Content[0], reflect.ValueOf(c).Elem(), "")
+	d.value(doc.Content[0], doc.Content[0], reflect.ValueOf(v).Elem(), "")
 	return errors.Join(d.errs...)
 }
 
@@ -171,7 +172,7 @@ func (d *decoder) unknown(k *yaml.Node, key, name string, t reflect.Type) {
 	}
 	switch {
 	case key == "" && name == "planner":
-		d.fail(k, "", `unknown key "planner": the planner's settings (thresholds, horizon_days, months, target_months, network_bytes_per_second, catalogue, inventory, capacities) are keys of the file's top level`)
+		d.fail(k, "", `unknown key "planner": the planner's settings (thresholds, horizon_days, months, target_months, network_bytes_per_second, catalogue, inventory, planned, capacities) are keys of the file's top level`)
 	case closest(name, known) != "":
 		d.fail(k, "", "unknown key %q in %s: did you mean %s?", name, where, closest(name, known))
 	default:

@@ -31,7 +31,7 @@ func Load(path string, env func(string) string, flags map[string]string) (Config
 		if err != nil {
 			return c, Error{err}
 		}
-		if err := decodeFile(data, path, &c, origins); err != nil {
+		if err := decode(data, path, &c, origins); err != nil {
 			return c, Error{err}
 		}
 	}
@@ -84,4 +84,35 @@ func (p problem) at(origins map[string]string) error {
 		key = key[:i]
 	}
 	return errors.New(p.msg)
+}
+
+// LoadWhatIf reads a what-if file: planned workloads (the configuration's
+// planned: key, alone), for a plan that asks what they would change. Its
+// errors, an Error, name the file, the line and the key.
+func LoadWhatIf(path string) ([]Workload, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Error{err}
+	}
+	var w struct {
+		Planned []Workload `yaml:"planned"`
+	}
+	origins := map[string]string{}
+	if err := decode(data, path, &w, origins); err != nil {
+		return nil, Error{err}
+	}
+	if len(w.Planned) == 0 {
+		return nil, Error{fmt.Errorf("%s: no planned workload (a list under planned:)", path)}
+	}
+	if errs := plannedProblems(w.Planned); len(errs) > 0 {
+		out := make([]error, len(errs))
+		for i, p := range errs {
+			out[i] = p.at(origins)
+		}
+		return nil, Error{errors.Join(out...)}
+	}
+	for i := range w.Planned {
+		w.Planned[i].WhatIf = path
+	}
+	return w.Planned, nil
 }

@@ -76,6 +76,33 @@ func (c Config) problems() []problem {
 	return out
 }
 
+// plannedProblems are the planned workloads that do not validate.
+func plannedProblems(planned []Workload) []problem {
+	var out []problem
+	add := func(key, format string, args ...any) {
+		out = append(out, problem{key, fmt.Sprintf(format, args...)})
+	}
+	for i, w := range planned {
+		key := fmt.Sprintf("planned[%d]", i)
+		_, err := w.Starts()
+		switch {
+		case w.Name == "":
+			add(key, "planned[%d] has no name", i)
+		case err != nil:
+			add(key+".start", "%v", err)
+		case w.Namespace != "" && w.Group != "":
+			add(key, "planned %q gives both namespace %q and group %q: give one", w.Name, w.Namespace, w.Group)
+		case w.CPUCores < 0 || w.MemoryBytes < 0 || w.StorageBytes < 0 || math.IsInf(w.CPUCores, 0):
+			add(key, "planned %q asks for a negative amount: cpu_cores %v, memory_bytes %d, storage_bytes %d", w.Name, w.CPUCores, w.MemoryBytes, w.StorageBytes)
+		case w.CPUCores == 0 && w.MemoryBytes == 0 && w.StorageBytes == 0:
+			add(key, "planned %q adds nothing: give cpu_cores, memory_bytes or storage_bytes", w.Name)
+		case !(w.GrowthPerMonth >= 0) || w.GrowthPerMonth > 10:
+			add(key+".growth_per_month", "planned %q: growth_per_month %v, want a share from 0 (0.1 for a tenth more each month)", w.Name, w.GrowthPerMonth)
+		}
+	}
+	return out
+}
+
 // problems are the planner's settings that do not validate: every
 // threshold a fraction, the warning level of each pair first, the
 // horizons, capacities, inventory and catalogue usable.
@@ -125,6 +152,7 @@ func (p Planner) problems() []problem {
 			add(fmt.Sprintf("inventory[%d]", i), "%v", err)
 		}
 	}
+	out = append(out, plannedProblems(p.Planned)...)
 	for i, o := range p.Catalogue {
 		key := fmt.Sprintf("catalogue[%d]", i)
 		switch {

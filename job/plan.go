@@ -28,8 +28,15 @@ func Snapshot(ctx context.Context, c config.Config, now time.Time) (collectors.S
 // run's report without its repository, model or metrics. previous, when
 // not empty, is an earlier report.json the report says what changed
 // since.
-func Plan(ctx context.Context, c config.Config, now time.Time, previous, out string) (Result, error) {
+func Plan(ctx context.Context, c config.Config, now time.Time, previous, whatIf, out string) (Result, error) {
 	start := time.Now()
+	if whatIf != "" {
+		planned, err := config.LoadWhatIf(whatIf)
+		if err != nil {
+			return Result{}, err
+		}
+		c.Planned = append(c.Planned, planned...)
+	}
 	if err := needsCapacities(c); err != nil {
 		return Result{}, err
 	}

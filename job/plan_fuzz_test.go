@@ -80,7 +80,7 @@ func FuzzPlanCSV(f *testing.F) {
 		c := config.Default()
 		c.Sources.HistoryCSV = csv
 		c.Planner.Capacities = map[string]float64{"cpu/usage": 36, "memory/usage": 64 << 30}
-		res, err := Plan(context.Background(), c, now, "", filepath.Join(dir, "out"))
+		res, err := Plan(context.Background(), c, now, "", "", filepath.Join(dir, "out"))
 		if len(res.Files) == 0 {
 			if err == nil {
 				t.Fatal("no report and no error")

@@ -175,6 +175,11 @@ func renderPlan(s collectors.Snapshot, h collectors.History, cfg config.Planner,
 	rd := render(s, h, p, generated, templateDir, p.gaps)
 	r := rd.report
 	r.Gaps = append(r.Gaps, rd.gaps...)
+	for _, w := range cfg.Planned {
+		if w.WhatIf != "" {
+			r.WhatIf = append(r.WhatIf, fmt.Sprintf("%s (%s)", w.Name, w.WhatIf))
+		}
+	}
 	files, err := finish(&r, rd.charts, report.Narrative{Source: "deterministic", Text: narrate.Deterministic(r), Reason: "no language model was asked"}, rd.templateDir)
 	return files, r, err
 }

@@ -365,3 +365,47 @@ func weekOverWeek(t *testing.T, weeks []Result) {
 		t.Errorf("a year of reports moved %d dates and changed %d statuses: nothing was checked", moves, statuses)
 	}
 }
+
+// TestPlannedReportMatchesTheSchema: a report with planned workloads, one
+// from a what-if file, keeps the dates without them and says it answers a
+// question; report.json matches the schema.
+func TestPlannedReportMatchesTheSchema(t *testing.T) {
+	snap, hist := demo.Cluster(1, generated)
+	cfg := config.Default().Planner
+	cfg.Planned = []config.Workload{
+		{Name: "lake", Group: "data platform", Start: "2027-01-04", StorageBytes: 200 << 30},
+		{Name: "ml-training", Namespace: "ai-inference", Start: "2027-03-01", CPUCores: 8, MemoryBytes: 32 << 30, WhatIf: "what-if.yaml"},
+	}
+	files, r, err := renderPlan(snap, hist, cfg, generated, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"ml-training (what-if.yaml)"}; !slices.Equal(r.WhatIf, want) {
+		t.Errorf("what_if %q, want %q", r.WhatIf, want)
+	}
+	for _, res := range r.Resources {
+		planned := res.Name == "cpu/requests" || res.Name == "memory/requests" || res.Name == "ceph/stored" || res.Name == "ceph/raw_used"
+		for _, c := range res.Crossings {
+			if (c.Without != nil) != planned {
+				t.Errorf("%s %s: without_planned %+v", res.Name, c.Name, c.Without)
+			}
+		}
+	}
+	var data []byte
+	for _, f := range files {
+		if f.Name == "report.json" {
+			data = f.Data
+		}
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := jsonschema.NewCompiler().Compile("../docs/report.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(inst); err != nil {
+		t.Errorf("report.json with planned workloads does not match the schema: %v", err)
+	}
+}

@@ -123,6 +123,14 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		plan.Notes = append(plan.Notes, "network/receive: no network capacity configured (network_bytes_per_second), not projected")
 	}
 	targets = withCapacities(targets, cfg, s.Ceph)
+	// A stored byte takes this many raw bytes: what a planned workload's
+	// data adds to raw use.
+	rawPerStored := 0.0
+	for _, tg := range targets {
+		if tg.series == "ceph/stored" {
+			rawPerStored = tg.rawPerUnit
+		}
+	}
 	for _, tg := range targets {
 		hs, ok := series[tg.series]
 		switch {
@@ -149,6 +157,12 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			continue
 		}
 		p.RawPerUnit = tg.rawPerUnit
+		as, err := arrivals(tg.series, cfg.Planned, rawPerStored)
+		if err != nil {
+			plan.unknown(tg.series, err.Error())
+			continue
+		}
+		p.withPlanned(as, plan.Today)
 		plan.Projections = append(plan.Projections, p)
 	}
 	// Claims of a class no known pool backs have nothing to be set

@@ -46,6 +46,9 @@ type Crossing struct {
 	// the share of the simulated futures that reach it, calibrated on the
 	// runway benchmark.
 	Chance float64 `json:"chance"`
+	// Without is the crossing without the planned workloads; nil when
+	// none adds to the resource.
+	Without *Without `json:"without_planned,omitempty"`
 }
 
 // DaysPerMonth is the mean month, in days: runways are told in months of
@@ -121,6 +124,12 @@ type Projection struct {
 	// the capacity needed.
 	meanPaths, peakPaths [][]float64
 	next                 time.Time
+	// What the forecasts are read from again when the futures change
+	// (planned workloads): the history's regular days, the daily
+	// horizon and the ceiling (see project).
+	histMeans, histPeaks []float64
+	horizon              int
+	ceiling              float64
 }
 
 // method names the forecast of every line and date: forecast.Futures'
@@ -191,31 +200,14 @@ func project(s collectors.Series, capacity, ceiling float64, thresholds []Thresh
 		}
 	}
 	p.Method, p.PeakMethod, p.MonthlyMethod, p.MonthlyPeakMethod = method, method, method, method
-	shownMeans, shownPeaks := p.meanPaths, p.peakPaths
-	if ceiling > 0 {
-		var m, k bool
-		shownMeans, m = below(p.meanPaths, ceiling)
-		shownPeaks, k = below(p.peakPaths, ceiling)
-		if m || k {
-			held := "what the nodes hold; no pod waits unscheduled today"
-			if waiting := ceiling - capacity; waiting > 0 {
-				held = fmt.Sprintf("what the nodes hold and the %s unscheduled pods ask for", units.Quantity(waiting, s.Unit))
-			}
-			p.Notes = append(p.Notes, fmt.Sprintf("Some futures go beyond %s (%s): the forecasts stop there, as pods beyond it would wait unplaced; the capacity needed and the options' dates count that demand", units.Quantity(ceiling, s.Unit), held))
+	p.histMeans, p.histPeaks, p.horizon, p.ceiling = means, peaks, horizon, ceiling
+	if p.show() {
+		held := "what the nodes hold; no pod waits unscheduled today"
+		if waiting := ceiling - capacity; waiting > 0 {
+			held = fmt.Sprintf("what the nodes hold and the %s unscheduled pods ask for", units.Quantity(waiting, s.Unit))
 		}
+		p.Notes = append(p.Notes, fmt.Sprintf("Some futures go beyond %s (%s): the forecasts stop there, as pods beyond it would wait unplaced; the capacity needed and the options' dates count that demand", units.Quantity(ceiling, s.Unit), held))
 	}
-	p.Mean, p.Peak = daily(shownMeans, horizon), daily(shownPeaks, horizon)
-	// The horizon's last week, as "now" is the history's: one day is a
-	// weekday or not.
-	p.AtHorizon = stat.Mean(p.Mean.Mean[horizon-min(7, horizon):], nil)
-	p.AtHorizonPeak = stat.Mean(p.Peak.Mean[horizon-min(7, horizon):], nil)
-	p.Band, p.PeakBand = band80(p.Mean), band80(p.Peak)
-	p.Times = make([]time.Time, horizon)
-	for k := range p.Times {
-		p.Times[k] = p.next.AddDate(0, 0, k)
-	}
-	p.MonthlyMean = p.monthly(means, shownMeans, func(v []float64) float64 { return stat.Mean(v, nil) })
-	p.MonthlyPeak = p.monthly(peaks, shownPeaks, slices.Max[[]float64])
 	if err := p.backtest(means, horizon, futures); err != nil {
 		return p, err
 	}
@@ -252,6 +244,32 @@ func below(paths [][]float64, ceiling float64) ([][]float64, bool) {
 		return paths, false
 	}
 	return out, true
+}
+
+// show reads the daily and monthly forecasts off the futures, stopped at
+// the ceiling when there is one, and says whether any future went beyond
+// it.
+func (p *Projection) show() bool {
+	shownMeans, shownPeaks := p.meanPaths, p.peakPaths
+	var m, k bool
+	if p.ceiling > 0 {
+		shownMeans, m = below(p.meanPaths, p.ceiling)
+		shownPeaks, k = below(p.peakPaths, p.ceiling)
+	}
+	h := p.horizon
+	p.Mean, p.Peak = daily(shownMeans, h), daily(shownPeaks, h)
+	// The horizon's last week, as "now" is the history's: one day is a
+	// weekday or not.
+	p.AtHorizon = stat.Mean(p.Mean.Mean[h-min(7, h):], nil)
+	p.AtHorizonPeak = stat.Mean(p.Peak.Mean[h-min(7, h):], nil)
+	p.Band, p.PeakBand = band80(p.Mean), band80(p.Peak)
+	p.Times = make([]time.Time, h)
+	for k := range p.Times {
+		p.Times[k] = p.next.AddDate(0, 0, k)
+	}
+	p.MonthlyMean = p.monthly(p.histMeans, shownMeans, func(v []float64) float64 { return stat.Mean(v, nil) })
+	p.MonthlyPeak = p.monthly(p.histPeaks, shownPeaks, slices.Max[[]float64])
+	return m || k
 }
 
 // value is a day's mean, or its peak.

@@ -41,6 +41,9 @@ type Report struct {
 	Options         []planner.Evaluation     `json:"options"`
 	Recommendations []planner.Recommendation `json:"recommendations"`
 	Timeline        []planner.Event          `json:"timeline"`
+	// WhatIf names the planned workloads a what-if file added (and the
+	// file): the report answers a question, it is not the cluster's plan.
+	WhatIf []string `json:"what_if,omitempty"`
 	// Inventory is how many items the configuration's inventory holds:
 	// with none, the timeline has capacity dates only.
 	Inventory int              `json:"inventory_items"`

@@ -87,12 +87,13 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("plan", "[--demo | --kubeconfig FILE --context NAME] [source flags] --out DIR [--config FILE] [--template-dir DIR] [--previous FILE]",
+	fs := newFlagSet("plan", "[--demo | --kubeconfig FILE --context NAME] [source flags] --out DIR [--config FILE] [--template-dir DIR] [--previous FILE] [--what-if FILE]",
 		"Plans the cluster's capacity and writes report.json, report.md and one SVG chart per resource into DIR.", stderr)
 	var f configFlags
 	f.register(fs, func(fd config.Field) bool { return fd.IsSource() || fd.Key == "template_dir" }, false)
 	out := fs.String("out", "", "directory to write report.json, report.md and the charts into (required)")
 	previous := fs.String("previous", "", "last week's report.json, to say what changed since")
+	whatIf := fs.String("what-if", "", "a YAML FILE of planned workloads (planned: as in the configuration) to add to the configuration's, for this report only")
 	f.asOf(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -104,7 +105,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	res, err := job.Plan(ctx, cfg, now, *previous, *out)
+	res, err := job.Plan(ctx, cfg, now, *previous, *whatIf, *out)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -148,5 +149,60 @@ func TestOneConfigurationFile(t *testing.T) {
 				t.Errorf("%s --config %s: exit %d, %q; want 2 and %q", cmd[0], filepath.Base(file), code, stderr, want)
 			}
 		}
+	}
+}
+
+// TestPlanWhatIf: --what-if adds planned workloads to this report only,
+// says so at its top, and leaves the report repository it reads as it
+// was; a bad entry is refused with its file, line and key.
+func TestPlanWhatIf(t *testing.T) {
+	repo := t.TempDir()
+	if code, _, stderr := capplan(t, "demo", "--git-dir", repo, "--ollama=false"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, stderr)
+	}
+	state := func() string {
+		head, err := exec.Command("git", "-C", repo, "rev-parse", "HEAD").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, err := exec.Command("git", "-C", repo, "status", "--porcelain").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(head) + string(status)
+	}
+	before := state()
+	dir := t.TempDir()
+	whatIf := filepath.Join(dir, "what-if.yaml")
+	if err := os.WriteFile(whatIf, []byte("planned:\n  - {name: ml-training, namespace: ai-inference, start: \"2027-03-01\", cpu_cores: 8, memory_bytes: 34359738368}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "report")
+	code, _, stderr := capplan(t, "plan", "--demo", "--history-git", repo, "--what-if", whatIf, "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"> **What if:** this report adds planned workloads that are not in the configuration: ml-training (" + whatIf + ").",
+		"Planned: ml-training (ai-inference) adds 8.00 cores from 2027-03-01.",
+		"Planned: ml-training (ai-inference) adds 32.0 GiB from 2027-03-01.",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	if after := state(); after != before {
+		t.Errorf("the report repository changed:\n%s\nthen\n%s", before, after)
+	}
+	if err := os.WriteFile(whatIf, []byte("planned:\n  - name: ml-training\n    start: next March\n    cpu_cores: 8\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = capplan(t, "plan", "--demo", "--what-if", whatIf, "--out", out)
+	if want := whatIf + ":3: planned \"ml-training\": start \"next March\" is not YYYY-MM-DD"; code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("a bad what-if: exit %d, stderr %q; want 2 and %q", code, stderr, want)
 	}
 }

@@ -18,6 +18,20 @@ func noisyLine(n int) []float64 {
 	return y
 }
 
+// noisyStep is n steps at level with N(0, sd²) noise, step higher from
+// step at on; seed seeds the noise.
+func noisyStep(n, at int, level, step, sd float64, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	y := make([]float64, n)
+	for t := range y {
+		y[t] = level + sd*rng.NormFloat64()
+		if t >= at {
+			y[t] += step
+		}
+	}
+	return y
+}
+
 func TestFirstPassageOfALine(t *testing.T) {
 	y := noisyLine(200)
 	// The line is at 30 at t = 200; 40 is 100 days on (t = 300, step 99),
@@ -65,14 +79,7 @@ func TestFirstPassageOfAFlatSeries(t *testing.T) {
 // A flat series that stepped up 20 days ago: the 30- and 90-day lines
 // must not read the step as growth.
 func TestFirstPassageAfterAStepUp(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	y := make([]float64, 365)
-	for t := range y {
-		y[t] = 50 + 0.2*rng.NormFloat64()
-		if t >= 345 {
-			y[t] += 5
-		}
-	}
+	y := noisyStep(365, 345, 50, 5, 0.2, 5)
 	got, err := FirstPassage(y, []float64{60}, PassageOptions{Horizon: 365, Period: 7})
 	if err != nil {
 		t.Fatal(err)

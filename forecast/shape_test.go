@@ -38,14 +38,7 @@ func TestShapeOfWeekdays(t *testing.T) {
 
 func TestShapeOfAStep(t *testing.T) {
 	// Flat at 10, then 30 from day 150 on.
-	rng := rand.New(rand.NewPCG(9, 10))
-	y := make([]float64, 200)
-	for t := range y {
-		y[t] = 10 + 0.5*rng.NormFloat64()
-		if t >= 150 {
-			y[t] += 20
-		}
-	}
+	y := noisyStep(200, 150, 10, 20, 0.5, 9)
 	if s := ShapeOf(y); s.Shift != 150 || math.Abs(s.ShiftSize-20) > 1 {
 		t.Errorf("%+v, want a step of 20 at 150", s)
 	}

@@ -17,8 +17,11 @@ bits, of "capplan-split-1:" + name, as bench/datasets.py): "seed" 1, the
 tuning half, is the even one, 2, the reporting half, the odd one. No
 constant was chosen on either.
 """
-import csv, datetime, json, sys
+import datetime, json, os, sys
 from collections import OrderedDict
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from datasets import SEED, fnv1a64, read  # noqa: E402 (bench/datasets.py)
 
 HISTS = [14, 30, 60, 120, 240, 365, 730]
 THRESHOLDS = [0.70, 0.85]
@@ -26,25 +29,15 @@ VIEW = 365
 STEP = 61
 
 
-def fnv1a64(s):
-    h = 0xCBF29CE484222325
-    for b in s.encode():
-        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h
-
-
 def daily(path):
     series = OrderedDict()
-    with open(path, newline="") as f:
-        r = csv.reader(f)
-        if next(r) != ["series", "timestamp", "value"]:
-            sys.exit(f"{path}: want the header series,timestamp,value")
-        for line, (name, ts, v) in enumerate(r, start=2):
+    for name, rows in read(path).items():
+        series[name] = []
+        for ts, v in rows:
             try:
-                day, value = datetime.date.fromisoformat(ts[:10]), float(v)
+                series[name].append((datetime.date.fromisoformat(ts[:10]), float(v)))
             except ValueError as e:
-                sys.exit(f"{path}:{line}: {e}")
-            series.setdefault(name, []).append((day, value))
+                sys.exit(f"{path}: series {name}, timestamp {ts!r}, value {v!r}: {e}")
     out = OrderedDict()
     for name, rows in series.items():
         values, (day, value) = [], rows[0]
@@ -60,7 +53,7 @@ def daily(path):
 def main():
     cases = {}
     for name, y in daily(sys.argv[1]).items():
-        half = 1 if fnv1a64("capplan-split-1:" + name) % 2 == 0 else 2
+        half = 1 if fnv1a64(SEED + name) % 2 == 0 else 2
         for i, cut in enumerate(range(14, len(y) - VIEW + 1, STEP)):
             hist = min(HISTS[i % len(HISTS)], cut)
             past, future = y[cut - hist:cut], y[cut:cut + VIEW]

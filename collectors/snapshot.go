@@ -92,12 +92,19 @@ type Unscheduled struct {
 
 // Namespace sums the pods of one namespace.
 type Namespace struct {
-	Name     string     `json:"name"`
+	Name string `json:"name"`
+	// Group is the team or product the namespace belongs to, from its
+	// GroupLabel; "" without one.
+	Group    string     `json:"group,omitempty"`
 	Pods     int        `json:"pods"`
 	Requests Resources  `json:"requests"`
 	Limits   Resources  `json:"limits"`
 	Usage    *Resources `json:"usage,omitempty"`
 }
+
+// GroupLabel is the namespace label that names its group, for the
+// report's growth by group (the configuration's groups come first).
+const GroupLabel = "capplan.io/group"
 
 // StorageClass is a class of persistent volumes and what provisions them:
 // Pool is the Ceph pool of a Ceph CSI class (its "pool" parameter), "" for

@@ -145,6 +145,9 @@ type Planner struct {
 	// Planned are workloads known to be coming: the plan adds them to
 	// the forecasts from their start.
 	Planned []Workload `yaml:"planned"`
+	// Groups gather namespaces (by name) into the teams or products whose
+	// growth the report shows; a namespace in none is a group of its own.
+	Groups map[string][]string `yaml:"groups"`
 	// Capacities are capacities by series name, in the series' unit
 	// (cores, bytes, bytes per second): they replace the snapshot's and
 	// plan series the snapshot does not know, so that a history alone

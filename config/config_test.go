@@ -77,6 +77,7 @@ func TestRunFile(t *testing.T) {
 	want.HorizonDays, want.Months, want.NetworkBytesPerSecond = 120, 18, 1.25e9
 	want.Catalogue = []Option{{Name: "add a node", Cost: 1500, Node: true}, {Name: "NVMe drive (+2 TB a node)", Cost: 700, PerNode: true, RawBytes: 2e12}}
 	other := false
+	want.Groups = map[string][]string{"data platform": {"data-platform"}, "AI inference": {"ai-inference"}}
 	want.Planned = []Workload{{Name: "ml-training", Namespace: "ai-inference", Start: "2027-03-01", CPUCores: 8, MemoryBytes: 32 << 30, GrowthPerMonth: 0.05}}
 	want.Inventory = []Item{{Name: "mini-1", Purchased: "2023-01-15", LifeYears: 5}, {Name: "NVMe set", Purchased: "2024-11-01", LifeYears: 4, Node: &other}}
 	want.Capacities = map[string]float64{"network/receive": 1.25e9}

@@ -172,7 +172,7 @@ func (d *decoder) unknown(k *yaml.Node, key, name string, t reflect.Type) {
 	}
 	switch {
 	case key == "" && name == "planner":
-		d.fail(k, "", `unknown key "planner": the planner's settings (thresholds, horizon_days, months, target_months, network_bytes_per_second, catalogue, inventory, planned, capacities) are keys of the file's top level`)
+		d.fail(k, "", `unknown key "planner": the planner's settings (thresholds, horizon_days, months, target_months, network_bytes_per_second, catalogue, inventory, planned, groups, capacities) are keys of the file's top level`)
 	case closest(name, known) != "":
 		d.fail(k, "", "unknown key %q in %s: did you mean %s?", name, where, closest(name, known))
 	default:

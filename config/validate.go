@@ -153,6 +153,18 @@ func (p Planner) problems() []problem {
 		}
 	}
 	out = append(out, plannedProblems(p.Planned)...)
+	in := map[string]string{}
+	for _, g := range slices.Sorted(maps.Keys(p.Groups)) {
+		if len(p.Groups[g]) == 0 {
+			add("groups."+g, "groups %q has no namespace", g)
+		}
+		for _, ns := range p.Groups[g] {
+			if other, ok := in[ns]; ok {
+				add("groups."+g, "namespace %q is in groups %q and %q: give it one", ns, other, g)
+			}
+			in[ns] = g
+		}
+	}
 	for i, o := range p.Catalogue {
 		key := fmt.Sprintf("catalogue[%d]", i)
 		switch {

@@ -27,6 +27,9 @@ type Plan struct {
 	// because a source the snapshot relies on did not report their
 	// capacity (a pool missing from Ceph's); a note says why.
 	Dropped []string `json:"dropped,omitempty"`
+	// Growth is who each resource's growth came from, by namespaces'
+	// series grouped as configured.
+	Growth []Growth `json:"growth,omitempty"`
 }
 
 // Unknown is a resource whose capacity, history or forecast could not be
@@ -58,7 +61,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg config.Planner, today
 
 // makeWith is Make with the futures given: tests give exact ones.
 func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, today time.Time, futures futurer) Plan {
-	plan := Plan{Today: today.UTC().Truncate(24 * time.Hour)}
+	plan := Plan{Today: today.UTC().Truncate(24 * time.Hour), Growth: growthOf(h, groupsOf(s, cfg.Groups))}
 	series := map[string]collectors.Series{}
 	for _, hs := range h.Series {
 		series[hs.Name] = hs
@@ -195,7 +198,9 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		// Planned from a history alone: each series without a capacity
 		// is named, and there is no node to lose.
 		for _, hs := range h.Series {
-			if !planned[hs.Name] {
+			// A namespace's series is its share of a resource (Growth),
+			// not a resource of its own.
+			if !planned[hs.Name] && !strings.HasPrefix(hs.Name, "namespace/") {
 				plan.unknown(hs.Name, noCapacity)
 			}
 		}

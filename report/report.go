@@ -41,6 +41,12 @@ type Report struct {
 	Options         []planner.Evaluation     `json:"options"`
 	Recommendations []planner.Recommendation `json:"recommendations"`
 	Timeline        []planner.Event          `json:"timeline"`
+	// Growth is who each resource's growth came from, by group of
+	// namespaces; AboveRequests and LimitsOver what the snapshot shows
+	// the scheduler does not count on.
+	Growth        []Growth        `json:"growth,omitempty"`
+	AboveRequests []AboveRequests `json:"above_requests,omitempty"`
+	LimitsOver    []LimitsOver    `json:"limits_over_allocatable,omitempty"`
 	// WhatIf names the planned workloads a what-if file added (and the
 	// file): the report answers a question, it is not the cluster's plan.
 	WhatIf []string `json:"what_if,omitempty"`
@@ -195,6 +201,8 @@ func Build(in Input) Report {
 	for _, n := range in.Plan.Notes {
 		r.Notes = append(r.Notes, collectors.Note{Source: "planner", Message: n})
 	}
+	r.Growth = growth(in.Plan.Growth)
+	r.AboveRequests, r.LimitsOver = overruns(s)
 	r.Summary.Nodes, r.Summary.Ceph, r.Summary.HistoryOnly = len(s.Nodes), s.Ceph, s.HistoryOnly
 	var use collectors.Resources
 	haveUse := len(s.Nodes) > 0

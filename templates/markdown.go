@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -77,6 +79,32 @@ func Funcs() template.FuncMap {
 			return "—"
 		},
 		"trackSummary": trackSummary,
+		// signed is a change with its sign: +1.20 cores, -3.4 GiB.
+		"signed": func(v report.Figure, unit string) string {
+			q := units.Quantity(math.Abs(float64(v)), unit)
+			if n, err := strconv.ParseFloat(strings.Fields(q)[0], 64); err == nil && n == 0 {
+				return q // a change that rounds away has no sign
+			}
+			if v < 0 {
+				return "−" + q
+			}
+			return "+" + q
+		},
+		// growthShare is a part of the cluster's growth, "—" when it did
+		// not grow.
+		"growthShare": func(v *report.Figure) string {
+			if v == nil {
+				return "—"
+			}
+			pct := math.Round(100 * float64(*v))
+			if pct < 0 {
+				return fmt.Sprintf("−%.0f%%", -pct)
+			}
+			return fmt.Sprintf("%.0f%%", math.Abs(pct))
+		},
+		// slight says whether v is under a two-thousandth of of: a
+		// remainder that rounds away.
+		"slight": func(v, of report.Figure) bool { return math.Abs(float64(v)) < 0.0005*math.Abs(float64(of)) },
 		"pct": func(v, of float64) string {
 			if of <= 0 {
 				return "—"

@@ -28,6 +28,7 @@ const gib = 1 << 30
 // peak rises above the mean, and what it requests and limits.
 type workload struct {
 	name             string
+	group            string // its namespace's capplan.io/group label
 	cpu, mem         func(d int) float64
 	weekday, weekend float64 // multipliers of usage on those days
 	burst            float64 // daily peak over daily mean
@@ -44,18 +45,18 @@ func step(d, at int) float64 {
 func workloads() []workload {
 	flat := func(v float64) func(int) float64 { return func(int) float64 { return v } }
 	return []workload{
-		{name: "kube-system", cpu: flat(0.6), mem: flat(2.5), weekday: 1, weekend: 1, burst: 1.4, requestOver: 1.2, limitOver: 2, pods: 14},
-		{name: "rook-ceph", cpu: func(d int) float64 { return 2.2 + 0.4*float64(d)/Days }, mem: func(d int) float64 { return 9 + 2*float64(d)/Days },
+		{name: "kube-system", group: "platform", cpu: flat(0.6), mem: flat(2.5), weekday: 1, weekend: 1, burst: 1.4, requestOver: 1.2, limitOver: 2, pods: 14},
+		{name: "rook-ceph", group: "platform", cpu: func(d int) float64 { return 2.2 + 0.4*float64(d)/Days }, mem: func(d int) float64 { return 9 + 2*float64(d)/Days },
 			weekday: 1, weekend: 0.9, burst: 1.6, requestOver: 1.1, limitOver: 2, pods: 22},
-		{name: "monitoring", cpu: func(d int) float64 { return 0.7 + 0.3*float64(d)/Days }, mem: func(d int) float64 { return 3.5 + 2.5*float64(d)/Days },
+		{name: "monitoring", group: "platform", cpu: func(d int) float64 { return 0.7 + 0.3*float64(d)/Days }, mem: func(d int) float64 { return 3.5 + 2.5*float64(d)/Days },
 			weekday: 1, weekend: 1, burst: 1.3, requestOver: 1.3, limitOver: 2, pods: 9},
-		{name: "home", cpu: flat(1.3), mem: flat(6), weekday: 0.85, weekend: 1.35, burst: 1.8, requestOver: 1.0, limitOver: 3, pods: 11},
+		{name: "home", group: "home", cpu: flat(1.3), mem: flat(6), weekday: 0.85, weekend: 1.35, burst: 1.8, requestOver: 1.0, limitOver: 3, pods: 11},
 		// A data platform whose ingestion and batch jobs grow with the data.
-		{name: "data-platform", cpu: func(d int) float64 { return 1 + 5*math.Pow(float64(d)/Days, 1.2) },
+		{name: "data-platform", group: "data platform", cpu: func(d int) float64 { return 1 + 5*math.Pow(float64(d)/Days, 1.2) },
 			mem:     func(d int) float64 { return 4 + 18*math.Pow(float64(d)/Days, 1.2) },
 			weekday: 1.15, weekend: 0.65, burst: 1.7, requestOver: 1.25, limitOver: 1.5, pods: 16},
 		// AI inference: a model at a time, each a step in CPU and memory.
-		{name: "ai-inference", cpu: func(d int) float64 { return 2*step(d, 300) + 3*step(d, 520) + 2.5*step(d, 655) },
+		{name: "ai-inference", group: "AI inference", cpu: func(d int) float64 { return 2*step(d, 300) + 3*step(d, 520) + 2.5*step(d, 655) },
 			mem:     func(d int) float64 { return 12*step(d, 300) + 16*step(d, 520) + 10*step(d, 655) },
 			weekday: 1.1, weekend: 0.75, burst: 1.5, requestOver: 1.0, limitOver: 1.2, pods: 6},
 	}
@@ -164,6 +165,7 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 		d := max(day, 0)
 		weekend := date.Weekday() == time.Saturday || date.Weekday() == time.Sunday
 		var cpu, cpuSwing, mem, memSwing, cpuReq, memReq, cpuLim, memLim float64
+		perNS := make([]struct{ c, cPeak, m, mPeak, cr, mr float64 }, len(wls))
 		for i, w := range wls {
 			week := w.weekday
 			if weekend {
@@ -181,6 +183,7 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 			// noise; they move when it is resized.
 			cr, mr := w.cpu(d)*w.requestOver, w.mem(d)*w.requestOver
 			cpuReq, memReq = cpuReq+cr, memReq+mr
+			perNS[i].c, perNS[i].cPeak, perNS[i].m, perNS[i].mPeak, perNS[i].cr, perNS[i].mr = last[i].cpuMean, last[i].cpuPeak, m, last[i].memPeak, cr, mr
 			cpuLim, memLim = cpuLim+cr*w.limitOver, memLim+mr*w.limitOver
 		}
 		// Workloads peak at different hours: the cluster's daily peak is
@@ -211,6 +214,16 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 		block, filesystem := claimedGiB(d)
 		add("volumes/ceph-block/requested", units.Bytes, date, block*gib, block*gib)
 		add("volumes/ceph-filesystem/requested", units.Bytes, date, filesystem*gib, filesystem*gib)
+		// Each namespace's share: the cluster's usage and requests are
+		// their sums (its peaks are not: workloads peak at different
+		// hours).
+		for i, w := range wls {
+			ns, v := "namespace/"+w.name+"/", perNS[i]
+			add(ns+"cpu/usage", units.Cores, date, v.c, v.cPeak)
+			add(ns+"cpu/requests", units.Cores, date, v.cr, v.cr)
+			add(ns+"memory/usage", units.Bytes, date, v.m*gib, v.mPeak*gib)
+			add(ns+"memory/requests", units.Bytes, date, v.mr*gib, v.mr*gib)
+		}
 	}
 
 	hist := collectors.History{}
@@ -236,7 +249,7 @@ func snapshot(now time.Time, d int, wls []workload, last []daily, series map[str
 		use := collectors.Resources{CPUCores: last[i].cpuMean, MemoryBytes: int64(last[i].memMean * gib), Pods: int64(w.pods)}
 		req := collectors.Resources{CPUCores: w.cpu(d) * w.requestOver, MemoryBytes: int64(w.mem(d) * w.requestOver * gib), Pods: int64(w.pods)}
 		lim := collectors.Resources{CPUCores: req.CPUCores * w.limitOver, MemoryBytes: int64(float64(req.MemoryBytes) * w.limitOver), Pods: int64(w.pods)}
-		snap.Namespaces = append(snap.Namespaces, collectors.Namespace{Name: w.name, Pods: w.pods, Requests: req, Limits: lim, Usage: &use})
+		snap.Namespaces = append(snap.Namespaces, collectors.Namespace{Name: w.name, Group: w.group, Pods: w.pods, Requests: req, Limits: lim, Usage: &use})
 		total = total.Add(req)
 	}
 	for i, name := range nodeNames {

@@ -103,10 +103,25 @@ func (c *Collector) Collect(ctx context.Context) (collectors.Snapshot, error) {
 		snap.Sources["events"] = Source
 	}
 	c.usage(ctx, a, &snap)
+	groups := map[string]string{}
+	if err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return c.Client.CoreV1().Namespaces().List(ctx, opts)
+	}, func(obj runtime.Object) error {
+		ns := obj.(*corev1.Namespace)
+		if g := ns.Labels[collectors.GroupLabel]; g != "" {
+			groups[ns.Name] = g
+		}
+		return nil
+	}); err != nil {
+		a.note("namespaces not read (their %s labels group them): %v", collectors.GroupLabel, err)
+	}
 
 	snap.Nodes = a.nodeList()
 	snap.Unscheduled = a.unscheduled
 	snap.Namespaces = byName(a.namespaces)
+	for i := range snap.Namespaces {
+		snap.Namespaces[i].Group = groups[snap.Namespaces[i].Name]
+	}
 	snap.Volumes = a.volumeList()
 	snap.Pressure = byName(a.pressure)
 	snap.Notes = append(snap.Notes, a.notes...)

@@ -386,3 +386,23 @@ func TestPendingClaims(t *testing.T) {
 		t.Errorf("notes %+v", snap.Notes)
 	}
 }
+
+// TestCollectNamespaceGroups: a namespace's capplan.io/group label names
+// its group; a namespace without one has none.
+func TestCollectNamespaceGroups(t *testing.T) {
+	shop := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop", Labels: map[string]string{collectors.GroupLabel: "web shop"}}}
+	objs := append(cluster(), shop)
+	snap := collect(t, &Collector{Client: fake.NewClientset(objs...), Metrics: metricsFixtures(t)})
+	groups := map[string]string{}
+	for _, ns := range snap.Namespaces {
+		groups[ns.Name] = ns.Group
+	}
+	if groups["shop"] != "web shop" || len(groups) < 2 {
+		t.Errorf("groups %v, want shop in web shop and the others in none", groups)
+	}
+	for name, g := range groups {
+		if name != "shop" && g != "" {
+			t.Errorf("%s in group %q, want none", name, g)
+		}
+	}
+}

@@ -146,6 +146,14 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	exact("node/n1/cpu/usage", func(collectors.Day) (float64, float64) { return 1.5, 1.5 })
 	exact("node/n1/cpu/requests", func(collectors.Day) (float64, float64) { return 0.5, 0.5 })
 	exact("node/n2/cpu/allocatable", func(collectors.Day) (float64, float64) { return 12, 12 })
+	// Namespace a: the node n1 pod's usage, and requests of the pod
+	// still running (p2 finished).
+	exact("namespace/a/cpu/usage", func(collectors.Day) (float64, float64) { return 1.5, 1.5 })
+	exact("namespace/a/cpu/requests", func(collectors.Day) (float64, float64) { return 0.5, 0.5 })
+	exact("namespace/a/memory/usage", func(d collectors.Day) (float64, float64) {
+		v := memoryOn(d.Date)
+		return v * 289 / 288, 2 * v
+	})
 	if _, ok := got["node/n2/cpu/requests"]; ok {
 		t.Error("node n2's only pod finished, yet it has requests")
 	}
@@ -163,8 +171,9 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	}
 	// With data: cpu and memory usage, cpu requests and allocatable, raw
 	// total and used, pool stored and max available, volumes used; per
-	// node cpu and memory usage, cpu requests and allocatable.
-	if want := len(alternatives(DefaultQueries)) - 13; noData != want { // volumes/requested has no data here
+	// node cpu and memory usage, cpu requests and allocatable; per
+	// namespace cpu and memory usage and cpu requests.
+	if want := len(alternatives(DefaultQueries)) - 16; noData != want { // volumes/requested has no data here
 		t.Errorf("%d notes of missing data, want %d: %v", noData, want, notes)
 	}
 

@@ -1,32 +1,12 @@
 package report
 
 import (
+	"strconv"
+
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/units"
 )
-
-// Growth is planner.Growth as report.json keeps it: figures to four
-// digits.
-type Growth struct {
-	Resource  string        `json:"resource"`
-	Unit      string        `json:"unit"`
-	Past      Figure        `json:"past"`
-	Next      Figure        `json:"next"`
-	Groups    []GroupGrowth `json:"groups"`
-	OtherPast Figure        `json:"other_past"`
-	OtherNext Figure        `json:"other_next"`
-}
-
-// GroupGrowth is planner.GroupGrowth to four digits.
-type GroupGrowth struct {
-	Name       string   `json:"name"`
-	Namespaces []string `json:"namespaces"`
-	Past       Figure   `json:"past"`
-	Next       Figure   `json:"next"`
-	PastShare  *Figure  `json:"past_share,omitempty"`
-	NextShare  *Figure  `json:"next_share,omitempty"`
-}
 
 // AboveRequests is a namespace using more of a resource than it requests:
 // what the scheduler does not see coming.
@@ -48,25 +28,32 @@ type LimitsOver struct {
 	Allocatable Figure `json:"allocatable"`
 }
 
-func growth(gs []planner.Growth) []Growth {
-	var out []Growth
-	for _, g := range gs {
-		r := Growth{Resource: g.Resource, Unit: g.Unit, Past: Figure(g.Past), Next: Figure(g.Next), OtherPast: Figure(g.OtherPast), OtherNext: Figure(g.OtherNext)}
-		for _, gg := range g.Groups {
-			r.Groups = append(r.Groups, GroupGrowth{Name: gg.Name, Namespaces: gg.Namespaces, Past: Figure(gg.Past), Next: Figure(gg.Next),
-				PastShare: figure(gg.PastShare), NextShare: figure(gg.NextShare)})
+// growth is gs with every figure kept to four digits, as report.json
+// keeps them.
+func growth(gs []planner.Growth) []planner.Growth {
+	kept := func(v float64) float64 {
+		r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 4, 64), 64)
+		return r
+	}
+	keptShare := func(v *float64) *float64 {
+		if v == nil {
+			return nil
 		}
-		out = append(out, r)
+		r := kept(*v)
+		return &r
+	}
+	out := make([]planner.Growth, 0, len(gs))
+	for _, g := range gs {
+		g.Past, g.Next, g.OtherPast, g.OtherNext = kept(g.Past), kept(g.Next), kept(g.OtherPast), kept(g.OtherNext)
+		groups := make([]planner.GroupGrowth, len(g.Groups))
+		for i, gg := range g.Groups {
+			gg.Past, gg.Next, gg.PastShare, gg.NextShare = kept(gg.Past), kept(gg.Next), keptShare(gg.PastShare), keptShare(gg.NextShare)
+			groups[i] = gg
+		}
+		g.Groups = groups
+		out = append(out, g)
 	}
 	return out
-}
-
-func figure(v *float64) *Figure {
-	if v == nil {
-		return nil
-	}
-	f := Figure(*v)
-	return &f
 }
 
 // overruns are the snapshot's namespaces using more than they request and

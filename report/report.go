@@ -44,9 +44,9 @@ type Report struct {
 	// Growth is who each resource's growth came from, by group of
 	// namespaces; AboveRequests and LimitsOver what the snapshot shows
 	// the scheduler does not count on.
-	Growth        []Growth        `json:"growth,omitempty"`
-	AboveRequests []AboveRequests `json:"above_requests,omitempty"`
-	LimitsOver    []LimitsOver    `json:"limits_over_allocatable,omitempty"`
+	Growth        []planner.Growth `json:"growth,omitempty"`
+	AboveRequests []AboveRequests  `json:"above_requests,omitempty"`
+	LimitsOver    []LimitsOver     `json:"limits_over_allocatable,omitempty"`
 	// WhatIf names the planned workloads a what-if file added (and the
 	// file): the report answers a question, it is not the cluster's plan.
 	WhatIf []string `json:"what_if,omitempty"`

@@ -80,8 +80,8 @@ func Funcs() template.FuncMap {
 		},
 		"trackSummary": trackSummary,
 		// signed is a change with its sign: +1.20 cores, -3.4 GiB.
-		"signed": func(v report.Figure, unit string) string {
-			q := units.Quantity(math.Abs(float64(v)), unit)
+		"signed": func(v float64, unit string) string {
+			q := units.Quantity(math.Abs(v), unit)
 			if n, err := strconv.ParseFloat(strings.Fields(q)[0], 64); err == nil && n == 0 {
 				return q // a change that rounds away has no sign
 			}
@@ -92,11 +92,11 @@ func Funcs() template.FuncMap {
 		},
 		// growthShare is a part of the cluster's growth, "—" when it did
 		// not grow.
-		"growthShare": func(v *report.Figure) string {
+		"growthShare": func(v *float64) string {
 			if v == nil {
 				return "—"
 			}
-			pct := math.Round(100 * float64(*v))
+			pct := math.Round(100 * *v)
 			if pct < 0 {
 				return fmt.Sprintf("−%.0f%%", -pct)
 			}
@@ -104,7 +104,7 @@ func Funcs() template.FuncMap {
 		},
 		// slight says whether v is under a two-thousandth of of: a
 		// remainder that rounds away.
-		"slight": func(v, of report.Figure) bool { return math.Abs(float64(v)) < 0.0005*math.Abs(float64(of)) },
+		"slight": func(v, of float64) bool { return math.Abs(v) < 0.0005*math.Abs(of) },
 		"pct": func(v, of float64) string {
 			if of <= 0 {
 				return "—"

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -89,9 +91,32 @@ func (c *Collector) Ceph(ctx context.Context, at time.Time) (ceph *collectors.Ce
 			f.set(pools[name], float64(s.Value))
 		}
 	}
+	// The pools' ids, and (since Quincy) their size or erasure code in
+	// the description: "replica:3", "ec:4+2".
+	meta, err := c.instant(ctx, last("ceph_pool_metadata"), at)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	copies := map[string]float64{}
+	for _, s := range meta {
+		p := pools[string(s.Metric["name"])]
+		if p == nil {
+			continue
+		}
+		if id, err := strconv.Atoi(string(s.Metric["pool_id"])); err == nil {
+			p.ID = id
+		}
+		if r, ok := replication(string(s.Metric["description"])); ok {
+			copies[p.Name] = r
+		}
+	}
 	for _, name := range slices.Sorted(maps.Keys(pools)) {
 		p := pools[name]
-		if p.StoredBytes > 0 && p.UsedBytes > 0 {
+		switch r, ok := copies[name]; {
+		case ok:
+			p.Replication = r
+		case p.StoredBytes > 0 && p.UsedBytes > 0:
+			// Raw bytes a stored byte takes, compression and all.
 			p.Replication = float64(p.UsedBytes) / float64(p.StoredBytes)
 		}
 		ceph.Pools = append(ceph.Pools, *p)
@@ -99,6 +124,25 @@ func (c *Collector) Ceph(ctx context.Context, at time.Time) (ceph *collectors.Ce
 	notes = append(notes, collectors.Note{Source: source, Message: fmt.Sprintf(
 		"OSD nearfull and full ratios not reported: Ceph's defaults (%.2f, %.2f) assumed", ceph.NearfullRatio, ceph.FullRatio)})
 	return ceph, notes, true, nil
+}
+
+// replication is the raw bytes a stored byte takes by a pool's
+// description in ceph_pool_metadata: its size for "replica:N", (k+m)/k
+// for "ec:K+M"; false for anything else ("ec:unknown", none).
+func replication(description string) (float64, bool) {
+	if n, ok := strings.CutPrefix(description, "replica:"); ok {
+		size, err := strconv.Atoi(n)
+		return float64(size), err == nil && size > 0
+	}
+	if code, ok := strings.CutPrefix(description, "ec:"); ok {
+		k, m, ok := strings.Cut(code, "+")
+		kn, err1 := strconv.Atoi(k)
+		mn, err2 := strconv.Atoi(m)
+		if ok && err1 == nil && err2 == nil && kn > 0 && mn >= 0 {
+			return float64(kn+mn) / float64(kn), true
+		}
+	}
+	return 0, false
 }
 
 // lastSample is the time of metric's last sample within cephLookback

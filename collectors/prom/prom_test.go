@@ -79,7 +79,8 @@ func history(now time.Time) string {
 	series(`kubelet_volume_stats_used_bytes{namespace="shop",persistentvolumeclaim="logs"}`, func(time.Time) float64 { return 1 * gib })
 	series(`kube_persistentvolumeclaim_info{namespace="shop",persistentvolumeclaim="data",storageclass="ceph-block"}`, func(time.Time) float64 { return 1 })
 	series(`kube_persistentvolumeclaim_info{namespace="shop",persistentvolumeclaim="logs",storageclass="ceph-block"}`, func(time.Time) float64 { return 1 })
-	series(`ceph_pool_metadata{instance="mgr-a",name="rbd",pool_id="1"}`, func(time.Time) float64 { return 1 })
+	// Quincy and later describe a pool's size or erasure code.
+	series(`ceph_pool_metadata{compression_mode="none",description="ec:4+2",instance="mgr-a",name="rbd",pool_id="1",type="erasure"}`, func(time.Time) float64 { return 1 })
 	series(`ceph_pool_metadata{instance="mgr-a",name="cephfs_data",pool_id="2"}`, func(time.Time) float64 { return 1 })
 	// Bad data: a series that starts 30 days before the end, and one with
 	// a NaN sample (a broken exporter) on one day.
@@ -184,8 +185,11 @@ func TestHistoryFromPrometheus(t *testing.T) {
 	if ceph.TotalBytes != 6e12 || ceph.UsedBytes != 4e11 || ceph.AvailBytes != 56e11 || !ceph.RatiosAssumed || len(cephNotes) == 0 {
 		t.Errorf("Ceph %+v, notes %v", ceph, cephNotes)
 	}
+	// cephfs_data's replication from its raw and stored bytes, rbd's from
+	// its erasure code (4+2: 1.5 raw bytes a byte); ids from pool_id.
 	if len(ceph.Pools) != 2 || ceph.Pools[0].Name != "cephfs_data" || ceph.Pools[0].StoredBytes != 7*gib || ceph.Pools[0].Replication != 3 ||
-		ceph.Pools[0].PercentUsed != 0.0138 || ceph.Pools[1].Name != "rbd" || ceph.Pools[1].MaxAvailBytes != 1.5e12 || ceph.Pools[1].Replication != 0 {
+		ceph.Pools[0].PercentUsed != 0.0138 || ceph.Pools[0].ID != 2 || ceph.Pools[1].Name != "rbd" || ceph.Pools[1].MaxAvailBytes != 1.5e12 ||
+		ceph.Pools[1].Replication != 1.5 || ceph.Pools[1].ID != 1 {
 		t.Errorf("pools %+v", ceph.Pools)
 	}
 
@@ -515,5 +519,20 @@ func TestQueriesFailOneByOne(t *testing.T) {
 	got, _, err = read(servertest.Faulty(t, real, nil, 4))
 	if !errors.Is(err, ErrStopped) || !got["cpu/usage"] || !got["memory/usage"] || len(got) != 2 {
 		t.Errorf("series %v, error %v: want the two series read before it died, and ErrStopped", got, err)
+	}
+}
+
+func TestPoolReplication(t *testing.T) {
+	for _, tc := range []struct {
+		description string
+		want        float64
+		ok          bool
+	}{
+		{"replica:3", 3, true}, {"replica:2", 2, true}, {"ec:4+2", 1.5, true}, {"ec:2+1", 1.5, true},
+		{"ec:unknown", 0, false}, {"replica:0", 0, false}, {"unknown", 0, false}, {"", 0, false}, {"ec:0+2", 0, false},
+	} {
+		if got, ok := replication(tc.description); got != tc.want || ok != tc.ok {
+			t.Errorf("%q: %v, %v; want %v, %v", tc.description, got, ok, tc.want, tc.ok)
+		}
 	}
 }

@@ -97,6 +97,19 @@ type Summary struct {
 	// comparison.
 	Namespaces []collectors.Namespace `json:"namespaces"`
 	Ceph       *collectors.Ceph       `json:"ceph,omitempty"`
+	// Claims are the volume claims of each storage class a Ceph pool
+	// backs, and ClaimedBytes their sum: what the classes have promised
+	// out of one shared space.
+	Claims       []ClassClaims `json:"claims,omitempty"`
+	ClaimedBytes int64         `json:"claimed_bytes,omitempty"`
+}
+
+// ClassClaims is what a storage class's claims request, and the pool
+// that backs them.
+type ClassClaims struct {
+	Class          string `json:"storage_class"`
+	Pool           string `json:"pool"`
+	RequestedBytes int64  `json:"requested_bytes"`
 }
 
 // Resource is one projected resource: the numbers of the summary table and
@@ -204,6 +217,7 @@ func Build(in Input) Report {
 	r.Growth = growth(in.Plan.Growth)
 	r.AboveRequests, r.LimitsOver = overruns(s)
 	r.Summary.Nodes, r.Summary.Ceph, r.Summary.HistoryOnly = len(s.Nodes), s.Ceph, s.HistoryOnly
+	r.Summary.Claims, r.Summary.ClaimedBytes = claims(s)
 	var use collectors.Resources
 	haveUse := len(s.Nodes) > 0
 	for _, n := range s.Nodes {

@@ -24,9 +24,13 @@ type Growth struct {
 	// Past is the last week's mean of the daily means less that of the
 	// week growthDays before; Next the least-squares slope of the last
 	// growthDays daily means, times growthDays.
-	Past   float64       `json:"past"`
-	Next   float64       `json:"next"`
-	Groups []GroupGrowth `json:"groups"`
+	Past float64 `json:"past"`
+	Next float64 `json:"next"`
+	// Forecast is the resource's forecast over the same days (the
+	// projection's last week at the horizon less the last week's mean);
+	// nil when the resource is not projected.
+	Forecast *float64      `json:"forecast,omitempty"`
+	Groups   []GroupGrowth `json:"groups"`
 	// Other is what no namespace's series accounts for: the cluster's
 	// growth less the groups' (pods the history does not break down, a
 	// namespace whose history is too short).

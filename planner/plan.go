@@ -167,6 +167,14 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		}
 		p.withPlanned(as, plan.Today)
 		plan.Projections = append(plan.Projections, p)
+		for i := range plan.Growth {
+			if g := &plan.Growth[i]; g.Resource == p.Resource {
+				// What the forecast says of the same 90 days, beside the
+				// trend's pace: it weighs a step or a slowing down.
+				f := p.AtHorizon - p.Today
+				g.Forecast = &f
+			}
+		}
 	}
 	// Claims of a class no known pool backs have nothing to be set
 	// against: said, not guessed.

@@ -51,6 +51,16 @@ func TestMakePlanOnTheDemo(t *testing.T) {
 	if plan.NPlusOne == nil || plan.NPlusOne.Ceph == nil || plan.NPlusOne.Ceph.CanReplicate {
 		t.Errorf("N+1 %+v", plan.NPlusOne)
 	}
+	// Each growth breakdown carries its resource's forecast over the same
+	// days, beside the trend's pace.
+	if len(plan.Growth) != 4 {
+		t.Errorf("%d growth breakdowns, want cpu and memory usage and requests", len(plan.Growth))
+	}
+	for _, g := range plan.Growth {
+		if p := got[g.Resource]; g.Forecast == nil || *g.Forecast != p.AtHorizon-p.Today {
+			t.Errorf("%s: forecast %v, want %v", g.Resource, g.Forecast, p.AtHorizon-p.Today)
+		}
+	}
 	// The demo's history has every cluster-level series the plan asks for.
 	for _, n := range plan.Notes {
 		if strings.Contains(n, "cpu/") || strings.Contains(n, "memory/") {

@@ -36,7 +36,7 @@ func growth(gs []planner.Growth) []planner.Growth {
 		r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 4, 64), 64)
 		return r
 	}
-	keptShare := func(v *float64) *float64 {
+	keptPtr := func(v *float64) *float64 {
 		if v == nil {
 			return nil
 		}
@@ -45,10 +45,10 @@ func growth(gs []planner.Growth) []planner.Growth {
 	}
 	out := make([]planner.Growth, 0, len(gs))
 	for _, g := range gs {
-		g.Past, g.Next, g.OtherPast, g.OtherNext = kept(g.Past), kept(g.Next), kept(g.OtherPast), kept(g.OtherNext)
+		g.Past, g.Next, g.OtherPast, g.OtherNext, g.Forecast = kept(g.Past), kept(g.Next), kept(g.OtherPast), kept(g.OtherNext), keptPtr(g.Forecast)
 		groups := make([]planner.GroupGrowth, len(g.Groups))
 		for i, gg := range g.Groups {
-			gg.Past, gg.Next, gg.PastShare, gg.NextShare = kept(gg.Past), kept(gg.Next), keptShare(gg.PastShare), keptShare(gg.NextShare)
+			gg.Past, gg.Next, gg.PastShare, gg.NextShare = kept(gg.Past), kept(gg.Next), keptPtr(gg.PastShare), keptPtr(gg.NextShare)
 			groups[i] = gg
 		}
 		g.Groups = groups

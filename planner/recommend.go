@@ -24,11 +24,13 @@ const (
 func (s Severity) rank() int { return slices.Index([]Severity{Critical, Warning, Info}, s) }
 
 // Status is a resource's status: the most severe of the recommendations
-// about it, "ok" when there is none but information.
+// about its thresholds, "ok" when there is none but information.
 func Status(resource string, recs []Recommendation) string {
 	status := "ok"
 	for _, rec := range recs {
-		if s := string(rec.Severity); rec.Resource == resource && rec.Severity != Info && Worse(s, status) {
+		// What losing a node would do is a finding of its own, not the
+		// resource's runway: it does not set the status.
+		if s := string(rec.Severity); rec.Resource == resource && rec.Threshold != "N+1" && rec.Severity != Info && Worse(s, status) {
 			status = s
 		}
 	}

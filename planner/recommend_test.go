@@ -165,6 +165,11 @@ func TestNPlusOneRecommendations(t *testing.T) {
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
+	// Losing a node is a finding of its own: the resources' statuses are
+	// their runways'.
+	if s := Status("memory/usage", got); s != "ok" {
+		t.Errorf("memory/usage is %s by an N+1 finding, want ok", s)
+	}
 	got = Recommend(Plan{Today: today, NPlusOne: &n, Unknown: []Unknown{{Resource: "memory/usage", Reason: "stale"}}}, 12)
 	if len(got) != 1 || got[0].Resource != "cpu/usage" {
 		t.Errorf("with memory/usage unknown: %+v, want the CPU warning alone", got)

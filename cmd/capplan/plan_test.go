@@ -206,3 +206,37 @@ func TestPlanWhatIf(t *testing.T) {
 		t.Errorf("a bad what-if: exit %d, stderr %q; want 2 and %q", code, stderr, want)
 	}
 }
+
+// TestPlanGrowthFromCSV: a history file's namespace series break the
+// cluster's growth down by the configured groups.
+func TestPlanGrowthFromCSV(t *testing.T) {
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("series,timestamp,value\n")
+	for d := range 120 {
+		ts := time.Date(2026, 8, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, d).Format(time.RFC3339)
+		lake := 2 + 0.02*float64(d)
+		fmt.Fprintf(&csv, "cpu/requests,%s,%g\nnamespace/lake/cpu/requests,%s,%g\nnamespace/web/cpu/requests,%s,1\n", ts, lake+1, ts, lake, ts)
+	}
+	history, config := filepath.Join(dir, "history.csv"), filepath.Join(dir, "planner.yaml")
+	if err := os.WriteFile(history, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(config, []byte("capacities: {\"cpu/requests\": 24}\ngroups: {data: [lake]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "report")
+	if code, _, stderr := capplan(t, "plan", "--history-csv", history, "--config", config, "--out", out, "--now", "2026-11-29T09:00:00Z"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 0.02 cores a day for 90 days: 1.80, all of the cluster's.
+	for _, want := range []string{"**cpu/requests**: +1.80 cores over the last 90 days", "| data | lake | +1.80 cores | 100% |", "| web | web | 0.00 cores | 0% |"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}

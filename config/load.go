@@ -55,14 +55,23 @@ func Load(path string, env func(string) string, flags map[string]string) (Config
 	if err := c.readSecrets(env); err != nil {
 		return c, Error{err}
 	}
-	if errs := c.problems(); len(errs) > 0 {
-		out := make([]error, len(errs))
-		for i, p := range errs {
-			out[i] = p.at(origins)
-		}
-		return c, Error{errors.Join(out...)}
+	if err := joined(c.problems(), origins); err != nil {
+		return c, err
 	}
 	return c, nil
+}
+
+// joined is problems as one Error, each with where its key was given; nil
+// without any.
+func joined(problems []problem, origins map[string]string) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	out := make([]error, len(problems))
+	for i, p := range problems {
+		out[i] = p.at(origins)
+	}
+	return Error{errors.Join(out...)}
 }
 
 // problem is a setting that does not validate: its key (the YAML path,
@@ -104,12 +113,8 @@ func LoadWhatIf(path string) ([]Workload, error) {
 	if len(w.Planned) == 0 {
 		return nil, Error{fmt.Errorf("%s: no planned workload (a list under planned:)", path)}
 	}
-	if errs := plannedProblems(w.Planned); len(errs) > 0 {
-		out := make([]error, len(errs))
-		for i, p := range errs {
-			out[i] = p.at(origins)
-		}
-		return nil, Error{errors.Join(out...)}
+	if err := joined(plannedProblems(w.Planned), origins); err != nil {
+		return nil, err
 	}
 	for i := range w.Planned {
 		w.Planned[i].WhatIf = path

@@ -70,6 +70,15 @@ func (n NPlusOne) Lost() string {
 	return n.LostNode
 }
 
+// Which is Lost with why that node: the largest, or the one taken of
+// nodes alike.
+func (n NPlusOne) Which() string {
+	if n.Alike {
+		return "any one node (they are alike; " + n.LostNode + " was taken)"
+	}
+	return n.LostNode + ", the largest node"
+}
+
 // UseFit is the weekdays of the last week of usage history (Monday to
 // Friday, when the load is highest) against the allocatable left after
 // losing the node: the mean of their daily means, and their highest daily

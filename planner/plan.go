@@ -46,7 +46,10 @@ type target struct {
 	capacity   float64
 	thresholds []Threshold
 	rawPerUnit float64 // see Projection.RawPerUnit
-	ceiling    float64 // see project; 0 for none
+	// bounded requests cannot exceed the capacity plus what unscheduled
+	// pods ask for (waiting): see project's ceiling.
+	bounded bool
+	waiting float64
 }
 
 // Make projects every resource the snapshot and history allow: CPU and
@@ -83,24 +86,24 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		plan.Notes = append(plan.Notes, fmt.Sprintf("CPU and memory capacity leaves out the nodes that take no pods (NotReady, cordoned or tainted NoSchedule): %s", strings.Join(left, ", ")))
 	}
 	targets = append(targets,
-		target{"cpu/usage", alloc.CPUCores, cpu, 0, 0},
-		target{"cpu/requests", alloc.CPUCores, cpu[:1], 0, alloc.CPUCores + s.Unscheduled.Requests.CPUCores},
-		target{"memory/usage", float64(alloc.MemoryBytes), mem, 0, 0},
-		target{"memory/requests", float64(alloc.MemoryBytes), mem[:1], 0, float64(alloc.MemoryBytes + s.Unscheduled.Requests.MemoryBytes)},
+		target{series: "cpu/usage", capacity: alloc.CPUCores, thresholds: cpu},
+		target{series: "cpu/requests", capacity: alloc.CPUCores, thresholds: cpu[:1], bounded: true, waiting: s.Unscheduled.Requests.CPUCores},
+		target{series: "memory/usage", capacity: float64(alloc.MemoryBytes), thresholds: mem},
+		target{series: "memory/requests", capacity: float64(alloc.MemoryBytes), thresholds: mem[:1], bounded: true, waiting: float64(s.Unscheduled.Requests.MemoryBytes)},
 	)
 	for _, n := range s.Nodes {
 		prefix := "node/" + n.Name + "/"
 		targets = append(targets,
-			target{prefix + "cpu/usage", n.Allocatable.CPUCores, cpu, 0, 0},
-			target{prefix + "memory/usage", float64(n.Allocatable.MemoryBytes), mem, 0, 0})
+			target{series: prefix + "cpu/usage", capacity: n.Allocatable.CPUCores, thresholds: cpu},
+			target{series: prefix + "memory/usage", capacity: float64(n.Allocatable.MemoryBytes), thresholds: mem})
 	}
 	if c := s.Ceph; c != nil {
 		storage := thresholds(cfg.Thresholds, "storage", c)
-		targets = append(targets, target{"ceph/raw_used", float64(c.TotalBytes), storage, 1, 0})
+		targets = append(targets, target{series: "ceph/raw_used", capacity: float64(c.TotalBytes), thresholds: storage, rawPerUnit: 1})
 		replication := 0.0
 		if c.UsableBytes > 0 {
 			replication = float64(c.TotalBytes) / float64(c.UsableBytes)
-			targets = append(targets, target{"ceph/stored", float64(c.UsableBytes), storage, replication, 0})
+			targets = append(targets, target{series: "ceph/stored", capacity: float64(c.UsableBytes), thresholds: storage, rawPerUnit: replication})
 		}
 		for _, p := range c.Pools {
 			// What a pool can hold: what it stores plus what Ceph says
@@ -109,19 +112,19 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			if r == 0 {
 				r = replication
 			}
-			targets = append(targets, target{"ceph/pool/" + p.Name + "/stored", float64(p.StoredBytes + p.MaxAvailBytes), storage, r, 0})
+			targets = append(targets, target{series: "ceph/pool/" + p.Name + "/stored", capacity: float64(p.StoredBytes + p.MaxAvailBytes), thresholds: storage, rawPerUnit: r})
 			// A storage class's claims against the pool that backs it:
 			// promises, since RBD images are thin-provisioned and claims
 			// can exceed what the pool holds.
 			for _, sc := range s.StorageClasses {
 				if sc.Pool == p.Name {
-					targets = append(targets, target{"volumes/" + sc.Name + "/requested", float64(p.StoredBytes + p.MaxAvailBytes), storage, r, 0})
+					targets = append(targets, target{series: "volumes/" + sc.Name + "/requested", capacity: float64(p.StoredBytes + p.MaxAvailBytes), thresholds: storage, rawPerUnit: r})
 				}
 			}
 		}
 	}
 	if cfg.NetworkBytesPerSecond > 0 && cfg.Capacities["network/receive"] == 0 {
-		targets = append(targets, target{"network/receive", cfg.NetworkBytesPerSecond, thresholds(cfg.Thresholds, "network", nil), 0, 0})
+		targets = append(targets, target{series: "network/receive", capacity: cfg.NetworkBytesPerSecond, thresholds: thresholds(cfg.Thresholds, "network", nil)})
 	} else if _, ok := series["network/receive"]; ok && cfg.Capacities["network/receive"] == 0 {
 		plan.Notes = append(plan.Notes, "network/receive: no network capacity configured (network_bytes_per_second), not projected")
 	}
@@ -151,7 +154,11 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			plan.unknown(tg.series, why)
 			continue
 		}
-		p, err := project(hs, tg.capacity, tg.ceiling, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, futures)
+		ceiling := 0.0
+		if tg.bounded {
+			ceiling = tg.capacity + tg.waiting
+		}
+		p, err := project(hs, tg.capacity, ceiling, tg.thresholds, plan.Today, cfg.HorizonDays, cfg.Months, futures)
 		if err == nil {
 			err = beyond(p)
 		}
@@ -296,10 +303,6 @@ func withCapacities(targets []target, cfg config.Planner, c *collectors.Ceph) []
 	for i, tg := range targets {
 		known[tg.series] = true
 		if v, ok := cfg.Capacities[tg.series]; ok {
-			if tg.ceiling > 0 {
-				// What unscheduled pods ask for stays above the new capacity.
-				targets[i].ceiling += v - tg.capacity
-			}
 			targets[i].capacity = v
 		}
 	}

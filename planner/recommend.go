@@ -30,7 +30,7 @@ func Status(resource string, recs []Recommendation) string {
 	for _, rec := range recs {
 		// What losing a node would do is a finding of its own, not the
 		// resource's runway: it does not set the status.
-		if s := string(rec.Severity); rec.Resource == resource && rec.Threshold != "N+1" && rec.Severity != Info && Worse(s, status) {
+		if s := string(rec.Severity); rec.Resource == resource && rec.Threshold != nPlusOneThreshold && rec.Severity != Info && Worse(s, status) {
 			status = s
 		}
 	}
@@ -208,6 +208,10 @@ func nearLine(pr Projection, c Crossing) string {
 	return s
 }
 
+// nPlusOneThreshold names, as a recommendation's threshold, what losing a
+// node would do: a finding of its own, not a resource's runway.
+const nPlusOneThreshold = "N+1"
+
 // nPlusOne is what does not fit after losing a node: requests that have
 // no room (critical), weekday use whose average has none (critical) or
 // whose peaks have none (a warning: the load would be throttled or
@@ -219,7 +223,7 @@ func nPlusOne(n NPlusOne) []Recommendation {
 		fit        Fit
 	}{{"cpu/requests", units.Cores, n.CPU}, {"memory/requests", units.Bytes, n.Memory}} {
 		if !f.fit.Fits {
-			out = append(out, Recommendation{Severity: Critical, Resource: f.name, Threshold: "N+1", Unit: f.unit, Level: f.fit.Remaining,
+			out = append(out, Recommendation{Severity: Critical, Resource: f.name, Threshold: nPlusOneThreshold, Unit: f.unit, Level: f.fit.Remaining,
 				Message: fmt.Sprintf("losing %s leaves %s allocatable for %s requested: short by %s",
 					n.Lost(), units.Quantity(f.fit.Remaining, f.unit), units.Quantity(f.fit.Requests, f.unit), units.Quantity(-f.fit.Headroom, f.unit))})
 		}
@@ -231,7 +235,7 @@ func nPlusOne(n NPlusOne) []Recommendation {
 		if u.use == nil || u.use.PeakFits {
 			continue
 		}
-		r := Recommendation{Severity: Warning, Resource: u.name, Threshold: "N+1", Unit: u.unit, Level: u.use.Remaining}
+		r := Recommendation{Severity: Warning, Resource: u.name, Threshold: nPlusOneThreshold, Unit: u.unit, Level: u.use.Remaining}
 		verdict := "the peaks would not fit"
 		if !u.use.MeanFits {
 			r.Severity, verdict = Critical, "even the average would not fit"
@@ -245,7 +249,7 @@ func nPlusOne(n NPlusOne) []Recommendation {
 		if !c.CanReplicate {
 			sev = Warning // by design on a cluster with as many hosts as copies
 		}
-		out = append(out, Recommendation{Severity: sev, Resource: "ceph", Threshold: "N+1", Message: "losing " + n.Lost() + ": " + c.Message})
+		out = append(out, Recommendation{Severity: sev, Resource: "ceph", Threshold: nPlusOneThreshold, Message: "losing " + n.Lost() + ": " + c.Message})
 	}
 	return out
 }

@@ -251,10 +251,10 @@ func below(paths [][]float64, ceiling float64) ([][]float64, bool) {
 // it.
 func (p *Projection) show() bool {
 	shownMeans, shownPeaks := p.meanPaths, p.peakPaths
-	var m, k bool
+	var meansOver, peaksOver bool
 	if p.ceiling > 0 {
-		shownMeans, m = below(p.meanPaths, p.ceiling)
-		shownPeaks, k = below(p.peakPaths, p.ceiling)
+		shownMeans, meansOver = below(p.meanPaths, p.ceiling)
+		shownPeaks, peaksOver = below(p.peakPaths, p.ceiling)
 	}
 	h := p.horizon
 	p.Mean, p.Peak = daily(shownMeans, h), daily(shownPeaks, h)
@@ -269,7 +269,7 @@ func (p *Projection) show() bool {
 	}
 	p.MonthlyMean = p.monthly(p.histMeans, shownMeans, func(v []float64) float64 { return stat.Mean(v, nil) })
 	p.MonthlyPeak = p.monthly(p.histPeaks, shownPeaks, slices.Max[[]float64])
-	return m || k
+	return meansOver || peaksOver
 }
 
 // value is a day's mean, or its peak.

@@ -1,9 +1,6 @@
 package report
 
 import (
-	"slices"
-	"strconv"
-
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/units"
@@ -32,10 +29,6 @@ type LimitsOver struct {
 // growth is gs with every figure kept to four digits, as report.json
 // keeps them.
 func growth(gs []planner.Growth) []planner.Growth {
-	kept := func(v float64) float64 {
-		r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 4, 64), 64)
-		return r
-	}
 	keptPtr := func(v *float64) *float64 {
 		if v == nil {
 			return nil
@@ -81,30 +74,4 @@ func overruns(s collectors.Snapshot) ([]AboveRequests, []LimitsOver) {
 		}
 	}
 	return above, over
-}
-
-// claims sums the snapshot's volume claims by storage class, for the
-// classes a Ceph pool of the snapshot backs, in the classes' order.
-func claims(s collectors.Snapshot) ([]ClassClaims, int64) {
-	if s.Ceph == nil {
-		return nil, 0
-	}
-	var out []ClassClaims
-	var total int64
-	for _, sc := range s.StorageClasses {
-		if sc.Pool == "" || !slices.ContainsFunc(s.Ceph.Pools, func(p collectors.Pool) bool { return p.Name == sc.Pool }) {
-			continue
-		}
-		c := ClassClaims{Class: sc.Name, Pool: sc.Pool}
-		for _, v := range s.Volumes {
-			if v.StorageClass == sc.Name {
-				c.RequestedBytes += v.RequestedBytes
-			}
-		}
-		if c.RequestedBytes > 0 {
-			out = append(out, c)
-			total += c.RequestedBytes
-		}
-	}
-	return out, total
 }

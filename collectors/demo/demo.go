@@ -105,8 +105,9 @@ func claimedGiB(d int) (block, filesystem float64) {
 	return 100 + 180*step(d, 300) + 120*step(d, 520) + 80*step(d, 655), 200 + 100*step(d, 120) + 100*step(d, 655)
 }
 
-// daily is one workload's last simulated day.
-type daily struct{ cpuMean, cpuPeak, memMean, memPeak float64 }
+// daily is one workload's last simulated day: its usage, and its
+// requests (cores, GiB).
+type daily struct{ cpuMean, cpuPeak, memMean, memPeak, cpuReq, memReq float64 }
 
 // Lead is how far before its two years of history the demo's world
 // begins: a quiet year at the levels of the history's first day, so that
@@ -165,7 +166,6 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 		d := max(day, 0)
 		weekend := date.Weekday() == time.Saturday || date.Weekday() == time.Sunday
 		var cpu, cpuSwing, mem, memSwing, cpuReq, memReq, cpuLim, memLim float64
-		perNS := make([]struct{ c, cPeak, m, mPeak, cr, mr float64 }, len(wls))
 		for i, w := range wls {
 			week := w.weekday
 			if weekend {
@@ -175,7 +175,7 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 			c := math.Max(w.cpu(d)*week*noise, 0)
 			m := math.Max(w.mem(d)*(1+0.3*(week-1))*(1+0.02*r.NormFloat64()), 0)
 			burst := w.burst * (1 + 0.08*r.Float64())
-			last[i] = daily{c, c * burst, m, m * (1 + (burst-1)/3)}
+			last[i] = daily{cpuMean: c, cpuPeak: c * burst, memMean: m, memPeak: m * (1 + (burst-1)/3)}
 			cpu, mem = cpu+c, mem+m
 			cpuSwing += math.Pow(c*(burst-1), 2)
 			memSwing += math.Pow(m*(burst-1)/3, 2)
@@ -183,7 +183,7 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 			// noise; they move when it is resized.
 			cr, mr := w.cpu(d)*w.requestOver, w.mem(d)*w.requestOver
 			cpuReq, memReq = cpuReq+cr, memReq+mr
-			perNS[i].c, perNS[i].cPeak, perNS[i].m, perNS[i].mPeak, perNS[i].cr, perNS[i].mr = last[i].cpuMean, last[i].cpuPeak, m, last[i].memPeak, cr, mr
+			last[i].cpuReq, last[i].memReq = cr, mr
 			cpuLim, memLim = cpuLim+cr*w.limitOver, memLim+mr*w.limitOver
 		}
 		// Workloads peak at different hours: the cluster's daily peak is
@@ -218,11 +218,11 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 		// their sums (its peaks are not: workloads peak at different
 		// hours).
 		for i, w := range wls {
-			ns, v := "namespace/"+w.name+"/", perNS[i]
-			add(ns+"cpu/usage", units.Cores, date, v.c, v.cPeak)
-			add(ns+"cpu/requests", units.Cores, date, v.cr, v.cr)
-			add(ns+"memory/usage", units.Bytes, date, v.m*gib, v.mPeak*gib)
-			add(ns+"memory/requests", units.Bytes, date, v.mr*gib, v.mr*gib)
+			ns, v := "namespace/"+w.name+"/", last[i]
+			add(ns+"cpu/usage", units.Cores, date, v.cpuMean, v.cpuPeak)
+			add(ns+"cpu/requests", units.Cores, date, v.cpuReq, v.cpuReq)
+			add(ns+"memory/usage", units.Bytes, date, v.memMean*gib, v.memPeak*gib)
+			add(ns+"memory/requests", units.Bytes, date, v.memReq*gib, v.memReq*gib)
 		}
 	}
 

@@ -176,9 +176,9 @@ func risks(r report.Report) string {
 			}
 			return fmt.Sprintf(", but weekday use (%s on average, with %s left) would not", units.Quantity(u.Mean, unit), units.Quantity(u.Remaining, unit))
 		}
-		lost := n.LostNode + ", the largest node"
+		lost := n.Which()
 		if n.Alike {
-			lost = n.Lost()
+			lost = n.Lost() // the narrative needs no name for nodes alike
 		}
 		s := fmt.Sprintf("Losing %s: %s%s; %s%s", lost,
 			fit("CPU", n.CPU, "cores"), use("CPU", n.CPUUse, "cores"), fit("memory", n.Memory, "bytes"), use("memory", n.MemoryUse, "bytes"))

@@ -198,6 +198,9 @@ type Pool struct {
 	Objects       int64  `json:"objects"`
 	// PercentUsed is Ceph's own fraction (0-1) of the pool's space used.
 	PercentUsed float64 `json:"percent_used"`
+	// QuotaBytes is the pool's own quota (ceph osd pool set-quota
+	// max_bytes); 0 when it has none or no source said.
+	QuotaBytes int64 `json:"quota_bytes,omitempty"`
 	// Replication is the raw bytes written per byte stored: the replica
 	// count of a replicated pool, (k+m)/k of an erasure-coded one. Zero
 	// when unknown.

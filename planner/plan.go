@@ -30,6 +30,9 @@ type Plan struct {
 	// Growth is who each resource's growth came from, by namespaces'
 	// series grouped as configured.
 	Growth []Growth `json:"growth,omitempty"`
+	// Pools is Ceph's raw space divided among its pools; nil without
+	// Ceph's pools or their replication.
+	Pools *Pools `json:"pools,omitempty"`
 }
 
 // Unknown is a resource whose capacity, history or forecast could not be
@@ -55,7 +58,8 @@ type target struct {
 // Make projects every resource the snapshot and history allow: CPU and
 // memory usage and requests against allocatable (cluster and per node),
 // Ceph's raw use against raw capacity and its stored data against usable
-// capacity, each pool against what it can hold. A resource whose history
+// capacity, the pools as shares of that one space (a pool with a quota
+// against its quota too), claims against the space their pool draws on. A resource whose history
 // or capacity is missing is left out with a note; a forecast that fails
 // leaves a note too, so one bad series does not lose the plan.
 func Make(s collectors.Snapshot, h collectors.History, cfg config.Planner, today time.Time) Plan {
@@ -105,22 +109,34 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			replication = float64(c.TotalBytes) / float64(c.UsableBytes)
 			targets = append(targets, target{series: "ceph/stored", capacity: float64(c.UsableBytes), thresholds: storage, rawPerUnit: replication})
 		}
+		// The pools share one raw space (Pools): a pool is planned on its
+		// own only against a quota of its own.
+		plan.Pools = poolsOf(c, replication, series)
 		for _, p := range c.Pools {
-			// What a pool can hold: what it stores plus what Ceph says
-			// clients can still write to it.
 			r := p.Replication
 			if r == 0 {
 				r = replication
 			}
-			targets = append(targets, target{series: "ceph/pool/" + p.Name + "/stored", capacity: float64(p.StoredBytes + p.MaxAvailBytes), thresholds: storage, rawPerUnit: r})
-			// A storage class's claims against the pool that backs it:
-			// promises, since RBD images are thin-provisioned and claims
-			// can exceed what the pool holds.
+			if p.QuotaBytes > 0 {
+				targets = append(targets, target{series: "ceph/pool/" + p.Name + "/stored", capacity: float64(p.QuotaBytes), thresholds: storage, rawPerUnit: r})
+			}
+			// A storage class's claims against the space its pool draws
+			// on, in that pool's bytes: promises, since RBD images are
+			// thin-provisioned and claims can exceed it. Without any
+			// replication known, Ceph's own projection of the pool
+			// (stored + max_avail) is all there is.
+			space := float64(p.StoredBytes + p.MaxAvailBytes)
+			if r > 0 {
+				space = float64(c.TotalBytes) / r
+			}
 			for _, sc := range s.StorageClasses {
 				if sc.Pool == p.Name {
-					targets = append(targets, target{series: "volumes/" + sc.Name + "/requested", capacity: float64(p.StoredBytes + p.MaxAvailBytes), thresholds: storage, rawPerUnit: r})
+					targets = append(targets, target{series: "volumes/" + sc.Name + "/requested", capacity: space, thresholds: storage, rawPerUnit: r})
 				}
 			}
+		}
+		if plan.Pools == nil && len(c.Pools) > 0 {
+			plan.Notes = append(plan.Notes, "Ceph pools: no source reported a pool's replication, so the raw space cannot be divided among them; ceph/raw_used is planned")
 		}
 	}
 	if cfg.NetworkBytesPerSecond > 0 && cfg.Capacities["network/receive"] == 0 {
@@ -188,6 +204,13 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 	planned := map[string]bool{}
 	for _, tg := range targets {
 		planned[tg.series] = true
+	}
+	if s.Ceph != nil {
+		// A pool's history gives its share of the raw space (or a note
+		// says why it cannot).
+		for _, p := range s.Ceph.Pools {
+			planned["ceph/pool/"+p.Name+"/stored"] = true
+		}
 	}
 	for _, hs := range h.Series {
 		if class, ok := strings.CutPrefix(hs.Name, "volumes/"); ok && strings.HasSuffix(class, "/requested") && !planned[hs.Name] && (len(s.Nodes) > 0 || s.Ceph != nil) {

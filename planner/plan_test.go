@@ -44,9 +44,13 @@ func TestMakePlanOnTheDemo(t *testing.T) {
 	if th := got["ceph/raw_used"].Crossings; th[0].Fraction != 0.70 || th[1].Fraction != 0.85 {
 		t.Errorf("ceph/raw_used thresholds %+v", th)
 	}
-	pool := got["ceph/pool/replicapool/stored"]
-	if p := snap.Ceph.Pools[0]; pool.Capacity != float64(p.StoredBytes+p.MaxAvailBytes) {
-		t.Errorf("pool capacity %v, want stored + max avail", pool.Capacity)
+	// The pools share the raw space: together they hold no more than
+	// the usable space, and none is planned on its own.
+	if plan.Pools == nil || plan.Pools.Total() > float64(snap.Ceph.UsableBytes) || len(plan.Pools.System) != 1 {
+		t.Errorf("pools %+v: want shares within the usable %d bytes, .mgr apart", plan.Pools, snap.Ceph.UsableBytes)
+	}
+	if _, ok := got["ceph/pool/replicapool/stored"]; ok {
+		t.Error("replicapool planned on its own, without a quota")
 	}
 	if plan.NPlusOne == nil || plan.NPlusOne.Ceph == nil || plan.NPlusOne.Ceph.CanReplicate {
 		t.Errorf("N+1 %+v", plan.NPlusOne)
@@ -136,20 +140,23 @@ func TestMakePlanFromCapacities(t *testing.T) {
 }
 
 // TestVolumesAgainstTheirPool: a storage class's claims are set against
-// the pool that backs it, not Ceph's usable capacity; a class no pool
-// backs is named.
+// the raw space its pool draws on, seen through that pool's replication
+// (3,000 raw bytes hold 1,000 in 3 copies, 2,000 erasure-coded 2+1), not
+// each pool's stored + max_avail; a class no pool backs is named.
 func TestVolumesAgainstTheirPool(t *testing.T) {
-	block, nfs := growing(), growing()
-	block.Name, nfs.Name = "volumes/ceph-block/requested", "volumes/nfs/requested"
+	block, ec, nfs := growing(), growing(), growing()
+	block.Name, ec.Name, nfs.Name = "volumes/ceph-block/requested", "volumes/ceph-ec/requested", "volumes/nfs/requested"
 	snap := collectors.Snapshot{
 		Ceph: &collectors.Ceph{TotalBytes: 3000, UsableBytes: 1000, NearfullRatio: 0.85, FullRatio: 0.95,
-			Pools: []collectors.Pool{{Name: "replicapool", StoredBytes: 100, MaxAvailBytes: 300, Replication: 3}}},
-		StorageClasses: []collectors.StorageClass{{Name: "ceph-block", Pool: "replicapool"}, {Name: "nfs", Provisioner: "nfs.csi.k8s.io"}},
+			Pools: []collectors.Pool{{Name: "replicapool", StoredBytes: 100, MaxAvailBytes: 300, Replication: 3}, {Name: "ecpool", StoredBytes: 10, MaxAvailBytes: 600, Replication: 1.5}}},
+		StorageClasses: []collectors.StorageClass{{Name: "ceph-block", Pool: "replicapool"}, {Name: "ceph-ec", Pool: "ecpool"}, {Name: "nfs", Provisioner: "nfs.csi.k8s.io"}},
 	}
-	plan := makeWith(snap, collectors.History{Series: []collectors.Series{block, nfs}}, config.Default().Planner, today, exact)
-	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "volumes/ceph-block/requested" })
-	if i < 0 || plan.Projections[i].Capacity != 400 || plan.Projections[i].RawPerUnit != 3 {
-		t.Fatalf("ceph-block claims not planned against replicapool's 100 + 300: %+v", plan.Projections)
+	plan := makeWith(snap, collectors.History{Series: []collectors.Series{block, ec, nfs}}, config.Default().Planner, today, exact)
+	for class, want := range map[string][2]float64{"ceph-block": {1000, 3}, "ceph-ec": {2000, 1.5}} {
+		i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "volumes/"+class+"/requested" })
+		if i < 0 || plan.Projections[i].Capacity != want[0] || plan.Projections[i].RawPerUnit != want[1] {
+			t.Fatalf("%s claims not planned against %v bytes at %v raw bytes each: %+v", class, want[0], want[1], plan.Projections)
+		}
 	}
 	if !slices.Contains(plan.Notes, "volumes/nfs/requested: storage class nfs is backed by no Ceph pool of the snapshot, not projected") {
 		t.Errorf("notes %q", plan.Notes)

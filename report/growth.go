@@ -50,6 +50,29 @@ func growth(gs []planner.Growth) []planner.Growth {
 	return out
 }
 
+// pools is p with every figure kept to four digits.
+func pools(p *planner.Pools) *planner.Pools {
+	if p == nil {
+		return nil
+	}
+	out := *p
+	out.RawBytes, out.FreeRawBytes = kept(p.RawBytes), kept(p.FreeRawBytes)
+	keep := func(ss []planner.PoolShare) []planner.PoolShare {
+		var ks []planner.PoolShare
+		for _, s := range ss {
+			s.Stored, s.Replication, s.Share, s.Capacity, s.Quota = kept(s.Stored), kept(s.Replication), kept(s.Share), kept(s.Capacity), kept(s.Quota)
+			if s.Growth != nil {
+				g := kept(*s.Growth)
+				s.Growth = &g
+			}
+			ks = append(ks, s)
+		}
+		return ks
+	}
+	out.Shares, out.System = keep(p.Shares), keep(p.System)
+	return &out
+}
+
 // overruns are the snapshot's namespaces using more than they request and
 // nodes whose limits exceed what they offer.
 func overruns(s collectors.Snapshot) ([]AboveRequests, []LimitsOver) {

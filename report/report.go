@@ -47,6 +47,8 @@ type Report struct {
 	Growth        []planner.Growth `json:"growth,omitempty"`
 	AboveRequests []AboveRequests  `json:"above_requests,omitempty"`
 	LimitsOver    []LimitsOver     `json:"limits_over_allocatable,omitempty"`
+	// Pools is Ceph's raw space divided among its pools.
+	Pools *planner.Pools `json:"pools,omitempty"`
 	// WhatIf names the planned workloads a what-if file added (and the
 	// file): the report answers a question, it is not the cluster's plan.
 	WhatIf []string `json:"what_if,omitempty"`
@@ -215,6 +217,7 @@ func Build(in Input) Report {
 		r.Notes = append(r.Notes, collectors.Note{Source: "planner", Message: n})
 	}
 	r.Growth = growth(in.Plan.Growth)
+	r.Pools = pools(in.Plan.Pools)
 	r.AboveRequests, r.LimitsOver = overruns(s)
 	r.Summary.Nodes, r.Summary.Ceph, r.Summary.HistoryOnly = len(s.Nodes), s.Ceph, s.HistoryOnly
 	r.Summary.Claims, r.Summary.ClaimedBytes = claims(s)

@@ -16,9 +16,9 @@ func TestPlanDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	// report.json, report.md and the charts of the six resources that
-	// come near a threshold; the six Ceph ones stay quiet.
-	if !strings.Contains(stdout, "8 files, 12 resources") {
+	// report.json, report.md and the charts of the five resources that
+	// come near a threshold; three Ceph ones stay quiet.
+	if !strings.Contains(stdout, "7 files, 8 resources") {
 		t.Errorf("stdout %q", stdout)
 	}
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))

@@ -62,6 +62,8 @@ type dfOutput struct {
 			AvailRaw     number `json:"avail_raw"`
 			Objects      number `json:"objects"`
 			PercentUsed  number `json:"percent_used"`
+			// In `ceph df detail` only; 0 is no quota.
+			QuotaBytes number `json:"quota_bytes"`
 		} `json:"stats"`
 	} `json:"pools"`
 }
@@ -127,6 +129,7 @@ func ParseDF(data []byte, name string) (*collectors.Ceph, []collectors.Note, err
 			ID:            p.ID,
 			MaxAvailBytes: bytesOf(at("max_avail"), ps.MaxAvail),
 			Objects:       bytesOf(at("objects"), ps.Objects),
+			QuotaBytes:    bytesOf(at("quota_bytes"), ps.QuotaBytes),
 		}
 		if ps.Stored.set {
 			pool.StoredBytes = bytesOf(at("stored"), ps.Stored)

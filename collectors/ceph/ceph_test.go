@@ -147,6 +147,24 @@ func hasNote(notes []collectors.Note, text string) bool {
 	return false
 }
 
+// TestParseDFQuota: `ceph df detail` gives a pool's quota_bytes, 0 for
+// none; a negative one is refused with its field.
+func TestParseDFQuota(t *testing.T) {
+	c, _, err := ParseDF([]byte(`{"stats": {"total_bytes": 3000}, "pools": [
+		{"name": "rbd", "stats": {"stored": 10, "max_avail": 900, "quota_bytes": 400}},
+		{"name": "fs", "stats": {"stored": 10, "max_avail": 900, "quota_bytes": 0}}]}`), "detail.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Pools[0].QuotaBytes != 400 || c.Pools[1].QuotaBytes != 0 {
+		t.Errorf("quotas %d, %d; want 400 and none", c.Pools[0].QuotaBytes, c.Pools[1].QuotaBytes)
+	}
+	_, _, err = ParseDF([]byte(`{"stats": {"total_bytes": 3000}, "pools": [{"name": "rbd", "stats": {"stored": 1, "quota_bytes": -1}}]}`), "bad.json")
+	if err == nil || !strings.Contains(err.Error(), "pools[0] (rbd).stats.quota_bytes is -1") {
+		t.Errorf("error %v", err)
+	}
+}
+
 func TestParseDFRejectsBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		name, data, want string

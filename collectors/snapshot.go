@@ -29,6 +29,10 @@ type Snapshot struct {
 	StorageClasses []StorageClass `json:"storage_classes,omitempty"`
 	Pressure       []Pressure     `json:"pressure,omitempty"`
 	Ceph           *Ceph          `json:"ceph,omitempty"`
+	// Workloads are the containers of each workload with their requests
+	// and their usage over a window of history, for right-sizing; empty
+	// when no source holds per-container usage history.
+	Workloads []Workload `json:"workloads,omitempty"`
 	// Sources names where each part came from ("demo", "ceph df file
 	// ceph.json", "metrics.k8s.io", ...), keyed by part.
 	Sources map[string]string `json:"sources"`
@@ -36,6 +40,30 @@ type Snapshot struct {
 	// HistoryOnly is true when no cluster was to be read: a history is
 	// planned alone, against configured capacities.
 	HistoryOnly bool `json:"history_only,omitempty"`
+}
+
+// Workload is one container of a workload: the pods' owner (Deployment,
+// StatefulSet, DaemonSet, CronJob; a ReplicaSet, Job or Pod that has none
+// above it), their requests now and their usage over the last WindowDays.
+type Workload struct {
+	Namespace string `json:"namespace"`
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	Container string `json:"container"`
+	// Pods is how many of its pods hold resources now (Pending or
+	// Running); CPURequest and MemoryRequest are one pod's.
+	Pods          int     `json:"pods"`
+	CPURequest    float64 `json:"cpu_request_cores"`
+	MemoryRequest float64 `json:"memory_request_bytes"`
+	// CPUP95 is the highest, over the pods that ran in the window, of each
+	// pod's 95th percentile of CPU use (per-minute rates); MemoryMax the
+	// highest working set of any of them. Nil when unknown.
+	CPUP95    *float64 `json:"cpu_p95_cores,omitempty"`
+	MemoryMax *float64 `json:"memory_max_bytes,omitempty"`
+	// Samples is how many memory samples its pods have in the window,
+	// all pods together.
+	Samples    int `json:"samples"`
+	WindowDays int `json:"window_days"`
 }
 
 // Resources is an amount of the resources a node offers or a pod asks

@@ -15,16 +15,20 @@ import (
 // spread is how many times more nodes share the load of each ((n+1)/n for
 // a node more; 1 for none): a node's own capacity is not raised by a new
 // node, but its load is spread thinner.
+//
+// reqCPU and reqMem are requests won back (right-sizing): they lower
+// cpu/requests and memory/requests rather than raise a capacity.
 type added struct {
 	cpu, mem, raw       float64
 	nodeCPU, nodeMemory float64
 	spread              float64
+	reqCPU, reqMem      float64
 }
 
 // plus is a and b bought together.
 func (a added) plus(b added) added {
 	return added{a.cpu + b.cpu, a.mem + b.mem, a.raw + b.raw, a.nodeCPU + b.nodeCPU, a.nodeMemory + b.nodeMemory,
-		a.spread + b.spread - 1}
+		a.spread + b.spread - 1, a.reqCPU + b.reqCPU, a.reqMem + b.reqMem}
 }
 
 // nodesOf is how many nodes buying o buys.
@@ -74,6 +78,10 @@ func withAdded(pr Projection, a added) float64 {
 		return (c + a.nodeCPU) * a.spread
 	case strings.HasPrefix(name, "node/") && strings.HasSuffix(name, "/memory/usage"):
 		return (c + a.nodeMemory) * a.spread
+	case name == "cpu/requests":
+		return c + a.cpu + wonBack(pr, a.reqCPU)
+	case name == "memory/requests":
+		return c + a.mem + wonBack(pr, a.reqMem)
 	case strings.HasPrefix(name, "cpu/"):
 		return c + a.cpu
 	case strings.HasPrefix(name, "memory/"):
@@ -82,4 +90,15 @@ func withAdded(pr Projection, a added) float64 {
 		return c + a.raw/pr.RawPerUnit
 	}
 	return c
+}
+
+// wonBack is the capacity that requests lowered by freed are worth to pr:
+// the history less freed reaches a threshold at fraction f of capacity C
+// when the history reaches f × C + freed, as it would at capacity
+// C + freed / f. Requests have one threshold.
+func wonBack(pr Projection, freed float64) float64 {
+	if freed == 0 || len(pr.Crossings) == 0 || !(pr.Crossings[0].Fraction > 0) {
+		return 0
+	}
+	return freed / pr.Crossings[0].Fraction
 }

@@ -34,7 +34,14 @@ type Evaluation struct {
 	// CephRebuilds is true when the option's nodes give Ceph the hosts it
 	// lacks to rebuild a lost host's copies (NPlusOne's Ceph.MoreHosts).
 	CephRebuilds bool `json:"ceph_rebuilds,omitempty"`
+	// RightSizing is true for the option that buys nothing and sets
+	// requests as Plan.RightSizing recommends.
+	RightSizing bool `json:"right_sizing,omitempty"`
 }
+
+// rightSizeOption names the option of setting requests as right-sizing
+// recommends.
+const rightSizeOption = "right-size requests"
 
 // Options evaluates every catalogue option and every combination of two,
 // against the plan's projections, and ranks them by dollars per month of
@@ -73,6 +80,12 @@ func Options(p Plan, s collectors.Snapshot, catalogue []config.Option, months in
 		}
 		units[i], costs[i] = a, cost
 		add(o.Name, cost, a, nodesOf(o))
+	}
+	// Right-sizing costs nothing and lowers the requests by what it wins
+	// back, net of the containers it raises.
+	if r := p.RightSizing; r != nil && (r.CPU() > 0 || r.Memory() > 0) {
+		add(rightSizeOption, 0, added{reqCPU: r.CPU(), reqMem: r.Memory(), spread: 1}, 0)
+		evals[len(evals)-1].RightSizing = true
 	}
 	for i := range catalogue {
 		for j := i + 1; j < len(catalogue); j++ {

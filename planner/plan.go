@@ -33,6 +33,9 @@ type Plan struct {
 	// Pools is Ceph's raw space divided among its pools; nil without
 	// Ceph's pools or their replication.
 	Pools *Pools `json:"pools,omitempty"`
+	// RightSizing is what setting requests from the workloads' usage
+	// would win back; nil without the workloads' usage.
+	RightSizing *RightSizing `json:"right_sizing,omitempty"`
 }
 
 // Unknown is a resource whose capacity, history or forecast could not be
@@ -68,7 +71,7 @@ func Make(s collectors.Snapshot, h collectors.History, cfg config.Planner, today
 
 // makeWith is Make with the futures given: tests give exact ones.
 func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, today time.Time, futures futurer) Plan {
-	plan := Plan{Today: today.UTC().Truncate(24 * time.Hour), Growth: growthOf(h, groupsOf(s, cfg.Groups))}
+	plan := Plan{Today: today.UTC().Truncate(24 * time.Hour), Growth: growthOf(h, groupsOf(s, cfg.Groups)), RightSizing: rightSizing(s.Workloads)}
 	series := map[string]collectors.Series{}
 	for _, hs := range h.Series {
 		series[hs.Name] = hs

@@ -73,6 +73,30 @@ func pools(p *planner.Pools) *planner.Pools {
 	return &out
 }
 
+// rightSizing is r with every figure kept to four digits.
+func rightSizing(r *planner.RightSizing) *planner.RightSizing {
+	if r == nil {
+		return nil
+	}
+	out := *r
+	out.CPUFreed, out.CPURaised, out.MemoryFreed, out.MemoryRaised = kept(r.CPUFreed), kept(r.CPURaised), kept(r.MemoryFreed), kept(r.MemoryRaised)
+	keptPtr := func(v *float64) *float64 {
+		if v == nil {
+			return nil
+		}
+		k := kept(*v)
+		return &k
+	}
+	out.Resizes = make([]planner.Resize, len(r.Resizes))
+	for i, z := range r.Resizes {
+		z.CPURequest, z.MemoryRequest, z.CPUChange, z.MemoryChange = kept(z.CPURequest), kept(z.MemoryRequest), kept(z.CPUChange), kept(z.MemoryChange)
+		z.CPURecommended, z.MemoryRecommended = keptPtr(z.CPURecommended), keptPtr(z.MemoryRecommended)
+		z.CPUUse, z.MemoryUse = keptPtr(z.CPUUse), keptPtr(z.MemoryUse)
+		out.Resizes[i] = z
+	}
+	return &out
+}
+
 // overruns are the snapshot's namespaces using more than they request and
 // nodes whose limits exceed what they offer.
 func overruns(s collectors.Snapshot) ([]AboveRequests, []LimitsOver) {

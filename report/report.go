@@ -49,6 +49,9 @@ type Report struct {
 	LimitsOver    []LimitsOver     `json:"limits_over_allocatable,omitempty"`
 	// Pools is Ceph's raw space divided among its pools.
 	Pools *planner.Pools `json:"pools,omitempty"`
+	// RightSizing is what setting requests from the workloads' usage
+	// wins back, container by container.
+	RightSizing *planner.RightSizing `json:"right_sizing,omitempty"`
 	// WhatIf names the planned workloads a what-if file added (and the
 	// file): the report answers a question, it is not the cluster's plan.
 	WhatIf []string `json:"what_if,omitempty"`
@@ -218,6 +221,7 @@ func Build(in Input) Report {
 	}
 	r.Growth = growth(in.Plan.Growth)
 	r.Pools = pools(in.Plan.Pools)
+	r.RightSizing = rightSizing(in.Plan.RightSizing)
 	r.AboveRequests, r.LimitsOver = overruns(s)
 	r.Summary.Nodes, r.Summary.Ceph, r.Summary.HistoryOnly = len(s.Nodes), s.Ceph, s.HistoryOnly
 	r.Summary.Claims, r.Summary.ClaimedBytes = claims(s)

@@ -305,7 +305,69 @@ func snapshot(now time.Time, d int, wls []workload, last []daily, series map[str
 		})
 	}
 	snap.Ceph = ceph
+	snap.Workloads = demoWorkloads(wls, last, snap.Namespaces)
+	snap.Sources["workloads"] = Source
 	return snap
+}
+
+// container is one workload's part of its namespace: its share of the
+// namespace's requests and, weighted by use, of its usage (a use above 1
+// is a workload using more than its share of the requests).
+type container struct {
+	kind, name, container string
+	pods                  int
+	share, use            float64
+}
+
+// containers are each namespace's workloads; their pods add up to the
+// namespace's, their shares to one.
+var containers = map[string][]container{
+	"kube-system": {{"DaemonSet", "cilium", "cilium-agent", 3, 0.4, 1.1}, {"DaemonSet", "kube-proxy", "kube-proxy", 3, 0.2, 0.6},
+		{"Deployment", "coredns", "coredns", 2, 0.2, 0.5}, {"DaemonSet", "node-local-dns", "node-cache", 3, 0.1, 0.8},
+		{"Deployment", "metrics-server", "metrics-server", 1, 0.05, 1.4}, {"Deployment", "local-path-provisioner", "provisioner", 2, 0.05, 0.3}},
+	"rook-ceph": {{"Deployment", "rook-ceph-osd", "osd", 6, 0.55, 1.1}, {"Deployment", "rook-ceph-mon", "mon", 3, 0.15, 0.8},
+		{"Deployment", "rook-ceph-mgr", "mgr", 2, 0.08, 1.2}, {"Deployment", "rook-ceph-mds", "mds", 2, 0.07, 0.5},
+		{"DaemonSet", "csi-rbdplugin", "csi-rbdplugin", 3, 0.06, 0.6}, {"DaemonSet", "csi-cephfsplugin", "csi-cephfsplugin", 3, 0.05, 0.6},
+		{"Deployment", "rook-ceph-operator", "operator", 1, 0.02, 1}, {"Deployment", "rook-ceph-tools", "tools", 2, 0.02, 0.1}},
+	"monitoring": {{"StatefulSet", "prometheus-k8s", "prometheus", 1, 0.5, 1.2}, {"Deployment", "grafana", "grafana", 1, 0.15, 0.4},
+		{"DaemonSet", "node-exporter", "node-exporter", 3, 0.15, 0.9}, {"Deployment", "kube-state-metrics", "kube-state-metrics", 1, 0.1, 0.8},
+		{"StatefulSet", "alertmanager-main", "alertmanager", 1, 0.05, 0.3}, {"Deployment", "pushgateway", "pushgateway", 1, 0.02, 0.2},
+		{"Deployment", "blackbox-exporter", "blackbox-exporter", 1, 0.03, 0.4}},
+	"home": {{"StatefulSet", "home-assistant", "home-assistant", 1, 0.3, 0.9}, {"Deployment", "jellyfin", "jellyfin", 1, 0.35, 1.5},
+		{"Deployment", "nextcloud", "nextcloud", 2, 0.2, 0.6}, {"Deployment", "mosquitto", "mosquitto", 1, 0.03, 0.2},
+		{"Deployment", "zigbee2mqtt", "zigbee2mqtt", 1, 0.04, 0.5}, {"Deployment", "paperless", "paperless", 2, 0.05, 0.7},
+		{"Deployment", "pihole", "pihole", 2, 0.02, 0.5}, {"CronJob", "restic-backup", "restic", 1, 0.01, 3}},
+	"data-platform": {{"StatefulSet", "postgres", "postgres", 3, 0.3, 0.7}, {"StatefulSet", "kafka", "kafka", 3, 0.25, 0.9},
+		{"Deployment", "ingest", "worker", 6, 0.25, 1.3}, {"CronJob", "nightly-batch", "spark", 4, 0.2, 1}},
+	"ai-inference": {{"Deployment", "llm-server", "server", 4, 0.8, 1.05}, {"Deployment", "embedder", "embedder", 2, 0.2, 0.8}},
+}
+
+// demoWorkloads splits each namespace's requests (its snapshot's) and
+// last day's usage among its workloads, a minute's samples for 14 days
+// each: a container's 95th percentile of CPU use is its part of the day's
+// mean plus 0.3 of the way to its part of the day's highest
+// minute (the 95th percentile of the minutes lies well below it), the highest working
+// set its part of the day's memory peak.
+func demoWorkloads(wls []workload, last []daily, namespaces []collectors.Namespace) []collectors.Workload {
+	const window = 14
+	var out []collectors.Workload
+	for i, w := range wls {
+		ns := namespaces[i]
+		var weight float64
+		for _, c := range containers[w.name] {
+			weight += c.share * c.use
+		}
+		for _, c := range containers[w.name] {
+			pods := float64(c.pods)
+			use := c.share * c.use / weight / pods
+			mean, peak := last[i].cpuMean*use, last[i].cpuPeak*use
+			p95, mem := mean+0.3*(peak-mean), last[i].memPeak*gib*use
+			out = append(out, collectors.Workload{Namespace: w.name, Kind: c.kind, Name: c.name, Container: c.container, Pods: c.pods,
+				CPURequest: ns.Requests.CPUCores * c.share / pods, MemoryRequest: float64(ns.Requests.MemoryBytes) * c.share / pods,
+				CPUP95: &p95, MemoryMax: &mem, Samples: c.pods * window * 24 * 60, WindowDays: window})
+		}
+	}
+	return out
 }
 
 func scale(r collectors.Resources, f float64) collectors.Resources {

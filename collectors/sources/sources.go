@@ -83,7 +83,7 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	var promCeph *cephSource
 	var volumeUse map[[2]string]int64
 	if s.Prometheus.URL != "" {
-		h, pc, vu, notes, err := prometheus(ctx, s.Prometheus, r.Secrets, now)
+		h, pc, vu, ws, notes, err := prometheus(ctx, s.Prometheus, r.Secrets, now)
 		if err != nil {
 			// The collector's errors name the server.
 			gap("%v", err)
@@ -91,6 +91,10 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 		histories = append(histories, h)
 		snap.Notes = append(snap.Notes, notes...)
 		promCeph, volumeUse = pc, vu
+		if len(ws) > 0 {
+			snap.Workloads = ws
+			snap.Sources["workloads"] = "prometheus " + redact.URL(s.Prometheus.URL)
+		}
 	}
 	if s.HistoryGit != "" && r.ReadRecorded != nil {
 		h, notes, err := r.ReadRecorded(s.HistoryGit)
@@ -340,37 +344,43 @@ func cluster(ctx context.Context, s config.Sources, now time.Time, snap *collect
 }
 
 // prometheus reads the daily history, Ceph's capacity from the mgr's
-// metrics and the volumes' usage.
-func prometheus(ctx context.Context, p config.Prometheus, sec config.Secrets, now time.Time) (collectors.History, *cephSource, map[[2]string]int64, []collectors.Note, error) {
+// metrics, the volumes' usage and the workloads' usage for right-sizing.
+// Workloads that cannot be read leave a note: right-sizing is the only
+// part that needs them.
+func prometheus(ctx context.Context, p config.Prometheus, sec config.Secrets, now time.Time) (collectors.History, *cephSource, map[[2]string]int64, []collectors.Workload, []collectors.Note, error) {
 	opts := prom.Options{URL: p.URL, CAFile: p.CAFile, Days: p.HistoryDays,
 		BearerToken: sec.PrometheusToken, Username: sec.PrometheusUser, Password: sec.PrometheusPassword}
 	if p.QueriesFile != "" {
 		qs, err := prom.ReadQueries(p.QueriesFile)
 		if err != nil {
-			return collectors.History{}, nil, nil, nil, err
+			return collectors.History{}, nil, nil, nil, nil, err
 		}
 		opts.Queries = qs
 	}
 	c, err := prom.New(opts)
 	if err != nil {
-		return collectors.History{}, nil, nil, nil, err
+		return collectors.History{}, nil, nil, nil, nil, err
 	}
 	// What was read stands when a query fails; a server that stops
 	// answering is asked nothing more.
 	h, notes, herr := c.History(ctx, now)
 	if errors.Is(herr, prom.ErrStopped) {
-		return h, nil, nil, notes, herr
+		return h, nil, nil, nil, notes, herr
 	}
 	var pc *cephSource
 	cc, cnotes, found, err := c.Ceph(ctx, now)
 	if err != nil {
-		return h, nil, nil, notes, errors.Join(herr, err)
+		return h, nil, nil, nil, notes, errors.Join(herr, err)
 	}
 	if found {
 		pc = &cephSource{cc, cnotes, "prometheus " + redact.URL(p.URL) + " (Ceph mgr metrics)"}
 	}
 	use, err := c.VolumeUsage(ctx, now)
-	return h, pc, use, notes, errors.Join(herr, err)
+	ws, werr := c.Workloads(ctx, now)
+	if werr != nil {
+		notes = append(notes, collectors.Note{Source: "prometheus " + redact.URL(p.URL), Message: "right-sizing: " + werr.Error()})
+	}
+	return h, pc, use, ws, notes, errors.Join(herr, err)
 }
 
 // cephSource is Ceph as one source reports it.

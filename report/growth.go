@@ -1,6 +1,8 @@
 package report
 
 import (
+	"slices"
+
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/planner"
 	"github.com/capplan/capplan/units"
@@ -95,6 +97,38 @@ func rightSizing(r *planner.RightSizing) *planner.RightSizing {
 		out.Resizes[i] = z
 	}
 	return &out
+}
+
+// RunwayGain is a resource's runway in days without and with an option;
+// nil is beyond the view.
+type RunwayGain struct {
+	Resource string   `json:"resource"`
+	Before   *float64 `json:"before_days"`
+	After    *float64 `json:"after_days"`
+}
+
+// rightSizingGains are the requests resources' runways without and with
+// the right-sizing option, where there is one: what it wins, which the
+// cluster's runway does not show when usage binds.
+func rightSizingGains(resources []Resource, options []planner.Evaluation) []RunwayGain {
+	i := slices.IndexFunc(options, func(e planner.Evaluation) bool { return e.RightSizing })
+	if i < 0 {
+		return nil
+	}
+	var out []RunwayGain
+	for _, res := range resources {
+		after, ok := options[i].Runways[res.Name]
+		if !ok || (res.Name != "cpu/requests" && res.Name != "memory/requests") {
+			continue
+		}
+		g := RunwayGain{Resource: res.Name, Before: res.Runway}
+		// The options count a resource beyond the view as the view.
+		if after < float64(res.ViewDays) {
+			g.After = &after
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // overruns are the snapshot's namespaces using more than they request and

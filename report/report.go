@@ -52,6 +52,9 @@ type Report struct {
 	// RightSizing is what setting requests from the workloads' usage
 	// wins back, container by container.
 	RightSizing *planner.RightSizing `json:"right_sizing,omitempty"`
+	// RightSizingGains is each requests resource's runway without and
+	// with the right-sizing option.
+	RightSizingGains []RunwayGain `json:"right_sizing_gains,omitempty"`
 	// WhatIf names the planned workloads a what-if file added (and the
 	// file): the report answers a question, it is not the cluster's plan.
 	WhatIf []string `json:"what_if,omitempty"`
@@ -277,6 +280,7 @@ func Build(in Input) Report {
 		r.Resources = append(r.Resources, res)
 	}
 	chartFiles(r.Resources)
+	r.RightSizingGains = rightSizingGains(r.Resources, r.Options)
 	r.Stale = stale(in.Plan)
 	r.Track = track(in.Earlier, in.History, in.Plan.Today)
 	// Empty lists stay lists in the JSON, as the schema says.

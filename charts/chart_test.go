@@ -173,7 +173,7 @@ func stripComments(doc string) string {
 
 // The ClusterRole grants reading exactly what the snapshot reads.
 var wantClusterRules = []rbacv1.PolicyRule{
-	{APIGroups: []string{""}, Resources: []string{"nodes", "pods", "persistentvolumeclaims", "events", "namespaces"}, Verbs: []string{"get", "list"}},
+	{APIGroups: []string{""}, Resources: []string{"nodes", "pods", "persistentvolumeclaims", "events", "namespaces", "resourcequotas"}, Verbs: []string{"get", "list"}},
 	{APIGroups: []string{"storage.k8s.io"}, Resources: []string{"storageclasses"}, Verbs: []string{"get", "list"}},
 	{APIGroups: []string{"metrics.k8s.io"}, Resources: []string{"nodes", "pods"}, Verbs: []string{"get", "list"}},
 	{APIGroups: []string{"ceph.rook.io"}, Resources: []string{"cephclusters"}, Verbs: []string{"get", "list"}},

@@ -128,6 +128,10 @@ type Namespace struct {
 	Requests Resources  `json:"requests"`
 	Limits   Resources  `json:"limits"`
 	Usage    *Resources `json:"usage,omitempty"`
+	// Quota is the lowest hard requests.cpu and requests.memory of the
+	// namespace's ResourceQuotas (0: no quota on that resource); nil
+	// without any.
+	Quota *Resources `json:"quota,omitempty"`
 }
 
 // GroupLabel is the namespace label that names its group, for the

@@ -134,7 +134,7 @@ func TestTemplateDirOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := string(files[1].Data); got != "homelab (demo): 8 resources\n" {
+	if got := string(files[1].Data); got != "homelab (demo): 10 resources\n" {
 		t.Errorf("report.md %q", got)
 	}
 	if err := os.WriteFile(filepath.Join(dir, templates.TemplateFile), []byte("{{.NoSuchField}}"), 0o644); err != nil {

@@ -3,8 +3,10 @@ package planner
 import (
 	"math"
 	"testing"
+	"time"
 
 	"github.com/capplan/capplan/collectors"
+	"github.com/capplan/capplan/config"
 	"github.com/capplan/capplan/units"
 )
 
@@ -50,5 +52,47 @@ func TestGrowthByGroup(t *testing.T) {
 	h.Series[0] = linear("cpu/requests", 120, 10, 0)
 	if g := growthOf(h, nil)[0]; g.Groups[0].PastShare != nil {
 		t.Errorf("shares of no growth: %+v", g.Groups[0])
+	}
+}
+
+// TestNamespaceQuotaAndBudget: a namespace's requests are planned against
+// its ResourceQuota, and a planned workload of that namespace moves the
+// date; another's against a budget the configuration gives. data requests
+// 5.985 cores yesterday, 0.025 more a day, against a quota of 10: 70%
+// (7 cores) after 40.6 days, on the 41st; 0.5 core more from the 20th day
+// puts it on the 21st (6.985 on the 20th, 7.01 on the 21st).
+func TestNamespaceQuotaAndBudget(t *testing.T) {
+	data := linear("namespace/data/cpu/requests", 120, 3.01, 0.025)
+	web := linear("namespace/web/memory/requests", 120, 1<<30, 0)
+	web.Unit = units.Bytes
+	snap := collectors.Snapshot{Nodes: []collectors.Node{node("a", 16, 64)},
+		Namespaces: []collectors.Namespace{{Name: "data", Quota: &collectors.Resources{CPUCores: 10}}, {Name: "web"}}}
+	cfg := config.Default().Planner
+	cfg.Capacities = map[string]float64{"namespace/web/memory/requests": 8 << 30}
+	last := today.AddDate(0, 0, -1)
+	for _, tc := range []struct {
+		planned []config.Workload
+		days    int
+	}{
+		{nil, 41},
+		{[]config.Workload{{Name: "etl", Namespace: "data", Start: last.AddDate(0, 0, 20).Format(time.DateOnly), CPUCores: 0.5}}, 21},
+		{[]config.Workload{{Name: "elsewhere", Namespace: "web", Start: last.AddDate(0, 0, 20).Format(time.DateOnly), CPUCores: 0.5}}, 41},
+	} {
+		cfg.Planned = tc.planned
+		plan := makeWith(snap, collectors.History{Series: []collectors.Series{data, web}}, cfg, today, exact)
+		got := map[string]Projection{}
+		for _, p := range plan.Projections {
+			got[p.Resource] = p
+		}
+		p, ok := got["namespace/data/cpu/requests"]
+		if !ok || p.Capacity != 10 || len(p.Crossings) != 1 || p.Crossings[0].Date == nil {
+			t.Fatalf("data's requests not planned against its quota: %+v %v", p, plan.Unknown)
+		}
+		if d := int(p.Crossings[0].Date.Sub(last).Hours() / 24); d != tc.days {
+			t.Errorf("planned %v: 70%% of the quota %d days after the last day, want %d", tc.planned, d, tc.days)
+		}
+		if w, ok := got["namespace/web/memory/requests"]; !ok || w.Capacity != 8<<30 {
+			t.Errorf("web's requests not planned against the configured 8 GiB: %+v", w)
+		}
 	}
 }

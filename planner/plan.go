@@ -104,6 +104,19 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			target{series: prefix + "cpu/usage", capacity: n.Allocatable.CPUCores, thresholds: cpu},
 			target{series: prefix + "memory/usage", capacity: float64(n.Allocatable.MemoryBytes), thresholds: mem})
 	}
+	// A namespace's requests against its quota: what its pods can ask
+	// for before the API server refuses them.
+	for _, ns := range s.Namespaces {
+		if q := ns.Quota; q != nil {
+			prefix := "namespace/" + ns.Name + "/"
+			if q.CPUCores > 0 {
+				targets = append(targets, target{series: prefix + "cpu/requests", capacity: q.CPUCores, thresholds: cpu[:1]})
+			}
+			if q.MemoryBytes > 0 {
+				targets = append(targets, target{series: prefix + "memory/requests", capacity: float64(q.MemoryBytes), thresholds: mem[:1]})
+			}
+		}
+	}
 	if c := s.Ceph; c != nil {
 		storage := thresholds(cfg.Thresholds, "storage", c)
 		targets = append(targets, target{series: "ceph/raw_used", capacity: float64(c.TotalBytes), thresholds: storage, rawPerUnit: 1})

@@ -46,9 +46,9 @@ func arrivals(series string, planned []config.Workload, rawPerStored float64) ([
 		}
 		var amount float64
 		switch series {
-		case "cpu/requests":
+		case "cpu/requests", "namespace/" + w.Namespace + "/cpu/requests":
 			amount = w.CPUCores
-		case "memory/requests":
+		case "memory/requests", "namespace/" + w.Namespace + "/memory/requests":
 			amount = float64(w.MemoryBytes)
 		case "ceph/stored":
 			amount = float64(w.StorageBytes)

@@ -249,7 +249,7 @@ func snapshot(now time.Time, d int, wls []workload, last []daily, series map[str
 		use := collectors.Resources{CPUCores: last[i].cpuMean, MemoryBytes: int64(last[i].memMean * gib), Pods: int64(w.pods)}
 		req := collectors.Resources{CPUCores: w.cpu(d) * w.requestOver, MemoryBytes: int64(w.mem(d) * w.requestOver * gib), Pods: int64(w.pods)}
 		lim := collectors.Resources{CPUCores: req.CPUCores * w.limitOver, MemoryBytes: int64(float64(req.MemoryBytes) * w.limitOver), Pods: int64(w.pods)}
-		snap.Namespaces = append(snap.Namespaces, collectors.Namespace{Name: w.name, Group: w.group, Pods: w.pods, Requests: req, Limits: lim, Usage: &use})
+		snap.Namespaces = append(snap.Namespaces, collectors.Namespace{Name: w.name, Group: w.group, Pods: w.pods, Requests: req, Limits: lim, Usage: &use, Quota: quotas[w.name]})
 		total = total.Add(req)
 	}
 	for i, name := range nodeNames {
@@ -309,6 +309,10 @@ func snapshot(now time.Time, d int, wls []workload, last []daily, series map[str
 	snap.Sources["workloads"] = Source
 	return snap
 }
+
+// quotas are the namespaces' ResourceQuotas on requests: the data
+// platform's team has 12 cores and 48 GiB.
+var quotas = map[string]*collectors.Resources{"data-platform": {CPUCores: 12, MemoryBytes: 48 * gib}}
 
 // container is one workload's part of its namespace: its share of the
 // namespace's requests and, weighted by use, of its usage (a use above 1

@@ -116,11 +116,47 @@ func (c *Collector) Collect(ctx context.Context) (collectors.Snapshot, error) {
 		a.note("namespaces not read (their %s labels group them): %v", collectors.GroupLabel, err)
 	}
 
+	// A namespace's quota on requests bounds what its pods can ask for:
+	// its requests are planned against it.
+	quotas := map[string]*collectors.Resources{}
+	if err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+		return c.Client.CoreV1().ResourceQuotas("").List(ctx, opts)
+	}, func(obj runtime.Object) error {
+		q := obj.(*corev1.ResourceQuota)
+		cpu, okCPU := q.Spec.Hard[corev1.ResourceRequestsCPU]
+		if !okCPU {
+			cpu, okCPU = q.Spec.Hard[corev1.ResourceCPU]
+		}
+		mem, okMem := q.Spec.Hard[corev1.ResourceRequestsMemory]
+		if !okMem {
+			mem, okMem = q.Spec.Hard[corev1.ResourceMemory]
+		}
+		if !okCPU && !okMem {
+			return nil
+		}
+		r := quotas[q.Namespace]
+		if r == nil {
+			r = &collectors.Resources{}
+			quotas[q.Namespace] = r
+		}
+		// Several quotas in a namespace: each must hold, so the lowest binds.
+		if v := cpu.AsApproximateFloat64(); okCPU && (r.CPUCores == 0 || v < r.CPUCores) {
+			r.CPUCores = v
+		}
+		if v := mem.Value(); okMem && (r.MemoryBytes == 0 || v < r.MemoryBytes) {
+			r.MemoryBytes = v
+		}
+		return nil
+	}); err != nil {
+		a.note("resource quotas not read (namespaces' requests are planned against them): %v", err)
+	}
+
 	snap.Nodes = a.nodeList()
 	snap.Unscheduled = a.unscheduled
 	snap.Namespaces = byName(a.namespaces)
 	for i := range snap.Namespaces {
 		snap.Namespaces[i].Group = groups[snap.Namespaces[i].Name]
+		snap.Namespaces[i].Quota = quotas[snap.Namespaces[i].Name]
 	}
 	snap.Volumes = a.volumeList()
 	snap.Pressure = byName(a.pressure)

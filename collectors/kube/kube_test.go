@@ -406,3 +406,34 @@ func TestCollectNamespaceGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectQuotas: a namespace's quotas on requests, the lowest of its
+// quotas where it has several ("cpu" is requests.cpu in a quota); a
+// quota on other resources only is none.
+func TestCollectQuotas(t *testing.T) {
+	quota := func(ns, name string, hard corev1.ResourceList) *corev1.ResourceQuota {
+		return &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: corev1.ResourceQuotaSpec{Hard: hard}}
+	}
+	objs := append(cluster(),
+		quota("shop", "team", corev1.ResourceList{corev1.ResourceRequestsCPU: resource.MustParse("8"), corev1.ResourceRequestsMemory: resource.MustParse("32Gi")}),
+		quota("shop", "tight", corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("6500m")}),
+		quota("kube-system", "pods", corev1.ResourceList{corev1.ResourcePods: resource.MustParse("100")}))
+	snap := collect(t, &Collector{Client: fake.NewClientset(objs...), Metrics: metricsFixtures(t)})
+	var found bool
+	for _, ns := range snap.Namespaces {
+		switch ns.Name {
+		case "shop":
+			found = true
+			if ns.Quota == nil || ns.Quota.CPUCores != 6.5 || ns.Quota.MemoryBytes != 32<<30 {
+				t.Errorf("shop's quota %+v, want 6.5 cores and 32 GiB", ns.Quota)
+			}
+		default:
+			if ns.Quota != nil {
+				t.Errorf("%s has a quota %+v", ns.Name, ns.Quota)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no namespace shop: %+v", snap.Namespaces)
+	}
+}

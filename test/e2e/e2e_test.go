@@ -406,7 +406,8 @@ func TestAgainstAPIServer(t *testing.T) {
 	t.Run("claims by storage class", func(t *testing.T) {
 		// 60 days of claims in both classes, and ceph df naming the pool
 		// the ceph-block class says it uses: the Ceph class's claims are
-		// planned against that pool, the local-path class's listed apart.
+		// planned against the raw space that pool draws on, the
+		// local-path class's listed apart.
 		csv := "series,timestamp,value\n"
 		today := time.Now().UTC().Truncate(24 * time.Hour)
 		for d := 60; d >= 1; d-- {
@@ -432,9 +433,9 @@ func TestAgainstAPIServer(t *testing.T) {
 				t.Errorf("%s planned: only the Ceph class's claims have a capacity behind them", r.Name)
 			}
 		}
-		// replicapool holds 400 GB and Ceph says 1.4 TB more can be written.
-		if block == nil || block.Capacity != 1.8e12 {
-			t.Fatalf("ceph-block claims: %+v, want planned against replicapool's 1.8 TB", block)
+		// 6 TB raw through replicapool's 3 copies (stored_raw / stored).
+		if block == nil || block.Capacity != 2e12 {
+			t.Fatalf("ceph-block claims: %+v, want planned against 6 TB raw over 3 copies", block)
 		}
 		var notes []string
 		for _, n := range res.Report.Notes {

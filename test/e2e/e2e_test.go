@@ -233,6 +233,10 @@ func homelab(t *testing.T, c *cluster) {
 		FirstTimestamp: metav1.NewTime(now.Add(-10 * time.Minute)), LastTimestamp: now,
 		Source: corev1.EventSource{Component: "default-scheduler"},
 	}, metav1.CreateOptions{}))
+	// Last of the namespace's objects: with no quota controller running,
+	// the quota's admission would refuse pods created after it.
+	must(cs.CoreV1().ResourceQuotas("data").Create(ctx, &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "team", Namespace: "data"},
+		Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{corev1.ResourceRequestsCPU: resource.MustParse("24"), corev1.ResourceRequestsMemory: resource.MustParse("32Gi")}}}, metav1.CreateOptions{}))
 
 	must(cs.StorageV1().StorageClasses().Create(ctx, &storagev1.StorageClass{
 		ObjectMeta:  metav1.ObjectMeta{Name: "ceph-block", Annotations: map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}},
@@ -682,6 +686,10 @@ func checkSnapshot(t *testing.T, snap collectors.Snapshot) {
 		w := namespaces[ns.Name]
 		if ns.Pods != w.pods || !near(ns.Requests.CPUCores, w.cpu) || ns.Requests.MemoryBytes != w.memory {
 			t.Errorf("namespace %s: %d pods requesting %+v, want %+v", ns.Name, ns.Pods, ns.Requests, w)
+		}
+		// data's ResourceQuota, read through the chart's ClusterRole.
+		if q := ns.Quota; (ns.Name == "data") != (q != nil) || (q != nil && (q.CPUCores != 24 || q.MemoryBytes != 32*gi)) {
+			t.Errorf("namespace %s: quota %+v, want data's 24 cores and 32 GiB", ns.Name, q)
 		}
 		delete(namespaces, ns.Name)
 	}

@@ -62,6 +62,25 @@ func Compare(prev, cur Week) []Change {
 			}
 		}
 	}
+	// A resource planned on one day and neither planned nor unknown on
+	// the other came or went with what is planned, not with its data.
+	planned := map[string]bool{}
+	for _, p := range cur.Plan.Projections {
+		planned[p.Resource] = true
+		if _, ok := before[p.Resource]; !ok && !slices.ContainsFunc(prev.Plan.Unknown, func(u Unknown) bool { return u.Resource == p.Resource }) && len(prev.Plan.Projections) > 0 {
+			out = append(out, Change{Resource: p.Resource, What: "planned from this week, " + Status(p.Resource, cur.Recommendations), Why: decides(p, cur.Recommendations)})
+		}
+	}
+	for _, p := range prev.Plan.Projections {
+		if planned[p.Resource] || slices.ContainsFunc(cur.Plan.Unknown, func(u Unknown) bool { return u.Resource == p.Resource }) {
+			continue
+		}
+		why := "its capacity or its history is no longer in the sources"
+		if strings.HasPrefix(p.Resource, "ceph/pool/") && cur.Plan.Pools != nil {
+			why = "Ceph's pools are now planned as shares of one raw space, not each on its own"
+		}
+		out = append(out, Change{Resource: p.Resource, What: "no longer planned, last week " + Status(p.Resource, prev.Recommendations), Why: why})
+	}
 	for _, u := range cur.Plan.Unknown {
 		if _, ok := before[u.Resource]; ok {
 			out = append(out, Change{Resource: u.Resource, What: "now unknown, last week " + Status(u.Resource, prev.Recommendations), Why: u.Reason})

@@ -231,3 +231,32 @@ func TestArticle(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareComesAndGoes: a resource planned last week and neither
+// planned nor unknown this week is said to be no longer planned, a pool
+// with why (the pools are now shares of one space); one planned only this
+// week is said to be new.
+func TestCompareComesAndGoes(t *testing.T) {
+	th := []Threshold{{Name: "storage expansion", Fraction: 0.70}}
+	p, err := project(growing(), 100, 0, th, today, 90, 12, exact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, quota := p, p
+	pool.Resource, quota.Resource = "ceph/pool/rbd/stored", "namespace/data/cpu/requests"
+	prev, cur := week(today.AddDate(0, 0, -7), p, pool), week(today, p, quota)
+	cur.Plan.Pools = &Pools{}
+	got := map[string]Change{}
+	for _, c := range Compare(prev, cur) {
+		got[c.Resource] = c
+	}
+	if c := got["ceph/pool/rbd/stored"]; !strings.HasPrefix(c.What, "no longer planned, last week ") || !strings.Contains(c.Why, "shares of one raw space") {
+		t.Errorf("the pool: %+v", c)
+	}
+	if c := got["namespace/data/cpu/requests"]; !strings.HasPrefix(c.What, "planned from this week, ") {
+		t.Errorf("the quota: %+v", c)
+	}
+	if c, ok := got[p.Resource]; ok {
+		t.Errorf("a resource planned both weeks: %+v", c)
+	}
+}

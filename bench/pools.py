@@ -12,7 +12,8 @@ pool's growth is the least-squares slope of its daily means over the last
 times 90, counted only when the series has a day in its last week and one
 90-96 days back. The free raw space (total less used) is divided by the
 pools' raw growth (growth times replication, negatives as none), or by the
-raw bytes they hold when none grew; a pool can hold its stored bytes plus
+raw bytes they hold when none grew (raw used is at least the pools'
+copies); a pool can hold its stored bytes plus
 its part of the free raw space over its replication. Checks every figure
 of report.json's pools against these to the four digits it keeps, that
 the pools together hold no more than the usable space (raw over the
@@ -58,12 +59,13 @@ def main():
     last = dt.date.fromisoformat(report["date"]) - dt.timedelta(days=1)
     largest = max((p for p in ceph["pools"] if p.get("replication")), key=lambda p: p["stored_bytes"])
     cluster_r = largest["replication"]
-    free = max(0, ceph["total_bytes"] - ceph["used_bytes"])
     want = {}
     for p in ceph["pools"]:
         r = p.get("replication") or cluster_r
         s = series.get("ceph/pool/%s/stored" % p["name"])
         want[p["name"]] = {"stored": p["stored_bytes"], "r": r, "growth": growth(s["days"], last) if s else None}
+    # Raw use is at least the pools' copies.
+    free = max(0, ceph["total_bytes"] - max(ceph["used_bytes"], sum(w["stored"] * w["r"] for w in want.values())))
     grown = sum(max(0, w["growth"]) * w["r"] for w in want.values() if w["growth"] is not None)
     held = sum(w["stored"] * w["r"] for w in want.values())
     for w in want.values():

@@ -86,7 +86,7 @@ func poolsOf(c *collectors.Ceph, replication float64, series map[string]collecto
 	if !(replication > 0) && slices.ContainsFunc(c.Pools, func(p collectors.Pool) bool { return !(p.Replication > 0) }) {
 		return nil
 	}
-	out := &Pools{RawBytes: float64(c.TotalBytes), FreeRawBytes: max(0, float64(c.TotalBytes-c.UsedBytes))}
+	out := &Pools{RawBytes: float64(c.TotalBytes)}
 	shares := make([]PoolShare, len(c.Pools))
 	var grown, held float64
 	for i, p := range c.Pools {
@@ -103,6 +103,9 @@ func poolsOf(c *collectors.Ceph, replication float64, series map[string]collecto
 		held += s.Stored * s.Replication
 		shares[i] = s
 	}
+	// Raw use is at least the pools' copies (a source may not report
+	// it): the pools never hold more than the raw space.
+	out.FreeRawBytes = max(0, float64(c.TotalBytes)-max(float64(c.UsedBytes), held))
 	out.ByGrowth = grown > 0
 	for i := range shares {
 		s := &shares[i]

@@ -130,6 +130,13 @@ func TestPoolsWithoutGrowth(t *testing.T) {
 			t.Errorf("pool %s: capacity %v, want %v", s.Pool, s.Capacity, want)
 		}
 	}
+	// Without raw use reported, the pools' copies stand for it: they
+	// still hold no more than the raw space (180 + 120 raw of 1,200).
+	ceph.UsedBytes = 0
+	if p := poolsOf(ceph, 3, nil); p == nil || p.FreeRawBytes != 900 {
+		t.Errorf("pools without raw use: %+v", p)
+	}
+	ceph.UsedBytes = 300
 	i := slices.IndexFunc(plan.Projections, func(p Projection) bool { return p.Resource == "ceph/pool/ec/stored" })
 	if i < 0 || plan.Projections[i].Capacity != 400 || plan.Projections[i].RawPerUnit != 1.5 {
 		t.Errorf("pool ec not planned against its quota: %+v %v", plan.Projections, plan.Unknown)

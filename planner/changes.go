@@ -103,10 +103,11 @@ func Compare(prev, cur Week) []Change {
 
 // decides says what gives p its status among recs (most severe and
 // soonest first, as Recommend sorts them): the threshold and its days, or
-// for ok, the soonest date beyond the daily forecast.
+// for ok, the soonest date beyond the daily forecast. N+1 findings, which
+// set no status, decide none.
 func decides(p Projection, recs []Recommendation) string {
 	for _, r := range recs {
-		if r.Resource != p.Resource || r.Severity == Info {
+		if r.Resource != p.Resource || r.Severity == Info || r.Threshold == nPlusOneThreshold {
 			continue
 		}
 		i := slices.IndexFunc(p.Crossings, func(c Crossing) bool { return c.Name == r.Threshold })

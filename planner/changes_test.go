@@ -260,3 +260,20 @@ func TestCompareComesAndGoes(t *testing.T) {
 		t.Errorf("a resource planned both weeks: %+v", c)
 	}
 }
+
+// TestDecidesLeavesOutNPlusOne: what decides a resource's status is never
+// an N+1 finding, which does not set it: an ok resource with one is ok for
+// its own thresholds.
+func TestDecidesLeavesOutNPlusOne(t *testing.T) {
+	p, err := project(growing(), 1000, 0, []Threshold{{Name: "CPU average", Fraction: 0.70}}, today, 90, 12, exact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := []Recommendation{{Severity: Warning, Resource: p.Resource, Threshold: nPlusOneThreshold, Message: "losing any one node: the peaks would not fit"}}
+	if s := Status(p.Resource, recs); s != "ok" {
+		t.Fatalf("status %s", s)
+	}
+	if got := decides(p, recs); strings.Contains(got, "losing") || !strings.HasPrefix(got, "no threshold reached") {
+		t.Errorf("decides %q, want its own thresholds'", got)
+	}
+}

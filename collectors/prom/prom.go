@@ -139,6 +139,9 @@ type Options struct {
 type Collector struct {
 	api  v1.API
 	opts Options
+	// span is the days one range query asks for, halved each time the
+	// server refuses one as too large; retries counts those refusals.
+	span, retries int
 	// name is the URL as shown, redact what keeps the credentials out of
 	// errors: the client's own messages echo the URL it was given.
 	name   string
@@ -290,6 +293,9 @@ series:
 			}
 		}
 	}
+	if c.retries > 0 {
+		note("%d range queries refused as too large were asked again in smaller ranges, down to %d days a query", c.retries, c.span)
+	}
 	if len(failed) > 0 {
 		return hist, notes, fmt.Errorf("prometheus %s: %d of %d queries failed, their series left out: %s", c.name, len(failed), len(groups), strings.Join(failed, "; "))
 	}
@@ -322,17 +328,30 @@ func describe(q Query) string {
 }
 
 // daily evaluates expr a second before the end of each day from first to
-// the day before end, in ranges of at most maxPoints days, and returns the
-// values by series key (the value of label, or "" without one) and day.
+// the day before end, and returns the values by series key (the value of
+// label, or "" without one) and day. Days are asked for in ranges of at
+// most c.span days (maxPoints at first): a range the server refuses as
+// too large (too many samples, a timeout, a store's own limits) is asked
+// again in halves, down to one day, and the smaller span is kept for the
+// queries after it, so that a long history of many series is read within
+// what the server allows.
 func (c *Collector) daily(ctx context.Context, expr, label string, first, end time.Time) (map[string]map[time.Time]float64, error) {
 	out := map[string]map[time.Time]float64{}
-	for from := first; from.Before(end); from = from.AddDate(0, 0, maxPoints) {
-		to := from.AddDate(0, 0, maxPoints)
+	if c.span == 0 {
+		c.span = maxPoints
+	}
+	for from := first; from.Before(end); {
+		to := from.AddDate(0, 0, c.span)
 		if to.After(end) {
 			to = end
 		}
 		r := v1.Range{Start: from.Add(24*time.Hour - time.Second), End: to.Add(-time.Second), Step: 24 * time.Hour}
 		val, warnings, _, err := c.api.QueryRange(ctx, expr, r)
+		if days := int(to.Sub(from).Hours() / 24); err != nil && days > 1 && tooLarge(err) {
+			c.span = days / 2
+			c.retries++
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -352,8 +371,34 @@ func (c *Collector) daily(ctx context.Context, expr, label string, first, end ti
 				out[key][sample.Timestamp.Time().UTC().Truncate(24*time.Hour)] = float64(sample.Value)
 			}
 		}
+		from = to
 	}
 	return out, nil
+}
+
+// tooLarge says whether the server refused a query for its size: more
+// samples than it loads (Prometheus' --query.max-samples, Thanos' and
+// Mimir's sample, series and chunk limits, VictoriaMetrics'
+// -search.maxSamplesPerQuery), or more time than it gives one.
+func tooLarge(err error) bool {
+	var e *v1.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	if e.Type == v1.ErrTimeout {
+		return true
+	}
+	msg := strings.ToLower(e.Msg + " " + e.Detail)
+	// Prometheus: "would load too many samples"; Thanos: "exceeded series
+	// limit", "exceeded chunks limit"; Mimir: "the query exceeded the
+	// maximum number of series (err-mimir-max-series-per-query)";
+	// VictoriaMetrics: "cannot select more than -search.maxSamplesPerQuery".
+	for _, s := range []string{"too many samples", "timed out", "timeout", "exceeded", "err-mimir-max", "maxsamplesperquery"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // ReadQueries reads query overrides from a YAML or JSON file (a list of

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+
 	"github.com/capplan/capplan/collectors"
 	"github.com/capplan/capplan/test/servertest"
 	"github.com/capplan/capplan/units"
@@ -533,6 +535,69 @@ func TestPoolReplication(t *testing.T) {
 	} {
 		if got, ok := replication(tc.description); got != tc.want || ok != tc.ok {
 			t.Errorf("%q: %v, %v; want %v, %v", tc.description, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestHistoryWithinQueryLimits: a Prometheus started with a low
+// --query.max-samples refuses the history's 100-day range queries; the
+// collector asks again in halves and reads the same daily means and
+// peaks as from a Prometheus without the limit, every series, with a
+// note of the refusals.
+func TestHistoryWithinQueryLimits(t *testing.T) {
+	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
+	read := func(flags ...string) (collectors.History, []collectors.Note) {
+		t.Helper()
+		c, err := New(Options{URL: servertest.Prometheus(t, history(now), flags...), Days: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, notes, err := c.History(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hist, notes
+	}
+	plain, _ := read()
+	limited, notes := read("--query.max-samples=5000")
+	if !slices.ContainsFunc(notes, func(n collectors.Note) bool {
+		return strings.Contains(n.Message, "refused as too large were asked again")
+	}) {
+		t.Errorf("no refusal noted: the limit did not bite (%v)", notes)
+	}
+	if len(limited.Series) != len(plain.Series) {
+		t.Fatalf("%d series under the limit, %d without", len(limited.Series), len(plain.Series))
+	}
+	for i, s := range plain.Series {
+		l := limited.Series[i]
+		if l.Name != s.Name || len(l.Days) != len(s.Days) {
+			t.Fatalf("%s: %d days under the limit (%s), %d without", s.Name, len(l.Days), l.Name, len(s.Days))
+		}
+		for j, d := range s.Days {
+			if e := l.Days[j]; !e.Date.Equal(d.Date) || math.Abs(e.Mean-d.Mean) > 5e-5*math.Abs(d.Mean) || math.Abs(e.Peak-d.Peak) > 5e-5*math.Abs(d.Peak) {
+				t.Fatalf("%s on %s: %v/%v under the limit, %v/%v without", s.Name, d.Date.Format(time.DateOnly), e.Mean, e.Peak, d.Mean, d.Peak)
+			}
+		}
+	}
+}
+
+// TestTooLarge: the refusals of a query for its size, as each store words
+// them, are told from other errors.
+func TestTooLarge(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&v1.Error{Type: v1.ErrExec, Msg: "query processing would load too many samples into memory in query execution"}, true},
+		{&v1.Error{Type: v1.ErrTimeout, Msg: "query timed out in expression evaluation"}, true},
+		{&v1.Error{Type: v1.ErrExec, Msg: "expanding series: exceeded series limit: limit 1000 violated"}, true},
+		{&v1.Error{Type: v1.ErrExec, Msg: "the query exceeded the maximum number of series (limit: 100000 series) (err-mimir-max-series-per-query)"}, true},
+		{&v1.Error{Type: v1.ErrBadResponse, Msg: "cannot select more than -search.maxSamplesPerQuery=1000000 samples"}, true},
+		{&v1.Error{Type: v1.ErrBadData, Msg: `parse error: unexpected identifier "x"`}, false},
+		{errors.New("connection refused"), false},
+	} {
+		if got := tooLarge(tc.err); got != tc.want {
+			t.Errorf("%v: %v, want %v", tc.err, got, tc.want)
 		}
 	}
 }

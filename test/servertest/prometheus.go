@@ -10,8 +10,9 @@ import (
 )
 
 // Prometheus backfills the OpenMetrics text into a fresh data directory
-// with promtool and serves it with Debian's Prometheus, returning its URL.
-func Prometheus(t testing.TB, openMetrics string) string {
+// with promtool and serves it with Debian's Prometheus, returning its URL;
+// flags are added to its command line (--query.max-samples=N).
+func Prometheus(t testing.TB, openMetrics string, flags ...string) string {
 	t.Helper()
 	bin := Need(t, "prometheus", "apt-get install prometheus")
 	promtool := Need(t, "promtool", "apt-get install prometheus")
@@ -33,8 +34,8 @@ func Prometheus(t testing.TB, openMetrics string) string {
 	addr := FreeAddr(t)
 	url := "http://" + addr
 	// The default retention (15 days) would delete most of the backfill.
-	Start(t, Process{Path: bin, Args: []string{"--config.file=" + cfg, "--storage.tsdb.path=" + data, "--storage.tsdb.retention.time=2y",
-		"--web.listen-address=" + addr, "--log.level=warn"}, Ready: HTTPReady(http.DefaultClient, url+"/-/ready", "", ""), Within: 60 * time.Second})
+	Start(t, Process{Path: bin, Args: append([]string{"--config.file=" + cfg, "--storage.tsdb.path=" + data, "--storage.tsdb.retention.time=2y",
+		"--web.listen-address=" + addr, "--log.level=warn"}, flags...), Ready: HTTPReady(http.DefaultClient, url+"/-/ready", "", ""), Within: 60 * time.Second})
 	return url
 }
 

@@ -56,6 +56,10 @@ type Prometheus struct {
 	BasicAuthFile string `yaml:"basic_auth_file"`
 	QueriesFile   string `yaml:"queries_file"`
 	HistoryDays   int    `yaml:"history_days"`
+	// Matchers are added to every query's selectors, as {cluster="a"}:
+	// one cluster's series in a store (Thanos, Mimir, VictoriaMetrics)
+	// that holds several.
+	Matchers string `yaml:"matchers"`
 }
 
 // Kube is how fast capplan may ask the API server. client-go's default

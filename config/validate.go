@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/prometheus/promql/parser"
+
 	"github.com/capplan/capplan/redact"
 )
 
@@ -28,6 +30,11 @@ func (c Config) problems() []problem {
 	}
 	if s.Kube.Burst < 1 {
 		add("kube.burst", "kube.burst is %d: want at least 1", s.Kube.Burst)
+	}
+	if m := s.Prometheus.Matchers; m != "" {
+		if ms, err := parser.NewParser(parser.Options{}).ParseMetricSelector(m); err != nil || len(ms) == 0 {
+			add("prometheus.matchers", "prometheus.matchers %q: want label matchers such as {cluster=\"a\"}", m)
+		}
 	}
 	if s.Prometheus.HistoryDays < 1 {
 		add("prometheus.history_days", "prometheus.history_days must be at least 1, not %d", s.Prometheus.HistoryDays)

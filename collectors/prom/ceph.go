@@ -148,7 +148,11 @@ func replication(description string) (float64, bool) {
 // lastSample is the time of metric's last sample within cephLookback
 // before at.
 func (c *Collector) lastSample(ctx context.Context, metric string, at time.Time) (time.Time, error) {
-	val, _, _, err := c.api.Query(ctx, metric+"["+cephLookback+"]", at)
+	q, err := scoped(metric+"["+cephLookback+"]", c.matchers)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("prometheus %s: %w", c.name, err)
+	}
+	val, _, _, err := c.api.Query(ctx, q, at)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("prometheus %s: %s: %w", c.name, metric, c.redact.Error(err))
 	}
@@ -165,7 +169,11 @@ func (c *Collector) lastSample(ctx context.Context, metric string, at time.Time)
 
 // instant evaluates expr at time at.
 func (c *Collector) instant(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
-	val, warnings, _, err := c.api.Query(ctx, expr, at)
+	q, err := scoped(expr, c.matchers)
+	if err != nil {
+		return nil, fmt.Errorf("prometheus %s: %w", c.name, err)
+	}
+	val, warnings, _, err := c.api.Query(ctx, q, at)
 	if err != nil {
 		return nil, fmt.Errorf("prometheus %s: %s: %w", c.name, expr, c.redact.Error(err))
 	}

@@ -19,6 +19,7 @@ import (
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/config"
 	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
 	"sigs.k8s.io/yaml"
 
 	"github.com/capplan/capplan/collectors"
@@ -133,6 +134,10 @@ type Options struct {
 	// Resolution is the subquery step: samples closer than it are not
 	// all read. 5 minutes when zero.
 	Resolution time.Duration
+	// Matchers are label matchers added to every selector of every query
+	// ({cluster="a"}): one cluster's series in a store that holds
+	// several. "" adds none.
+	Matchers string
 }
 
 // Collector reads history from one Prometheus.
@@ -142,6 +147,7 @@ type Collector struct {
 	// span is the days one range query asks for, halved each time the
 	// server refuses one as too large; retries counts those refusals.
 	span, retries int
+	matchers      []*labels.Matcher
 	// name is the URL as shown, redact what keeps the credentials out of
 	// errors: the client's own messages echo the URL it was given.
 	name   string
@@ -162,6 +168,13 @@ func New(o Options) (*Collector, error) {
 	if o.Queries == nil {
 		o.Queries = DefaultQueries
 	}
+	var ms []*labels.Matcher
+	if o.Matchers != "" {
+		var err error
+		if ms, err = ParseMatchers(o.Matchers); err != nil {
+			return nil, fmt.Errorf("prometheus %s: %w", redact.URL(o.URL), err)
+		}
+	}
 	hc := config.HTTPClientConfig{TLSConfig: config.TLSConfig{CAFile: o.CAFile}}
 	if o.BearerToken != "" {
 		hc.Authorization = &config.Authorization{Type: "Bearer", Credentials: config.Secret(o.BearerToken)}
@@ -180,7 +193,7 @@ func New(o Options) (*Collector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prometheus %s: %w", redact.URL(o.URL), err)
 	}
-	return &Collector{api: v1.NewAPI(client), opts: o, name: redact.URL(o.URL),
+	return &Collector{api: v1.NewAPI(client), opts: o, name: redact.URL(o.URL), matchers: ms,
 		redact: redact.New([]string{o.URL}, o.BearerToken, o.Password)}, nil
 }
 
@@ -346,7 +359,11 @@ func (c *Collector) daily(ctx context.Context, expr, label string, first, end ti
 			to = end
 		}
 		r := v1.Range{Start: from.Add(24*time.Hour - time.Second), End: to.Add(-time.Second), Step: 24 * time.Hour}
-		val, warnings, _, err := c.api.QueryRange(ctx, expr, r)
+		q, err := scoped(expr, c.matchers)
+		if err != nil {
+			return nil, err
+		}
+		val, warnings, _, err := c.api.QueryRange(ctx, q, r)
 		if days := int(to.Sub(from).Hours() / 24); err != nil && days > 1 && tooLarge(err) {
 			c.span = days / 2
 			c.retries++

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -598,6 +599,131 @@ func TestTooLarge(t *testing.T) {
 	} {
 		if got := tooLarge(tc.err); got != tc.want {
 			t.Errorf("%v: %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
+// TestScoped: the matchers go into every selector, in subqueries, joins
+// and function arguments; a selector that already names the label keeps
+// its own matcher beside the added one.
+func TestScoped(t *testing.T) {
+	ms, err := ParseMatchers(`{cluster="a"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{
+		`sum(rate(x_total[5m]))`:          `sum(rate(x_total{cluster="a"}[5m]))`,
+		`avg_over_time((sum(up))[1d:5m])`: `avg_over_time((sum(up{cluster="a"}))[1d:5m])`,
+		`sum by (name) (a * on (pool_id) group_left (name) last_over_time(b[1h]))`: `sum by (name) (a{cluster="a"} * on (pool_id) group_left (name) last_over_time(b{cluster="a"}[1h]))`,
+		`y{cluster="b"}`: `y{cluster="a",cluster="b"}`,
+	} {
+		got, err := scoped(in, ms)
+		if err != nil || got != want {
+			t.Errorf("%s: %q (%v), want %q", in, got, err, want)
+		}
+	}
+	if _, err := scoped(`sum(`, ms); err == nil {
+		t.Error("a broken expression scoped")
+	}
+	for _, bad := range []string{`cluster="a"`, `{}`, `{cluster=}`} {
+		if _, err := ParseMatchers(bad); err == nil {
+			t.Errorf("matchers %q accepted", bad)
+		}
+	}
+}
+
+// twoClusters writes each series of text twice, labelled cluster="a" with
+// its values and cluster="b" with twice them, each series' samples
+// together.
+func twoClusters(text string) string {
+	var b strings.Builder
+	lines := strings.Split(strings.TrimSuffix(text, "# EOF\n"), "\n")
+	key := func(l string) string { return l[:strings.LastIndex(l[:strings.LastIndex(l, " ")], " ")] }
+	label := func(series, cluster string) string {
+		if i := strings.Index(series, "{"); i >= 0 {
+			return series[:i+1] + `cluster="` + cluster + `",` + series[i+1:]
+		}
+		return series + `{cluster="` + cluster + `"}`
+	}
+	for i := 0; i < len(lines); {
+		if lines[i] == "" {
+			i++
+			continue
+		}
+		if strings.HasPrefix(lines[i], "#") {
+			b.WriteString(lines[i] + "\n")
+			i++
+			continue
+		}
+		j := i
+		for j < len(lines) && lines[j] != "" && !strings.HasPrefix(lines[j], "#") && key(lines[j]) == key(lines[i]) {
+			j++
+		}
+		for _, c := range []string{"a", "b"} {
+			for _, l := range lines[i:j] {
+				f := strings.Fields(l[len(key(l)):])
+				v, _ := strconv.ParseFloat(f[0], 64)
+				if c == "b" {
+					v *= 2
+				}
+				fmt.Fprintf(&b, "%s %g %s\n", label(key(l), c), v, f[1])
+			}
+		}
+		i = j
+	}
+	b.WriteString("# EOF\n")
+	return b.String()
+}
+
+// TestHistoryOfOneCluster: a store holding two clusters' series (b's
+// twice a's) read with {cluster="a"} gives what a Prometheus holding a's
+// alone gives, history and Ceph alike; without the matchers they are
+// summed, or fail to join.
+func TestHistoryOfOneCluster(t *testing.T) {
+	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
+	read := func(url, matchers string) (collectors.History, *collectors.Ceph) {
+		t.Helper()
+		c, err := New(Options{URL: url, Days: 100, Matchers: matchers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, _, err := c.History(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ceph, _, _, err := c.Ceph(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hist, ceph
+	}
+	alone, aloneCeph := read(servertest.Prometheus(t, history(now)), "")
+	store := servertest.Prometheus(t, twoClusters(history(now)))
+	a, aCeph := read(store, `{cluster="a"}`)
+	// Read without the matchers, the clusters' series are summed, and
+	// the joins on pool_id find two of each pool.
+	c, err := New(Options{URL: store, Days: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	both, _, err := c.History(context.Background(), now)
+	if err == nil || !strings.Contains(err.Error(), "found duplicate series") {
+		t.Errorf("both clusters' pools joined without an error: %v", err)
+	}
+	if len(a.Series) != len(alone.Series) {
+		t.Fatalf("%d series of cluster a, %d alone", len(a.Series), len(alone.Series))
+	}
+	for i, s := range alone.Series {
+		if a.Series[i].Name != s.Name || !slices.Equal(a.Series[i].Days, s.Days) {
+			t.Fatalf("%s: cluster a's %v, alone %v", s.Name, a.Series[i].Days[:1], s.Days[:1])
+		}
+	}
+	if aCeph == nil || aloneCeph == nil || aCeph.TotalBytes != aloneCeph.TotalBytes || !slices.Equal(aCeph.Pools, aloneCeph.Pools) {
+		t.Errorf("cluster a's Ceph %+v, alone %+v", aCeph, aloneCeph)
+	}
+	for _, s := range both.Series {
+		if s.Name == "cpu/usage" && s.Days[0].Mean != 4.5 {
+			t.Errorf("both clusters' cpu/usage %v, want a's 1.5 and b's 3 summed", s.Days[0].Mean)
 		}
 	}
 }

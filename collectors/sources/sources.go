@@ -348,7 +348,7 @@ func cluster(ctx context.Context, s config.Sources, now time.Time, snap *collect
 // Workloads that cannot be read leave a note: right-sizing is the only
 // part that needs them.
 func prometheus(ctx context.Context, p config.Prometheus, sec config.Secrets, now time.Time) (collectors.History, *cephSource, map[[2]string]int64, []collectors.Workload, []collectors.Note, error) {
-	opts := prom.Options{URL: p.URL, CAFile: p.CAFile, Days: p.HistoryDays,
+	opts := prom.Options{URL: p.URL, CAFile: p.CAFile, Days: p.HistoryDays, Matchers: p.Matchers,
 		BearerToken: sec.PrometheusToken, Username: sec.PrometheusUser, Password: sec.PrometheusPassword}
 	if p.QueriesFile != "" {
 		qs, err := prom.ReadQueries(p.QueriesFile)

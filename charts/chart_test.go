@@ -72,6 +72,7 @@ func render(t *testing.T, file string, vals map[string]any) (map[string]string, 
 type objects struct {
 	serviceAccounts []corev1.ServiceAccount
 	configMaps      []corev1.ConfigMap
+	dashboards      []corev1.ConfigMap // the Grafana dashboard's
 	clusterRoles    []rbacv1.ClusterRole
 	clusterBindings []rbacv1.ClusterRoleBinding
 	roles           []rbacv1.Role
@@ -152,6 +153,14 @@ func decode(t *testing.T, manifests map[string]string) objects {
 			}
 		}
 	}
+	// The dashboard's ConfigMap apart from the run's configuration.
+	o.configMaps = slices.DeleteFunc(o.configMaps, func(cm corev1.ConfigMap) bool {
+		if _, ok := cm.Data["capplan.json"]; ok {
+			o.dashboards = append(o.dashboards, cm)
+			return true
+		}
+		return false
+	})
 	return o
 }
 

@@ -39,6 +39,25 @@ func Prometheus(t testing.TB, openMetrics string, flags ...string) string {
 	return url
 }
 
+// PrometheusScraping runs Debian's Prometheus scraping target (host:port,
+// a Pushgateway: its labels honoured) every second, and returns its URL.
+func PrometheusScraping(t testing.TB, target string) string {
+	t.Helper()
+	bin := Need(t, "prometheus", "apt-get install prometheus")
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "prometheus.yml")
+	conf := "global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n" +
+		"  - job_name: pushgateway\n    honor_labels: true\n    static_configs: [{targets: [\"" + target + "\"]}]\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := FreeAddr(t)
+	url := "http://" + addr
+	Start(t, Process{Path: bin, Args: []string{"--config.file=" + cfg, "--storage.tsdb.path=" + filepath.Join(dir, "data"),
+		"--web.listen-address=" + addr, "--log.level=warn"}, Ready: HTTPReady(http.DefaultClient, url+"/-/ready", "", ""), Within: 60 * time.Second})
+	return url
+}
+
 // Pushgateway runs Debian's prometheus-pushgateway and returns its URL.
 func Pushgateway(t testing.TB) string {
 	t.Helper()

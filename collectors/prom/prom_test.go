@@ -727,3 +727,74 @@ func TestHistoryOfOneCluster(t *testing.T) {
 		}
 	}
 }
+
+// scaled is an OpenMetrics text with every value times f.
+func scaled(text string, f float64) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		if l == "" || strings.HasPrefix(l, "#") {
+			b.WriteString(l + "\n")
+			continue
+		}
+		end := strings.LastIndex(l, " ")
+		at := strings.LastIndex(l[:end], " ")
+		v, _ := strconv.ParseFloat(l[at+1:end], 64)
+		fmt.Fprintf(&b, "%s %g%s\n", l[:at], v*f, l[end:])
+	}
+	return b.String()
+}
+
+// TestHistoryThroughThanos: Thanos Query in front of two Prometheus
+// servers, each with a Thanos sidecar and an external label cluster="a" or
+// "b" (b's values twice a's). Read with {cluster="a"} through Query, the
+// history and Ceph are what a plain Prometheus holding a's alone gives, to
+// four significant digits, with no request refused; b's CPU is twice a's.
+func TestHistoryThroughThanos(t *testing.T) {
+	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
+	text := history(now)
+	store := servertest.ThanosQuery(t, map[string]string{"a": text, "b": scaled(text, 2)})
+	read := func(url, matchers string) (collectors.History, []collectors.Note, *collectors.Ceph) {
+		t.Helper()
+		c, err := New(Options{URL: url, Days: 100, Matchers: matchers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, notes, err := c.History(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ceph, _, _, err := c.Ceph(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hist, notes, ceph
+	}
+	alone, _, aloneCeph := read(servertest.Prometheus(t, text), "")
+	a, notes, aCeph := read(store, `{cluster="a"}`)
+	b, _, _ := read(store, `{cluster="b"}`)
+	if slices.ContainsFunc(notes, func(n collectors.Note) bool { return strings.Contains(n.Message, "refused") }) {
+		t.Errorf("requests refused: %v", notes)
+	}
+	if len(a.Series) != len(alone.Series) {
+		t.Fatalf("%d series of cluster a through Thanos, %d alone", len(a.Series), len(alone.Series))
+	}
+	for i, s := range alone.Series {
+		got := a.Series[i]
+		if got.Name != s.Name || len(got.Days) != len(s.Days) {
+			t.Fatalf("%s: %d days through Thanos (%s), %d alone", s.Name, len(got.Days), got.Name, len(s.Days))
+		}
+		for j, d := range s.Days {
+			if e := got.Days[j]; !e.Date.Equal(d.Date) || math.Abs(e.Mean-d.Mean) > 5e-5*math.Abs(d.Mean) || math.Abs(e.Peak-d.Peak) > 5e-5*math.Abs(d.Peak) {
+				t.Fatalf("%s on %s: %v/%v through Thanos, %v/%v alone", s.Name, d.Date.Format(time.DateOnly), e.Mean, e.Peak, d.Mean, d.Peak)
+			}
+		}
+	}
+	if aCeph == nil || aloneCeph == nil || aCeph.TotalBytes != aloneCeph.TotalBytes || len(aCeph.Pools) != len(aloneCeph.Pools) {
+		t.Errorf("cluster a's Ceph through Thanos %+v, alone %+v", aCeph, aloneCeph)
+	}
+	for _, s := range b.Series {
+		if s.Name == "cpu/usage" && math.Abs(s.Days[0].Mean-3) > 1e-9 {
+			t.Errorf("cluster b's cpu/usage %v, want 3", s.Days[0].Mean)
+		}
+	}
+}

@@ -1,10 +1,13 @@
 package servertest
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -14,6 +17,14 @@ import (
 // flags are added to its command line (--query.max-samples=N).
 func Prometheus(t testing.TB, openMetrics string, flags ...string) string {
 	t.Helper()
+	url, _ := backfilled(t, openMetrics, "global: {}\n", flags...)
+	return url
+}
+
+// backfilled is Prometheus serving the OpenMetrics text, with its
+// configuration file's text, and its data directory.
+func backfilled(t testing.TB, openMetrics, config string, flags ...string) (url, data string) {
+	t.Helper()
 	bin := Need(t, "prometheus", "apt-get install prometheus")
 	promtool := Need(t, "promtool", "apt-get install prometheus")
 	dir := t.TempDir()
@@ -21,21 +32,46 @@ func Prometheus(t testing.TB, openMetrics string, flags ...string) string {
 	if err := os.WriteFile(input, []byte(openMetrics), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	data := filepath.Join(dir, "data")
+	data = filepath.Join(dir, "data")
 	// Without --max-block-duration, 120 days become hundreds of two-hour
 	// blocks that take Prometheus minutes to open.
 	if out, err := exec.Command(promtool, "tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=2400h", input, data).CombinedOutput(); err != nil {
 		t.Fatalf("promtool: %v\n%s", err, out)
 	}
 	cfg := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(cfg, []byte("global: {}\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	addr := FreeAddr(t)
-	url := "http://" + addr
+	url = "http://" + addr
 	// The default retention (15 days) would delete most of the backfill.
 	Start(t, Process{Path: bin, Args: append([]string{"--config.file=" + cfg, "--storage.tsdb.path=" + data, "--storage.tsdb.retention.time=2y",
 		"--web.listen-address=" + addr, "--log.level=warn"}, flags...), Ready: HTTPReady(http.DefaultClient, url+"/-/ready", "", ""), Within: 60 * time.Second})
+	return url, data
+}
+
+// ThanosQuery serves histories (OpenMetrics texts, one a cluster) through
+// Thanos Query in front of one Prometheus a cluster, each with the
+// history backfilled, the external label cluster=<name> and a Thanos
+// sidecar, as a fleet's clusters are read from one place; it returns
+// Query's URL. The thanos binary is $CAPPLAN_THANOS_BIN (.ci/thanos.sh
+// builds it).
+func ThanosQuery(t testing.TB, histories map[string]string) string {
+	t.Helper()
+	thanos := NeedEnv(t, "CAPPLAN_THANOS_BIN", "CAPPLAN_THANOS_BIN=$(.ci/thanos.sh) go test ./...")
+	query := []string{"query", "--log.level=warn"}
+	for _, name := range slices.Sorted(maps.Keys(histories)) {
+		prom, data := backfilled(t, histories[name], fmt.Sprintf("global:\n  external_labels:\n    cluster: %q\n", name))
+		grpc, status := FreeAddr(t), FreeAddr(t)
+		Start(t, Process{Path: thanos, Args: []string{"sidecar", "--tsdb.path=" + data, "--prometheus.url=" + prom,
+			"--grpc-address=" + grpc, "--http-address=" + status, "--log.level=warn"},
+			Ready: HTTPReady(http.DefaultClient, "http://"+status+"/-/ready", "", ""), Within: 60 * time.Second})
+		query = append(query, "--endpoint="+grpc)
+	}
+	addr := FreeAddr(t)
+	url := "http://" + addr
+	Start(t, Process{Path: thanos, Args: append(query, "--http-address="+addr, "--grpc-address="+FreeAddr(t)),
+		Ready: HTTPReady(http.DefaultClient, url+"/-/ready", "", ""), Within: 60 * time.Second})
 	return url
 }
 

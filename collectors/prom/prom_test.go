@@ -798,3 +798,69 @@ func TestHistoryThroughThanos(t *testing.T) {
 		}
 	}
 }
+
+// twoYears writes two years of hourly samples ending before now: a
+// working set that grows and swings daily, CPU requests that grow, the
+// pod running throughout.
+func twoYears(now time.Time) string {
+	start := now.AddDate(-2, 0, 0)
+	var b strings.Builder
+	series := func(name string, value func(t time.Time) float64) {
+		for t := start; t.Before(now.Add(-time.Hour)); t = t.Add(time.Hour) {
+			fmt.Fprintf(&b, "%s %g %d\n", name, value(t), t.Unix())
+		}
+	}
+	days := func(t time.Time) float64 { return t.Sub(start).Hours() / 24 }
+	series(`container_memory_working_set_bytes{container="app",image="shop:1",namespace="a",node="n1",pod="p1"}`, func(t time.Time) float64 {
+		return (1 + days(t)/365 + 0.3*math.Sin(2*math.Pi*float64(t.Hour())/24)) * gib
+	})
+	series(`kube_pod_container_resource_requests{container="app",namespace="a",node="n1",pod="p1",resource="cpu",unit="core"}`, func(t time.Time) float64 { return 0.5 + days(t)/730 })
+	series(`kube_pod_status_phase{namespace="a",phase="Running",pod="p1"}`, func(time.Time) float64 { return 1 })
+	b.WriteString("# EOF\n")
+	return b.String()
+}
+
+// TestTwoYearsThroughThanos: two years of hourly history read through
+// Thanos Query (two clusters, each a Prometheus with a sidecar) and
+// through a plain Prometheus give the same daily means and peaks, to four
+// significant digits, every day, with no request refused.
+func TestTwoYearsThroughThanos(t *testing.T) {
+	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
+	text := twoYears(now)
+	store := servertest.ThanosQuery(t, map[string]string{"a": text, "b": scaled(text, 3)})
+	read := func(url, matchers string) (collectors.History, []collectors.Note) {
+		t.Helper()
+		c, err := New(Options{URL: url, Days: 729, Matchers: matchers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, notes, err := c.History(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hist, notes
+	}
+	plain, _ := read(servertest.Prometheus(t, text), "")
+	thanos, notes := read(store, `{cluster="a"}`)
+	if slices.ContainsFunc(notes, func(n collectors.Note) bool { return strings.Contains(n.Message, "refused") }) {
+		t.Errorf("requests refused: %v", notes)
+	}
+	full := 0
+	for i, s := range plain.Series {
+		if len(s.Days) == 729 {
+			full++
+		}
+		got := thanos.Series[i]
+		if got.Name != s.Name || len(got.Days) != len(s.Days) {
+			t.Fatalf("%s: %d days through Thanos (%s), %d plain", s.Name, len(got.Days), got.Name, len(s.Days))
+		}
+		for j, d := range s.Days {
+			if e := got.Days[j]; !e.Date.Equal(d.Date) || math.Abs(e.Mean-d.Mean) > 5e-5*math.Abs(d.Mean) || math.Abs(e.Peak-d.Peak) > 5e-5*math.Abs(d.Peak) {
+				t.Fatalf("%s on %s: %v/%v through Thanos, %v/%v plain", s.Name, d.Date.Format(time.DateOnly), e.Mean, e.Peak, d.Mean, d.Peak)
+			}
+		}
+	}
+	if full < 3 || len(thanos.Series) != len(plain.Series) {
+		t.Errorf("%d series of two years (want memory usage, CPU requests and the namespace's); %d through Thanos, %d plain", full, len(thanos.Series), len(plain.Series))
+	}
+}

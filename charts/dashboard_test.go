@@ -34,6 +34,10 @@ func dashboardJSON() ([]byte, error) {
 		return prometheus.NewDataqueryBuilder().Datasource(ds).Expr(expr).LegendFormat(legend)
 	}
 	clusters := `{cluster=~"$cluster"}`
+	// The classic dashboard model: kube-prometheus-stack's sidecar loads
+	// it into any Grafana, where the v2 model needs Grafana's new
+	// dashboards API.
+	//lint:ignore SA1019 the classic model is what the sidecar loads
 	d, err := dashboard.NewDashboardBuilder("capplan: capacity runway").
 		Uid("capplan-runway").
 		Tags([]string{"capplan", "capacity"}).

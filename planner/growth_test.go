@@ -2,6 +2,8 @@ package planner
 
 import (
 	"math"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,6 +92,11 @@ func TestNamespaceQuotaAndBudget(t *testing.T) {
 		}
 		if d := int(p.Crossings[0].Date.Sub(last).Hours() / 24); d != tc.days {
 			t.Errorf("planned %v: 70%% of the quota %d days after the last day, want %d", tc.planned, d, tc.days)
+		}
+		// The line passes the quota after 161 days: the monthly forecast
+		// stops at it, as the API server refuses pods beyond it.
+		if top := slices.Max(p.MonthlyMean.Mean); top != 10 || !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, "the namespace's quota") }) {
+			t.Errorf("data's forecast reaches %v, notes %q; want it stopped at the quota of 10, with why", top, p.Notes)
 		}
 		if w, ok := got["namespace/web/memory/requests"]; !ok || w.Capacity != 8<<30 {
 			t.Errorf("web's requests not planned against the configured 8 GiB: %+v", w)

@@ -105,15 +105,16 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			target{series: prefix + "memory/usage", capacity: float64(n.Allocatable.MemoryBytes), thresholds: mem})
 	}
 	// A namespace's requests against its quota: what its pods can ask
-	// for before the API server refuses them.
+	// for before the API server refuses them, so the forecasts stop there
+	// too (the dates read the unclipped futures, as the cluster's do).
 	for _, ns := range s.Namespaces {
 		if q := ns.Quota; q != nil {
 			prefix := "namespace/" + ns.Name + "/"
 			if q.CPUCores > 0 {
-				targets = append(targets, target{series: prefix + "cpu/requests", capacity: q.CPUCores, thresholds: cpu[:1]})
+				targets = append(targets, target{series: prefix + "cpu/requests", capacity: q.CPUCores, thresholds: cpu[:1], bounded: true})
 			}
 			if q.MemoryBytes > 0 {
-				targets = append(targets, target{series: prefix + "memory/requests", capacity: float64(q.MemoryBytes), thresholds: mem[:1]})
+				targets = append(targets, target{series: prefix + "memory/requests", capacity: float64(q.MemoryBytes), thresholds: mem[:1], bounded: true})
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/stat"
@@ -202,11 +203,15 @@ func project(s collectors.Series, capacity, ceiling float64, thresholds []Thresh
 	p.Method, p.PeakMethod, p.MonthlyMethod, p.MonthlyPeakMethod = method, method, method, method
 	p.histMeans, p.histPeaks, p.horizon, p.ceiling = means, peaks, horizon, ceiling
 	if p.show() {
-		held := "what the nodes hold; no pod waits unscheduled today"
-		if waiting := ceiling - capacity; waiting > 0 {
+		held, beyond, counts := "what the nodes hold; no pod waits unscheduled today", "pods beyond it would wait unplaced", "the capacity needed and the options' dates count"
+		switch waiting := ceiling - capacity; {
+		case strings.HasPrefix(s.Name, "namespace/"):
+			// A namespace's requests are bounded by its quota.
+			held, beyond, counts = "the namespace's quota", "the API server refuses pods beyond it", "the quota needed counts"
+		case waiting > 0:
 			held = fmt.Sprintf("what the nodes hold and the %s unscheduled pods ask for", units.Quantity(waiting, s.Unit))
 		}
-		p.Notes = append(p.Notes, fmt.Sprintf("Some futures go beyond %s (%s): the forecasts stop there, as pods beyond it would wait unplaced; the capacity needed and the options' dates count that demand", units.Quantity(ceiling, s.Unit), held))
+		p.Notes = append(p.Notes, fmt.Sprintf("Some futures go beyond %s (%s): the forecasts stop there, as %s; %s that demand", units.Quantity(ceiling, s.Unit), held, beyond, counts))
 	}
 	if err := p.backtest(means, horizon, futures); err != nil {
 		return p, err

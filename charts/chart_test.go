@@ -445,6 +445,7 @@ func TestSchemaRejects(t *testing.T) {
 		{"password in the Prometheus URL", "config: {prometheus: {url: 'http://u:pw@prom:9090'}}", "url"},
 		{"token in the Git URL", "config: {git: {url: 'https://ghp_x@github.com/o/r.git'}}", "url"},
 		{"token in a query", "config: {pushgateway: {url: 'http://pg:9091/?api_key=x'}}", "url"},
+		{"token in the dashboard's link", "grafanaDashboard: {enabled: true, reportURL: 'https://ghp_x@git.example.org/r'}", "reportURL"},
 		{"unknown credential type", "credentials: {git: {type: password}}", "type"},
 		{"wrong type of resources", "resources: {requests: {cpu: [1]}}", "cpu"},
 		{"no repository", "config: {git: {url: ''}}", "config.git.url is required"},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/capplan/capplan/collectors"
@@ -138,9 +137,9 @@ type (
 func evaluate(p Plan, a added, horizon float64, memo map[dating]dated) Evaluation {
 	e := Evaluation{Runway: math.Inf(1), Runways: map[string]float64{}}
 	for _, pr := range p.Projections {
-		// A namespace's quota or budget is raised by editing it, not by
-		// buying: no purchase moves it, and it does not bind one.
-		if strings.HasPrefix(pr.Resource, "namespace/") {
+		// No purchase moves a namespace's quota or budget, and it does
+		// not bind one.
+		if namespaced(pr.Resource) {
 			continue
 		}
 		key := dating{pr.Resource, withAdded(pr, a)}

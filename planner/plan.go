@@ -118,10 +118,12 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			}
 		}
 	}
+	// A stored byte takes replication raw bytes (0: unknown): also what a
+	// planned workload's data adds to raw use.
+	replication := 0.0
 	if c := s.Ceph; c != nil {
 		storage := thresholds(cfg.Thresholds, "storage", c)
 		targets = append(targets, target{series: "ceph/raw_used", capacity: float64(c.TotalBytes), thresholds: storage, rawPerUnit: 1})
-		replication := 0.0
 		if c.UsableBytes > 0 {
 			replication = float64(c.TotalBytes) / float64(c.UsableBytes)
 			targets = append(targets, target{series: "ceph/stored", capacity: float64(c.UsableBytes), thresholds: storage, rawPerUnit: replication})
@@ -162,14 +164,6 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		plan.Notes = append(plan.Notes, "network/receive: no network capacity configured (network_bytes_per_second), not projected")
 	}
 	targets = withCapacities(targets, cfg, s.Ceph)
-	// A stored byte takes this many raw bytes: what a planned workload's
-	// data adds to raw use.
-	rawPerStored := 0.0
-	for _, tg := range targets {
-		if tg.series == "ceph/stored" {
-			rawPerStored = tg.rawPerUnit
-		}
-	}
 	for _, tg := range targets {
 		hs, ok := series[tg.series]
 		switch {
@@ -200,7 +194,7 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 			continue
 		}
 		p.RawPerUnit = tg.rawPerUnit
-		as, err := arrivals(tg.series, cfg.Planned, rawPerStored)
+		as, err := arrivals(tg.series, cfg.Planned, replication)
 		if err != nil {
 			plan.unknown(tg.series, err.Error())
 			continue
@@ -255,7 +249,7 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		for _, hs := range h.Series {
 			// A namespace's series is its share of a resource (Growth),
 			// not a resource of its own.
-			if !planned[hs.Name] && !strings.HasPrefix(hs.Name, "namespace/") {
+			if !planned[hs.Name] && !namespaced(hs.Name) {
 				plan.unknown(hs.Name, noCapacity)
 			}
 		}
@@ -323,6 +317,12 @@ func beyond(p Projection) error {
 	}
 	return check("level now", []float64{p.Today, p.TodayPeak, p.AtHorizon, p.AtHorizonPeak})
 }
+
+// namespaced says whether resource is a namespace's share of one
+// ("namespace/NS/…"), whose capacity, where it has one, is the
+// namespace's quota or a configured budget: raised by editing it, not by
+// buying.
+func namespaced(resource string) bool { return strings.HasPrefix(resource, "namespace/") }
 
 // noCapacity is why a series with a history is not planned without one.
 const noCapacity = "no capacity to plan against (capacities in the configuration can give one)"

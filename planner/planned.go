@@ -102,10 +102,11 @@ func (p *Projection) withPlanned(as []arrival, today time.Time) {
 			dates = append(dates, fmt.Sprintf("%s not within %d months (%s chance)", w.Name, ViewMonths(p.ViewDays), article(percent(w.Chance))))
 		}
 	}
-	note := "Planned: " + strings.Join(names, "; ") + ". The forecasts and dates include it"
+	them := "it"
 	if len(as) > 1 {
-		note = "Planned: " + strings.Join(names, "; ") + ". The forecasts and dates include them"
+		them = "them"
 	}
+	note := "Planned: " + strings.Join(names, "; ") + ". The forecasts and dates include " + them
 	if len(dates) > 0 {
 		note += "; without: " + strings.Join(dates, ", ")
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/stat"
@@ -127,9 +126,7 @@ func Recommend(p Plan, months int) []Recommendation {
 			if need, basis := needed(pr, c, p.Today, months); need > pr.Capacity {
 				r.Needed = need
 				what := "capacity"
-				if strings.HasPrefix(pr.Resource, "namespace/") {
-					// A namespace's capacity is its quota or budget: raised
-					// by editing it, not by buying.
+				if namespaced(pr.Resource) {
 					what = "the namespace's quota or budget"
 				}
 				r.Message += fmt.Sprintf("; %s to stay below it %s: %s (+%s)", what, basis, units.Quantity(need, pr.Unit), units.Quantity(need-pr.Capacity, pr.Unit))

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/stat"
@@ -205,7 +204,7 @@ func project(s collectors.Series, capacity, ceiling float64, thresholds []Thresh
 	if p.show() {
 		held, beyond, counts := "what the nodes hold; no pod waits unscheduled today", "pods beyond it would wait unplaced", "the capacity needed and the options' dates count"
 		switch waiting := ceiling - capacity; {
-		case strings.HasPrefix(s.Name, "namespace/"):
+		case namespaced(s.Name):
 			// A namespace's requests are bounded by its quota.
 			held, beyond, counts = "the namespace's quota", "the API server refuses pods beyond it", "the quota needed counts"
 		case waiting > 0:

@@ -31,13 +31,6 @@ type LimitsOver struct {
 // growth is gs with every figure kept to four digits, as report.json
 // keeps them.
 func growth(gs []planner.Growth) []planner.Growth {
-	keptPtr := func(v *float64) *float64 {
-		if v == nil {
-			return nil
-		}
-		r := kept(*v)
-		return &r
-	}
 	out := make([]planner.Growth, 0, len(gs))
 	for _, g := range gs {
 		g.Past, g.Next, g.OtherPast, g.OtherNext, g.Forecast = kept(g.Past), kept(g.Next), kept(g.OtherPast), kept(g.OtherNext), keptPtr(g.Forecast)
@@ -63,10 +56,7 @@ func pools(p *planner.Pools) *planner.Pools {
 		var ks []planner.PoolShare
 		for _, s := range ss {
 			s.Stored, s.Replication, s.Share, s.Capacity, s.Quota = kept(s.Stored), kept(s.Replication), kept(s.Share), kept(s.Capacity), kept(s.Quota)
-			if s.Growth != nil {
-				g := kept(*s.Growth)
-				s.Growth = &g
-			}
+			s.Growth = keptPtr(s.Growth)
 			ks = append(ks, s)
 		}
 		return ks
@@ -82,13 +72,6 @@ func rightSizing(r *planner.RightSizing) *planner.RightSizing {
 	}
 	out := *r
 	out.CPUFreed, out.CPURaised, out.MemoryFreed, out.MemoryRaised = kept(r.CPUFreed), kept(r.CPURaised), kept(r.MemoryFreed), kept(r.MemoryRaised)
-	keptPtr := func(v *float64) *float64 {
-		if v == nil {
-			return nil
-		}
-		k := kept(*v)
-		return &k
-	}
 	out.Resizes = make([]planner.Resize, len(r.Resizes))
 	for i, z := range r.Resizes {
 		z.CPURequest, z.MemoryRequest, z.CPUChange, z.MemoryChange = kept(z.CPURequest), kept(z.MemoryRequest), kept(z.CPUChange), kept(z.MemoryChange)

@@ -77,6 +77,15 @@ func kept(v float64) float64 {
 	return r
 }
 
+// keptPtr is kept of *v, nil for nil.
+func keptPtr(v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	k := kept(*v)
+	return &k
+}
+
 // significant writes v to stepDigits significant digits: in plain
 // decimals (20.31, 0.5), or with an exponent where that is shorter
 // (1.235e11 bytes).

@@ -140,7 +140,6 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 	wls := workloads()
 
 	last := make([]daily, len(wls))
-	lastDay := 0
 	series := map[string]*collectors.Series{}
 	var names []string
 	add := func(name, unit string, date time.Time, mean, peak float64) {
@@ -191,7 +190,6 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 		// of the sum of their squares), not the sum of their peaks.
 		cpuPeak, memPeak := cpu+math.Sqrt(cpuSwing), mem+math.Sqrt(memSwing)
 		stored := storedGiB(d) * gib * (1 + 0.002*r.NormFloat64())
-		lastDay = d
 		if date.Before(first) {
 			continue
 		}
@@ -230,12 +228,12 @@ func At(seed uint64, world, asOf time.Time) (collectors.Snapshot, collectors.His
 	for _, n := range names {
 		hist.Series = append(hist.Series, *series[n])
 	}
-	return snapshot(asOf, lastDay, wls, last, series), hist
+	return snapshot(asOf, wls, last, series), hist
 }
 
-// snapshot is the cluster on day d of the history, whose workloads' last
-// simulated day is last.
-func snapshot(now time.Time, d int, wls []workload, last []daily, series map[string]*collectors.Series) collectors.Snapshot {
+// snapshot is the cluster on the history's last day, whose workloads'
+// last simulated day is last.
+func snapshot(now time.Time, wls []workload, last []daily, series map[string]*collectors.Series) collectors.Snapshot {
 	snap := collectors.Snapshot{
 		Taken:   now.UTC(),
 		Cluster: "homelab (demo)",
@@ -247,7 +245,7 @@ func snapshot(now time.Time, d int, wls []workload, last []daily, series map[str
 	var total collectors.Resources
 	for i, w := range wls {
 		use := collectors.Resources{CPUCores: last[i].cpuMean, MemoryBytes: int64(last[i].memMean * gib), Pods: int64(w.pods)}
-		req := collectors.Resources{CPUCores: w.cpu(d) * w.requestOver, MemoryBytes: int64(w.mem(d) * w.requestOver * gib), Pods: int64(w.pods)}
+		req := collectors.Resources{CPUCores: last[i].cpuReq, MemoryBytes: int64(last[i].memReq * gib), Pods: int64(w.pods)}
 		lim := collectors.Resources{CPUCores: req.CPUCores * w.limitOver, MemoryBytes: int64(float64(req.MemoryBytes) * w.limitOver), Pods: int64(w.pods)}
 		snap.Namespaces = append(snap.Namespaces, collectors.Namespace{Name: w.name, Group: w.group, Pods: w.pods, Requests: req, Limits: lim, Usage: &use, Quota: quotas[w.name]})
 		total = total.Add(req)

@@ -116,10 +116,28 @@ func (c *Collector) Collect(ctx context.Context) (collectors.Snapshot, error) {
 		a.note("namespaces not read (their %s labels group them): %v", collectors.GroupLabel, err)
 	}
 
-	// A namespace's quota on requests bounds what its pods can ask for:
-	// its requests are planned against it.
-	quotas := map[string]*collectors.Resources{}
-	if err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+	quotas := c.quotas(ctx, a)
+
+	snap.Nodes = a.nodeList()
+	snap.Unscheduled = a.unscheduled
+	snap.Namespaces = byName(a.namespaces)
+	for i := range snap.Namespaces {
+		snap.Namespaces[i].Group = groups[snap.Namespaces[i].Name]
+		snap.Namespaces[i].Quota = quotas[snap.Namespaces[i].Name]
+	}
+	snap.Volumes = a.volumeList()
+	snap.Pressure = byName(a.pressure)
+	snap.Notes = append(snap.Notes, a.notes...)
+	return snap, nil
+}
+
+// quotas are each namespace's quota on requests, which bounds what its
+// pods can ask for: the lowest hard requests.cpu (or cpu) and
+// requests.memory (or memory) of its ResourceQuotas, since each must
+// hold. A failed list is a note.
+func (c *Collector) quotas(ctx context.Context, a *aggregate) map[string]*collectors.Resources {
+	out := map[string]*collectors.Resources{}
+	err := c.each(ctx, func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 		return c.Client.CoreV1().ResourceQuotas("").List(ctx, opts)
 	}, func(obj runtime.Object) error {
 		q := obj.(*corev1.ResourceQuota)
@@ -134,12 +152,11 @@ func (c *Collector) Collect(ctx context.Context) (collectors.Snapshot, error) {
 		if !okCPU && !okMem {
 			return nil
 		}
-		r := quotas[q.Namespace]
+		r := out[q.Namespace]
 		if r == nil {
 			r = &collectors.Resources{}
-			quotas[q.Namespace] = r
+			out[q.Namespace] = r
 		}
-		// Several quotas in a namespace: each must hold, so the lowest binds.
 		if v := cpu.AsApproximateFloat64(); okCPU && (r.CPUCores == 0 || v < r.CPUCores) {
 			r.CPUCores = v
 		}
@@ -147,21 +164,11 @@ func (c *Collector) Collect(ctx context.Context) (collectors.Snapshot, error) {
 			r.MemoryBytes = v
 		}
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
 		a.note("resource quotas not read (namespaces' requests are planned against them): %v", err)
 	}
-
-	snap.Nodes = a.nodeList()
-	snap.Unscheduled = a.unscheduled
-	snap.Namespaces = byName(a.namespaces)
-	for i := range snap.Namespaces {
-		snap.Namespaces[i].Group = groups[snap.Namespaces[i].Name]
-		snap.Namespaces[i].Quota = quotas[snap.Namespaces[i].Name]
-	}
-	snap.Volumes = a.volumeList()
-	snap.Pressure = byName(a.pressure)
-	snap.Notes = append(snap.Notes, a.notes...)
-	return snap, nil
+	return out
 }
 
 // each lists through the pager, which asks for PageSize items at a time,

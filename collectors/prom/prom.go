@@ -353,16 +353,16 @@ func (c *Collector) daily(ctx context.Context, expr, label string, first, end ti
 	if c.span == 0 {
 		c.span = maxPoints
 	}
+	q, err := scoped(expr, c.matchers)
+	if err != nil {
+		return nil, err
+	}
 	for from := first; from.Before(end); {
 		to := from.AddDate(0, 0, c.span)
 		if to.After(end) {
 			to = end
 		}
 		r := v1.Range{Start: from.Add(24*time.Hour - time.Second), End: to.Add(-time.Second), Step: 24 * time.Hour}
-		q, err := scoped(expr, c.matchers)
-		if err != nil {
-			return nil, err
-		}
 		val, warnings, _, err := c.api.QueryRange(ctx, q, r)
 		if days := int(to.Sub(from).Hours() / 24); err != nil && days > 1 && tooLarge(err) {
 			c.span = days / 2

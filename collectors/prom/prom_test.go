@@ -569,6 +569,17 @@ func TestHistoryWithinQueryLimits(t *testing.T) {
 	agree(t, limited, plain, "under the limit")
 }
 
+// firstMean is the first day's mean of h's series name; t fails without
+// it.
+func firstMean(t *testing.T, h collectors.History, name string) float64 {
+	t.Helper()
+	i := slices.IndexFunc(h.Series, func(s collectors.Series) bool { return s.Name == name && len(s.Days) > 0 })
+	if i < 0 {
+		t.Fatalf("no %s in %d series", name, len(h.Series))
+	}
+	return h.Series[i].Days[0].Mean
+}
+
 // agree fails t unless got has want's series, days and, to four
 // significant digits, daily means and peaks; how names got's source.
 func agree(t *testing.T, got, want collectors.History, how string) {
@@ -721,10 +732,8 @@ func TestHistoryOfOneCluster(t *testing.T) {
 	if aCeph == nil || aloneCeph == nil || aCeph.TotalBytes != aloneCeph.TotalBytes || !slices.Equal(aCeph.Pools, aloneCeph.Pools) {
 		t.Errorf("cluster a's Ceph %+v, alone %+v", aCeph, aloneCeph)
 	}
-	for _, s := range both.Series {
-		if s.Name == "cpu/usage" && s.Days[0].Mean != 4.5 {
-			t.Errorf("both clusters' cpu/usage %v, want a's 1.5 and b's 3 summed", s.Days[0].Mean)
-		}
+	if got := firstMean(t, both, "cpu/usage"); got != 4.5 {
+		t.Errorf("both clusters' cpu/usage %v, want a's 1.5 and b's 3 summed", got)
 	}
 }
 
@@ -792,10 +801,8 @@ func TestHistoryThroughThanos(t *testing.T) {
 	if aCeph == nil || aloneCeph == nil || aCeph.TotalBytes != aloneCeph.TotalBytes || len(aCeph.Pools) != len(aloneCeph.Pools) {
 		t.Errorf("cluster a's Ceph through Thanos %+v, alone %+v", aCeph, aloneCeph)
 	}
-	for _, s := range b.Series {
-		if s.Name == "cpu/usage" && math.Abs(s.Days[0].Mean-3) > 1e-9 {
-			t.Errorf("cluster b's cpu/usage %v, want 3", s.Days[0].Mean)
-		}
+	if got := firstMean(t, b, "cpu/usage"); math.Abs(got-3) > 1e-9 {
+		t.Errorf("cluster b's cpu/usage %v, want 3", got)
 	}
 }
 

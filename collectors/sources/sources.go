@@ -83,17 +83,17 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	var promCeph *cephSource
 	var volumeUse map[[2]string]int64
 	if s.Prometheus.URL != "" {
-		h, pc, vu, ws, notes, err := prometheus(ctx, s.Prometheus, r.Secrets, now)
+		pr, err := prometheus(ctx, s.Prometheus, r.Secrets, now)
 		if err != nil {
 			// The collector's errors name the server.
 			gap("%v", err)
 		}
-		histories = append(histories, h)
-		snap.Notes = append(snap.Notes, notes...)
-		promCeph, volumeUse = pc, vu
-		if len(ws) > 0 {
-			snap.Workloads = ws
-			snap.Sources["workloads"] = "prometheus " + redact.URL(s.Prometheus.URL)
+		histories = append(histories, pr.history)
+		snap.Notes = append(snap.Notes, pr.notes...)
+		promCeph, volumeUse = pr.ceph, pr.volumeUse
+		if len(pr.workloads) > 0 {
+			snap.Workloads = pr.workloads
+			snap.Sources["workloads"] = pr.source
 		}
 	}
 	if s.HistoryGit != "" && r.ReadRecorded != nil {
@@ -343,44 +343,56 @@ func cluster(ctx context.Context, s config.Sources, now time.Time, snap *collect
 	return cephs
 }
 
-// prometheus reads the daily history, Ceph's capacity from the mgr's
-// metrics, the volumes' usage and the workloads' usage for right-sizing.
+// promRead is what one Prometheus gave: the daily history, Ceph's
+// capacity from the mgr's metrics, the volumes' usage and the workloads'
+// usage for right-sizing, with notes, and the source they are named by.
+type promRead struct {
+	source    string
+	history   collectors.History
+	ceph      *cephSource
+	volumeUse map[[2]string]int64
+	workloads []collectors.Workload
+	notes     []collectors.Note
+}
+
+// prometheus reads what Prometheus holds. What was read stands when a
+// query fails; a server that stops answering is asked nothing more.
 // Workloads that cannot be read leave a note: right-sizing is the only
 // part that needs them.
-func prometheus(ctx context.Context, p config.Prometheus, sec config.Secrets, now time.Time) (collectors.History, *cephSource, map[[2]string]int64, []collectors.Workload, []collectors.Note, error) {
+func prometheus(ctx context.Context, p config.Prometheus, sec config.Secrets, now time.Time) (promRead, error) {
+	out := promRead{source: "prometheus " + redact.URL(p.URL)}
 	opts := prom.Options{URL: p.URL, CAFile: p.CAFile, Days: p.HistoryDays, Matchers: p.Matchers,
 		BearerToken: sec.PrometheusToken, Username: sec.PrometheusUser, Password: sec.PrometheusPassword}
 	if p.QueriesFile != "" {
 		qs, err := prom.ReadQueries(p.QueriesFile)
 		if err != nil {
-			return collectors.History{}, nil, nil, nil, nil, err
+			return out, err
 		}
 		opts.Queries = qs
 	}
 	c, err := prom.New(opts)
 	if err != nil {
-		return collectors.History{}, nil, nil, nil, nil, err
+		return out, err
 	}
-	// What was read stands when a query fails; a server that stops
-	// answering is asked nothing more.
-	h, notes, herr := c.History(ctx, now)
+	var herr error
+	out.history, out.notes, herr = c.History(ctx, now)
 	if errors.Is(herr, prom.ErrStopped) {
-		return h, nil, nil, nil, notes, herr
+		return out, herr
 	}
-	var pc *cephSource
 	cc, cnotes, found, err := c.Ceph(ctx, now)
 	if err != nil {
-		return h, nil, nil, nil, notes, errors.Join(herr, err)
+		return out, errors.Join(herr, err)
 	}
 	if found {
-		pc = &cephSource{cc, cnotes, "prometheus " + redact.URL(p.URL) + " (Ceph mgr metrics)"}
+		out.ceph = &cephSource{cc, cnotes, out.source + " (Ceph mgr metrics)"}
 	}
-	use, err := c.VolumeUsage(ctx, now)
+	out.volumeUse, err = c.VolumeUsage(ctx, now)
 	ws, werr := c.Workloads(ctx, now)
 	if werr != nil {
-		notes = append(notes, collectors.Note{Source: "prometheus " + redact.URL(p.URL), Message: "right-sizing: " + werr.Error()})
+		out.notes = append(out.notes, collectors.Note{Source: out.source, Message: "right-sizing: " + werr.Error()})
 	}
-	return h, pc, use, ws, notes, errors.Join(herr, err)
+	out.workloads = ws
+	return out, errors.Join(herr, err)
 }
 
 // cephSource is Ceph as one source reports it.

@@ -92,13 +92,26 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 	if len(left) > 0 {
 		plan.Notes = append(plan.Notes, fmt.Sprintf("CPU and memory capacity leaves out the nodes that take no pods (NotReady, cordoned or tainted NoSchedule): %s", strings.Join(left, ", ")))
 	}
+	// Without a snapshot's nodes, the history's allocatable is the
+	// capacity, and its nodes the nodes planned.
+	var nodeAlloc map[string]collectors.Resources
+	if len(s.Nodes) == 0 {
+		var note string
+		if alloc, nodeAlloc, note = historyCapacity(series, plan.Today); note != "" {
+			plan.Notes = append(plan.Notes, note)
+		}
+	}
 	targets = append(targets,
 		target{series: "cpu/usage", capacity: alloc.CPUCores, thresholds: cpu},
 		target{series: "cpu/requests", capacity: alloc.CPUCores, thresholds: cpu[:1], bounded: true, waiting: s.Unscheduled.Requests.CPUCores},
 		target{series: "memory/usage", capacity: float64(alloc.MemoryBytes), thresholds: mem},
 		target{series: "memory/requests", capacity: float64(alloc.MemoryBytes), thresholds: mem[:1], bounded: true, waiting: float64(s.Unscheduled.Requests.MemoryBytes)},
 	)
-	for _, n := range s.Nodes {
+	nodes := s.Nodes
+	for _, name := range slices.Sorted(maps.Keys(nodeAlloc)) {
+		nodes = append(nodes, collectors.Node{Name: name, Allocatable: nodeAlloc[name]})
+	}
+	for _, n := range nodes {
 		prefix := "node/" + n.Name + "/"
 		targets = append(targets,
 			target{series: prefix + "cpu/usage", capacity: n.Allocatable.CPUCores, thresholds: cpu},

@@ -213,3 +213,41 @@ func TestRequestsCeiling(t *testing.T) {
 		t.Errorf("cpu/requests against 40 configured cores reaches %v, want 42", got)
 	}
 }
+
+// TestCapacityFromHistory: without a snapshot's nodes (a fleet's cluster
+// read from its store alone), the allocatable the history holds on its
+// last day is the capacity, the cluster's and each node's, and a note
+// says so; allocatable that ended more than a week ago is no capacity.
+func TestCapacityFromHistory(t *testing.T) {
+	flat := func(name string, v float64, last time.Time) collectors.Series {
+		s := collectors.Series{Name: name}
+		for d := 364; d >= 0; d-- {
+			s.Days = append(s.Days, collectors.Day{Date: last.AddDate(0, 0, -d), Mean: v, Peak: v})
+		}
+		return s
+	}
+	cpu, nodeCPU := growing(), growing()
+	nodeCPU.Name = "node/n1/cpu/usage"
+	last := cpu.Days[len(cpu.Days)-1].Date
+	hist := func(allocLast time.Time) collectors.History {
+		return collectors.History{Series: []collectors.Series{cpu, nodeCPU,
+			flat("cpu/allocatable", 100, allocLast), flat("memory/allocatable", 64<<30, allocLast),
+			flat("node/n1/cpu/allocatable", 40, allocLast), flat("node/n1/memory/allocatable", 32<<30, allocLast)}}
+	}
+	plan := makeWith(collectors.Snapshot{HistoryOnly: true}, hist(last), config.Default().Planner, today, exact)
+	got := map[string]float64{}
+	for _, p := range plan.Projections {
+		got[p.Resource] = p.Capacity
+	}
+	if got["cpu/usage"] != 100 || got["node/n1/cpu/usage"] != 40 {
+		t.Errorf("capacities %v, want cpu/usage 100 and node/n1/cpu/usage 40", got)
+	}
+	want := "the mean of " + last.Format(time.DateOnly) + ": 100.00 cores and 64.0 GiB, 1 node(s)"
+	if !slices.ContainsFunc(plan.Notes, func(n string) bool { return strings.Contains(n, want) }) {
+		t.Errorf("notes %q, want one with %q", plan.Notes, want)
+	}
+	plan = makeWith(collectors.Snapshot{HistoryOnly: true}, hist(last.AddDate(0, 0, -10)), config.Default().Planner, today, exact)
+	if len(plan.Projections) != 0 {
+		t.Errorf("%d projections against allocatable of ten days ago", len(plan.Projections))
+	}
+}

@@ -19,6 +19,7 @@ import (
 type Config struct {
 	Sources     `yaml:",inline"`
 	Planner     `yaml:",inline"`
+	Fleet       `yaml:",inline"`
 	TemplateDir string      `yaml:"template_dir"`
 	Git         Git         `yaml:"git"`
 	Ollama      Ollama      `yaml:"ollama"`
@@ -46,6 +47,10 @@ type Sources struct {
 	HistoryGit  string     `yaml:"history_git"`
 	Prometheus  Prometheus `yaml:"prometheus"`
 	Kube        Kube       `yaml:"kube"`
+	// NoCluster is a fleet's cluster without a kubeconfig or context of
+	// its own (ForCluster): no API server is read for it, neither the
+	// one capplan runs in nor the default kubeconfig's.
+	NoCluster bool `yaml:"-"`
 }
 
 // Prometheus is where daily history is read, when URL is set.
@@ -89,6 +94,10 @@ type Git struct {
 	Tries          int    `yaml:"tries"`
 	// KeepDays is how much daily history history.json keeps.
 	KeepDays int `yaml:"keep_days"`
+	// Cluster is the fleet's cluster whose reports these are, kept in
+	// reports/<cluster>/ (ForCluster); "" for a single cluster's
+	// repository.
+	Cluster string `yaml:"-"`
 }
 
 // Ollama is the narrative's model.

@@ -155,12 +155,13 @@ func leafKeys(t reflect.Type, prefix string, into map[string]bool) {
 }
 
 // TestEveryFieldIsAKey: each flag and variable sets a key the file has,
-// and every setting but the planner's (lists and maps, or what a file
-// states once) has all three forms.
+// and every setting but the planner's and the fleet's list (lists and
+// maps, or what a file states once) has all three forms.
 func TestEveryFieldIsAKey(t *testing.T) {
 	keys, planner := map[string]bool{}, map[string]bool{}
 	leafKeys(reflect.TypeFor[Config](), "", keys)
 	leafKeys(reflect.TypeFor[Planner](), "", planner)
+	planner["clusters"] = true
 	flags := map[string]bool{}
 	fields := Fields()
 	for _, f := range fields {
@@ -204,5 +205,42 @@ func TestVariablesAndFlagsSetEveryKind(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), v+`="lots": `+want) {
 			t.Errorf("%s=lots: %v", v, err)
 		}
+	}
+}
+
+// TestForCluster: a fleet's cluster is planned with its own matchers
+// (the label's, when it gives none), snapshot source, capacities over
+// the configuration's, and report directory; a cluster without a
+// kubeconfig or context reads no API server.
+func TestForCluster(t *testing.T) {
+	c, err := Load("testdata/fleet.good.yml", noEnv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.IsFleet() || len(c.Clusters) != 2 {
+		t.Fatalf("fleet %+v", c.Fleet)
+	}
+	eu, us := c.ForCluster(c.Clusters[0]), c.ForCluster(c.Clusters[1])
+	for _, tc := range []struct {
+		name, got, want string
+	}{
+		{"eu matchers", eu.Prometheus.Matchers, `{k8s_cluster="prod-eu"}`},
+		{"us matchers", us.Prometheus.Matchers, `{k8s_cluster="prod-us", env="prod"}`},
+		{"eu name", eu.ClusterName, "prod-eu"},
+		{"us directory", us.Git.Cluster, "prod-us"},
+		{"us context", us.Context, "prod-us"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+	if !eu.NoCluster || us.NoCluster {
+		t.Errorf("NoCluster: eu %v (want true), us %v (want false)", eu.NoCluster, us.NoCluster)
+	}
+	if eu.IsFleet() || us.Capacities["cpu/usage"] != 96 || eu.Capacities["cpu/usage"] != 0 {
+		t.Errorf("eu fleet %v, capacities eu %v us %v", eu.IsFleet(), eu.Capacities, us.Capacities)
+	}
+	if Default().ForCluster(Cluster{Name: "a"}).Prometheus.Matchers != `{cluster="a"}` {
+		t.Error("the default label is not cluster")
 	}
 }

@@ -40,6 +40,7 @@ func (c Config) problems() []problem {
 		add("prometheus.history_days", "prometheus.history_days must be at least 1, not %d", s.Prometheus.HistoryDays)
 	}
 	out = append(out, c.Planner.problems()...)
+	out = append(out, c.fleetProblems()...)
 	if c.Git.Branch == "" {
 		add("git.branch", "git.branch is empty")
 	}
@@ -146,14 +147,7 @@ func (p Planner) problems() []problem {
 	if p.TargetMonths < 1 || p.TargetMonths > p.Months {
 		add("target_months", "target_months is %d: want 1 to months (%d)", p.TargetMonths, p.Months)
 	}
-	for _, name := range slices.Sorted(maps.Keys(p.Capacities)) {
-		switch v := p.Capacities[name]; {
-		case !(v > 0) || math.IsInf(v, 0):
-			add("capacities."+name, "capacities %q is %v: want a positive number in the series' unit", name, v)
-		case Kind(name) == "":
-			add("capacities."+name, "capacities %q: cannot tell which thresholds apply: start its name with cpu/, memory/, disk/, ceph/, volumes/ or network/", name)
-		}
-	}
+	out = append(out, p.capacityProblems()...)
 	for i, it := range p.Inventory {
 		if _, err := it.Due(); err != nil {
 			add(fmt.Sprintf("inventory[%d]", i), "%v", err)
@@ -181,6 +175,20 @@ func (p Planner) problems() []problem {
 			add(key+".cost", "catalogue %q: cost %v, want a price above 0", o.Name, o.Cost)
 		case !o.Node && o.CPUCores <= 0 && o.MemoryBytes <= 0 && o.RawBytes <= 0:
 			add(key, "catalogue %q adds nothing: give cpu_cores, memory_bytes, raw_bytes or node: true", o.Name)
+		}
+	}
+	return out
+}
+
+// capacityProblems are the capacities that do not validate.
+func (p Planner) capacityProblems() []problem {
+	var out []problem
+	for _, name := range slices.Sorted(maps.Keys(p.Capacities)) {
+		switch v := p.Capacities[name]; {
+		case !(v > 0) || math.IsInf(v, 0):
+			out = append(out, problem{"capacities." + name, fmt.Sprintf("capacities %q is %v: want a positive number in the series' unit", name, v)})
+		case Kind(name) == "":
+			out = append(out, problem{"capacities." + name, fmt.Sprintf("capacities %q: cannot tell which thresholds apply: start its name with cpu/, memory/, disk/, ceph/, volumes/ or network/", name)})
 		}
 	}
 	return out

@@ -72,6 +72,9 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	var cephs []cephSource
 	if ReadsCluster(s.Sources) {
 		cephs = cluster(ctx, s.Sources, now, &snap, gap)
+	} else if s.NoCluster {
+		snap.Sources["kubernetes"] = "none: a fleet's cluster without a kubeconfig or context of its own is planned on its history alone, against the allocatable in its history or the configuration's capacities"
+		snap.HistoryOnly = true
 	} else if !s.Demo {
 		snap.Sources["kubernetes"] = "none: a history file without a kubeconfig or context is planned alone, against the configuration's capacities"
 		snap.HistoryOnly = true
@@ -225,10 +228,11 @@ func hasCeph(h collectors.History) bool {
 // server: with a kubeconfig or context given, inside a pod, or when no
 // history file is given (the default kubeconfig is then the only source
 // meant). A history file alone is planned without a cluster, against the
-// configuration's capacities.
+// configuration's capacities, as is a fleet's cluster that names no
+// kubeconfig or context.
 func ReadsCluster(s config.Sources) bool {
 	switch {
-	case s.Demo:
+	case s.Demo, s.NoCluster:
 		return false
 	case s.Kubeconfig != "" || s.Context != "" || os.Getenv("KUBERNETES_SERVICE_HOST") != "":
 		return true

@@ -97,10 +97,10 @@ func readDay(dir string) ([]File, error) {
 	return files, nil
 }
 
-// keepPending replaces the report of now's day in dir/pending with files,
+// keepPending replaces the report of day (its directory) in dir/pending with files,
 // and returns where: a report waits there until it is published.
-func keepPending(dir string, now time.Time, files []File) (string, error) {
-	kept := filepath.Join(dir, "pending", filepath.FromSlash(dayDir(now)))
+func keepPending(dir, day string, files []File) (string, error) {
+	kept := filepath.Join(dir, "pending", filepath.FromSlash(day))
 	if err := os.RemoveAll(kept); err != nil {
 		return kept, err
 	}
@@ -135,8 +135,8 @@ func sameReport(a, b []File) bool {
 // addHistory continues the repository's history.json with ours, a run's
 // history, keeping keepDays before now. A history.json that cannot be
 // read is not replaced: the run fails to publish instead of losing it.
-func addHistory(repo string, ours collectors.History, now time.Time, keepDays int) error {
-	path := filepath.Join(repo, HistoryFile)
+func addHistory(repo string, l layout, ours collectors.History, now time.Time, keepDays int) error {
+	path := filepath.Join(repo, filepath.FromSlash(l.file(HistoryFile)))
 	var theirs collectors.History
 	old, err := os.ReadFile(path)
 	switch {
@@ -161,7 +161,7 @@ func addHistory(repo string, ours collectors.History, now time.Time, keepDays in
 // removeLegacy removes the per-report history files of the earlier
 // layout, now that history.json holds them, and returns their paths.
 func removeLegacy(repo string) ([]string, error) {
-	days, err := reportDays(repo)
+	days, err := reportDays(repo, layout{})
 	if err != nil {
 		return nil, fmt.Errorf("index of reports: %w", err)
 	}
@@ -181,16 +181,17 @@ func removeLegacy(repo string) ([]string, error) {
 
 // pendingDays lists the report directories waiting under pending, oldest
 // first, as reports/YYYY/YYYY-MM-DD.
-func pendingDays(pending string) ([]string, error) {
-	days, err := reportDays(pending)
+func pendingDays(pending string, l layout) ([]string, error) {
+	days, err := reportDays(pending, l)
 	slices.Reverse(days)
 	return days, err
 }
 
-// reportDays lists the report directories under root, newest first.
-func reportDays(root string) ([]string, error) {
+// reportDays lists the cluster's report directories under root, newest
+// first.
+func reportDays(root string, l layout) ([]string, error) {
 	var days []string
-	err := filepath.WalkDir(filepath.Join(root, "reports"), func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(root, filepath.FromSlash(l.reports())), func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return fs.SkipAll
@@ -211,15 +212,22 @@ func reportDays(root string) ([]string, error) {
 	return days, err
 }
 
-// writeIndex keeps README.md at the repository's root: the latest
-// report's summary (r, in the repository's directory day) and a list of
-// every report, newest first.
-func writeIndex(repo, day string, r report.Report) error {
-	days, err := reportDays(repo)
+// writeIndex keeps the cluster's README.md (at the repository's root
+// for a single cluster): the latest report's summary (r, in the
+// repository's directory day) and a list of every report, newest first,
+// linked from where the index is.
+func writeIndex(repo string, l layout, day string, r report.Report) error {
+	days, err := reportDays(repo, l)
 	if err != nil {
 		return fmt.Errorf("index of reports: %w", err)
 	}
-	path := filepath.Join(repo, "README.md")
+	if h := l.home(); h != "" {
+		day = strings.TrimPrefix(day, h+"/")
+		for i := range days {
+			days[i] = strings.TrimPrefix(days[i], h+"/")
+		}
+	}
+	path := filepath.Join(repo, filepath.FromSlash(l.file(indexFile)))
 	var b bytes.Buffer
 	if len(days) > 0 && days[0] > day {
 		// A report of an earlier day (a replayed week): the latest report's
@@ -255,6 +263,9 @@ func writeIndex(repo, day string, r report.Report) error {
 }
 
 const listHeading = "## All reports\n"
+
+// indexFile is the index's name, beside the cluster's reports.
+const indexFile = "README.md"
 
 // writeList lists every report, newest first.
 func writeList(b *bytes.Buffer, days []string) {

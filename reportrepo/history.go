@@ -23,17 +23,12 @@ import (
 // historySchema identifies the layout of history.json.
 const historySchema = "capplan.history/v2"
 
-// HistoryFile is the history file's name, at the repository's root.
+// HistoryFile is the history file's name, beside the cluster's reports
+// (layout.file).
 const HistoryFile = "history.json"
 
 // legacySchema is the per-report history.json of earlier layouts.
 const legacySchema = "capplan.history/v1"
-
-// dayDir is the directory of a day's report in the repository.
-func dayDir(day time.Time) string {
-	day = day.UTC()
-	return "reports/" + day.Format("2006") + "/" + day.Format(time.DateOnly)
-}
 
 // file is history.json. Days are written one to a line, so that a week's
 // run changes a few lines per series and git's delta stays small.
@@ -304,16 +299,18 @@ func update(older, newer collectors.History, last time.Time, keepDays int) colle
 // repository is called in sources and notes: its work tree, or the remote
 // a temporary clone came from. A file that cannot be read is left out
 // with a note naming it; a repository that cannot be opened is an error.
-func readHistory(dir, name string) (collectors.History, []collectors.Note, error) {
+func readHistory(dir, name string, l layout) (collectors.History, []collectors.Note, error) {
 	tree, err := head(dir)
 	if err != nil {
 		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
 	}
 	source := "git " + name
-	f, err := tree.File(HistoryFile)
+	f, err := tree.File(l.file(HistoryFile))
 	switch {
-	case errors.Is(err, object.ErrFileNotFound):
+	case errors.Is(err, object.ErrFileNotFound) && l.cluster == "":
 		return legacy(tree, source)
+	case errors.Is(err, object.ErrFileNotFound):
+		return collectors.History{}, nil, nil
 	case err != nil:
 		return collectors.History{}, nil, fmt.Errorf("report repository %s: %w", dir, err)
 	}

@@ -68,14 +68,14 @@ func TestHistoryStitchesReports(t *testing.T) {
 		return data
 	}
 	commitFiles(t, dir, map[string][]byte{
-		dayDir(day(11, 2)) + "/history.json": v1(weekly(1, day(10, 1), day(11, 1)), day(11, 2)),
-		dayDir(day(11, 9)) + "/history.json": v1(weekly(2, day(10, 9), day(11, 8)), day(11, 9)),
-		"reports/2026-11-16/history.json":    []byte("{not json"),
-		"reports/2026-11-23/history.json":    []byte(`{"schema": "capplan.history/v9", "series": []}`),
-		"reports/2026-11-09/report.md":       []byte("# Capacity report"),
-		"README.md":                          []byte("reports"),
+		layout{}.day(day(11, 2)) + "/history.json": v1(weekly(1, day(10, 1), day(11, 1)), day(11, 2)),
+		layout{}.day(day(11, 9)) + "/history.json": v1(weekly(2, day(10, 9), day(11, 8)), day(11, 9)),
+		"reports/2026-11-16/history.json":          []byte("{not json"),
+		"reports/2026-11-23/history.json":          []byte(`{"schema": "capplan.history/v9", "series": []}`),
+		"reports/2026-11-09/report.md":             []byte("# Capacity report"),
+		"README.md":                                []byte("reports"),
 	})
-	h, notes, err := readHistory(dir, dir)
+	h, notes, err := readHistory(dir, dir, layout{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestHistoryStitchesReports(t *testing.T) {
 
 func TestHistoryNotARepository(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := readHistory(dir, dir); err == nil || !strings.Contains(err.Error(), dir) {
+	if _, _, err := readHistory(dir, dir, layout{}); err == nil || !strings.Contains(err.Error(), dir) {
 		t.Errorf("error %v, want one naming %s", err, dir)
 	}
 }
@@ -179,17 +179,17 @@ func TestHistoryFile(t *testing.T) {
 	// the earlier layout.
 	dir := t.TempDir()
 	commitFiles(t, dir, map[string][]byte{
-		HistoryFile:                         data,
-		dayDir(day(1, 2)) + "/history.json": []byte("{not json"),
-		dayDir(day(11, 9)) + "/report.md":   []byte("# Capacity report"),
+		HistoryFile: data,
+		layout{}.day(day(1, 2)) + "/history.json": []byte("{not json"),
+		layout{}.day(day(11, 9)) + "/report.md":   []byte("# Capacity report"),
 	})
-	got, notes, err := readHistory(dir, "origin")
+	got, notes, err := readHistory(dir, "origin", layout{})
 	if err != nil || len(notes) != 0 || len(got.Series) != 2 || len(got.Series[0].Days) != len(s.Days) || got.Series[0].Source != "git origin" {
 		t.Fatalf("history %d series, notes %v, %v", len(got.Series), notes, err)
 	}
 	bad := t.TempDir()
 	commitFiles(t, bad, map[string][]byte{HistoryFile: []byte("{")})
-	if _, _, err := readHistory(bad, "origin"); err == nil || !strings.Contains(err.Error(), "history.json") {
+	if _, _, err := readHistory(bad, "origin", layout{}); err == nil || !strings.Contains(err.Error(), "history.json") {
 		t.Errorf("unreadable history.json: %v", err)
 	}
 }

@@ -44,6 +44,7 @@ type File struct {
 // Repository is the report repository the configuration names.
 type Repository struct {
 	git     config.Git
+	layout  layout
 	creds   credentials
 	log     *slog.Logger
 	backoff time.Duration // before the second push; tests shorten it
@@ -58,7 +59,7 @@ func New(g config.Git, s config.Secrets, log *slog.Logger) *Repository {
 	if g.Dir == "" {
 		g.Dir = filepath.Join(os.TempDir(), "capplan")
 	}
-	return &Repository{git: g, log: log,
+	return &Repository{git: g, layout: layout{g.Cluster}, log: log,
 		creds: credentials{Username: g.Username, Token: s.GitToken, SSHKey: []byte(s.GitSSHKey), KnownHosts: g.KnownHostsFile}}
 }
 
@@ -100,32 +101,32 @@ func (r *Repository) Read(ctx context.Context, now time.Time) (collectors.Histor
 	if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
 		return collectors.History{}, nil, nil, nil
 	}
-	h, notes, err := readHistory(dir, name)
+	h, notes, err := readHistory(dir, name, r.layout)
 	if err != nil {
 		if errors.Is(err, plumbing.ErrReferenceNotFound) {
 			return collectors.History{}, nil, notes, nil
 		}
 		return h, nil, notes, err
 	}
-	earlier, err := previous(dir, now)
+	earlier, err := previous(dir, r.layout, now)
 	return h, earlier, notes, err
 }
 
 // ReadHistory reads the history committed to the repository whose work
 // tree is dir (another repository's, history_git), named by dir.
 func ReadHistory(dir string) (collectors.History, []collectors.Note, error) {
-	return readHistory(dir, dir)
+	return readHistory(dir, dir, layout{})
 }
 
 // previous reads the report.json files before now's day, newest first,
 // Earlier of them at most. They are decoded side by side: a year of them
 // is most of what a weekly run reads.
-func previous(dir string, now time.Time) ([]report.Previous, error) {
-	days, err := reportDays(dir)
+func previous(dir string, l layout, now time.Time) ([]report.Previous, error) {
+	days, err := reportDays(dir, l)
 	if err != nil {
 		return nil, err
 	}
-	today := dayDir(now)
+	today := l.day(now)
 	var names []string
 	var files [][]byte
 	var unread error
@@ -178,7 +179,7 @@ func HistoryJSON(h collectors.History, now time.Time, keepDays int) ([]byte, err
 // Keep keeps a report of now's day in the work directory's pending/, in
 // place of any kept that day, and returns where.
 func (r *Repository) Keep(now time.Time, files []File) (string, error) {
-	return keepPending(r.git.Dir, now, files)
+	return keepPending(r.git.Dir, r.layout.day(now), files)
 }
 
 // SetAside keeps a report of now's day that is not to be published (it
@@ -186,7 +187,7 @@ func (r *Repository) Keep(now time.Time, files []File) (string, error) {
 // aside that day, and returns where: it is never committed, and the next
 // run does not publish it.
 func (r *Repository) SetAside(now time.Time, files []File) (string, error) {
-	dir := filepath.Join(r.git.Dir, "unpublished", filepath.FromSlash(dayDir(now)))
+	dir := filepath.Join(r.git.Dir, "unpublished", filepath.FromSlash(r.layout.day(now)))
 	if err := os.RemoveAll(dir); err != nil {
 		return dir, err
 	}
@@ -210,25 +211,25 @@ type Published struct {
 // left in pending/. A remote the credentials cannot reach is a
 // configuration error.
 func (r *Repository) Publish(ctx context.Context, rep report.Report, files []File, hist collectors.History, now time.Time) (Published, error) {
-	day := dayDir(now)
+	day := r.layout.day(now)
 	o, err := r.options(now)
 	if err != nil {
 		return Published{}, config.Error{Err: err}
 	}
 	if r.git.URL == "" {
 		res, err := commitAndPush(ctx, o, func(dir string) ([]string, error) {
-			return applyReports(dir, []kept{{day, files, &hist}}, rep, now, r.git.KeepDays)
+			return applyReports(dir, r.layout, []kept{{day, files, &hist}}, rep, now, r.git.KeepDays)
 		}, commitMessage(rep))
 		return Published{Dir: filepath.Join(r.git.Dir, filepath.FromSlash(day)), Commit: res.Commit, Changed: res.Changed}, err
 	}
 	// With a remote, the report waits in pending/ until it is pushed, so
 	// that a run that cannot push leaves it for the next one.
 	pending := filepath.Join(o.Dir, "pending")
-	keptDir, err := keepPending(o.Dir, now, files)
+	keptDir, err := keepPending(o.Dir, day, files)
 	if err != nil {
 		return Published{}, err
 	}
-	days, err := pendingDays(pending)
+	days, err := pendingDays(pending, r.layout)
 	if err != nil {
 		return Published{Dir: keptDir}, err
 	}
@@ -246,7 +247,7 @@ func (r *Repository) Publish(ctx context.Context, rep report.Report, files []Fil
 		waiting = append(waiting, kept{day: d, files: dayFiles})
 	}
 	res, err := commitAndPush(ctx, o, func(dir string) ([]string, error) {
-		return applyReports(dir, waiting, rep, now, r.git.KeepDays)
+		return applyReports(dir, r.layout, waiting, rep, now, r.git.KeepDays)
 	}, commitMessage(rep))
 	if err != nil {
 		return Published{Dir: keptDir}, err
@@ -275,7 +276,7 @@ type kept struct {
 // tree at dir: each day's directory, its history into history.json, the
 // earlier layout's history files removed, and the index with latest's
 // summary. It returns the paths it wrote or removed, to be committed.
-func applyReports(dir string, reports []kept, latest report.Report, now time.Time, keepDays int) ([]string, error) {
+func applyReports(dir string, l layout, reports []kept, latest report.Report, now time.Time, keepDays int) ([]string, error) {
 	var paths []string
 	for _, k := range reports {
 		if err := replaceDay(dir, k.day, k.files); err != nil {
@@ -293,18 +294,43 @@ func applyReports(dir string, reports []kept, latest report.Report, now time.Tim
 			}
 		}
 		if h != nil {
-			if err := addHistory(dir, *h, now, keepDays); err != nil {
+			if err := addHistory(dir, l, *h, now, keepDays); err != nil {
 				return nil, err
 			}
-			paths = append(paths, HistoryFile)
+			paths = append(paths, l.file(HistoryFile))
 		}
 	}
-	gone, err := removeLegacy(dir)
+	if l.cluster == "" {
+		gone, err := removeLegacy(dir)
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, gone...)
+	}
+	if err := writeIndex(dir, l, reports[len(reports)-1].day, latest); err != nil {
+		return nil, err
+	}
+	return append(paths, l.file(indexFile)), nil
+}
+
+// PublishFleet commits a fleet's summary (its files, at the repository's
+// root beside the clusters' reports/<cluster>/) and pushes it when there
+// is a remote. A summary that cannot be pushed is not kept: the next run
+// writes its own.
+func (r *Repository) PublishFleet(ctx context.Context, files []File, message string, now time.Time) (Published, error) {
+	o, err := r.options(now)
 	if err != nil {
-		return nil, err
+		return Published{}, config.Error{Err: err}
 	}
-	if err := writeIndex(dir, reports[len(reports)-1].day, latest); err != nil {
-		return nil, err
-	}
-	return append(append(paths, gone...), "README.md"), nil
+	res, err := commitAndPush(ctx, o, func(dir string) ([]string, error) {
+		var paths []string
+		for _, f := range files {
+			if err := writeAtomic(filepath.Join(dir, f.Name), f.Data); err != nil {
+				return nil, err
+			}
+			paths = append(paths, f.Name)
+		}
+		return paths, nil
+	}, message)
+	return Published{Dir: o.Dir, Commit: res.Commit, Changed: res.Changed}, err
 }

@@ -44,7 +44,7 @@ var ErrIncomplete = errors.New("report incomplete")
 // ErrNothingPlanned is a run whose report plans no resource: no series
 // had both a history and a capacity. The report is written (and
 // published) with the gap at its top, but the run did not do its job.
-var ErrNothingPlanned = errors.New("no resource could be planned")
+var ErrNothingPlanned = errors.New(report.NothingPlanned)
 
 // Run is one weekly run: collect, forecast and plan, render, narrate,
 // publish. A stage that fails leaves a gap stated in the report, except

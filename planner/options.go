@@ -139,7 +139,7 @@ func evaluate(p Plan, a added, horizon float64, memo map[dating]dated) Evaluatio
 	for _, pr := range p.Projections {
 		// No purchase moves a namespace's quota or budget, and it does
 		// not bind one.
-		if namespaced(pr.Resource) {
+		if Namespaced(pr.Resource) {
 			continue
 		}
 		key := dating{pr.Resource, withAdded(pr, a)}

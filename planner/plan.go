@@ -262,7 +262,7 @@ func makeWith(s collectors.Snapshot, h collectors.History, cfg config.Planner, t
 		for _, hs := range h.Series {
 			// A namespace's series is its share of a resource (Growth),
 			// not a resource of its own.
-			if !planned[hs.Name] && !namespaced(hs.Name) {
+			if !planned[hs.Name] && !Namespaced(hs.Name) {
 				plan.unknown(hs.Name, noCapacity)
 			}
 		}
@@ -335,7 +335,7 @@ func beyond(p Projection) error {
 // ("namespace/NS/…"), whose capacity, where it has one, is the
 // namespace's quota or a configured budget: raised by editing it, not by
 // buying.
-func namespaced(resource string) bool { return strings.HasPrefix(resource, "namespace/") }
+func Namespaced(resource string) bool { return strings.HasPrefix(resource, "namespace/") }
 
 // noCapacity is why a series with a history is not planned without one.
 const noCapacity = "no capacity to plan against (capacities in the configuration can give one)"

@@ -126,7 +126,7 @@ func Recommend(p Plan, months int) []Recommendation {
 			if need, basis := needed(pr, c, p.Today, months); need > pr.Capacity {
 				r.Needed = need
 				what := "capacity"
-				if namespaced(pr.Resource) {
+				if Namespaced(pr.Resource) {
 					what = "the namespace's quota or budget"
 				}
 				r.Message += fmt.Sprintf("; %s to stay below it %s: %s (+%s)", what, basis, units.Quantity(need, pr.Unit), units.Quantity(need-pr.Capacity, pr.Unit))

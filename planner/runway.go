@@ -204,7 +204,7 @@ func project(s collectors.Series, capacity, ceiling float64, thresholds []Thresh
 	if p.show() {
 		held, beyond, counts := "what the nodes hold; no pod waits unscheduled today", "pods beyond it would wait unplaced", "the capacity needed and the options' dates count"
 		switch waiting := ceiling - capacity; {
-		case namespaced(s.Name):
+		case Namespaced(s.Name):
 			// A namespace's requests are bounded by its quota.
 			held, beyond, counts = "the namespace's quota", "the API server refuses pods beyond it", "the quota needed counts"
 		case waiting > 0:

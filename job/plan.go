@@ -69,7 +69,10 @@ func Plan(ctx context.Context, c config.Config, now time.Time, previous, whatIf,
 // needsCapacities refuses a history to be planned without a cluster and
 // without the capacities to plan it against: nothing could be planned.
 func needsCapacities(c config.Config) error {
-	if c.Demo || sources.ReadsCluster(c.Sources) || len(c.Capacities) > 0 {
+	// A fleet's cluster read from its store alone has the allocatable
+	// kube-state-metrics exports, or says it lacks it.
+	fleet := c.NoCluster && c.Prometheus.URL != ""
+	if c.Demo || sources.ReadsCluster(c.Sources) || len(c.Capacities) > 0 || fleet {
 		return nil
 	}
 	return config.Error{Err: errors.New(`a history planned without a cluster needs a capacity for each series: give them in the configuration file (--config), as capacities: {"cpu/usage": 48, "ceph/stored": 2.0e12}, in the series' units (cores, bytes, bytes/s)`)}

@@ -131,6 +131,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	log := job.Logger(stderr, cfg)
+	if cfg.IsFleet() {
+		res, err := job.RunFleet(ctx, cfg, now, *dryRun, *out, log)
+		res.Log(log, err)
+		if *dryRun && *out == "-" {
+			if _, werr := stdout.Write(res.File("README.md")); werr != nil && err == nil {
+				err = werr
+			}
+		}
+		return err
+	}
 	res, err := job.Run(ctx, cfg, now, *dryRun, *out, log)
 	res.Log(log, err)
 	if err != nil {
@@ -191,6 +201,11 @@ func runSchedule(ctx context.Context, args []string, _, stderr io.Writer) error 
 	}
 	log := job.Logger(stderr, cfg)
 	return job.Schedule(ctx, *spec, loc, log, func(ctx context.Context) {
+		if cfg.IsFleet() {
+			res, err := job.RunFleet(ctx, cfg, time.Now(), false, "", log)
+			res.Log(log, err)
+			return
+		}
 		res, err := job.Run(ctx, cfg, time.Now(), false, "", log)
 		res.Log(log, err)
 	})

@@ -453,3 +453,22 @@ func ReadQueries(path string) ([]Query, error) {
 	}
 	return out, nil
 }
+
+// LabelValues are the values label has on the server's series over the
+// week before now: the clusters a fleet's store tells apart, those that
+// reported within the week.
+func (c *Collector) LabelValues(ctx context.Context, label string, now time.Time) ([]string, error) {
+	vals, warnings, _, err := c.api.LabelValues(ctx, label, nil, now.Add(-7*24*time.Hour), now)
+	if err != nil {
+		return nil, fmt.Errorf("prometheus %s: values of %s: %w", c.name, label, c.redact.Error(err))
+	}
+	if len(warnings) > 0 {
+		return nil, fmt.Errorf("prometheus %s: values of %s: warnings: %s", c.name, label, strings.Join(warnings, "; "))
+	}
+	out := make([]string, 0, len(vals))
+	for _, v := range vals {
+		out = append(out, string(v))
+	}
+	slices.Sort(out)
+	return out, nil
+}

@@ -365,16 +365,7 @@ type promRead struct {
 // part that needs them.
 func prometheus(ctx context.Context, p config.Prometheus, sec config.Secrets, now time.Time) (promRead, error) {
 	out := promRead{source: "prometheus " + redact.URL(p.URL)}
-	opts := prom.Options{URL: p.URL, CAFile: p.CAFile, Days: p.HistoryDays, Matchers: p.Matchers,
-		BearerToken: sec.PrometheusToken, Username: sec.PrometheusUser, Password: sec.PrometheusPassword}
-	if p.QueriesFile != "" {
-		qs, err := prom.ReadQueries(p.QueriesFile)
-		if err != nil {
-			return out, err
-		}
-		opts.Queries = qs
-	}
-	c, err := prom.New(opts)
+	c, err := promClient(p, sec)
 	if err != nil {
 		return out, err
 	}
@@ -397,6 +388,30 @@ func prometheus(ctx context.Context, p config.Prometheus, sec config.Secrets, no
 	}
 	out.workloads = ws
 	return out, errors.Join(herr, err)
+}
+
+// promClient is the collector of p's server.
+func promClient(p config.Prometheus, sec config.Secrets) (*prom.Collector, error) {
+	opts := prom.Options{URL: p.URL, CAFile: p.CAFile, Days: p.HistoryDays, Matchers: p.Matchers,
+		BearerToken: sec.PrometheusToken, Username: sec.PrometheusUser, Password: sec.PrometheusPassword}
+	if p.QueriesFile != "" {
+		qs, err := prom.ReadQueries(p.QueriesFile)
+		if err != nil {
+			return nil, err
+		}
+		opts.Queries = qs
+	}
+	return prom.New(opts)
+}
+
+// Clusters are the clusters of a fleet the store at p tells apart by
+// label: the label's values on the series of the week before now.
+func Clusters(ctx context.Context, p config.Prometheus, sec config.Secrets, label string, now time.Time) ([]string, error) {
+	c, err := promClient(p, sec)
+	if err != nil {
+		return nil, err
+	}
+	return c.LabelValues(ctx, label, now)
 }
 
 // cephSource is Ceph as one source reports it.

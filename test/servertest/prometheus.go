@@ -17,13 +17,13 @@ import (
 // flags are added to its command line (--query.max-samples=N).
 func Prometheus(t testing.TB, openMetrics string, flags ...string) string {
 	t.Helper()
-	url, _ := backfilled(t, openMetrics, "global: {}\n", flags...)
+	url, _, _ := backfilled(t, openMetrics, "global: {}\n", flags...)
 	return url
 }
 
 // backfilled is Prometheus serving the OpenMetrics text, with its
-// configuration file's text, and its data directory.
-func backfilled(t testing.TB, openMetrics, config string, flags ...string) (url, data string) {
+// configuration file's text: its URL, its data directory and its process.
+func backfilled(t testing.TB, openMetrics, config string, flags ...string) (url, data string, cmd *exec.Cmd) {
 	t.Helper()
 	bin := Need(t, "prometheus", "apt-get install prometheus")
 	promtool := Need(t, "promtool", "apt-get install prometheus")
@@ -45,9 +45,9 @@ func backfilled(t testing.TB, openMetrics, config string, flags ...string) (url,
 	addr := FreeAddr(t)
 	url = "http://" + addr
 	// The default retention (15 days) would delete most of the backfill.
-	Start(t, Process{Path: bin, Args: append([]string{"--config.file=" + cfg, "--storage.tsdb.path=" + data, "--storage.tsdb.retention.time=2y",
+	cmd = Start(t, Process{Path: bin, Args: append([]string{"--config.file=" + cfg, "--storage.tsdb.path=" + data, "--storage.tsdb.retention.time=2y",
 		"--web.listen-address=" + addr, "--log.level=warn"}, flags...), Ready: HTTPReady(http.DefaultClient, url+"/-/ready", "", ""), Within: 60 * time.Second})
-	return url, data
+	return url, data, cmd
 }
 
 // ThanosQuery serves histories (OpenMetrics texts, one a cluster) through
@@ -58,10 +58,44 @@ func backfilled(t testing.TB, openMetrics, config string, flags ...string) (url,
 // builds it).
 func ThanosQuery(t testing.TB, histories map[string]string) string {
 	t.Helper()
+	return ThanosStore(t, histories).URL
+}
+
+// Store is a fleet's store that ThanosStore started: Query's URL and
+// each cluster's Prometheus.
+type Store struct {
+	URL        string
+	prometheus map[string]stoppable
+}
+
+type stoppable struct {
+	cmd *exec.Cmd
+	url string
+}
+
+// Stop ends cluster's Prometheus as an outage would (its sidecar goes on
+// running), and waits until it has.
+func (s Store) Stop(t testing.TB, cluster string) {
+	t.Helper()
+	p := s.prometheus[cluster]
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	for HTTPReady(http.DefaultClient, p.url+"/-/ready", "", "")() == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// ThanosStore is ThanosQuery's store, whose clusters' servers can be
+// stopped.
+func ThanosStore(t testing.TB, histories map[string]string) Store {
+	t.Helper()
+	s := Store{prometheus: map[string]stoppable{}}
 	thanos := NeedEnv(t, "CAPPLAN_THANOS_BIN", "CAPPLAN_THANOS_BIN=$(.ci/thanos.sh) go test ./...")
 	query := []string{"query", "--log.level=warn"}
 	for _, name := range slices.Sorted(maps.Keys(histories)) {
-		prom, data := backfilled(t, histories[name], fmt.Sprintf("global:\n  external_labels:\n    cluster: %q\n", name))
+		prom, data, cmd := backfilled(t, histories[name], fmt.Sprintf("global:\n  external_labels:\n    cluster: %q\n", name))
+		s.prometheus[name] = stoppable{cmd, prom}
 		grpc, status := FreeAddr(t), FreeAddr(t)
 		Start(t, Process{Path: thanos, Args: []string{"sidecar", "--tsdb.path=" + data, "--prometheus.url=" + prom,
 			"--grpc-address=" + grpc, "--http-address=" + status, "--log.level=warn"},
@@ -72,7 +106,8 @@ func ThanosQuery(t testing.TB, histories map[string]string) string {
 	url := "http://" + addr
 	Start(t, Process{Path: thanos, Args: append(query, "--http-address="+addr, "--grpc-address="+FreeAddr(t)),
 		Ready: HTTPReady(http.DefaultClient, url+"/-/ready", "", ""), Within: 60 * time.Second})
-	return url
+	s.URL = url
+	return s
 }
 
 // PrometheusScraping runs Debian's Prometheus scraping target (host:port,

@@ -147,7 +147,10 @@ type Collector struct {
 	// span is the days one range query asks for, halved each time the
 	// server refuses one as too large; retries counts those refusals.
 	span, retries int
-	matchers      []*labels.Matcher
+	// misses counts, by resolution, the asks of a store's aggregates in
+	// a row that found none: a server without them is not asked again.
+	misses   map[string]int
+	matchers []*labels.Matcher
 	// name is the URL as shown, redact what keeps the credentials out of
 	// errors: the client's own messages echo the URL it was given.
 	name   string
@@ -193,7 +196,7 @@ func New(o Options) (*Collector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prometheus %s: %w", redact.URL(o.URL), err)
 	}
-	return &Collector{api: v1.NewAPI(client), opts: o, name: redact.URL(o.URL), matchers: ms,
+	return &Collector{api: v1.NewAPI(resolutionClient{client}), opts: o, misses: map[string]int{}, name: redact.URL(o.URL), matchers: ms,
 		redact: redact.New([]string{o.URL}, o.BearerToken, o.Password)}, nil
 }
 
@@ -237,6 +240,7 @@ series:
 		var q Query
 		var means, peaks map[string]map[time.Time]float64
 		var tried []string
+		var meanExpr, peakExpr string
 		for _, q = range group {
 			// Summed (by the label, if any) so that one value per series
 			// and day comes back whatever other labels the expression
@@ -246,8 +250,9 @@ series:
 				expr = "sum by (" + q.Label + ") (" + q.Expr + ")"
 			}
 			window := fmt.Sprintf("[1d:%s]", model.Duration(c.opts.Resolution))
+			meanExpr, peakExpr = "avg_over_time(("+expr+")"+window+")", "max_over_time(("+expr+")"+window+")"
 			var err error
-			if means, err = c.daily(ctx, "avg_over_time(("+expr+")"+window+")", q.Label, first, today); err != nil {
+			if means, err = c.daily(ctx, meanExpr, q.Label, first, today); err != nil {
 				if err := fail(q, err); err != nil {
 					return hist, notes, err
 				}
@@ -258,7 +263,7 @@ series:
 				tried = append(tried, describe(q))
 				continue
 			}
-			if peaks, err = c.daily(ctx, "max_over_time(("+expr+")"+window+")", q.Label, first, today); err != nil {
+			if peaks, err = c.daily(ctx, peakExpr, q.Label, first, today); err != nil {
 				if err := fail(q, err); err != nil {
 					return hist, notes, err
 				}
@@ -269,6 +274,19 @@ series:
 		if len(means) == 0 {
 			note("no data for %s over the last %d days (tried %s)", q.Series, c.opts.Days, strings.Join(tried, "; "))
 			continue
+		}
+		for _, t := range tiers {
+			filled, until, err := c.older(ctx, t, meanExpr, peakExpr, q.Label, first, means, peaks)
+			if err != nil {
+				if err := fail(q, err); err != nil {
+					return hist, notes, err
+				}
+				continue series
+			}
+			if filled > 0 {
+				note("%s: %d day(s) before %s read from the store's %s downsampled data, as it kept nothing finer for them: their peaks are of %s means",
+					q.Series, filled, until.Format(time.DateOnly), t.what, t.what)
+			}
 		}
 		if len(tried) > 0 {
 			note("%s from %s: no data from %s", q.Series, describe(q), strings.Join(tried, "; "))

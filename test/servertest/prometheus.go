@@ -139,3 +139,53 @@ func Pushgateway(t testing.TB) string {
 		Ready: HTTPReady(http.DefaultClient, url+"/-/ready", "", "")})
 	return url
 }
+
+// ThanosBucket serves an OpenMetrics history through Thanos Query in
+// front of a store gateway, as a long history is kept in object storage:
+// the history backfilled into blocks of 486 hours, uploaded to a bucket
+// on disk with the external label cluster=<cluster>, downsampled by
+// Thanos' compactor, which then keeps raw samples for rawDays and
+// 5-minute aggregates for fiveMinuteDays (hourly ones for ever), as its
+// retention flags say, block by block. It returns Query's URL.
+func ThanosBucket(t testing.TB, openMetrics, cluster string, rawDays, fiveMinuteDays int) string {
+	t.Helper()
+	thanos := NeedEnv(t, "CAPPLAN_THANOS_BIN", "CAPPLAN_THANOS_BIN=$(.ci/thanos.sh) go test ./...")
+	promtool := Need(t, "promtool", "apt-get install prometheus")
+	dir := t.TempDir()
+	input := filepath.Join(dir, "history.om")
+	if err := os.WriteFile(input, []byte(openMetrics), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	blocks := filepath.Join(dir, "blocks")
+	// promtool's blocks last 2 hours times a power of 3, aligned to
+	// their length; the compactor's ranges (2 hours, 8, 2 days, 14) are
+	// 2 hours times a power of 4, and a block across one of theirs is
+	// never compacted. A block longer than the longest, 486 hours, is
+	// left as it is and downsampled as sidecars' compacted blocks are:
+	// to 5 minutes past 40 hours, to hours past 10 days. Only the first,
+	// partial one is too short for hours.
+	run := func(name string, args ...string) {
+		t.Helper()
+		if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+			t.Fatalf("%s %s: %v\n%s", filepath.Base(name), args[0], err, tail(string(out), ""))
+		}
+	}
+	run(promtool, "tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=486h", input, blocks)
+	bucket := WriteFile(t, dir, "bucket.yml", []byte("type: FILESYSTEM\nconfig:\n  directory: "+filepath.Join(dir, "bucket")+"\n"))
+	objstore := "--objstore.config-file=" + bucket
+	run(thanos, "tools", "bucket", "upload-blocks", "--path="+blocks, fmt.Sprintf("--label=cluster=%q", cluster), objstore, "--log.level=warn")
+	compact := []string{"compact", "--data-dir=" + filepath.Join(dir, "compact"), objstore, "--consistency-delay=0s", "--delete-delay=0s", "--log.level=warn"}
+	// The aggregates first, then the retention on what they left.
+	run(thanos, compact...)
+	run(thanos, append(compact, fmt.Sprintf("--retention.resolution-raw=%dd", rawDays), fmt.Sprintf("--retention.resolution-5m=%dd", fiveMinuteDays))...)
+	run(thanos, "tools", "bucket", "cleanup", objstore, "--delete-delay=0s", "--consistency-delay=0s", "--log.level=warn")
+	grpc, status := FreeAddr(t), FreeAddr(t)
+	Start(t, Process{Path: thanos, Args: []string{"store", "--data-dir=" + filepath.Join(dir, "store"), objstore, "--consistency-delay=0s",
+		"--grpc-address=" + grpc, "--http-address=" + status, "--log.level=warn"},
+		Ready: HTTPReady(http.DefaultClient, "http://"+status+"/-/ready", "", ""), Within: 60 * time.Second})
+	addr := FreeAddr(t)
+	url := "http://" + addr
+	Start(t, Process{Path: thanos, Args: []string{"query", "--endpoint=" + grpc, "--http-address=" + addr, "--grpc-address=" + FreeAddr(t), "--log.level=warn"},
+		Ready: HTTPReady(http.DefaultClient, url+"/api/v1/label/cluster/values", "", cluster), Within: 60 * time.Second})
+	return url
+}

@@ -81,7 +81,7 @@ ollama: {enabled: false}
 YAML
 
 echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(go version | cut -d' ' -f3); commit $(git rev-parse --short HEAD)"
-echo "store: $clusters clusters, $total nodes, 90 days each, Thanos $("$thanos" --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -1) Query over one Prometheus $(prometheus --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -1) and sidecar a cluster (set up in ${setup} s)"
+echo "store: $clusters clusters, $total nodes, 90 days each, Thanos $(basename "$(dirname "$thanos")") Query over one Prometheus $(prometheus --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -1) and sidecar a cluster (set up in ${setup} s)"
 echo
 echo "| run | clusters | nodes | wall s | peak RSS MiB | result |"
 echo "|---|---:|---:|---:|---:|---|"

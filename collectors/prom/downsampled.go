@@ -83,7 +83,7 @@ func coarse(expr string) (string, error) {
 // means has, when that is later than first, and adds what they give to
 // means and peaks: on how many days, and the day they end before. A
 // server that has none of t's twice in a row is not asked again.
-func (c *Collector) older(ctx context.Context, t tier, meanExpr, peakExpr, label string, first time.Time, means, peaks map[string]map[time.Time]float64) (int, time.Time, error) {
+func (c *Collector) older(ctx context.Context, t tier, mean, peak summary, label string, first time.Time, means, peaks map[string]map[time.Time]float64) (int, time.Time, error) {
 	earliest := time.Time{}
 	for _, days := range means {
 		for d := range days {
@@ -102,14 +102,14 @@ func (c *Collector) older(ctx context.Context, t tier, meanExpr, peakExpr, label
 	ctx = withResolution(ctx, t.resolution)
 	if t.coarse {
 		var err error
-		if meanExpr, err = coarse(meanExpr); err != nil {
+		if mean, err = mean.coarse(); err != nil {
 			return 0, earliest, err
 		}
-		if peakExpr, err = coarse(peakExpr); err != nil {
+		if peak, err = peak.coarse(); err != nil {
 			return 0, earliest, err
 		}
 	}
-	oldMeans, err := c.daily(ctx, meanExpr, label, first, through)
+	oldMeans, err := c.daily(ctx, mean, label, first, through)
 	if err != nil {
 		return 0, earliest, err
 	}
@@ -118,7 +118,7 @@ func (c *Collector) older(ctx context.Context, t tier, meanExpr, peakExpr, label
 		return 0, earliest, nil
 	}
 	c.misses[t.resolution] = 0
-	oldPeaks, err := c.daily(ctx, peakExpr, label, first, through)
+	oldPeaks, err := c.daily(ctx, peak, label, first, through)
 	if err != nil {
 		return 0, earliest, err
 	}
@@ -138,4 +138,12 @@ func (c *Collector) older(ctx context.Context, t tier, meanExpr, peakExpr, label
 		}
 	}
 	return len(filled), earliest, nil
+}
+
+// coarse is s for hourly aggregates: its inner ranges and its step
+// widened (coarse).
+func (s summary) coarse() (summary, error) {
+	inner, err := coarse(s.inner)
+	s.inner, s.step = inner, max(s.step, coarseStep)
+	return s, err
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/prometheus/client_golang/api"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/config"
-	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"sigs.k8s.io/yaml"
 
@@ -149,8 +148,13 @@ type Collector struct {
 	span, retries int
 	// misses counts, by resolution, the asks of a store's aggregates in
 	// a row that found none: a server without them is not asked again.
-	misses   map[string]int
-	matchers []*labels.Matcher
+	misses map[string]int
+	// days counts the days asked for in parts of a day, parts how many
+	// parts; split counts, by label, the parts of one step asked for in
+	// parts of the label's values.
+	days, parts int
+	split       map[string]int
+	matchers    []*labels.Matcher
 	// name is the URL as shown, redact what keeps the credentials out of
 	// errors: the client's own messages echo the URL it was given.
 	name   string
@@ -196,7 +200,7 @@ func New(o Options) (*Collector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prometheus %s: %w", redact.URL(o.URL), err)
 	}
-	return &Collector{api: v1.NewAPI(resolutionClient{client}), opts: o, misses: map[string]int{}, name: redact.URL(o.URL), matchers: ms,
+	return &Collector{api: v1.NewAPI(resolutionClient{client}), opts: o, misses: map[string]int{}, split: map[string]int{}, name: redact.URL(o.URL), matchers: ms,
 		redact: redact.New([]string{o.URL}, o.BearerToken, o.Password)}, nil
 }
 
@@ -240,7 +244,7 @@ series:
 		var q Query
 		var means, peaks map[string]map[time.Time]float64
 		var tried []string
-		var meanExpr, peakExpr string
+		var mean, peak summary
 		for _, q = range group {
 			// Summed (by the label, if any) so that one value per series
 			// and day comes back whatever other labels the expression
@@ -249,10 +253,10 @@ series:
 			if q.Label != "" {
 				expr = "sum by (" + q.Label + ") (" + q.Expr + ")"
 			}
-			window := fmt.Sprintf("[1d:%s]", model.Duration(c.opts.Resolution))
-			meanExpr, peakExpr = "avg_over_time(("+expr+")"+window+")", "max_over_time(("+expr+")"+window+")"
+			mean = summary{fn: "avg_over_time", inner: expr, step: c.opts.Resolution}
+			peak = summary{fn: "max_over_time", inner: expr, step: c.opts.Resolution}
 			var err error
-			if means, err = c.daily(ctx, meanExpr, q.Label, first, today); err != nil {
+			if means, err = c.daily(ctx, mean, q.Label, first, today); err != nil {
 				if err := fail(q, err); err != nil {
 					return hist, notes, err
 				}
@@ -263,7 +267,7 @@ series:
 				tried = append(tried, describe(q))
 				continue
 			}
-			if peaks, err = c.daily(ctx, peakExpr, q.Label, first, today); err != nil {
+			if peaks, err = c.daily(ctx, peak, q.Label, first, today); err != nil {
 				if err := fail(q, err); err != nil {
 					return hist, notes, err
 				}
@@ -276,7 +280,7 @@ series:
 			continue
 		}
 		for _, t := range tiers {
-			filled, until, err := c.older(ctx, t, meanExpr, peakExpr, q.Label, first, means, peaks)
+			filled, until, err := c.older(ctx, t, mean, peak, q.Label, first, means, peaks)
 			if err != nil {
 				if err := fail(q, err); err != nil {
 					return hist, notes, err
@@ -327,6 +331,12 @@ series:
 	if c.retries > 0 {
 		note("%d range queries refused as too large were asked again in smaller ranges, down to %d days a query", c.retries, c.span)
 	}
+	if c.days > 0 {
+		note("%d queries of one day refused as too large were asked in %d parts of the day, their mean and peak taken here", c.days, c.parts)
+	}
+	for _, label := range slices.Sorted(maps.Keys(c.split)) {
+		note("%d queries of one step refused as too large were asked in parts of the series, by %s", c.split[label], label)
+	}
 	if len(failed) > 0 {
 		return hist, notes, fmt.Errorf("prometheus %s: %d of %d queries failed, their series left out: %s", c.name, len(failed), len(groups), strings.Join(failed, "; "))
 	}
@@ -366,12 +376,12 @@ func describe(q Query) string {
 // again in halves, down to one day, and the smaller span is kept for the
 // queries after it, so that a long history of many series is read within
 // what the server allows.
-func (c *Collector) daily(ctx context.Context, expr, label string, first, end time.Time) (map[string]map[time.Time]float64, error) {
+func (c *Collector) daily(ctx context.Context, s summary, label string, first, end time.Time) (map[string]map[time.Time]float64, error) {
 	out := map[string]map[time.Time]float64{}
 	if c.span == 0 {
 		c.span = maxPoints
 	}
-	q, err := scoped(expr, c.matchers)
+	q, err := scoped(s.expr(), c.matchers)
 	if err != nil {
 		return nil, err
 	}
@@ -382,29 +392,20 @@ func (c *Collector) daily(ctx context.Context, expr, label string, first, end ti
 		}
 		r := v1.Range{Start: from.Add(24*time.Hour - time.Second), End: to.Add(-time.Second), Step: 24 * time.Hour}
 		val, warnings, _, err := c.api.QueryRange(ctx, q, r)
-		if days := int(to.Sub(from).Hours() / 24); err != nil && days > 1 && tooLarge(err) {
+		days := int(to.Sub(from).Hours() / 24)
+		switch {
+		case err != nil && days > 1 && tooLarge(err):
 			c.span = days / 2
 			c.retries++
 			continue
+		case err != nil && tooLarge(err):
+			// One day is too much: the day in parts.
+			err = c.withinDay(ctx, s, label, from, out)
+		case err == nil:
+			err = add(out, val, warnings, label)
 		}
 		if err != nil {
 			return nil, err
-		}
-		if len(warnings) > 0 {
-			return nil, fmt.Errorf("warnings: %s", strings.Join(warnings, "; "))
-		}
-		matrix, ok := val.(model.Matrix)
-		if !ok {
-			return nil, fmt.Errorf("range query returned %s, not a matrix", val.Type())
-		}
-		for _, stream := range matrix {
-			key := string(stream.Metric[model.LabelName(label)])
-			if out[key] == nil {
-				out[key] = map[time.Time]float64{}
-			}
-			for _, sample := range stream.Values {
-				out[key][sample.Timestamp.Time().UTC().Truncate(24*time.Hour)] = float64(sample.Value)
-			}
 		}
 		from = to
 	}

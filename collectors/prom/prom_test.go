@@ -982,12 +982,88 @@ func series(t *testing.T, h collectors.History, name string) collectors.Series {
 func TestCoarse(t *testing.T) {
 	for in, want := range map[string]string{
 		`avg_over_time((sum(rate(x{a="b"}[15m])))[1d:5m])`: `avg_over_time((sum(rate(x{a="b"}[2h])))[1d:1h])`,
-		`max_over_time((sum(y))[1d:5m])`:                    `max_over_time((sum(y))[1d:1h])`,
-		`max_over_time((sum(rate(z[6h])))[1d:2h])`:          `max_over_time((sum(rate(z[6h])))[1d:2h])`,
+		`max_over_time((sum(y))[1d:5m])`:                   `max_over_time((sum(y))[1d:1h])`,
+		`max_over_time((sum(rate(z[6h])))[1d:2h])`:         `max_over_time((sum(rate(z[6h])))[1d:2h])`,
 	} {
 		got, err := coarse(in)
 		if err != nil || got != want {
 			t.Errorf("coarse(%s) = %s, %v; want %s", in, got, err, want)
 		}
+	}
+}
+
+// manyNodes writes 10 days before now of one container on each of 40
+// nodes, a sample every 5 minutes: a CPU counter and a working set, each
+// node's its own size.
+func manyNodes(now time.Time) string {
+	start := now.AddDate(0, 0, -10)
+	var b strings.Builder
+	b.WriteString("# TYPE container_cpu_usage_seconds counter\n")
+	for n := range 40 {
+		seconds := 0.0
+		for t := start.Add(17 * time.Second); t.Before(now.Add(-time.Hour)); t = t.Add(5 * time.Minute) {
+			seconds += 300 * (1 + float64(n)/10)
+			fmt.Fprintf(&b, "container_cpu_usage_seconds_total{container=\"app\",image=\"a:1\",namespace=\"a\",node=\"n%02d\",pod=\"p%02d\"} %.3f %d\n", n, n, seconds, t.Unix())
+		}
+	}
+	for n := range 40 {
+		for t := start.Add(17 * time.Second); t.Before(now.Add(-time.Hour)); t = t.Add(5 * time.Minute) {
+			fmt.Fprintf(&b, "container_memory_working_set_bytes{container=\"app\",image=\"a:1\",namespace=\"a\",node=\"n%02d\",pod=\"p%02d\"} %d %d\n", n, n, (n+1)<<28, t.Unix())
+		}
+	}
+	b.WriteString("# EOF\n")
+	return b.String()
+}
+
+// TestHistoryWithinDayQueryLimits: a Prometheus started with
+// --query.max-samples=5000 refuses one day of 40 nodes' CPU rates (40
+// series of 288 subquery points, cluster-wide or by node alike); each
+// such day is asked in parts of the day, its mean and peak taken from
+// the parts' points, and the history is what a Prometheus without the
+// limit gives, every node's series there, with a note. With a limit of
+// 100 samples even one step of the 40 nodes' 15-minute rates summed by
+// node (3 samples each) is refused, and the step is asked in parts of
+// the nodes.
+func TestHistoryWithinDayQueryLimits(t *testing.T) {
+	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
+	text := manyNodes(now)
+	read := func(url string, days int, queries []Query) (collectors.History, []collectors.Note) {
+		t.Helper()
+		c, err := New(Options{URL: url, Days: days, Queries: queries})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, notes, err := c.History(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hist, notes
+	}
+	noted := func(notes []collectors.Note, what string) bool {
+		return slices.ContainsFunc(notes, func(n collectors.Note) bool { return strings.Contains(n.Message, what) })
+	}
+	unlimited := servertest.Prometheus(t, text)
+	plain, _ := read(unlimited, 9, nil)
+	limited, notes := read(servertest.Prometheus(t, text, "--query.max-samples=5000"), 9, nil)
+	agree(t, limited, plain, "within 5,000 samples a query")
+	nodes := 0
+	for _, s := range limited.Series {
+		if strings.HasPrefix(s.Name, "node/") && strings.HasSuffix(s.Name, "/cpu/usage") {
+			nodes++
+		}
+	}
+	if nodes != 40 || !noted(notes, "parts of the day, their mean and peak taken here") {
+		t.Errorf("%d nodes' CPU usage, want 40; notes %v", nodes, notes)
+	}
+
+	cpu := []Query{DefaultQueries[0], DefaultQueries[14]}
+	if cpu[0].Series != "cpu/usage" || cpu[1].Series != "node/{node}/cpu/usage" {
+		t.Fatalf("queries %v", cpu)
+	}
+	plain, _ = read(unlimited, 1, cpu)
+	tiny, notes := read(servertest.Prometheus(t, text, "--query.max-samples=100"), 1, cpu)
+	agree(t, tiny, plain, "within 100 samples a query")
+	if !noted(notes, "asked in parts of the series, by node") {
+		t.Errorf("no note of the parts of the series: %v", notes)
 	}
 }

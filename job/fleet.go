@@ -19,7 +19,8 @@ import (
 // FleetResult is what a fleet's run did: each cluster's run and the
 // summary.
 type FleetResult struct {
-	Fleet    report.Fleet
+	Fleet report.Fleet
+	// Clusters are each cluster's run, without its files.
 	Clusters []Result
 	// Files are the summary's: fleet.json and README.md.
 	Files []reportrepo.File
@@ -76,6 +77,8 @@ func RunFleet(ctx context.Context, c config.Config, now time.Time, dryRun bool, 
 		clog := log.With("cluster", cl.Name)
 		r, err := runAs(ctx, cc, now, dryRun, dir, clog, replay{})
 		r.Log(clog, err)
+		// Its files are written (or kept): the fleet keeps its report.
+		r.Files = nil
 		res.Clusters = append(res.Clusters, r)
 		var rep *report.Report
 		if r.Report.Date != "" {

@@ -124,7 +124,16 @@ func RunFleet(ctx context.Context, c config.Config, now time.Time, dryRun bool, 
 		res.Commit = p.Commit
 	}
 	res.Duration = time.Since(start)
-	if n := fleet.Failed(); n > 0 {
+	planned := 0
+	for _, cl := range fleet.Clusters {
+		if cl.Planned() {
+			planned++
+		}
+	}
+	switch n := fleet.Failed(); {
+	case planned == 0:
+		return res, fmt.Errorf("%w: none of %d clusters", ErrNothingPlanned, len(fleet.Clusters))
+	case n > 0:
 		return res, fmt.Errorf("%w: %d of %d clusters not planned or incomplete", ErrIncomplete, n, len(fleet.Clusters))
 	}
 	return res, nil

@@ -19,6 +19,9 @@ import (
 // a gap of its report, here it is an error: the snapshot and plan commands
 // are run by hand, by someone who can mend the source.
 func Snapshot(ctx context.Context, c config.Config, now time.Time) (collectors.Snapshot, collectors.History, error) {
+	if err := oneCluster(c); err != nil {
+		return collectors.Snapshot{}, collectors.History{}, err
+	}
 	snap, hist, errs := gather(ctx, c, now, time.Time{}, c.Redactor(), nil)
 	return snap, hist, errors.Join(errs...)
 }
@@ -68,6 +71,15 @@ func Plan(ctx context.Context, c config.Config, now time.Time, previous, whatIf,
 
 // needsCapacities refuses a history to be planned without a cluster and
 // without the capacities to plan it against: nothing could be planned.
+// oneCluster refuses a fleet's configuration where one cluster is
+// planned: the store's clusters would be summed into one.
+func oneCluster(c config.Config) error {
+	if c.IsFleet() {
+		return config.Error{Err: errors.New("the configuration gives a fleet (clusters, cluster_label): capplan run plans it; snapshot and plan take one cluster, with prometheus.matchers")}
+	}
+	return nil
+}
+
 func needsCapacities(c config.Config) error {
 	// A fleet's cluster read from its store alone has the allocatable
 	// kube-state-metrics exports, or says it lacks it.

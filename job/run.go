@@ -82,6 +82,9 @@ func run(ctx context.Context, c config.Config, now time.Time, dryRun bool, out s
 	if !dryRun && c.Git.URL == "" && c.Git.Dir == "" {
 		return Result{}, config.Error{Err: errors.New("git.url or git.dir is needed to publish the report (or a dry run)")}
 	}
+	if err := oneCluster(c); err != nil {
+		return Result{}, err
+	}
 	if err := needsCapacities(c); err != nil {
 		return Result{}, err
 	}

@@ -241,3 +241,20 @@ func TestPlanGrowthFromCSV(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanRefusesAFleet: plan and snapshot take one cluster; given a
+// fleet's configuration they say so and exit 2, rather than sum the
+// store's clusters into one.
+func TestPlanRefusesAFleet(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "fleet.yaml")
+	if err := os.WriteFile(config, []byte("prometheus: {url: \"http://127.0.0.1:1\"}\ncluster_label: cluster\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"plan", "--config", config, "--out", filepath.Join(dir, "out")}, {"snapshot", "--config", config}} {
+		code, _, stderr := capplan(t, args...)
+		if code != 2 || !strings.Contains(stderr, "the configuration gives a fleet (clusters, cluster_label): capplan run plans it") {
+			t.Errorf("%s: exit %d, %s", args[0], code, stderr)
+		}
+	}
+}

@@ -837,15 +837,7 @@ func TestTwoYearsThroughThanos(t *testing.T) {
 	store := servertest.ThanosQuery(t, map[string]string{"a": text, "b": scaled(text, 3)})
 	read := func(url, matchers string) (collectors.History, []collectors.Note) {
 		t.Helper()
-		c, err := New(Options{URL: url, Days: 729, Matchers: matchers})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist, notes, err := c.History(context.Background(), now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return hist, notes
+		return historyOf(t, Options{URL: url, Days: 729, Matchers: matchers}, now)
 	}
 	plain, _ := read(servertest.Prometheus(t, text), "")
 	thanos, notes := read(store, `{cluster="a"}`)
@@ -899,23 +891,15 @@ func fourMonths(now time.Time) string {
 // where a chunk of aggregates begins: one of the day's 288, 0.45% at the
 // top of the daily swing); those of hourly aggregates means within 6%
 // (one of 24, 5.4%) and peaks within 2% below (they are of hourly means),
-// each tier named in a note. Without asking for
-// aggregates, the raw samples alone came back: 17 days.
+// each tier named in a note. Without asking for aggregates, the raw
+// samples alone came back: 17 days.
 func TestDownsampledHistoryThroughThanos(t *testing.T) {
 	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
 	text := fourMonths(now)
 	store := servertest.ThanosBucket(t, text, "a", 10, 60)
 	read := func(url, matchers string) (collectors.History, []collectors.Note) {
 		t.Helper()
-		c, err := New(Options{URL: url, Days: 119, Matchers: matchers})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist, notes, err := c.History(context.Background(), now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return hist, notes
+		return historyOf(t, Options{URL: url, Days: 119, Matchers: matchers}, now)
 	}
 	plain, _ := read(servertest.Prometheus(t, text), "")
 	thanos, notes := read(store, `{cluster="a"}`)
@@ -1029,15 +1013,7 @@ func TestHistoryWithinDayQueryLimits(t *testing.T) {
 	text := manyNodes(now)
 	read := func(url string, days int, queries []Query) (collectors.History, []collectors.Note) {
 		t.Helper()
-		c, err := New(Options{URL: url, Days: days, Queries: queries})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist, notes, err := c.History(context.Background(), now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return hist, notes
+		return historyOf(t, Options{URL: url, Days: days, Queries: queries}, now)
 	}
 	noted := func(notes []collectors.Note, what string) bool {
 		return slices.ContainsFunc(notes, func(n collectors.Note) bool { return strings.Contains(n.Message, what) })
@@ -1066,4 +1042,18 @@ func TestHistoryWithinDayQueryLimits(t *testing.T) {
 	if !noted(notes, "asked in parts of the series, by node") {
 		t.Errorf("no note of the parts of the series: %v", notes)
 	}
+}
+
+// historyOf reads the history before now's day with o (its URL given).
+func historyOf(t *testing.T, o Options, now time.Time) (collectors.History, []collectors.Note) {
+	t.Helper()
+	c, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, notes, err := c.History(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hist, notes
 }

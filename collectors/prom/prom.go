@@ -321,7 +321,7 @@ series:
 				s.Days = append(s.Days, collectors.Day{Date: day, Mean: m, Peak: p})
 			}
 			if missing := c.opts.Days - len(s.Days); missing > 0 && len(s.Days) > 0 {
-				note("%s has %d of the last %d days (from %s)", name, len(s.Days), c.opts.Days, s.Days[0].Date.Format(time.DateOnly))
+				note("%s has %d of the last %d days: %s", name, len(s.Days), c.opts.Days, gaps(s.Days, first, today))
 			}
 			if len(s.Days) > 0 {
 				hist.Series = append(hist.Series, s)
@@ -490,4 +490,30 @@ func (c *Collector) LabelValues(ctx context.Context, label string, now time.Time
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// gaps names the stretches of days from first to the day before end that
+// days (in order) lack: "none from 2026-03-01 to 2026-03-04, on
+// 2026-05-10", the first three and how many more.
+func gaps(days []collectors.Day, first, end time.Time) string {
+	var out []string
+	stretch := func(from, to time.Time) {
+		switch {
+		case !from.Before(to):
+		case to.Sub(from) == 24*time.Hour:
+			out = append(out, "on "+from.Format(time.DateOnly))
+		default:
+			out = append(out, "from "+from.Format(time.DateOnly)+" to "+to.AddDate(0, 0, -1).Format(time.DateOnly))
+		}
+	}
+	next := first
+	for _, d := range days {
+		stretch(next, d.Date)
+		next = d.Date.AddDate(0, 0, 1)
+	}
+	stretch(next, end)
+	if len(out) > 3 {
+		return fmt.Sprintf("none %s and %d stretches more", strings.Join(out[:3], ", "), len(out)-3)
+	}
+	return "none " + strings.Join(out, ", ")
 }

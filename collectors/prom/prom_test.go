@@ -214,7 +214,9 @@ func TestHistoryFromPrometheus(t *testing.T) {
 		t.Fatal(err)
 	}
 	nanDay := nanAt(now).Truncate(24 * time.Hour).Format(time.DateOnly)
-	for _, want := range []string{"x/partial has 30 of the last 100 days", "x/nan on " + nanDay + " is NaN: day left out",
+	partialFrom := now.Truncate(24*time.Hour).AddDate(0, 0, -100).Format(time.DateOnly)
+	for _, want := range []string{"x/partial has 30 of the last 100 days: none from " + partialFrom + " to ", "x/nan on " + nanDay + " is NaN: day left out",
+		"x/nan has 99 of the last 100 days: none on " + nanDay,
 		`x/{node}/unlabelled: series without a "node" label left out`} {
 		found := false
 		for _, n := range notes {

@@ -131,6 +131,8 @@ func (c Config) fleetProblems() []problem {
 		add("prometheus.matchers", "prometheus.matchers selects one cluster: give each cluster's matchers in clusters")
 	case c.Kubeconfig != "" || c.Context != "" || c.CephDF != "":
 		add(key, "kubeconfig, context and ceph_df are one cluster's: give them in each cluster's entry of clusters")
+	case c.HistoryCSV != "" || c.HistoryGit != "":
+		add(key, "history_csv and history_git are one cluster's history: a fleet's comes from the store, and from reports/<cluster>/ in the report repository")
 	}
 	if l := c.ClusterLabel; l != "" && !isLabelName(l) {
 		add("cluster_label", "cluster_label %q: want a label name such as cluster", l)

@@ -2,6 +2,7 @@ package servertest
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -53,15 +54,25 @@ func NeedEnv(t testing.TB, env, enable string) string {
 	return v
 }
 
-// FreePort is a loopback port nothing listens on now.
+// FreePort is a loopback port nothing listens on now, below Linux's
+// ephemeral ports (32768 and up): a port the kernel chose for a listener
+// of port 0 is one it may give the next outgoing connection (a Thanos
+// Query dialling its stores, a client of another package's test) before
+// the server it was chosen for binds it. A port of 20000-32767 is chosen
+// at random and kept when it can be bound.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 100 {
+		port := 20000 + rand.IntN(12768)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return port
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free loopback port in 20000-32767 after 100 tries")
+	return 0
 }
 
 // FreeAddr is a loopback address nothing listens on now: for a server to

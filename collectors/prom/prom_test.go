@@ -551,15 +551,7 @@ func TestHistoryWithinQueryLimits(t *testing.T) {
 	now := time.Now().UTC().Add(-4 * time.Hour).Truncate(24 * time.Hour)
 	read := func(flags ...string) (collectors.History, []collectors.Note) {
 		t.Helper()
-		c, err := New(Options{URL: servertest.Prometheus(t, history(now), flags...), Days: 100})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist, notes, err := c.History(context.Background(), now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return hist, notes
+		return historyOf(t, Options{URL: servertest.Prometheus(t, history(now), flags...), Days: 100}, now)
 	}
 	plain, _ := read()
 	limited, notes := read("--query.max-samples=5000")

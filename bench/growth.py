@@ -14,7 +14,9 @@ namespaces' series (namespace/NS/RESOURCE). Checks that every figure agrees
 to the four digits report.json keeps, and that the groups and the
 remainder add up to the cluster. Exits 1 and lists the differences.
 """
-import datetime as dt, glob, json, os, sys
+import datetime as dt, sys
+
+from reportrepo import agrees, latest
 
 
 def trend(days, end):
@@ -37,20 +39,9 @@ def trend(days, end):
     return sum(now) / len(now) - sum(then) / len(then), slope * 90
 
 
-def agrees(got, want):
-    # report.json keeps four significant digits.
-    return abs(got - want) <= 5e-4 * max(abs(want), 1e-12) + 1e-9
-
 
 def main():
-    repo = sys.argv[1]
-    reports = sorted(glob.glob(os.path.join(repo, "reports", "*", "*", "report.json")))
-    if len(sys.argv) > 2:
-        reports = [r for r in reports if os.path.basename(os.path.dirname(r)) == sys.argv[2]]
-    if not reports:
-        sys.exit(f"{repo}: no report.json" + (f" of {sys.argv[2]}" if len(sys.argv) > 2 else ""))
-    report = json.load(open(reports[-1]))
-    series = {s["name"]: s for s in json.load(open(os.path.join(repo, "history.json")))["series"]}
+    _, report, series = latest(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
     bad, checked = [], 0
     for g in report.get("growth") or []:
         res = g["resource"]

@@ -20,7 +20,9 @@ the pools together hold no more than the usable space (raw over the
 largest pool's replication), and prints the sums. Exits 1 and lists the
 differences.
 """
-import datetime as dt, glob, json, os, sys
+import datetime as dt, sys
+
+from reportrepo import agrees, latest
 
 
 def growth(days, last):
@@ -42,19 +44,9 @@ def growth(days, last):
     return 90 * sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
-def agrees(got, want):
-    return abs(got - want) <= 5e-4 * max(abs(want), 1e-12) + 1e-9
-
 
 def main():
-    repo = sys.argv[1]
-    reports = sorted(glob.glob(os.path.join(repo, "reports", "*", "*", "report.json")))
-    if len(sys.argv) > 2:
-        reports = [r for r in reports if os.path.basename(os.path.dirname(r)) == sys.argv[2]]
-    if not reports:
-        sys.exit(f"{repo}: no report.json" + (f" of {sys.argv[2]}" if len(sys.argv) > 2 else ""))
-    report = json.load(open(reports[-1]))
-    series = {s["name"]: s for s in json.load(open(os.path.join(repo, "history.json")))["series"]}
+    path, report, series = latest(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
     ceph = report["summary"]["ceph"]
     last = dt.date.fromisoformat(report["date"]) - dt.timedelta(days=1)
     largest = max((p for p in ceph["pools"] if p.get("replication")), key=lambda p: p["stored_bytes"])
@@ -99,7 +91,7 @@ def main():
         if (s["pool"].startswith(".") or s["pool"] == "device_health_metrics") != (s in (got.get("system") or [])):
             bad.append(f"{s['pool']}: listed {'apart' if s in (got.get('system') or []) else 'with the others'}")
     usable = ceph["total_bytes"] / cluster_r
-    print(f"{reports[-1]}: {len(shares)} pools hold {total / 2**40:.4f} TiB together; usable {usable / 2**40:.4f} TiB; "
+    print(f"{path}: {len(shares)} pools hold {total / 2**40:.4f} TiB together; usable {usable / 2**40:.4f} TiB; "
           f"free raw {free / 2**40:.4f} TiB divided by {'growth' if grown > 0 else 'raw bytes held'}")
     for s in shares:
         w = want[s["pool"]]

@@ -147,7 +147,7 @@ func (c Config) fleetProblems() []problem {
 		}
 		seen[cl.Name] = true
 		if m := cl.Matchers; m != "" {
-			if ms, err := parser.NewParser(parser.Options{}).ParseMetricSelector(m); err != nil || len(ms) == 0 {
+			if !matchers(m) {
 				add(at+".matchers", "clusters[%d].matchers %q: want label matchers such as {cluster=\"a\"}", i, m)
 			}
 		}
@@ -157,6 +157,13 @@ func (c Config) fleetProblems() []problem {
 		}
 	}
 	return out
+}
+
+// matchers tells label matchers written as a selector without a metric
+// name, {cluster="a"}, as PromQL's parser reads them.
+func matchers(m string) bool {
+	ms, err := parser.NewParser(parser.Options{}).ParseMetricSelector(m)
+	return err == nil && len(ms) > 0
 }
 
 // isLabelName tells a Prometheus label name.

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/prometheus/promql/parser"
-
 	"github.com/capplan/capplan/redact"
 )
 
@@ -32,7 +30,7 @@ func (c Config) problems() []problem {
 		add("kube.burst", "kube.burst is %d: want at least 1", s.Kube.Burst)
 	}
 	if m := s.Prometheus.Matchers; m != "" {
-		if ms, err := parser.NewParser(parser.Options{}).ParseMetricSelector(m); err != nil || len(ms) == 0 {
+		if !matchers(m) {
 			add("prometheus.matchers", "prometheus.matchers %q: want label matchers such as {cluster=\"a\"}", m)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/capplan/capplan/collectors/sources"
 	"github.com/capplan/capplan/config"
+	"github.com/capplan/capplan/redact"
 	"github.com/capplan/capplan/report"
 	"github.com/capplan/capplan/reportrepo"
 	"github.com/capplan/capplan/templates"
@@ -44,7 +45,9 @@ func RunFleet(ctx context.Context, c config.Config, now time.Time, dryRun bool, 
 	}
 	start := time.Now()
 	now = now.UTC()
+	// As in a cluster's run: no secret reaches a log line.
 	red := c.Redactor()
+	log = slog.New(redact.NewHandler(log.Handler(), red))
 	fleet := report.Fleet{Schema: report.FleetSchema, Generated: now, Date: now.Format(time.DateOnly), Label: c.Fleet.Label()}
 	clusters := c.Clusters
 	if len(clusters) == 0 {
@@ -59,8 +62,8 @@ func RunFleet(ctx context.Context, c config.Config, now time.Time, dryRun bool, 
 		}
 		for _, n := range names {
 			if why := config.ClusterNameProblem(n); why != "" {
-				fleet.Clusters = append(fleet.Clusters, report.FleetCluster{Name: n, Status: "unknown",
-					Error: fmt.Sprintf("%s %q cannot name a directory of the report repository (%s): list the cluster in clusters with a name and matchers", c.Fleet.Label(), n, why)})
+				fleet.Clusters = append(fleet.Clusters, report.FleetEntry(n, "", nil,
+					fmt.Errorf("%s %q cannot name a directory of the report repository (%s): list the cluster in clusters with a name and matchers", c.Fleet.Label(), n, why)))
 				continue
 			}
 			clusters = append(clusters, config.Cluster{Name: n})
@@ -115,7 +118,7 @@ func RunFleet(ctx context.Context, c config.Config, now time.Time, dryRun bool, 
 		return res, fmt.Errorf("%w: interrupted (%v) before the fleet's summary", ErrNotPublished, context.Cause(ctx))
 	default:
 		pctx, cancel := context.WithTimeout(ctx, c.Timeouts.Publish)
-		p, err := reportrepo.New(c.Git, c.Secrets(), log).PublishFleet(pctx, files, fleetMessage(fleet), now)
+		p, err := reportrepo.New(c.Git, c.Secrets(), log).PublishFleet(pctx, files, red.String(fleetMessage(fleet)), now)
 		cancel()
 		if err != nil {
 			res.Duration = time.Since(start)
@@ -124,14 +127,8 @@ func RunFleet(ctx context.Context, c config.Config, now time.Time, dryRun bool, 
 		res.Commit = p.Commit
 	}
 	res.Duration = time.Since(start)
-	planned := 0
-	for _, cl := range fleet.Clusters {
-		if cl.Planned() {
-			planned++
-		}
-	}
 	switch n := fleet.Failed(); {
-	case planned == 0:
+	case fleet.Planned() == 0:
 		return res, fmt.Errorf("%w: none of %d clusters", ErrNothingPlanned, len(fleet.Clusters))
 	case n > 0:
 		return res, fmt.Errorf("%w: %d of %d clusters not planned or incomplete", ErrIncomplete, n, len(fleet.Clusters))

@@ -137,6 +137,17 @@ func (f *Fleet) Sort() {
 	})
 }
 
+// Planned is how many clusters were planned.
+func (f Fleet) Planned() int {
+	n := 0
+	for _, c := range f.Clusters {
+		if c.Planned() {
+			n++
+		}
+	}
+	return n
+}
+
 // Failed is how many clusters could not be planned or have an incomplete
 // report.
 func (f Fleet) Failed() int {

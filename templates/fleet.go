@@ -16,12 +16,7 @@ import (
 func FleetMarkdown(f report.Fleet) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Capacity of the fleet: %s\n\n", f.Date)
-	planned := 0
-	for _, c := range f.Clusters {
-		if c.Planned() {
-			planned++
-		}
-	}
+	planned := f.Planned()
 	fmt.Fprintf(&b, "Written by capplan every week from the store's series told apart by `%s`: %d cluster(s) planned, soonest runway first", Inline(f.Label), planned)
 	if n := len(f.Clusters) - planned; n > 0 {
 		fmt.Fprintf(&b, "; %d could not be", n)

@@ -56,23 +56,21 @@ func (c *Collector) withinDay(ctx context.Context, s summary, label string, day 
 		}
 		r := v1.Range{Start: from, End: to.Add(-s.step), Step: s.step}
 		val, warnings, _, err := c.api.QueryRange(ctx, inner, r)
+		var matrix model.Matrix
 		switch {
 		case err != nil && part > s.step && tooLarge(err):
 			part = max(s.step, (part / 2).Truncate(s.step))
 			continue
 		case err != nil && tooLarge(err):
 			var by string
-			val, by, err = c.byShards(ctx, inner, label, r)
-			c.split[by]++
-		case err == nil && len(warnings) > 0:
-			err = fmt.Errorf("warnings: %v", warnings)
+			if matrix, by, err = c.byShards(ctx, inner, label, r); err == nil {
+				c.split[by]++
+			}
+		case err == nil:
+			matrix, err = matrixOf(val, warnings)
 		}
 		if err != nil {
 			return err
-		}
-		matrix, ok := val.(model.Matrix)
-		if !ok {
-			return fmt.Errorf("range query returned %s, not a matrix", val.Type())
 		}
 		// The parts of a sharded step are added.
 		steps := map[string]map[model.Time]float64{}
@@ -96,9 +94,6 @@ func (c *Collector) withinDay(ctx context.Context, s summary, label string, day 
 		from = to
 	}
 	for key, ps := range points {
-		if len(ps) == 0 {
-			continue
-		}
 		if out[key] == nil {
 			out[key] = map[time.Time]float64{}
 		}

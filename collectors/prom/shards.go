@@ -121,6 +121,12 @@ func (c *Collector) shard(ctx context.Context, q, label string, values []string,
 	if err != nil {
 		return nil, err
 	}
+	return matrixOf(val, warnings)
+}
+
+// matrixOf is a range query's answer as a matrix; warnings (a store
+// behind Thanos that did not answer) make it an error.
+func matrixOf(val model.Value, warnings v1.Warnings) (model.Matrix, error) {
 	if len(warnings) > 0 {
 		return nil, fmt.Errorf("warnings: %s", strings.Join(warnings, "; "))
 	}
@@ -133,12 +139,9 @@ func (c *Collector) shard(ctx context.Context, q, label string, values []string,
 
 // add adds a range query's answer to out, by the label's value and day.
 func add(out map[string]map[time.Time]float64, val model.Value, warnings v1.Warnings, label string) error {
-	if len(warnings) > 0 {
-		return fmt.Errorf("warnings: %s", strings.Join(warnings, "; "))
-	}
-	matrix, ok := val.(model.Matrix)
-	if !ok {
-		return fmt.Errorf("range query returned %s, not a matrix", val.Type())
+	matrix, err := matrixOf(val, warnings)
+	if err != nil {
+		return err
 	}
 	for _, stream := range matrix {
 		key := string(stream.Metric[model.LabelName(label)])

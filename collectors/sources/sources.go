@@ -72,11 +72,11 @@ func Gather(ctx context.Context, r Request) (collectors.Snapshot, collectors.His
 	var cephs []cephSource
 	if ReadsCluster(s.Sources) {
 		cephs = cluster(ctx, s.Sources, now, &snap, gap)
-	} else if s.NoCluster {
-		snap.Sources["kubernetes"] = "none: a fleet's cluster without a kubeconfig or context of its own is planned on its history alone, against the allocatable in its history or the configuration's capacities"
-		snap.HistoryOnly = true
 	} else if !s.Demo {
 		snap.Sources["kubernetes"] = "none: a history file without a kubeconfig or context is planned alone, against the configuration's capacities"
+		if s.NoCluster {
+			snap.Sources["kubernetes"] = "none: a fleet's cluster without a kubeconfig or context of its own is planned on its history alone, against the allocatable in its history or the configuration's capacities"
+		}
 		snap.HistoryOnly = true
 	}
 	// Histories in order of preference where they tie: live Prometheus,
